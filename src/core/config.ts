@@ -1,0 +1,141 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Reads a boolean the way operators write it in an environment file. */
+const envBoolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const byteSize = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb|kib|mib|gib)?$/i, 'a size such as 500MB, 2GiB or 1048576')
+  .transform(parseByteSize);
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'an absolute http(s) URL, such as https://podcasts.example.org',
+    })
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MAX_UPLOAD_SIZE: byteSize.default(2 * 1024 ** 3),
+  MAX_AUDIO_DURATION_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(6 * 3600),
+  EDITOR_TOKENS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')))
+    .optional(),
+  FFMPEG_PATH: z.string().default('ffmpeg'),
+  FFPROBE_PATH: z.string().default('ffprobe'),
+  FFMPEG_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(3 * 3600),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('antenne'),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(20),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: envBoolean.default(false),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Absolute base URL for feed, enclosure and status links; no trailing slash. */
+  readonly publicUrl: string;
+  readonly redisUrl: string;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly maxUploadBytes: number;
+  readonly maxAudioDurationSeconds: number;
+  /** Editor API tokens; undefined means "generate one under DATA_DIR" (embedded default). */
+  readonly editorTokens: readonly string[] | undefined;
+  readonly ffmpegPath: string;
+  readonly ffprobePath: string;
+  readonly ffmpegTimeoutMs: number;
+  readonly workerConcurrency: number;
+  readonly queuePrefix: string;
+  readonly shutdownGraceMs: number;
+  readonly logLevel: string;
+  readonly logPretty: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Turns the environment into one frozen Config, listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    redisUrl: e.REDIS_URL,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    maxUploadBytes: e.MAX_UPLOAD_SIZE,
+    maxAudioDurationSeconds: e.MAX_AUDIO_DURATION_SECONDS,
+    editorTokens: e.EDITOR_TOKENS ? Object.freeze([...e.EDITOR_TOKENS]) : undefined,
+    ffmpegPath: e.FFMPEG_PATH,
+    ffprobePath: e.FFPROBE_PATH,
+    ffmpegTimeoutMs: e.FFMPEG_TIMEOUT_SECONDS * 1000,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    queuePrefix: e.QUEUE_PREFIX,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    logLevel: e.LOG_LEVEL,
+    logPretty: e.LOG_PRETTY,
+  });
+}
+
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1000,
+  mb: 1000 ** 2,
+  gb: 1000 ** 3,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
+
+export function parseByteSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  if (!match) throw new Error(`not a size: ${text}`);
+  const unit = (match[2] ?? '').toLowerCase() || 'b';
+  return Math.floor(Number(match[1]) * (UNITS[unit] ?? 1));
+}

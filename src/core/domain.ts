@@ -1,0 +1,73 @@
+import type { EpisodeState } from './episode-state.js';
+
+export interface Show {
+  readonly id: string;
+  readonly slug: string;
+  readonly title: string;
+  readonly description: string;
+  readonly language: string;
+  readonly author: string;
+  readonly owner: { readonly name: string; readonly email: string };
+  readonly imageUrl: string | null;
+  readonly category: string;
+  readonly subcategory: string | null;
+  readonly explicit: boolean;
+  readonly type: 'episodic' | 'serial';
+  readonly siteUrl: string;
+  readonly copyright: string | null;
+  readonly podcastGuid: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface Person {
+  readonly name: string;
+  readonly role?: string | undefined;
+}
+
+/** The article an episode belongs to: the newsroom's metadata, carried into the feed. */
+export interface Article {
+  readonly url: string;
+  readonly title: string;
+  /** HTML allowed; sanitised before it reaches a feed or a page. */
+  readonly summary: string;
+  readonly author: string | null;
+  readonly publishedAt: Date;
+  readonly categories: readonly string[];
+  readonly imageUrl: string | null;
+  readonly source: string | null;
+  readonly copyright: string | null;
+  readonly language: string | null;
+}
+
+export interface Rendition {
+  readonly id: string;
+  readonly episodeId: string;
+  readonly profile: string;
+  readonly mimeType: string;
+  readonly codec: string;
+  readonly bitrateKbps: number;
+  readonly sampleRate: number;
+  readonly channels: number;
+  readonly bytes: number;
+  readonly durationSeconds: number;
+  readonly storageKey: string;
+  readonly sha256: string;
+  readonly createdAt: Date;
+}
+
+export interface Episode {
+  readonly id: string;
+  readonly showId: string;
+  readonly guid: string;
+  readonly state: EpisodeState;
+  readonly progress: number;
+  readonly failureReason: string | null;
+  readonly processingRevision: number;
+  readonly article: Article;
+  readonly interviewees: readonly Person[];
+  readonly original: { readonly key: string; readonly name: string; readonly bytes: number };
+  readonly durationSeconds: number | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}

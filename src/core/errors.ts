@@ -1,0 +1,47 @@
+/** One field that failed validation, as it appears in a problem body. */
+export interface FieldError {
+  /** Dotted path of the field, e.g. "title" or "interviewees.0.name". */
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * An error with an HTTP meaning. The one error middleware turns it into an
+ * RFC 9457 problem body; workers turn it into a human-readable failure reason.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    /** Short, stable slug used in the problem `type` URI. */
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: readonly FieldError[],
+  ) {
+    super(detail ?? title);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what: string, detail?: string) =>
+  new AppError(404, 'not-found', `${what} not found`, detail);
+
+export const validationFailed = (errors: readonly FieldError[]) =>
+  new AppError(
+    400,
+    'validation',
+    'Some fields are missing or invalid',
+    errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+    errors,
+  );
+
+/**
+ * Input that can never be processed (not audio, empty, too long…). Workers
+ * fail the episode with `reason` and do not retry.
+ */
+export class BadMediaError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'BadMediaError';
+  }
+}

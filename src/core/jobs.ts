@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Queues are kinds of work with their own concurrency; jobs carry IDs, never file contents. */
+export const QUEUES = { audio: 'audio' } as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const processAudioPayload = z.object({
+  episodeId: z.string().min(1).max(64),
+});
+export type ProcessAudioPayload = z.infer<typeof processAudioPayload>;
+
+export const JOB_PAYLOADS = {
+  'process-audio': processAudioPayload,
+} as const;
+
+export type JobName = keyof typeof JOB_PAYLOADS;
+export type PayloadOf<N extends JobName> = z.infer<(typeof JOB_PAYLOADS)[N]>;
+
+/** Which queue carries which job. */
+export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
+  'process-audio': QUEUES.audio,
+};
+
+/**
+ * Stable job ids make enqueueing idempotent (BullMQ refuses a second job with the
+ * same id while the first exists). No ':' and not only digits, as BullMQ requires.
+ */
+export function jobIdFor<N extends JobName>(name: N, payload: PayloadOf<N>, revision = 0): string {
+  // Every payload so far is keyed by episode; a new job kind adds its own rule here.
+  return `${name}-${payload.episodeId}-r${revision}`;
+}

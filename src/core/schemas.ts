@@ -1,0 +1,111 @@
+/**
+ * The shapes of what editors send, validated at the boundary (HTTP, CLI).
+ * Messages are written for editors: they end up next to the field.
+ */
+import { z } from 'zod';
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
+const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+const optionalText = (max: number) =>
+  text(max)
+    .optional()
+    .transform((v) => (v ? v : null));
+
+/** Multipart fields are strings: a list may come as repeated fields, one field, or a JSON array. */
+function listField<T extends z.ZodType>(item: T) {
+  return z.preprocess((value) => {
+    if (value === undefined || value === null || value === '') return [];
+    if (Array.isArray(value)) return value as unknown[];
+    if (typeof value === 'string' && value.trim().startsWith('[')) {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return value;
+      }
+    }
+    return [value];
+  }, z.array(item));
+}
+
+export const slugSchema = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'use 1–64 lowercase letters, digits and dashes');
+
+export const createShowSchema = z.object({
+  slug: slugSchema,
+  title: text(255).min(1, 'is required'),
+  description: text(20_000)
+    .min(1, 'is required')
+    .refine(
+      (s) => Buffer.byteLength(s, 'utf8') <= 4000,
+      'must be at most 4000 bytes (Apple’s limit)',
+    ),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language code such as fr or fr-FR')
+    .default('fr'),
+  author: text(255).min(1, 'is required'),
+  owner: z.object({
+    name: text(255).min(1, 'is required'),
+    email: z.email('must be an e-mail address'),
+  }),
+  imageUrl: httpUrl.optional().transform((v) => v ?? null),
+  category: text(100).min(1, 'is required'),
+  subcategory: optionalText(100),
+  explicit: z.boolean().default(false),
+  type: z.enum(['episodic', 'serial']).default('episodic'),
+  siteUrl: httpUrl,
+  copyright: optionalText(500),
+});
+export type CreateShowInput = z.infer<typeof createShowSchema>;
+
+const interviewee = z.union([
+  text(255)
+    .min(1)
+    .transform((name) => ({ name })),
+  z.object({ name: text(255).min(1, 'is required'), role: text(255).optional() }),
+]);
+
+/** The article metadata that comes with an uploaded interview. */
+export const episodeMetadataSchema = z.object({
+  title: text(500).min(1, 'is required'),
+  summary: text(100_000).default(''),
+  articleUrl: httpUrl,
+  author: optionalText(255),
+  publishedAt: z.iso
+    .datetime({
+      offset: true,
+      error: 'must be an ISO 8601 date-time, e.g. 2018-05-31T08:00:00+02:00',
+    })
+    .or(z.iso.date({ error: 'must be an ISO 8601 date, e.g. 2018-05-31' }))
+    .transform((s) => new Date(s))
+    .optional(),
+  categories: listField(text(100).min(1)).pipe(
+    z.array(z.string()).max(20, 'at most 20 categories'),
+  ),
+  imageUrl: httpUrl.optional().transform((v) => v ?? null),
+  source: optionalText(255),
+  copyright: optionalText(500),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language code such as fr or fr-FR')
+    .optional()
+    .transform((v) => v ?? null),
+  interviewees: listField(interviewee).pipe(
+    z
+      .array(z.object({ name: z.string(), role: z.string().optional() }))
+      .max(50, 'at most 50 people'),
+  ),
+});
+export type EpisodeMetadata = z.infer<typeof episodeMetadataSchema>;
+
+/** zod issues → the per-field list of a problem body. */
+export function fieldErrors(error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length ? issue.path.join('.') : '(body)',
+    message:
+      issue.code === 'invalid_type' && /received undefined/.test(issue.message)
+        ? 'is required'
+        : issue.message,
+  }));
+}

@@ -1,0 +1,56 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import { migrationProvider } from './migrations/index.js';
+
+export type Db = Kysely<Database>;
+
+export interface DbHandle {
+  readonly db: Db;
+  readonly engine: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/**
+ * PostgreSQL when a URL is given, else PGlite (embedded Postgres, in this
+ * process) under `<dataDir>/pglite`. `pgliteDir: 'memory://'` gives a throwaway database.
+ */
+export async function connectDb(options: {
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  pgliteDir?: string;
+}): Promise<DbHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+  let dir = options.pgliteDir;
+  if (!dir) {
+    if (!options.dataDir)
+      throw new Error('connectDb needs a databaseUrl, a dataDir or a pgliteDir');
+    dir = path.join(options.dataDir, 'pglite');
+    await fs.mkdir(dir, { recursive: true });
+  }
+  const pglite = await PGlite.create(dir);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return { db, engine: 'pglite', close: () => db.destroy() };
+}
+
+/** Brings the schema to the latest version; throws with the failing migration's name. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    const cause = error instanceof Error ? error.message : JSON.stringify(error);
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${cause}`, {
+      cause: error,
+    });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as m0001 from './0001-initial.js';
+
+/**
+ * The one ordered set of migrations, for PGlite and PostgreSQL alike. Listed in
+ * code (not read from a folder) so the build and tsx run the same list.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(MIGRATIONS),
+};

@@ -1,0 +1,158 @@
+import { sql } from 'kysely';
+import type { Episode } from '../../core/domain.js';
+import { assertTransition, type EpisodeState } from '../../core/episode-state.js';
+import type { Db } from '../connect.js';
+import type { EpisodeRow, NewEpisodeRow } from '../schema.js';
+
+export type NewEpisode = Omit<
+  Episode,
+  | 'createdAt'
+  | 'updatedAt'
+  | 'progress'
+  | 'failureReason'
+  | 'processingRevision'
+  | 'durationSeconds'
+>;
+
+export class EpisodesRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(episode: NewEpisode): Promise<Episode> {
+    const a = episode.article;
+    const row: NewEpisodeRow = {
+      id: episode.id,
+      show_id: episode.showId,
+      guid: episode.guid,
+      state: episode.state,
+      failure_reason: null,
+      title: a.title,
+      summary: a.summary,
+      article_url: a.url,
+      author: a.author,
+      published_at: a.publishedAt,
+      categories: JSON.stringify(a.categories),
+      image_url: a.imageUrl,
+      source: a.source,
+      copyright: a.copyright,
+      language: a.language,
+      interviewees: JSON.stringify(episode.interviewees),
+      original_key: episode.original.key,
+      original_name: episode.original.name,
+      original_bytes: episode.original.bytes,
+      duration_seconds: null,
+    };
+    const inserted = await this.db
+      .insertInto('episodes')
+      .values(row)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toEpisode(inserted);
+  }
+
+  async findById(id: string): Promise<Episode | undefined> {
+    const row = await this.db
+      .selectFrom('episodes')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toEpisode(row);
+  }
+
+  /** Episodes of a show in the given states, newest article first. */
+  async listByShow(showId: string, states: readonly EpisodeState[]): Promise<Episode[]> {
+    if (states.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('episodes')
+      .selectAll()
+      .where('show_id', '=', showId)
+      .where('state', 'in', states)
+      .orderBy('published_at', 'desc')
+      .orderBy('id')
+      .execute();
+    return rows.map(toEpisode);
+  }
+
+  /** Rows a lost job may have left behind: the reconciler re-enqueues them. */
+  async listStuck(olderThan: Date): Promise<Episode[]> {
+    const rows = await this.db
+      .selectFrom('episodes')
+      .selectAll()
+      .where('state', 'in', ['uploaded', 'processing'])
+      .where('updated_at', '<', olderThan)
+      .execute();
+    return rows.map(toEpisode);
+  }
+
+  /**
+   * Moves the episode to `to`, checking the transition against the row as it is
+   * now (row lock), so two workers cannot both win. Returns the updated episode.
+   */
+  async transition(
+    id: string,
+    to: EpisodeState,
+    fields: { failureReason?: string | null; progress?: number; durationSeconds?: number } = {},
+  ): Promise<Episode> {
+    return this.db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom('episodes')
+        .select('state')
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      assertTransition(current.state, to);
+      const updated = await trx
+        .updateTable('episodes')
+        .set({
+          state: to,
+          updated_at: sql<Date>`now()`,
+          ...(fields.failureReason !== undefined ? { failure_reason: fields.failureReason } : {}),
+          ...(fields.progress !== undefined ? { progress: fields.progress } : {}),
+          ...(fields.durationSeconds !== undefined
+            ? { duration_seconds: fields.durationSeconds }
+            : {}),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toEpisode(updated);
+    });
+  }
+
+  async setProgress(id: string, progress: number): Promise<void> {
+    await this.db
+      .updateTable('episodes')
+      .set({ progress: Math.max(0, Math.min(100, Math.round(progress))) })
+      .where('id', '=', id)
+      .where('state', '=', 'processing')
+      .execute();
+  }
+}
+
+export function toEpisode(row: EpisodeRow): Episode {
+  return {
+    id: row.id,
+    showId: row.show_id,
+    guid: row.guid,
+    state: row.state,
+    progress: row.progress,
+    failureReason: row.failure_reason,
+    processingRevision: row.processing_revision,
+    article: {
+      url: row.article_url,
+      title: row.title,
+      summary: row.summary,
+      author: row.author,
+      publishedAt: new Date(row.published_at),
+      categories: row.categories,
+      imageUrl: row.image_url,
+      source: row.source,
+      copyright: row.copyright,
+      language: row.language,
+    },
+    interviewees: row.interviewees,
+    original: { key: row.original_key, name: row.original_name, bytes: Number(row.original_bytes) },
+    durationSeconds: row.duration_seconds,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}

@@ -1,0 +1,76 @@
+import type { Show } from '../../core/domain.js';
+import type { Db } from '../connect.js';
+import type { NewShowRow, ShowRow } from '../schema.js';
+
+export type NewShow = Omit<Show, 'createdAt' | 'updatedAt'>;
+
+export class ShowsRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(show: NewShow): Promise<Show> {
+    const row: NewShowRow = {
+      id: show.id,
+      slug: show.slug,
+      title: show.title,
+      description: show.description,
+      language: show.language,
+      author: show.author,
+      owner_name: show.owner.name,
+      owner_email: show.owner.email,
+      image_url: show.imageUrl,
+      category: show.category,
+      subcategory: show.subcategory,
+      explicit: show.explicit,
+      show_type: show.type,
+      site_url: show.siteUrl,
+      copyright: show.copyright,
+      podcast_guid: show.podcastGuid,
+    };
+    const inserted = await this.db
+      .insertInto('shows')
+      .values(row)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toShow(inserted);
+  }
+
+  async findBySlug(slug: string): Promise<Show | undefined> {
+    const row = await this.db
+      .selectFrom('shows')
+      .selectAll()
+      .where('slug', '=', slug)
+      .executeTakeFirst();
+    return row && toShow(row);
+  }
+
+  async findById(id: string): Promise<Show | undefined> {
+    const row = await this.db
+      .selectFrom('shows')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toShow(row);
+  }
+}
+
+function toShow(row: ShowRow): Show {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    description: row.description,
+    language: row.language,
+    author: row.author,
+    owner: { name: row.owner_name, email: row.owner_email },
+    imageUrl: row.image_url,
+    category: row.category,
+    subcategory: row.subcategory,
+    explicit: row.explicit,
+    type: row.show_type,
+    siteUrl: row.site_url,
+    copyright: row.copyright,
+    podcastGuid: row.podcast_guid,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}

@@ -1,0 +1,92 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { EpisodeState } from '../core/episode-state.js';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** int8 comes back as a string from pg and as a bigint or number from PGlite: repositories normalise. */
+type BigIntColumn = ColumnType<string | number | bigint, number, number>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ShowsTable {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  language: string;
+  author: string;
+  owner_name: string;
+  owner_email: string;
+  image_url: string | null;
+  category: string;
+  subcategory: string | null;
+  explicit: boolean;
+  show_type: 'episodic' | 'serial';
+  site_url: string;
+  copyright: string | null;
+  podcast_guid: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface Interviewee {
+  name: string;
+  role?: string | undefined;
+}
+
+export interface EpisodesTable {
+  id: string;
+  show_id: string;
+  guid: string;
+  state: EpisodeState;
+  progress: Generated<number>;
+  failure_reason: string | null;
+  /** Bumped by every (re)processing request; part of the job id. */
+  processing_revision: Generated<number>;
+  title: string;
+  summary: string;
+  article_url: string;
+  author: string | null;
+  published_at: ColumnType<Date, Date | string, Date | string>;
+  categories: Json<string[]>;
+  image_url: string | null;
+  source: string | null;
+  copyright: string | null;
+  language: string | null;
+  interviewees: Json<Interviewee[]>;
+  original_key: string;
+  original_name: string;
+  original_bytes: BigIntColumn;
+  duration_seconds: number | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface RenditionsTable {
+  id: string;
+  episode_id: string;
+  profile: string;
+  mime_type: string;
+  codec: string;
+  bitrate_kbps: number;
+  sample_rate: number;
+  channels: number;
+  bytes: BigIntColumn;
+  duration_seconds: number;
+  storage_key: string;
+  sha256: string;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  shows: ShowsTable;
+  episodes: EpisodesTable;
+  renditions: RenditionsTable;
+}
+
+export type ShowRow = Selectable<ShowsTable>;
+export type NewShowRow = Insertable<ShowsTable>;
+export type EpisodeRow = Selectable<EpisodesTable>;
+export type NewEpisodeRow = Insertable<EpisodesTable>;
+export type EpisodeUpdate = Updateable<EpisodesTable>;
+export type RenditionRow = Selectable<RenditionsTable>;
+export type NewRenditionRow = Insertable<RenditionsTable>;

@@ -1,0 +1,19 @@
+import express, { type Router } from 'express';
+import type { Logger } from '../core/logger.js';
+import { notFoundHandler, problemHandler } from './middleware/problem.js';
+
+/**
+ * The Express app without listen(): tests start it on port 0. Routers come from
+ * the composition root, so this module knows nothing of feeds or embeds.
+ */
+export function createApp(deps: { routers: readonly Router[]; logger: Logger }): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: '1mb' }));
+  for (const router of deps.routers) app.use(router);
+  app.use(notFoundHandler);
+  app.use(problemHandler(deps.logger));
+  return app;
+}

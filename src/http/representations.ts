@@ -1,0 +1,76 @@
+import type { Episode, Rendition, Show } from '../core/domain.js';
+
+/** Public URL of a stored file (served by routes/media.ts, or a CDN in front of it). */
+export const mediaUrl = (publicUrl: string, storageKey: string) =>
+  `${publicUrl}/media/${storageKey}`;
+
+export function showJson(show: Show, publicUrl: string) {
+  return {
+    id: show.id,
+    slug: show.slug,
+    title: show.title,
+    description: show.description,
+    language: show.language,
+    author: show.author,
+    owner: show.owner,
+    imageUrl: show.imageUrl,
+    category: show.category,
+    subcategory: show.subcategory,
+    explicit: show.explicit,
+    type: show.type,
+    siteUrl: show.siteUrl,
+    copyright: show.copyright,
+    podcastGuid: show.podcastGuid,
+    feedUrl: `${publicUrl}/feeds/${show.slug}.xml`,
+    createdAt: show.createdAt.toISOString(),
+    updatedAt: show.updatedAt.toISOString(),
+  };
+}
+
+export function episodeJson(
+  episode: Episode,
+  show: Show,
+  renditions: readonly Rendition[],
+  publicUrl: string,
+) {
+  const a = episode.article;
+  return {
+    id: episode.id,
+    guid: episode.guid,
+    show: show.slug,
+    state: episode.state,
+    progress: episode.progress,
+    failureReason: episode.failureReason,
+    title: a.title,
+    summary: a.summary,
+    articleUrl: a.url,
+    author: a.author,
+    publishedAt: a.publishedAt.toISOString(),
+    categories: a.categories,
+    imageUrl: a.imageUrl,
+    source: a.source,
+    copyright: a.copyright,
+    language: a.language,
+    interviewees: episode.interviewees,
+    durationSeconds: episode.durationSeconds,
+    original: { name: episode.original.name, bytes: episode.original.bytes },
+    renditions: renditions.map((r) => ({
+      profile: r.profile,
+      url: mediaUrl(publicUrl, r.storageKey),
+      mimeType: r.mimeType,
+      codec: r.codec,
+      bitrateKbps: r.bitrateKbps,
+      sampleRate: r.sampleRate,
+      channels: r.channels,
+      bytes: r.bytes,
+      durationSeconds: r.durationSeconds,
+      sha256: r.sha256,
+    })),
+    links: {
+      self: `${publicUrl}/api/episodes/${episode.id}`,
+      feed: `${publicUrl}/feeds/${show.slug}.xml`,
+    },
+    createdAt: episode.createdAt.toISOString(),
+    updatedAt: episode.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,56 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { episodeMetadataSchema, slugSchema } from '../../core/schemas.js';
+import type { EpisodeService } from '../../services/episodes.js';
+import { parseOr400 } from '../middleware/validate.js';
+import { episodeJson } from '../representations.js';
+
+const episodeId = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an episode id');
+
+export function episodesRouter(deps: {
+  episodes: EpisodeService;
+  publicUrl: string;
+  requireEditor: RequestHandler;
+  upload: RequestHandler;
+}): Router {
+  const router = Router();
+
+  // Auth runs before the upload is read: an anonymous client never streams a file to our disk.
+  const showMustExist: RequestHandler = async (req, _res, next) => {
+    await deps.episodes.requireShow(parseOr400(slugSchema, req.params.slug));
+    next();
+  };
+
+  router.post(
+    '/api/shows/:slug/episodes',
+    deps.requireEditor,
+    showMustExist,
+    deps.upload,
+    async (req, res) => {
+      const slug = parseOr400(slugSchema, req.params.slug);
+      const metadata = parseOr400(episodeMetadataSchema, req.body);
+      const file = req.file!;
+      const episode = await deps.episodes.createFromUpload(slug, metadata, {
+        path: file.path,
+        originalName: file.originalname,
+        bytes: file.size,
+      });
+      const { show, renditions } = await deps.episodes.get(episode.id);
+      const body = episodeJson(episode, show, renditions, deps.publicUrl);
+      res
+        .status(202)
+        .location(body.links.self)
+        .json({ ...body, statusUrl: body.links.self });
+    },
+  );
+
+  router.get('/api/episodes/:id', async (req, res) => {
+    const id = parseOr400(episodeId, req.params.id);
+    const { episode, show, renditions } = await deps.episodes.get(id);
+    res
+      .set('Cache-Control', 'no-store')
+      .json(episodeJson(episode, show, renditions, deps.publicUrl));
+  });
+
+  return router;
+}

@@ -1,0 +1,26 @@
+import { Router, type RequestHandler } from 'express';
+import { createShowSchema, slugSchema } from '../../core/schemas.js';
+import type { ShowService } from '../../services/shows.js';
+import { parseOr400 } from '../middleware/validate.js';
+import { showJson } from '../representations.js';
+
+export function showsRouter(deps: {
+  shows: ShowService;
+  publicUrl: string;
+  requireEditor: RequestHandler;
+}): Router {
+  const router = Router();
+
+  router.post('/api/shows', deps.requireEditor, async (req, res) => {
+    const input = parseOr400(createShowSchema, req.body);
+    const show = await deps.shows.create(input);
+    res.status(201).location(`/api/shows/${show.slug}`).json(showJson(show, deps.publicUrl));
+  });
+
+  router.get('/api/shows/:slug', async (req, res) => {
+    const slug = parseOr400(slugSchema, req.params.slug);
+    res.json(showJson(await deps.shows.getBySlug(slug), deps.publicUrl));
+  });
+
+  return router;
+}

@@ -1,0 +1,135 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Episode, Rendition, Show } from '../core/domain.js';
+import { AppError, notFound } from '../core/errors.js';
+import { newEpisodeGuid, newEpisodeId } from '../core/ids.js';
+import type { Logger } from '../core/logger.js';
+import type { EpisodeMetadata } from '../core/schemas.js';
+import type { EpisodesRepository } from '../db/repositories/episodes.repo.js';
+import type { RenditionsRepository } from '../db/repositories/renditions.repo.js';
+import type { ShowsRepository } from '../db/repositories/shows.repo.js';
+import { QueueUnavailableError, type JobProducer } from '../queue/producer.js';
+import { storageKeys, type BlobStorage } from '../storage/blob-storage.js';
+
+export interface UploadedFile {
+  /** Where the upload was streamed to; this service moves it into storage. */
+  readonly path: string;
+  readonly originalName: string;
+  readonly bytes: number;
+}
+
+/** A file extension safe for a storage key: the content is probed later, never trusted by name. */
+export function safeExtension(fileName: string): string {
+  const ext = path.extname(fileName).slice(1).toLowerCase();
+  return /^[a-z0-9]{1,8}$/.test(ext) ? ext : 'bin';
+}
+
+export interface EpisodeServiceDeps {
+  readonly shows: ShowsRepository;
+  readonly episodes: EpisodesRepository;
+  readonly renditions: RenditionsRepository;
+  readonly storage: BlobStorage;
+  readonly producer: JobProducer;
+  readonly logger: Logger;
+}
+
+export class EpisodeService {
+  constructor(private readonly deps: EpisodeServiceDeps) {}
+
+  /**
+   * Upload → storage → row (`uploaded`) → queue. If Redis is down the row stays
+   * `uploaded` (the reconciler enqueues it later) and the caller is told 503.
+   */
+  async createFromUpload(
+    showSlug: string,
+    metadata: EpisodeMetadata,
+    file: UploadedFile,
+  ): Promise<Episode> {
+    const { shows, episodes, storage, producer, logger } = this.deps;
+    const show = await shows.findBySlug(showSlug);
+    if (!show) throw notFound('Show', `No show has the slug "${showSlug}".`);
+    if (file.bytes === 0) {
+      throw new AppError(
+        400,
+        'validation',
+        'The audio file is empty',
+        'The uploaded file has 0 bytes.',
+        [{ field: 'audio', message: 'is empty' }],
+      );
+    }
+
+    const id = newEpisodeId();
+    const originalKey = storageKeys.original(id, safeExtension(file.originalName));
+    await storage.putFile(originalKey, file.path);
+    let episode: Episode;
+    try {
+      episode = await episodes.insert({
+        id,
+        showId: show.id,
+        guid: newEpisodeGuid(),
+        state: 'uploaded',
+        article: {
+          url: metadata.articleUrl,
+          title: metadata.title,
+          summary: metadata.summary,
+          author: metadata.author,
+          publishedAt: metadata.publishedAt ?? new Date(),
+          categories: metadata.categories,
+          imageUrl: metadata.imageUrl,
+          source: metadata.source,
+          copyright: metadata.copyright,
+          language: metadata.language,
+        },
+        interviewees: metadata.interviewees,
+        original: { key: originalKey, name: file.originalName, bytes: file.bytes },
+      });
+    } catch (error) {
+      await storage.delete(originalKey).catch(() => undefined);
+      throw error;
+    }
+
+    try {
+      await producer.enqueue('process-audio', { episodeId: id }, episode.processingRevision);
+    } catch (error) {
+      if (error instanceof QueueUnavailableError) {
+        logger.error(
+          { err: error, episodeId: id },
+          'episode stored but not queued: Redis unavailable',
+        );
+        throw new AppError(
+          503,
+          'queue-unavailable',
+          'Processing is temporarily unavailable',
+          `The episode ${id} was saved and will be processed when the job queue is back; there is no need to upload it again.`,
+        );
+      }
+      throw error;
+    }
+    logger.info(
+      { episodeId: id, show: show.slug, bytes: file.bytes },
+      'episode uploaded and queued',
+    );
+    return episode;
+  }
+
+  /** Checked before the upload is read, so an unknown show costs no disk. */
+  async requireShow(slug: string): Promise<Show> {
+    const show = await this.deps.shows.findBySlug(slug);
+    if (!show) throw notFound('Show', `No show has the slug "${slug}".`);
+    return show;
+  }
+
+  async get(id: string): Promise<{ episode: Episode; show: Show; renditions: Rendition[] }> {
+    const episode = await this.deps.episodes.findById(id);
+    if (!episode) throw notFound('Episode', `No episode has the id "${id}".`);
+    const show = await this.deps.shows.findById(episode.showId);
+    if (!show) throw notFound('Show');
+    const renditions = await this.deps.renditions.listByEpisode(id);
+    return { episode, show, renditions };
+  }
+}
+
+/** Removes a file if it is still there (an upload that was not consumed). */
+export async function discardFile(filePath: string): Promise<void> {
+  await fs.rm(filePath, { force: true });
+}

@@ -1,0 +1,62 @@
+import { v5 as uuidv5 } from 'uuid';
+import type { Show } from '../core/domain.js';
+import { AppError, notFound } from '../core/errors.js';
+import { newShowId } from '../core/ids.js';
+import type { CreateShowInput } from '../core/schemas.js';
+import type { ShowsRepository } from '../db/repositories/shows.repo.js';
+
+/** The Podcasting 2.0 namespace's own UUIDv5 namespace for `podcast:guid`. */
+export const PODCAST_GUID_NAMESPACE = 'ead4c236-bf58-58c6-a2c6-a6b28d128cb6';
+
+/** `podcast:guid` per the spec: UUIDv5 of the feed URL without scheme and trailing slashes. */
+export function podcastGuidFor(feedUrl: string): string {
+  const bare = feedUrl.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
+  return uuidv5(bare, PODCAST_GUID_NAMESPACE);
+}
+
+export function feedUrlFor(publicUrl: string, slug: string): string {
+  return `${publicUrl}/feeds/${slug}.xml`;
+}
+
+export class ShowService {
+  constructor(
+    private readonly shows: ShowsRepository,
+    private readonly publicUrl: string,
+  ) {}
+
+  async create(input: CreateShowInput): Promise<Show> {
+    if (await this.shows.findBySlug(input.slug)) {
+      throw new AppError(
+        409,
+        'conflict',
+        'A show with this slug exists',
+        `The slug "${input.slug}" is taken.`,
+        [{ field: 'slug', message: 'is already used by another show' }],
+      );
+    }
+    return this.shows.insert({
+      id: newShowId(),
+      slug: input.slug,
+      title: input.title,
+      description: input.description,
+      language: input.language,
+      author: input.author,
+      owner: input.owner,
+      imageUrl: input.imageUrl,
+      category: input.category,
+      subcategory: input.subcategory,
+      explicit: input.explicit,
+      type: input.type,
+      siteUrl: input.siteUrl,
+      copyright: input.copyright,
+      // Set once from the first feed URL and never recomputed, as the namespace requires.
+      podcastGuid: podcastGuidFor(feedUrlFor(this.publicUrl, input.slug)),
+    });
+  }
+
+  async getBySlug(slug: string): Promise<Show> {
+    const show = await this.shows.findBySlug(slug);
+    if (!show) throw notFound('Show', `No show has the slug "${slug}".`);
+    return show;
+  }
+}
