@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import { createAntenne, type Antenne } from '../../src/compose.js';
+import { loadConfig } from '../../src/core/config.js';
+import { createLogger } from '../../src/core/logger.js';
+import { createScratchDatabase, type Engine } from './databases.js';
+import { tempDir } from './audio.js';
+import { TEST_REDIS_URL } from './env.js';
+
+export const TEST_TOKEN = 'test-editor-token-0123456789abcdef';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export interface TestApp {
+  readonly baseUrl: string;
+  readonly antenne: Antenne;
+  readonly dataDir: string;
+  readonly queuePrefix: string;
+  /** fetch with the editor token. */
+  authed(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole app in this process, on a free port, with its own data dir, its own
+ * Redis key prefix and its own database (PGlite in memory or a scratch PostgreSQL db).
+ */
+export async function startTestApp(options: {
+  engine: Engine;
+  env?: Record<string, string>;
+  worker?: boolean;
+}): Promise<TestApp> {
+  const dataDir = await tempDir('antenne-app-');
+  const port = await freePort();
+  const queuePrefix = `antenne-test-${randomBytes(5).toString('hex')}`;
+  const scratch = options.engine === 'postgres' ? await createScratchDatabase() : null;
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    REDIS_URL: TEST_REDIS_URL,
+    DATA_DIR: dataDir,
+    EDITOR_TOKENS: TEST_TOKEN,
+    QUEUE_PREFIX: queuePrefix,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SHUTDOWN_GRACE_SECONDS: '5',
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    ...options.env,
+  });
+  const logger = createLogger({ level: config.logLevel, pretty: false });
+  const antenne = await createAntenne(config, logger, scratch ? {} : { pgliteDir: 'memory://' });
+  await antenne.listen(port);
+  if (options.worker !== false) await antenne.startWorker();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    antenne,
+    dataDir,
+    queuePrefix,
+    authed: (path, init = {}) =>
+      fetch(`${baseUrl}${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${TEST_TOKEN}`,
+          ...(init.headers as Record<string, string> | undefined),
+        },
+      }),
+    async close() {
+      await antenne.close();
+      await removeQueueData(queuePrefix);
+      await scratch?.drop();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Deletes every Redis key under a test's prefix. */
+export async function removeQueueData(prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export const SHOW_INPUT = {
+  slug: 'normandie-numerique',
+  title: 'Normandie Numérique',
+  description: 'Les entretiens « numériques » de la rédaction, à écouter partout.',
+  language: 'fr',
+  author: 'La rédaction',
+  owner: { name: 'La rédaction', email: 'podcast@example.org' },
+  imageUrl: 'https://example.org/artwork.jpg',
+  category: 'News',
+  subcategory: 'Politics',
+  siteUrl: 'https://example.org/',
+  copyright: '© 2018 Normandie Actu',
+};
+
+export const ARTICLE = {
+  title: 'La Team Normandie « chef de file » du numérique [AUDIO]',
+  summary: '<p>Entretien avec la secrétaire d’État chargée du numérique, à Caen.</p>',
+  articleUrl: 'https://example.org/2018/05/31/la-team-normandie-chef-de-file-du-numerique',
+  author: 'Marie Lefèvre',
+  publishedAt: '2018-05-31T09:30:00+02:00',
+  categories: ['Événements', 'Thématiques Normandie Numérique'],
+  source: 'Normandie Actu',
+  copyright: '© 2018 Normandie Actu',
+  language: 'fr',
+};
+
+/** The episode form as a CMS would post it: repeated fields for lists. */
+export async function episodeForm(
+  file: string,
+  fields: Record<string, string | string[]>,
+  fileName?: string,
+): Promise<FormData> {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) {
+    for (const v of Array.isArray(value) ? value : [value]) form.append(key, v);
+  }
+  const bytes = await fs.readFile(file);
+  form.append('audio', new Blob([bytes]), fileName ?? file.split('/').pop());
+  return form;
+}
+
+/** Polls the status URL (as a client would) until the episode leaves processing. */
+export async function waitForEpisode(
+  baseUrl: string,
+  id: string,
+  until: (state: string) => boolean = (s) => s !== 'uploaded' && s !== 'processing',
+  timeoutMs = 60_000,
+): Promise<Record<string, unknown> & { state: string; progress: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${baseUrl}/api/episodes/${id}`);
+    const body = (await res.json()) as Record<string, unknown> & {
+      state: string;
+      progress: number;
+    };
+    if (until(body.state)) return body;
+    if (Date.now() > deadline)
+      throw new Error(`episode ${id} still ${body.state} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}

@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+const FRENCH_INTERVIEW = [
+  'Bonjour madame la secrétaire d’État. La Normandie est-elle en train de devenir « chef de file » du numérique ?',
+  'Oui, et je crois que c’est une très bonne nouvelle pour les entreprises de la région, à Caen comme à Rouen.',
+  'Quelles sont les prochaines étapes pour la Team Normandie ?',
+];
+
+/**
+ * A speech-like interview: two French voices from espeak-ng (host and guest at
+ * different levels and pitches), with pauses, mixed to one 44.1 kHz file.
+ */
+export async function makeInterview(
+  dir: string,
+  options: { format?: 'wav' | 'mp3' | 'flac'; name?: string } = {},
+): Promise<string> {
+  const format = options.format ?? 'wav';
+  const parts: string[] = [];
+  for (const [i, sentence] of FRENCH_INTERVIEW.entries()) {
+    const part = path.join(dir, `part-${i}.wav`);
+    await run('espeak-ng', [
+      '-v',
+      i % 2 ? 'fr+f3' : 'fr',
+      '-s',
+      '165',
+      '-p',
+      i % 2 ? '60' : '40',
+      '-w',
+      part,
+      sentence,
+    ]);
+    parts.push(part);
+  }
+  const out = path.join(dir, options.name ?? `interview.${format}`);
+  const inputs = parts.flatMap((p) => ['-i', p]);
+  const chains = parts.map(
+    (_, i) => `[${i}:a]aresample=44100,volume=${i % 2 ? '-8dB' : '0dB'},apad=pad_dur=0.6[a${i}]`,
+  );
+  const concat = `${parts.map((_, i) => `[a${i}]`).join('')}concat=n=${parts.length}:v=0:a=1[out]`;
+  await run('ffmpeg', [
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    ...inputs,
+    '-filter_complex',
+    `${chains.join(';')};${concat}`,
+    '-map',
+    '[out]',
+    '-ac',
+    '1',
+    out,
+  ]);
+  return out;
+}
+
+/** A tone of the given length: cheap input for tests that do not care about speech. */
+export async function makeTone(
+  dir: string,
+  seconds: number,
+  name = `tone-${seconds}s.wav`,
+): Promise<string> {
+  const out = path.join(dir, name);
+  await run('ffmpeg', [
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:duration=${seconds}`,
+    '-ac',
+    '2',
+    out,
+  ]);
+  return out;
+}
+
+export async function makeRandomBytes(
+  dir: string,
+  name: string,
+  bytes = 64 * 1024,
+): Promise<string> {
+  const out = path.join(dir, name);
+  await fs.writeFile(out, randomBytes(bytes));
+  return out;
+}
+
+export async function ffprobeJson(file: string): Promise<{
+  format: { duration: string; format_name: string; tags?: Record<string, string> };
+  streams: {
+    codec_type: string;
+    codec_name: string;
+    sample_rate: string;
+    channels: number;
+    bit_rate?: string;
+  }[];
+}> {
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-print_format',
+    'json',
+    '-show_format',
+    '-show_streams',
+    file,
+  ]);
+  return JSON.parse(stdout) as never;
+}
+
+export async function tempDir(prefix = 'antenne-test-'): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+}
