@@ -68,6 +68,8 @@ export interface Episode {
   readonly interviewees: readonly Person[];
   readonly original: { readonly key: string; readonly name: string; readonly bytes: number };
   readonly durationSeconds: number | null;
+  /** Storage key of the waveform peaks JSON (BBC audiowaveform v2), once processed. */
+  readonly peaksKey: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

@@ -57,6 +57,7 @@ export interface EpisodesTable {
   original_name: string;
   original_bytes: BigIntColumn;
   duration_seconds: number | null;
+  peaks_key: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -53,6 +53,7 @@ export function episodeJson(
     language: a.language,
     interviewees: episode.interviewees,
     durationSeconds: episode.durationSeconds,
+    peaksUrl: episode.peaksKey ? mediaUrl(publicUrl, episode.peaksKey) : null,
     original: { name: episode.original.name, bytes: episode.original.bytes },
     renditions: renditions.map((r) => ({
       profile: r.profile,

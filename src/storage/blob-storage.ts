@@ -44,4 +44,6 @@ export const storageKeys = {
   /** Content-addressed by a hash prefix: a new file gets a new URL, so it can be cached forever. */
   rendition: (episodeId: string, profile: string, sha256: string, extension: string) =>
     `${PUBLIC_PREFIX}episodes/${episodeId}/${profile}-${sha256.slice(0, 12)}.${extension}`,
+  peaks: (episodeId: string, sha256: string) =>
+    `${PUBLIC_PREFIX}episodes/${episodeId}/peaks-${sha256.slice(0, 12)}.json`,
 };

@@ -139,6 +139,31 @@ for (const engine of ENGINES) {
       assert.equal(beyond.status, 416);
       assert.equal(beyond.headers.get('content-range'), `bytes */${bytes.length}`);
 
+      // Waveform peaks for the player: BBC audiowaveform JSON v2, served with CORS.
+      assert.ok(typeof ready.peaksUrl === 'string', 'peaks recorded');
+      const peaksRes = await fetch(ready.peaksUrl);
+      assert.equal(peaksRes.status, 200);
+      assert.match(peaksRes.headers.get('content-type') ?? '', /^application\/json/);
+      assert.equal(peaksRes.headers.get('access-control-allow-origin'), '*');
+      const peaks = (await peaksRes.json()) as {
+        version: number;
+        sample_rate: number;
+        samples_per_pixel: number;
+        length: number;
+        data: number[];
+        bits: number;
+      };
+      assert.equal(peaks.version, 2);
+      assert.equal(peaks.bits, 8);
+      const expected =
+        (Number(probed.format.duration) * peaks.sample_rate) / peaks.samples_per_pixel;
+      assert.ok(
+        Math.abs(peaks.length - expected) / expected < 0.02,
+        `peaks length ${peaks.length} vs ${expected}`,
+      );
+      assert.equal(peaks.data.length, peaks.length * 2);
+      assert.ok(Math.max(...peaks.data) > 20, 'speech shows in the waveform');
+
       // HEAD gives the size without a body.
       const head = await fetch(item.enclosure.url, { method: 'HEAD' });
       assert.equal(head.status, 200);
@@ -173,7 +198,8 @@ for (const engine of ENGINES) {
     });
 
     it('refuses a missing title with a 400 problem naming the field', async () => {
-      const { title: _omitted, ...withoutTitle } = ARTICLE;
+      const withoutTitle: Partial<typeof ARTICLE> = { ...ARTICLE };
+      delete withoutTitle.title;
       const res = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
         method: 'POST',
         body: await episodeForm(interview, withoutTitle),

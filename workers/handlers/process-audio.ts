@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { BadMediaError } from '../../src/core/errors.js';
@@ -12,6 +13,7 @@ import type { ShowsRepository } from '../../src/db/repositories/shows.repo.js';
 import { sha256File } from '../../src/media/checksum.js';
 import { FfmpegError, runFfmpeg } from '../../src/media/ffmpeg.js';
 import { probe, ProbeError } from '../../src/media/ffprobe.js';
+import { peaksFromPcmFile, peaksPcmOutput } from '../../src/media/peaks.js';
 import { renditionInvocation, type RenditionTags } from '../../src/media/profiles.js';
 import { assertUsableAudio, unreadableReason } from '../../src/media/validate-input.js';
 import { storageKeys, type BlobStorage } from '../../src/storage/blob-storage.js';
@@ -99,15 +101,23 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
           let enclosureDuration = 0;
           for (const [index, profile] of PROFILES.entries()) {
             const output = path.join(dir, `${profile.name}.${profile.extension}`);
-            await encode(renditionInvocation(input, output, profile, tagsFor(episode, show)), {
-              ffmpegPath: deps.ffmpegPath,
-              timeoutMs: deps.ffmpegTimeoutMs,
-              signal,
-              cwd: dir,
-              logger: log,
-              inputDurationSeconds: inputProbe.durationSeconds ?? undefined,
-              onProgress: (p) => reportProgress(((index + p / 100) / PROFILES.length) * 99),
-            });
+            const invocation = renditionInvocation(input, output, profile, tagsFor(episode, show));
+            // The first run also writes the PCM for the waveform: one decode for both.
+            const pcm = path.join(dir, 'peaks.pcm');
+            const outputs =
+              index === 0 ? [...invocation.outputs, peaksPcmOutput(pcm)] : invocation.outputs;
+            await encode(
+              { ...invocation, outputs },
+              {
+                ffmpegPath: deps.ffmpegPath,
+                timeoutMs: deps.ffmpegTimeoutMs,
+                signal,
+                cwd: dir,
+                logger: log,
+                inputDurationSeconds: inputProbe.durationSeconds ?? undefined,
+                onProgress: (p) => reportProgress(((index + p / 100) / PROFILES.length) * 99),
+              },
+            );
             const outputProbe = await probe(output, { ffprobePath: deps.ffprobePath });
             const sha256 = await sha256File(output);
             const key = storageKeys.rendition(episodeId, profile.name, sha256, profile.extension);
@@ -128,7 +138,10 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
               sha256,
             });
             if (replacedKey) await deps.storage.delete(replacedKey);
-            if (index === 0) enclosureDuration = duration;
+            if (index === 0) {
+              enclosureDuration = duration;
+              await storePeaks(deps, episodeId, pcm, dir);
+            }
           }
           return enclosureDuration;
         }),
@@ -160,6 +173,22 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
       throw error;
     }
   };
+}
+
+async function storePeaks(
+  deps: ProcessAudioDeps,
+  episodeId: string,
+  pcm: string,
+  dir: string,
+): Promise<void> {
+  const peaks = await peaksFromPcmFile(pcm);
+  await fs.rm(pcm, { force: true });
+  const file = path.join(dir, 'peaks.json');
+  await fs.writeFile(file, JSON.stringify(peaks));
+  const key = storageKeys.peaks(episodeId, await sha256File(file));
+  await deps.storage.putFile(key, file);
+  const replaced = await deps.episodes.setPeaksKey(episodeId, key);
+  if (replaced) await deps.storage.delete(replaced);
 }
 
 /** ffmpeg failing on the content itself (not on the machine) is bad input: no retry can help. */

@@ -12,6 +12,7 @@ export type NewEpisode = Omit<
   | 'failureReason'
   | 'processingRevision'
   | 'durationSeconds'
+  | 'peaksKey'
 >;
 
 export class EpisodesRepository {
@@ -118,6 +119,20 @@ export class EpisodesRepository {
     });
   }
 
+  /** Records the peaks file; returns the key it replaced (to delete), if any. */
+  async setPeaksKey(id: string, key: string): Promise<string | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom('episodes')
+        .select('peaks_key')
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      await trx.updateTable('episodes').set({ peaks_key: key }).where('id', '=', id).execute();
+      return before.peaks_key && before.peaks_key !== key ? before.peaks_key : null;
+    });
+  }
+
   async setProgress(id: string, progress: number): Promise<void> {
     await this.db
       .updateTable('episodes')
@@ -152,6 +167,7 @@ export function toEpisode(row: EpisodeRow): Episode {
     interviewees: row.interviewees,
     original: { key: row.original_key, name: row.original_name, bytes: Number(row.original_bytes) },
     durationSeconds: row.duration_seconds,
+    peaksKey: row.peaks_key,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };

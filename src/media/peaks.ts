@@ -1,0 +1,100 @@
+/**
+ * Waveform peaks for the player, in BBC audiowaveform JSON (version 2): one
+ * min/max pair per `samples_per_pixel` samples, 8-bit. Computed by the worker
+ * from a mono 8 kHz PCM stream ffmpeg writes beside the renditions (one decode),
+ * folded chunk by chunk so memory stays flat for a 3-hour interview.
+ */
+import { createReadStream } from 'node:fs';
+import type { FfmpegOutput } from './ffmpeg.js';
+
+export const PEAKS_SAMPLE_RATE = 8000;
+/** 80 samples at 8 kHz: one pixel per 10 ms. */
+export const PEAKS_SAMPLES_PER_PIXEL = 80;
+
+export interface WaveformJson {
+  version: 2;
+  channels: 1;
+  sample_rate: number;
+  samples_per_pixel: number;
+  bits: 8;
+  length: number;
+  data: number[];
+}
+
+/** The extra ffmpeg output that feeds the peaks: raw signed 16-bit mono PCM. */
+export function peaksPcmOutput(path: string): FfmpegOutput {
+  return {
+    path,
+    options: [
+      '-map',
+      '0:a:0',
+      '-vn',
+      '-ac',
+      '1',
+      '-ar',
+      String(PEAKS_SAMPLE_RATE),
+      '-c:a',
+      'pcm_s16le',
+      '-f',
+      's16le',
+    ],
+  };
+}
+
+/** Folds 16-bit little-endian samples into 8-bit min/max pairs. */
+export class PeaksAccumulator {
+  private readonly data: number[] = [];
+  private carry: Buffer | null = null;
+  private count = 0;
+  private min = 0;
+  private max = 0;
+
+  constructor(private readonly samplesPerPixel = PEAKS_SAMPLES_PER_PIXEL) {}
+
+  push(chunk: Buffer): void {
+    let buf = chunk;
+    if (this.carry) {
+      buf = Buffer.concat([this.carry, chunk]);
+      this.carry = null;
+    }
+    const usable = buf.length - (buf.length % 2);
+    for (let offset = 0; offset < usable; offset += 2) {
+      const sample = buf.readInt16LE(offset);
+      if (this.count === 0) {
+        this.min = sample;
+        this.max = sample;
+      } else {
+        if (sample < this.min) this.min = sample;
+        if (sample > this.max) this.max = sample;
+      }
+      if (++this.count === this.samplesPerPixel) this.flush();
+    }
+    if (usable < buf.length) this.carry = buf.subarray(usable);
+  }
+
+  private flush(): void {
+    // 16 → 8 bits by an arithmetic shift: -32768..32767 → -128..127.
+    this.data.push(this.min >> 8, this.max >> 8);
+    this.count = 0;
+  }
+
+  finish(sampleRate = PEAKS_SAMPLE_RATE): WaveformJson {
+    if (this.count > 0) this.flush();
+    return {
+      version: 2,
+      channels: 1,
+      sample_rate: sampleRate,
+      samples_per_pixel: this.samplesPerPixel,
+      bits: 8,
+      length: this.data.length / 2,
+      data: this.data,
+    };
+  }
+}
+
+export async function peaksFromPcmFile(pcmPath: string): Promise<WaveformJson> {
+  const acc = new PeaksAccumulator();
+  for await (const chunk of createReadStream(pcmPath, { highWaterMark: 1 << 20 }))
+    acc.push(chunk as Buffer);
+  return acc.finish();
+}
