@@ -40,7 +40,7 @@ export class LocalDiskStorage implements BlobStorage {
     }
   }
 
-  openRead(key: string, range?: ByteRange): Promise<Readable> {
+  async openRead(key: string, range?: ByteRange): Promise<Readable> {
     const file = this.pathOf(key);
     return new Promise((resolve, reject) => {
       const stream = createReadStream(file, range ? { start: range.start, end: range.end } : {});

@@ -29,9 +29,11 @@ export interface TestApp {
   readonly antenne: Antenne;
   readonly dataDir: string;
   readonly queuePrefix: string;
+  readonly scratch: { url: string; drop: () => Promise<void> } | null;
   /** fetch with the editor token. */
   authed(path: string, init?: RequestInit): Promise<Response>;
-  close(): Promise<void>;
+  /** Stops the app; `keepState` leaves data dir, database and queue for a restart. */
+  close(options?: { keepState?: boolean }): Promise<void>;
 }
 
 /**
@@ -42,11 +44,16 @@ export async function startTestApp(options: {
   engine: Engine;
   env?: Record<string, string>;
   worker?: boolean;
+  /** Restart on the state a previous app left (its data dir, database and queue). */
+  reuse?: TestApp;
 }): Promise<TestApp> {
-  const dataDir = await tempDir('antenne-app-');
+  const dataDir = options.reuse?.dataDir ?? (await tempDir('antenne-app-'));
   const port = await freePort();
-  const queuePrefix = `antenne-test-${randomBytes(5).toString('hex')}`;
-  const scratch = options.engine === 'postgres' ? await createScratchDatabase() : null;
+  const queuePrefix =
+    options.reuse?.queuePrefix ?? `antenne-test-${randomBytes(5).toString('hex')}`;
+  const scratch =
+    options.reuse?.scratch ??
+    (options.engine === 'postgres' ? await createScratchDatabase() : null);
   const config = loadConfig({
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -70,6 +77,7 @@ export async function startTestApp(options: {
     antenne,
     dataDir,
     queuePrefix,
+    scratch,
     authed: (path, init = {}) =>
       fetch(`${baseUrl}${path}`, {
         ...init,
@@ -78,8 +86,9 @@ export async function startTestApp(options: {
           ...(init.headers as Record<string, string> | undefined),
         },
       }),
-    async close() {
+    async close({ keepState = false } = {}) {
       await antenne.close();
+      if (keepState) return;
       await removeQueueData(queuePrefix);
       await scratch?.drop();
       await fs.rm(dataDir, { recursive: true, force: true });

@@ -1,0 +1,88 @@
+/**
+ * SIGTERM during a job: the worker stops taking jobs, stops ffmpeg, hands the
+ * job back (not failed), leaves no temp files; after a restart it completes once.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  ARTICLE,
+  SHOW_INPUT,
+  episodeForm,
+  startTestApp,
+  waitForEpisode,
+  type TestApp,
+} from '../helpers/app.js';
+import { makeTone, tempDir } from '../helpers/audio.js';
+import { childProcessesNamed } from '../helpers/processes.js';
+
+describe('worker shutdown during a job (postgres, real Redis and ffmpeg)', function () {
+  this.timeout(120_000);
+  let work: string;
+  let first: TestApp | undefined;
+  let second: TestApp | undefined;
+
+  before(async () => {
+    work = await tempDir();
+  });
+  after(async () => {
+    await second?.close();
+    if (!second) await first?.close();
+    await fs.rm(work, { recursive: true, force: true });
+  });
+
+  it('hands the running job back and finishes it once after a restart', async () => {
+    const long = await makeTone(work, 1200); // 20 min: ~15 s of encoding
+    first = await startTestApp({ engine: 'postgres', env: { SHUTDOWN_GRACE_SECONDS: '0.2' } });
+    await first.authed('/api/shows', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(SHOW_INPUT),
+    });
+    const res = await first.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
+      method: 'POST',
+      body: await episodeForm(long, ARTICLE),
+    });
+    assert.equal(res.status, 202);
+    const { id } = (await res.json()) as { id: string };
+    await waitForEpisode(first.baseUrl, id, (s) => s === 'processing', 30_000);
+    // Wait until ffmpeg runs, then shut down as SIGTERM would.
+    for (let i = 0; i < 100 && (await childProcessesNamed('ffmpeg')).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.ok((await childProcessesNamed('ffmpeg')).length > 0, 'ffmpeg was running');
+
+    const jobId = `process-audio-${id}-r0`;
+    await first.close({ keepState: true });
+    assert.deepEqual(await childProcessesNamed('ffmpeg'), [], 'no ffmpeg left behind');
+    assert.deepEqual(
+      await fs.readdir(path.join(first.dataDir, 'tmp', 'jobs')),
+      [],
+      'no temp files left',
+    );
+
+    second = await startTestApp({ engine: 'postgres', reuse: first, worker: false });
+    const job = await second.antenne.producer.queue('audio').getJob(jobId);
+    assert.ok(job, 'the job still exists');
+    assert.equal(await job.getState(), 'waiting', 'handed back to the queue, not failed');
+    assert.equal(job.attemptsMade, 0, 'the interrupted run does not count as a failed attempt');
+    const stored = await second.antenne.repos.episodes.findById(id);
+    assert.equal(stored?.state, 'processing');
+    assert.equal(stored?.failureReason, null);
+
+    await second.antenne.startWorker();
+    const done = await waitForEpisode(
+      second.baseUrl,
+      id,
+      (s) => s === 'ready' || s === 'failed',
+      90_000,
+    );
+    assert.equal(done.state, 'ready');
+    const renditions = await second.antenne.repos.renditions.listByEpisode(id);
+    assert.equal(renditions.length, 1, 'one set of renditions');
+    const files = await fs.readdir(path.join(second.dataDir, 'media', 'public', 'episodes', id));
+    assert.equal(files.filter((f) => f.endsWith('.mp3')).length, 1, 'one MP3 on disk');
+    const finished = await second.antenne.producer.queue('audio').getJob(jobId);
+    assert.equal(await finished?.getState(), 'completed');
+    assert.equal(finished?.attemptsMade, 1, 'completed in one counted attempt');
+  });
+});

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ConfigError, loadConfig, parseByteSize } from '../../src/core/config.js';
+
+describe('config', () => {
+  it('gives embedded defaults for an empty environment', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 8080);
+    assert.equal(config.publicUrl, 'http://localhost:8080');
+    assert.equal(config.databaseUrl, undefined, 'PGlite by default');
+    assert.equal(config.dataDir, path.resolve('./data'));
+    assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
+    assert.equal(config.maxUploadBytes, 2 * 1024 ** 3);
+    assert.equal(config.editorTokens, undefined);
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it('treats empty variables as unset and strips the trailing slash of PUBLIC_URL', () => {
+    const config = loadConfig({
+      DATABASE_URL: '',
+      PUBLIC_URL: 'https://podcasts.example.org/',
+      PORT: '9000',
+    });
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.publicUrl, 'https://podcasts.example.org');
+  });
+
+  it('lists every problem at once', () => {
+    assert.throws(
+      () =>
+        loadConfig({
+          PORT: 'eighty',
+          PUBLIC_URL: 'ftp://nope',
+          REDIS_URL: 'localhost:6379',
+          DATABASE_URL: 'mysql://x',
+          MAX_UPLOAD_SIZE: 'huge',
+          EDITOR_TOKENS: 'short',
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        const fields = error.problems.map((p) => p.split(':')[0]);
+        assert.deepEqual(
+          fields.sort(),
+          [
+            'DATABASE_URL',
+            'EDITOR_TOKENS.0',
+            'MAX_UPLOAD_SIZE',
+            'PORT',
+            'PUBLIC_URL',
+            'REDIS_URL',
+          ].sort(),
+        );
+        return true;
+      },
+    );
+  });
+
+  it('reads sizes the way operators write them', () => {
+    assert.equal(parseByteSize('1048576'), 1048576);
+    assert.equal(parseByteSize('500MB'), 500_000_000);
+    assert.equal(parseByteSize('2GiB'), 2 * 1024 ** 3);
+    assert.equal(parseByteSize('256 KiB'), 256 * 1024);
+    assert.equal(
+      loadConfig({ MAX_UPLOAD_SIZE: '1.5GiB' }).maxUploadBytes,
+      Math.floor(1.5 * 1024 ** 3),
+    );
+  });
+
+  it('splits editor tokens on commas', () => {
+    const config = loadConfig({ EDITOR_TOKENS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb' });
+    assert.deepEqual(config.editorTokens, ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']);
+  });
+});
