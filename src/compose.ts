@@ -14,7 +14,12 @@ import { EpisodesRepository } from './db/repositories/episodes.repo.js';
 import { RenditionsRepository } from './db/repositories/renditions.repo.js';
 import { ShowsRepository } from './db/repositories/shows.repo.js';
 import { createApp } from './http/app.js';
-import { requireEditor } from './http/middleware/auth.js';
+import { authenticate, requireEditor } from './http/middleware/auth.js';
+import { accountsRouter } from './http/routes/accounts.js';
+import { ApiTokensRepository } from './db/repositories/api-tokens.repo.js';
+import { SessionsRepository } from './db/repositories/sessions.repo.js';
+import { UsersRepository } from './db/repositories/users.repo.js';
+import { AccountService } from './services/accounts.js';
 import { audioUpload } from './http/middleware/upload.js';
 import { episodesRouter } from './http/routes/episodes.js';
 import { healthRouter } from './http/routes/health.js';
@@ -38,6 +43,7 @@ export interface Antenne {
     renditions: RenditionsRepository;
   };
   readonly editorTokens: readonly string[];
+  readonly accounts: AccountService;
   /** Starts the HTTP API; resolves with the bound port. */
   listen(port?: number): Promise<number>;
   startWorker(): Promise<WorkerRuntime>;
@@ -89,11 +95,28 @@ export async function createAntenne(
 
   const showService = new ShowService(repos.shows, config.publicUrl);
   const episodeService = new EpisodeService({ ...repos, storage, producer, logger });
-  const editorOnly = requireEditor(editorTokens);
+  const accounts = new AccountService(
+    new UsersRepository(db.db),
+    new SessionsRepository(db.db),
+    new ApiTokensRepository(db.db),
+    { sessionTtlMs: config.sessionTtlMs },
+  );
+  if (config.initialAdmin && !(await accounts.hasUsers())) {
+    await accounts.createUser({ ...config.initialAdmin, name: 'Administrator', role: 'admin' });
+    logger.info({ email: config.initialAdmin.email }, 'first administrator created');
+  }
+  const editorOnly = requireEditor;
 
   const app = createApp({
     logger,
+    authenticate: authenticate({ accounts, staticTokens: editorTokens }),
     routers: [
+      accountsRouter({
+        accounts,
+        secureCookies: config.publicUrl.startsWith('https:'),
+        sessionTtlMs: config.sessionTtlMs,
+        loginLimit: config.loginAttemptsPer15Min,
+      }),
       healthRouter({
         check: async () => ({
           database: await db.db
@@ -135,6 +158,7 @@ export async function createAntenne(
     storage,
     repos,
     editorTokens,
+    accounts,
     async listen(port = config.port) {
       const removed = await sweepOrphans(paths.uploadsTmp);
       if (removed) logger.info({ removed }, 'removed uploads left by a stopped process');

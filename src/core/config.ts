@@ -56,6 +56,10 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('antenne'),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(20),
+  LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  ADMIN_EMAIL: z.email('an e-mail address').optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: envBoolean.default(false),
 });
@@ -78,6 +82,10 @@ export interface Config {
   readonly workerConcurrency: number;
   readonly queuePrefix: string;
   readonly shutdownGraceMs: number;
+  readonly sessionTtlMs: number;
+  readonly loginAttemptsPer15Min: number;
+  /** First administrator, created on start when there is no account yet. */
+  readonly initialAdmin: { readonly email: string; readonly password: string } | undefined;
   readonly logLevel: string;
   readonly logPretty: boolean;
 }
@@ -118,6 +126,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: e.WORKER_CONCURRENCY,
     queuePrefix: e.QUEUE_PREFIX,
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    loginAttemptsPer15Min: e.LOGIN_ATTEMPTS_PER_15_MIN,
+    initialAdmin:
+      e.ADMIN_EMAIL && e.ADMIN_PASSWORD
+        ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
+        : undefined,
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY,
   });

@@ -78,10 +78,47 @@ export interface RenditionsTable {
   created_at: CreatedAt;
 }
 
+export type Role = 'admin' | 'editor';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: Role;
+  created_at: CreatedAt;
+  disabled_at: Date | null;
+}
+
+export interface SessionsTable {
+  /** sha256 of the cookie value: a database leak gives no usable session. */
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date, Date>;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  /** The first characters, to recognise a token in a list without storing it. */
+  prefix: string;
+  role: 'editor';
+  created_by: string | null;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
 export interface Database {
   shows: ShowsTable;
   episodes: EpisodesTable;
   renditions: RenditionsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type ShowRow = Selectable<ShowsTable>;

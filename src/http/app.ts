@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { Logger } from '../core/logger.js';
 import { notFoundHandler, problemHandler } from './middleware/problem.js';
 
@@ -6,12 +6,19 @@ import { notFoundHandler, problemHandler } from './middleware/problem.js';
  * The Express app without listen(): tests start it on port 0. Routers come from
  * the composition root, so this module knows nothing of feeds or embeds.
  */
-export function createApp(deps: { routers: readonly Router[]; logger: Logger }): express.Express {
+export function createApp(deps: {
+  routers: readonly Router[];
+  logger: Logger;
+  /** Resolves the caller (token or session) before any route. */
+  authenticate?: RequestHandler;
+}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '1mb' }));
+  // Only where it matters: feeds and media stay free of per-request account lookups.
+  if (deps.authenticate) app.use(['/api', '/studio'], deps.authenticate);
   for (const router of deps.routers) app.use(router);
   app.use(notFoundHandler);
   app.use(problemHandler(deps.logger));

@@ -1,38 +1,143 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+/**
+ * Who is calling: an API token (Authorization: Bearer, for CMS automation) or a
+ * studio session (cookie, with a CSRF token on every write). Editors may write;
+ * administrators also manage users and tokens. API tokens carry editor rights only.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { parseCookie } from 'cookie';
 import { AppError } from '../../core/errors.js';
+import type { User } from '../../db/repositories/users.repo.js';
+import { safeEqual, type AccountService } from '../../services/accounts.js';
 
-const digest = (token: string) => createHash('sha256').update(token).digest();
+export const SESSION_COOKIE = 'antenne_session';
+export const CSRF_HEADER = 'x-csrf-token';
 
-/** Writes need an editor token: `Authorization: Bearer <token>`. Compared in constant time. */
-export function requireEditor(tokens: readonly string[]): RequestHandler {
-  const known = tokens.map(digest);
-  return (req, res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) {
-      res.set('WWW-Authenticate', 'Bearer realm="antenne"');
-      return next(
-        new AppError(
-          401,
-          'unauthorized',
-          'Authentication required',
-          'Send an editor token as "Authorization: Bearer <token>".',
-        ),
-      );
+export type Principal =
+  | {
+      readonly kind: 'session';
+      readonly user: User;
+      readonly csrfToken: string;
+      readonly sessionToken: string;
     }
-    const given = digest(match[1]);
-    if (!known.some((k) => timingSafeEqual(k, given))) {
-      res.set('WWW-Authenticate', 'Bearer realm="antenne", error="invalid_token"');
-      return next(
-        new AppError(
-          401,
-          'unauthorized',
-          'Invalid token',
-          'The editor token is not valid (or was revoked).',
-        ),
-      );
+  | { readonly kind: 'token'; readonly name: string; readonly tokenId: string | null };
+
+type Anonymous = {
+  readonly kind: 'anonymous';
+  readonly why: 'none' | 'session-expired' | 'invalid-token';
+};
+
+const PRINCIPAL = Symbol('principal');
+type WithPrincipal = Request & { [PRINCIPAL]?: Principal | Anonymous };
+
+export function principalOf(req: Request): Principal | null {
+  const p = (req as WithPrincipal)[PRINCIPAL];
+  return p && p.kind !== 'anonymous' ? p : null;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Resolves the caller once per request; never refuses by itself (public routes ignore it). */
+export function authenticate(deps: {
+  accounts: AccountService;
+  staticTokens: readonly string[];
+}): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const holder = req as WithPrincipal;
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+    if (token) {
+      if (deps.staticTokens.some((t) => safeEqual(t, token))) {
+        holder[PRINCIPAL] = { kind: 'token', name: 'configured token', tokenId: null };
+        return next();
+      }
+      const record = await deps.accounts.resolveApiToken(token);
+      holder[PRINCIPAL] = record
+        ? { kind: 'token', name: record.name, tokenId: record.id }
+        : { kind: 'anonymous', why: 'invalid-token' };
+      return next();
     }
+    const cookieValue = parseCookie(req.get('cookie') ?? '')[SESSION_COOKIE];
+    if (cookieValue) {
+      const session = await deps.accounts.resolveSession(cookieValue);
+      if (session && session !== 'expired') {
+        holder[PRINCIPAL] = {
+          kind: 'session',
+          user: session.user,
+          csrfToken: session.csrfToken,
+          sessionToken: cookieValue,
+        };
+        return next();
+      }
+      holder[PRINCIPAL] = {
+        kind: 'anonymous',
+        why: session === 'expired' ? 'session-expired' : 'none',
+      };
+      return next();
+    }
+    holder[PRINCIPAL] = { kind: 'anonymous', why: 'none' };
     next();
   };
 }
+
+function unauthenticated(req: Request, res: Response): AppError {
+  const p = (req as WithPrincipal)[PRINCIPAL];
+  const why = p?.kind === 'anonymous' ? p.why : 'none';
+  if (why === 'invalid-token') {
+    res.set('WWW-Authenticate', 'Bearer realm="antenne", error="invalid_token"');
+    return new AppError(
+      401,
+      'invalid-token',
+      'Invalid token',
+      'The API token is not valid, or it was revoked.',
+    );
+  }
+  res.set('WWW-Authenticate', 'Bearer realm="antenne"');
+  if (why === 'session-expired') {
+    return new AppError(
+      401,
+      'session-expired',
+      'Your session has expired',
+      'Sign in again to continue.',
+    );
+  }
+  return new AppError(
+    401,
+    'unauthorized',
+    'Authentication required',
+    'Sign in, or send an API token as "Authorization: Bearer <token>".',
+  );
+}
+
+/** Session writes must echo the session's CSRF token: a cross-site form cannot. */
+function csrfProblem(req: Request, principal: Principal): AppError | null {
+  if (principal.kind !== 'session' || !UNSAFE.has(req.method)) return null;
+  const sent = req.get(CSRF_HEADER);
+  if (sent && safeEqual(sent, principal.csrfToken)) return null;
+  return new AppError(
+    403,
+    'csrf',
+    'Missing or invalid CSRF token',
+    `Send the token from GET /api/session in the ${CSRF_HEADER} header. Reload the page if it persists.`,
+  );
+}
+
+export const requireEditor: RequestHandler = (req, res, next) => {
+  const principal = principalOf(req);
+  if (!principal) return next(unauthenticated(req, res));
+  next(csrfProblem(req, principal) ?? undefined);
+};
+
+export const requireAdmin: RequestHandler = (req, res, next) => {
+  const principal = principalOf(req);
+  if (!principal) return next(unauthenticated(req, res));
+  if (principal.kind !== 'session' || principal.user.role !== 'admin') {
+    return next(
+      new AppError(
+        403,
+        'forbidden',
+        'Administrators only',
+        'Only an administrator, signed in to the studio, can do this.',
+      ),
+    );
+  }
+  next(csrfProblem(req, principal) ?? undefined);
+};

@@ -1,0 +1,47 @@
+import type { Db } from '../connect.js';
+
+export interface SessionRecord {
+  readonly userId: string;
+  readonly csrfToken: string;
+  readonly expiresAt: Date;
+}
+
+export class SessionsRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(s: {
+    idHash: string;
+    userId: string;
+    csrfToken: string;
+    expiresAt: Date;
+  }): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({
+        id_hash: s.idHash,
+        user_id: s.userId,
+        csrf_token: s.csrfToken,
+        expires_at: s.expiresAt,
+      })
+      .execute();
+  }
+
+  async find(idHash: string): Promise<SessionRecord | undefined> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id_hash', '=', idHash)
+      .executeTakeFirst();
+    return (
+      row && { userId: row.user_id, csrfToken: row.csrf_token, expiresAt: new Date(row.expires_at) }
+    );
+  }
+
+  async delete(idHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  }
+
+  async deleteExpired(now = new Date()): Promise<void> {
+    await this.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
+  }
+}
