@@ -88,14 +88,7 @@ export const CLIENT_KEYS = [
   'copied',
 ] as const;
 
-/** Seconds → "1:02:03" / "2:03" (the same format the script uses). */
-export function clock(totalSeconds: number): string {
-  const t = Math.max(0, Math.floor(totalSeconds));
-  const h = Math.floor(t / 3600);
-  const m = Math.floor((t % 3600) / 60);
-  const s = String(t % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
+export { clock } from './client/time.js';
 
 export const SPEEDS = [0.75, 1, 1.25, 1.5, 1.75, 2] as const;
 

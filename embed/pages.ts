@@ -60,13 +60,7 @@ export function renderEmbedPage(
         <meta name="referrer" content="strict-origin-when-cross-origin" />
         <title>${view.title} — ${view.showTitle}</title>
         <link rel="stylesheet" href="${options.assets.css}" />
-        ${
-          style
-            ? html`<style>
-                ${trustedHtml(style)}
-              </style>`
-            : ''
-        }
+        ${style ? html`<style>${trustedHtml(style)}</style>` : ''}
         <script src="${options.assets.js}" defer></script>
       </head>
       <body>
@@ -196,13 +190,7 @@ export function renderEpisodePage(
           ${jsonForScript(episodeJsonLd(page, site ?? p.pageUrl))}
         </script>
         <link rel="stylesheet" href="${options.assets.css}" />
-        ${
-          style
-            ? html`<style>
-                ${trustedHtml(style)}
-              </style>`
-            : ''
-        }
+        ${style ? html`<style>${trustedHtml(style)}</style>` : ''}
         <script src="${options.assets.js}" defer></script>
       </head>
       <body>

@@ -1,5 +1,6 @@
 /** What the player and the public page show: plain data, built by data.ts, rendered by pure functions. */
 import type { ChapterEntry, TranscriptCue } from './extras.js';
+import { parseClock } from './client/time.js';
 import type { Lang } from './i18n.js';
 
 export interface PlayerView {
@@ -53,16 +54,4 @@ export function parseStart(value: unknown, durationSeconds: number): number | nu
   const t = parseClock(value);
   if (t === null || t >= durationSeconds) return null;
   return t;
-}
-
-/** "90", "90.5", "1:30", "01:02:03.5", "npt:90" → seconds. */
-export function parseClock(text: string): number | null {
-  const m = /^(?:npt:)?(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:\.\d+)?)s?$/.exec(text.trim());
-  if (!m) return null;
-  const h = Number(m[1] ?? 0);
-  const min = Number(m[2] ?? 0);
-  const s = Number(m[3]);
-  if ((m[2] !== undefined && s >= 60) || (m[1] !== undefined && min >= 60)) return null;
-  const total = h * 3600 + min * 60 + s;
-  return Number.isFinite(total) ? total : null;
 }

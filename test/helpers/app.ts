@@ -42,6 +42,8 @@ export async function startTestApp(options: {
   engine: Engine;
   env?: Record<string, string>;
   worker?: boolean;
+  /** Passed on to createAntenne (e.g. a chapters/transcript source for the player). */
+  antenneOptions?: Omit<NonNullable<Parameters<typeof createAntenne>[2]>, 'pgliteDir'>;
 }): Promise<TestApp> {
   const dataDir = await tempDir('antenne-app-');
   const port = await freePort();
@@ -61,7 +63,10 @@ export async function startTestApp(options: {
     ...options.env,
   });
   const logger = createLogger({ level: config.logLevel, pretty: false });
-  const antenne = await createAntenne(config, logger, scratch ? {} : { pgliteDir: 'memory://' });
+  const antenne = await createAntenne(config, logger, {
+    ...options.antenneOptions,
+    ...(scratch ? {} : { pgliteDir: 'memory://' }),
+  });
   await antenne.listen(port);
   if (options.worker !== false) await antenne.startWorker();
   const baseUrl = `http://127.0.0.1:${port}`;
