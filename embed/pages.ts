@@ -152,13 +152,13 @@ export function renderEpisodePage(
         <link
           rel="alternate"
           type="application/json+oembed"
-          href="${page.oembedUrl}&format=json"
+          href="${`${page.oembedUrl}&format=json`}"
           title="${p.title}"
         />
         <link
           rel="alternate"
           type="text/xml+oembed"
-          href="${page.oembedUrl}&format=xml"
+          href="${`${page.oembedUrl}&format=xml`}"
           title="${p.title}"
         />
         <link
