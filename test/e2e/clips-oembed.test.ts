@@ -36,7 +36,9 @@ for (const engine of ENGINES) {
     let duration: number;
 
     const postClip = (body: unknown, auth = true) =>
-      (auth ? app.authed : (p: string, i: RequestInit) => fetch(`${app.baseUrl}${p}`, i))(
+      (auth
+        ? (p: string, i: RequestInit) => app.authed(p, i)
+        : (p: string, i: RequestInit) => fetch(`${app.baseUrl}${p}`, i))(
         `/api/episodes/${episodeId}/clips`,
         {
           method: 'POST',

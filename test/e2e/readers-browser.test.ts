@@ -164,7 +164,7 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
       `<!doctype html><title>Article</title><h1>Article</h1><iframe id="player" src="${src}" width="640" height="420" allow="clipboard-write"></iframe>`,
     );
     await page.goto(`${host.origin}/article`);
-    const frame = await (await page.locator('#player').elementHandle())!.contentFrame();
+    const frame = await (await page.locator('#player').elementHandle()).contentFrame();
     assert.ok(frame);
     await frame.waitForSelector('.ap-js');
     return { page, frame, requests };
@@ -333,10 +333,10 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
       .locator('link[rel="alternate"][type="application/json+oembed"]')
       .getAttribute('href');
     assert.ok(href);
-    const oembed = (await page.evaluate(async (u) => (await fetch(u)).json(), href)) as Record<
-      string,
-      unknown
-    >;
+    const oembed = (await page.evaluate(
+      async (u) => (await fetch(u)).json() as Promise<unknown>,
+      href,
+    )) as Record<string, unknown>;
     assert.equal(oembed.version, '1.0');
     assert.equal(oembed.type, 'rich');
     assert.equal(oembed.title, XSS_TITLE);
@@ -373,7 +373,7 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
       void d.dismiss();
     });
     await hostPage.goto(`${host.origin}/cms`);
-    const frame = await (await hostPage.locator('iframe').elementHandle())!.contentFrame();
+    const frame = await (await hostPage.locator('iframe').elementHandle()).contentFrame();
     await frame!.waitForSelector('.ap-js');
     assert.equal((await frame!.locator('h1').textContent())?.trim(), XSS_TITLE);
     await hostPage.close();

@@ -22,8 +22,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('peaks_key', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addCheckConstraint('clips_state_check', sql`state in ('pending','processing','ready','failed')`)
-    .addCheckConstraint('clips_range_check', sql`end_seconds > start_seconds and start_seconds >= 0`)
+    .addCheckConstraint(
+      'clips_state_check',
+      sql`state in ('pending','processing','ready','failed')`,
+    )
+    .addCheckConstraint(
+      'clips_range_check',
+      sql`end_seconds > start_seconds and start_seconds >= 0`,
+    )
     .execute();
   await db.schema
     .createIndex('clips_episode_idx')

@@ -84,11 +84,7 @@ export class ClipsRepository {
     return byEpisode;
   }
 
-  async setState(
-    id: string,
-    state: ClipState,
-    failureReason: string | null = null,
-  ): Promise<void> {
+  async setState(id: string, state: ClipState, failureReason: string | null = null): Promise<void> {
     await this.db
       .updateTable('clips')
       .set({ state, failure_reason: failureReason, updated_at: sql<Date>`now()` })
