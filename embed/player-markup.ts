@@ -134,7 +134,7 @@ export function renderPlayer(view: PlayerView, options: PlayerOptions): SafeHtml
         ? html`<section class="ap-transcript" aria-label="${t.transcript}">
             <h3>${t.transcript}</h3>
             <div class="ap-cues">
-              ${view.transcript.map((c) => html`<p class="ap-cue" data-t="${c.start}" data-e="${c.end}">${c.speaker ? html`<b>${c.speaker} :</b> ` : ''}${c.text}</p>`)}
+              ${view.transcript.map((c) => html`<p class="ap-cue" data-t="${c.start}" data-e="${c.end}">${c.speaker ? html`<b>${c.speaker}${view.lang === 'fr' ? ' :' : ':'}</b> ` : ''}${c.text}</p>`)}
             </div>
           </section>`
         : ''

@@ -109,7 +109,7 @@ describe('embed: player markup', () => {
       flat,
       /<a href="\?t=65" data-t="65"><span class="ap-ct">1:05<\/span> Deux &lt;b&gt;<\/a>/,
     );
-    assert.match(flat, /data-t="1" data-e="2"><b>Host :<\/b> Hello &lt;i&gt;/);
+    assert.match(flat, /data-t="1" data-e="2"><b>Host:<\/b> Hello &lt;i&gt;/);
     assert.match(flat, /aria-label="Previous chapter"/);
     assert.match(flat, /<a class="ap-dl" href="[^"]+" download>Download<\/a>/);
     assert.match(flat, /<h2 class="ap-title">/);
