@@ -34,6 +34,10 @@ export default tseslint.config(
               group: ['**/feeds/**', '../../feeds/*', '../feeds/*'],
               message: 'src/ must not import feeds/ (entry point).',
             },
+            {
+              group: ['**/embed/**', '../../embed/*', '../embed/*'],
+              message: 'src/ must not import embed/ (entry point).',
+            },
           ],
         },
       ],

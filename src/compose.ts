@@ -4,13 +4,18 @@
  */
 import path from 'node:path';
 import type { Server } from 'node:http';
+import { ReaderData } from '../embed/data.js';
+import { noExtras, type EpisodeExtrasSource } from '../embed/extras.js';
+import { embedRouter } from '../embed/router.js';
 import { feedsRouter } from '../feeds/router.js';
 import { startWorkers, type WorkerRuntime } from '../workers/runtime.js';
 import type { Config } from './core/config.js';
 import { loadOrCreateEditorToken } from './core/editor-token.js';
 import type { Logger } from './core/logger.js';
 import { connectDb, migrateToLatest, type DbHandle } from './db/connect.js';
+import { ClipsRepository } from './db/repositories/clips.repo.js';
 import { EpisodesRepository } from './db/repositories/episodes.repo.js';
+import { PlayerSettingsRepository } from './db/repositories/player-settings.repo.js';
 import { RenditionsRepository } from './db/repositories/renditions.repo.js';
 import { ShowsRepository } from './db/repositories/shows.repo.js';
 import { createApp } from './http/app.js';
@@ -21,11 +26,13 @@ import { SessionsRepository } from './db/repositories/sessions.repo.js';
 import { UsersRepository } from './db/repositories/users.repo.js';
 import { AccountService } from './services/accounts.js';
 import { audioUpload } from './http/middleware/upload.js';
+import { clipsRouter } from './http/routes/clips.js';
 import { episodesRouter } from './http/routes/episodes.js';
 import { healthRouter } from './http/routes/health.js';
 import { mediaRouter } from './http/routes/media.js';
 import { showsRouter } from './http/routes/shows.js';
 import { JobProducer } from './queue/producer.js';
+import { ClipService } from './services/clips.js';
 import { EpisodeService } from './services/episodes.js';
 import { ShowService } from './services/shows.js';
 import { LocalDiskStorage } from './storage/local-disk.js';
@@ -41,6 +48,8 @@ export interface Antenne {
     shows: ShowsRepository;
     episodes: EpisodesRepository;
     renditions: RenditionsRepository;
+    clips: ClipsRepository;
+    playerSettings: PlayerSettingsRepository;
   };
   readonly editorTokens: readonly string[];
   readonly accounts: AccountService;
@@ -60,7 +69,11 @@ export const dirs = (dataDir: string) => ({
 export async function createAntenne(
   config: Config,
   logger: Logger,
-  options: { pgliteDir?: string } = {},
+  options: {
+    pgliteDir?: string;
+    /** Chapters and transcripts for the player (none until the feeds issue stores them). */
+    embedExtras?: EpisodeExtrasSource;
+  } = {},
 ): Promise<Antenne> {
   const paths = dirs(config.dataDir);
   const db = await connectDb({
@@ -75,6 +88,8 @@ export async function createAntenne(
     shows: new ShowsRepository(db.db),
     episodes: new EpisodesRepository(db.db),
     renditions: new RenditionsRepository(db.db),
+    clips: new ClipsRepository(db.db),
+    playerSettings: new PlayerSettingsRepository(db.db),
   };
   const storage = new LocalDiskStorage(paths.media);
   const producer = await JobProducer.connect({
@@ -106,6 +121,12 @@ export async function createAntenne(
     logger.info({ email: config.initialAdmin.email }, 'first administrator created');
   }
   const editorOnly = requireEditor;
+  const clipService = new ClipService({ ...repos, producer, logger });
+  const readerData = new ReaderData({
+    ...repos,
+    extras: options.embedExtras ?? noExtras,
+    publicUrl: config.publicUrl,
+  });
 
   const app = createApp({
     logger,
@@ -142,7 +163,9 @@ export async function createAntenne(
           field: 'audio',
         }),
       }),
+      clipsRouter({ clips: clipService, publicUrl: config.publicUrl, requireEditor: editorOnly }),
       feedsRouter({ ...repos, publicUrl: config.publicUrl }),
+      embedRouter({ data: readerData }),
       mediaRouter({ storage }),
     ],
   });

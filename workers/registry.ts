@@ -1,14 +1,16 @@
 import type { Job } from 'bullmq';
 import type { JobName } from '../src/core/jobs.js';
+import { makeMakeClip, type MakeClipDeps } from './handlers/make-clip.js';
 import { makeProcessAudio, type ProcessAudioDeps } from './handlers/process-audio.js';
 
 export type Handler = (job: Job, token?: string, signal?: AbortSignal) => Promise<unknown>;
 
-export type HandlerDeps = ProcessAudioDeps;
+export type HandlerDeps = ProcessAudioDeps & MakeClipDeps;
 
 /** Every job name has exactly one handler: the compiler checks the map is complete. */
 export function buildHandlers(deps: HandlerDeps): { readonly [N in JobName]: Handler } {
   return {
     'process-audio': makeProcessAudio(deps),
+    'make-clip': makeMakeClip(deps),
   };
 }

@@ -9,8 +9,14 @@ export const processAudioPayload = z.object({
 });
 export type ProcessAudioPayload = z.infer<typeof processAudioPayload>;
 
+export const makeClipPayload = z.object({
+  clipId: z.string().min(1).max(64),
+});
+export type MakeClipPayload = z.infer<typeof makeClipPayload>;
+
 export const JOB_PAYLOADS = {
   'process-audio': processAudioPayload,
+  'make-clip': makeClipPayload,
 } as const;
 
 export type JobName = keyof typeof JOB_PAYLOADS;
@@ -19,13 +25,15 @@ export type PayloadOf<N extends JobName> = z.infer<(typeof JOB_PAYLOADS)[N]>;
 /** Which queue carries which job. */
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'process-audio': QUEUES.audio,
+  'make-clip': QUEUES.audio,
 };
 
 /**
  * Stable job ids make enqueueing idempotent (BullMQ refuses a second job with the
  * same id while the first exists). No ':' and not only digits, as BullMQ requires.
  */
-export function jobIdFor<N extends JobName>(name: N, payload: PayloadOf<N>, revision = 0): string {
-  // Every payload so far is keyed by episode; a new job kind adds its own rule here.
-  return `${name}-${payload.episodeId}-r${revision}`;
+export function jobIdFor(name: JobName, payload: PayloadOf<JobName>, revision = 0): string {
+  // Episode jobs are keyed by episode, clip jobs by clip; a new job kind adds its own rule here.
+  const key = 'clipId' in payload ? payload.clipId : payload.episodeId;
+  return `${name}-${key}-r${revision}`;
 }

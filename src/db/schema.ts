@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ClipState } from '../core/clips.js';
 import type { EpisodeState } from '../core/episode-state.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -112,6 +113,28 @@ export interface ApiTokensTable {
   revoked_at: Date | null;
 }
 
+export interface ClipsTable {
+  id: string;
+  episode_id: string;
+  title: string;
+  start_seconds: number;
+  end_seconds: number;
+  state: ColumnType<ClipState, ClipState | undefined, ClipState>;
+  failure_reason: string | null;
+  storage_key: string | null;
+  bytes: ColumnType<string | number | bigint | null, number | null, number | null>;
+  duration_seconds: number | null;
+  peaks_key: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PlayerSettingsTable {
+  show_id: string;
+  allow_download: boolean;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   shows: ShowsTable;
   episodes: EpisodesTable;
@@ -119,6 +142,8 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  clips: ClipsTable;
+  player_settings: PlayerSettingsTable;
 }
 
 export type ShowRow = Selectable<ShowsTable>;

@@ -46,6 +46,8 @@ export async function startTestApp(options: {
   worker?: boolean;
   /** Restart on the state a previous app left (its data dir, database and queue). */
   reuse?: TestApp;
+  /** Passed on to createAntenne (e.g. a chapters/transcript source for the player). */
+  antenneOptions?: Omit<NonNullable<Parameters<typeof createAntenne>[2]>, 'pgliteDir'>;
 }): Promise<TestApp> {
   const dataDir = options.reuse?.dataDir ?? (await tempDir('antenne-app-'));
   const port = await freePort();
@@ -68,7 +70,10 @@ export async function startTestApp(options: {
     ...options.env,
   });
   const logger = createLogger({ level: config.logLevel, pretty: false });
-  const antenne = await createAntenne(config, logger, scratch ? {} : { pgliteDir: 'memory://' });
+  const antenne = await createAntenne(config, logger, {
+    ...options.antenneOptions,
+    ...(scratch ? {} : { pgliteDir: 'memory://' }),
+  });
   await antenne.listen(port);
   if (options.worker !== false) await antenne.startWorker();
   const baseUrl = `http://127.0.0.1:${port}`;

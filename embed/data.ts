@@ -1,0 +1,142 @@
+/**
+ * The reader side's data access: repositories (and the optional chapters and
+ * transcript source) → the view the renderers need. Only episodes in a public
+ * state (FEED_STATES) and ready clips are shown; anything else is "not found".
+ */
+import type { Clip } from '../src/core/clips.js';
+import type { Episode, Rendition, Show } from '../src/core/domain.js';
+import { FEED_STATES } from '../src/core/episode-state.js';
+import type { ClipsRepository } from '../src/db/repositories/clips.repo.js';
+import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
+import type { PlayerSettingsRepository } from '../src/db/repositories/player-settings.repo.js';
+import type { RenditionsRepository } from '../src/db/repositories/renditions.repo.js';
+import type { ShowsRepository } from '../src/db/repositories/shows.repo.js';
+import { mediaUrl } from '../src/http/representations.js';
+import { feedUrlFor } from '../src/services/shows.js';
+import { cleanChapters, cleanTranscript, type EpisodeExtrasSource } from './extras.js';
+import { langOf } from './i18n.js';
+import type { PlayerView } from './view.js';
+
+export interface ReaderDataDeps {
+  readonly shows: ShowsRepository;
+  readonly episodes: EpisodesRepository;
+  readonly renditions: RenditionsRepository;
+  readonly clips: ClipsRepository;
+  readonly playerSettings: PlayerSettingsRepository;
+  readonly extras: EpisodeExtrasSource;
+  readonly publicUrl: string;
+}
+
+export interface LoadedEpisode {
+  readonly episode: Episode;
+  readonly show: Show;
+  readonly player: PlayerView;
+}
+
+export interface LoadedClip {
+  readonly clip: Clip;
+  readonly episode: Episode;
+  readonly show: Show;
+  readonly player: PlayerView;
+}
+
+/** The web player plays the MP3 enclosure (every browser decodes it). */
+const playable = (renditions: readonly Rendition[]) =>
+  renditions.find((r) => r.mimeType === 'audio/mpeg');
+
+export class ReaderData {
+  constructor(private readonly deps: ReaderDataDeps) {}
+
+  readonly urls = {
+    embedEpisode: (id: string) => `${this.deps.publicUrl}/embed/episodes/${id}`,
+    embedClip: (id: string) => `${this.deps.publicUrl}/embed/clips/${id}`,
+    page: (id: string) => `${this.deps.publicUrl}/episodes/${id}`,
+    oembed: (url: string, format: 'json' | 'xml') =>
+      `${this.deps.publicUrl}/oembed?${new URLSearchParams({ url, format }).toString()}`,
+    feed: (slug: string) => feedUrlFor(this.deps.publicUrl, slug),
+    media: (key: string) => mediaUrl(this.deps.publicUrl, key),
+  };
+
+  get publicUrl(): string {
+    return this.deps.publicUrl;
+  }
+
+  private async publicEpisode(id: string): Promise<{ episode: Episode; show: Show } | null> {
+    const episode = await this.deps.episodes.findById(id);
+    if (!episode || !FEED_STATES.includes(episode.state)) return null;
+    const show = await this.deps.shows.findById(episode.showId);
+    return show ? { episode, show } : null;
+  }
+
+  async episode(id: string): Promise<LoadedEpisode | null> {
+    const found = await this.publicEpisode(id);
+    if (!found) return null;
+    const { episode, show } = found;
+    const audio = playable(await this.deps.renditions.listByEpisode(id));
+    if (!audio) return null;
+    const duration = audio.durationSeconds || episode.durationSeconds || 0;
+    const [chapters, transcript, settings] = await Promise.all([
+      this.deps.extras.chapters(episode).catch(() => null),
+      this.deps.extras.transcript(episode).catch(() => null),
+      this.deps.playerSettings.get(show.id),
+    ]);
+    const audioUrl = this.urls.media(audio.storageKey);
+    return {
+      episode,
+      show,
+      player: {
+        kind: 'episode',
+        id,
+        lang: langOf(episode.article.language ?? show.language),
+        title: episode.article.title,
+        episodeTitle: episode.article.title,
+        showTitle: show.title,
+        articleUrl: episode.article.url,
+        artworkUrl: episode.article.imageUrl ?? show.imageUrl,
+        audio: { url: audioUrl, type: audio.mimeType, bytes: audio.bytes },
+        durationSeconds: duration,
+        peaksUrl: episode.peaksKey ? this.urls.media(episode.peaksKey) : null,
+        chapters: cleanChapters(chapters, duration),
+        transcript: cleanTranscript(transcript),
+        downloadUrl: settings.allowDownload ? audioUrl : null,
+        shareUrl: this.urls.page(id),
+        embedUrl: this.urls.embedEpisode(id),
+        pageUrl: this.urls.page(id),
+      },
+    };
+  }
+
+  async clip(id: string): Promise<LoadedClip | null> {
+    const clip = await this.deps.clips.findById(id);
+    if (!clip || clip.state !== 'ready' || !clip.storageKey) return null;
+    const found = await this.publicEpisode(clip.episodeId);
+    if (!found) return null;
+    const { episode, show } = found;
+    const settings = await this.deps.playerSettings.get(show.id);
+    const audioUrl = this.urls.media(clip.storageKey);
+    return {
+      clip,
+      episode,
+      show,
+      player: {
+        kind: 'clip',
+        id,
+        lang: langOf(episode.article.language ?? show.language),
+        title: clip.title,
+        episodeTitle: episode.article.title,
+        showTitle: show.title,
+        articleUrl: episode.article.url,
+        artworkUrl: episode.article.imageUrl ?? show.imageUrl,
+        audio: { url: audioUrl, type: 'audio/mpeg', bytes: clip.bytes ?? 0 },
+        durationSeconds: clip.durationSeconds ?? clip.endSeconds - clip.startSeconds,
+        peaksUrl: clip.peaksKey ? this.urls.media(clip.peaksKey) : null,
+        chapters: [],
+        transcript: [],
+        downloadUrl: settings.allowDownload ? audioUrl : null,
+        shareUrl: this.urls.embedClip(id),
+        embedUrl: this.urls.embedClip(id),
+        pageUrl: this.urls.page(episode.id),
+      },
+    };
+  }
+}

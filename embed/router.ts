@@ -1,0 +1,171 @@
+/**
+ * Reader-facing HTTP: the embeddable player (/embed/episodes/:id,
+ * /embed/clips/:id), the public episode page (/episodes/:id), the oEmbed
+ * provider (/oembed) and the player's assets. Compressed (br/gzip), no cookies,
+ * CORS-free, and framing allowed for the player only.
+ */
+import compression from 'compression';
+import { Router, type Request, type Response } from 'express';
+import { AppError, notFound } from '../src/core/errors.js';
+import { playerAssets, type Asset } from './assets.js';
+import type { ReaderData } from './data.js';
+import { fitSize, oembedResponse, oembedXml, parseMax, parseTargetUrl } from './oembed.js';
+import { embedCodeFor, renderEmbedPage, renderEpisodePage, type RenderedPage } from './pages.js';
+import { sanitizeSummary, summaryText } from './sanitize.js';
+import { parseTheme } from './theme.js';
+import { parseStart, playerHeight, PLAYER_WIDTH, type PlayerView } from './view.js';
+
+const ID = /^[a-z0-9]{1,64}$/;
+const ASSET_PREFIX = '/embed/assets/';
+
+function sendPage(res: Response, page: RenderedPage): void {
+  res.set({
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': page.csp,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'strict-origin-when-cross-origin',
+    // Short: a new title or a new clip shows up within a minute.
+    'Cache-Control': 'public, max-age=60',
+  });
+  res.send(page.html);
+}
+
+function sendAsset(req: Request, res: Response, asset: Asset): void {
+  res.set({
+    'Content-Type': asset.type,
+    'Cache-Control': 'public, max-age=31536000, immutable',
+    'X-Content-Type-Options': 'nosniff',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  });
+  if (req.method === 'HEAD') {
+    res.set('Content-Length', String(asset.body.length)).end();
+    return;
+  }
+  res.send(asset.body);
+}
+
+export function embedRouter(deps: { data: ReaderData }): Router {
+  const { data } = deps;
+  const router = Router();
+  const mediaOrigin = new URL(data.publicUrl).origin;
+  // Pages and assets only: media is served (with Range) by the media router.
+  router.use(['/embed', '/episodes', '/oembed'], compression({ threshold: 0 }));
+
+  const assetUrls = async () => {
+    const assets = await playerAssets();
+    return { js: `${ASSET_PREFIX}${assets.js.name}`, css: `${ASSET_PREFIX}${assets.css.name}` };
+  };
+
+  router.get('/embed/assets/:name', async (req, res) => {
+    const assets = await playerAssets();
+    const asset = [assets.js, assets.css].find((a) => a.name === req.params.name);
+    if (!asset) throw notFound('Asset');
+    sendAsset(req, res, asset);
+  });
+
+  router.get('/embed/episodes/:id', async (req, res) => {
+    const loaded = ID.test(req.params.id) ? await data.episode(req.params.id) : null;
+    if (!loaded) throw notFound('Episode', 'No published episode has this id.');
+    sendPage(
+      res,
+      renderEmbedPage(loaded.player, {
+        startAt: parseStart(req.query.t, loaded.player.durationSeconds),
+        theme: parseTheme(req.query),
+        assets: await assetUrls(),
+        mediaOrigin,
+      }),
+    );
+  });
+
+  router.get('/embed/clips/:id', async (req, res) => {
+    const loaded = ID.test(req.params.id) ? await data.clip(req.params.id) : null;
+    if (!loaded) throw notFound('Clip', 'No ready clip of a published episode has this id.');
+    sendPage(
+      res,
+      renderEmbedPage(loaded.player, {
+        startAt: parseStart(req.query.t, loaded.player.durationSeconds),
+        theme: parseTheme(req.query),
+        assets: await assetUrls(),
+        mediaOrigin,
+      }),
+    );
+  });
+
+  router.get('/episodes/:id', async (req, res) => {
+    const loaded = ID.test(req.params.id) ? await data.episode(req.params.id) : null;
+    if (!loaded) throw notFound('Episode', 'No published episode has this id.');
+    const { episode, show, player } = loaded;
+    sendPage(
+      res,
+      renderEpisodePage(
+        {
+          player,
+          summaryHtml: sanitizeSummary(episode.article.summary),
+          summaryText: summaryText(episode.article.summary) || player.title,
+          author: episode.article.author,
+          people: episode.interviewees,
+          publishedAt: episode.article.publishedAt,
+          showAuthor: show.author,
+          feedUrl: data.urls.feed(show.slug),
+          oembedUrl: `${data.publicUrl}/oembed?url=${encodeURIComponent(player.pageUrl)}`,
+          embedCode: embedCodeFor(player),
+        },
+        {
+          startAt: parseStart(req.query.t, player.durationSeconds),
+          theme: parseTheme(req.query),
+          assets: await assetUrls(),
+          mediaOrigin,
+          showSiteUrl: show.siteUrl,
+        },
+      ),
+    );
+  });
+
+  router.get('/oembed', async (req, res) => {
+    const format = typeof req.query.format === 'string' ? req.query.format : 'json';
+    if (format !== 'json' && format !== 'xml') {
+      throw new AppError(
+        501,
+        'oembed-format',
+        'Format not implemented',
+        `The oEmbed format "${format}" is not supported: use json or xml.`,
+      );
+    }
+    const url = typeof req.query.url === 'string' ? req.query.url : '';
+    if (!url) {
+      throw new AppError(400, 'validation', 'The url parameter is required', 'url: is required', [
+        { field: 'url', message: 'is required' },
+      ]);
+    }
+    const target = parseTargetUrl(url, data.publicUrl);
+    const loaded =
+      target === null
+        ? null
+        : target.kind === 'clip'
+          ? await data.clip(target.id)
+          : await data.episode(target.id);
+    if (!target || !loaded) throw notFound('Embeddable resource', `Nothing to embed at ${url}.`);
+    const player: PlayerView = loaded.player;
+    const size = fitSize(
+      { width: PLAYER_WIDTH, height: playerHeight(player) },
+      { maxwidth: parseMax(req.query.maxwidth), maxheight: parseMax(req.query.maxheight) },
+    );
+    const artwork = loaded.show.imageUrl;
+    const body = oembedResponse({
+      title: player.title,
+      authorName: loaded.episode.article.author ?? loaded.show.author,
+      authorUrl: loaded.show.siteUrl,
+      providerName: loaded.show.title,
+      providerUrl: data.publicUrl,
+      embedUrl: player.embedUrl,
+      ...size,
+      // Show artwork: square and at least 1400 px, as Apple requires of podcast artwork.
+      thumbnail: artwork ? { url: artwork, width: 1400, height: 1400 } : null,
+    });
+    res.set({ 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'public, max-age=300' });
+    if (format === 'xml') res.type('text/xml; charset=utf-8').send(oembedXml(body));
+    else res.type('application/json; charset=utf-8').send(JSON.stringify(body));
+  });
+
+  return router;
+}

@@ -1,0 +1,57 @@
+/** What the player and the public page show: plain data, built by data.ts, rendered by pure functions. */
+import type { ChapterEntry, TranscriptCue } from './extras.js';
+import { parseClock } from './client/time.js';
+import type { Lang } from './i18n.js';
+
+export interface PlayerView {
+  readonly kind: 'episode' | 'clip';
+  readonly id: string;
+  readonly lang: Lang;
+  /** Episode title, or the clip's own title. */
+  readonly title: string;
+  /** For a clip: the episode it comes from. */
+  readonly episodeTitle: string;
+  readonly showTitle: string;
+  readonly articleUrl: string;
+  readonly artworkUrl: string | null;
+  readonly audio: { readonly url: string; readonly type: string; readonly bytes: number };
+  readonly durationSeconds: number;
+  readonly peaksUrl: string | null;
+  readonly chapters: readonly ChapterEntry[];
+  readonly transcript: readonly TranscriptCue[];
+  /** Set when the show allows downloads. */
+  readonly downloadUrl: string | null;
+  /** Page a shared link points to (`?t=` is added by the script). */
+  readonly shareUrl: string;
+  /** This player's own embed URL (for oEmbed and player cards). */
+  readonly embedUrl: string;
+  /** The public episode page. */
+  readonly pageUrl: string;
+}
+
+export interface EpisodePageView {
+  readonly player: PlayerView;
+  readonly summaryHtml: string;
+  readonly summaryText: string;
+  readonly author: string | null;
+  readonly people: readonly { readonly name: string; readonly role?: string | undefined }[];
+  readonly publishedAt: Date;
+  readonly showAuthor: string;
+  readonly feedUrl: string;
+  readonly oembedUrl: string;
+  readonly embedCode: string;
+}
+
+/** The iframe height that fits the player: taller when it has chapters or a transcript. */
+export function playerHeight(view: Pick<PlayerView, 'chapters' | 'transcript'>): number {
+  return view.chapters.length || view.transcript.length ? 420 : 190;
+}
+export const PLAYER_WIDTH = 640;
+
+/** Playback start from `?t=` (seconds or [hh:]mm:ss), clamped into the audio. */
+export function parseStart(value: unknown, durationSeconds: number): number | null {
+  if (typeof value !== 'string' || value === '') return null;
+  const t = parseClock(value);
+  if (t === null || t >= durationSeconds) return null;
+  return t;
+}

@@ -1,0 +1,147 @@
+import { sql } from 'kysely';
+import type { Clip, ClipState, Soundbite } from '../../core/clips.js';
+import type { Db } from '../connect.js';
+import type { Selectable } from 'kysely';
+import type { ClipsTable } from '../schema.js';
+
+export interface NewClip {
+  readonly id: string;
+  readonly episodeId: string;
+  readonly title: string;
+  readonly startSeconds: number;
+  readonly endSeconds: number;
+}
+
+export class ClipsRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(clip: NewClip): Promise<Clip> {
+    const row = await this.db
+      .insertInto('clips')
+      .values({
+        id: clip.id,
+        episode_id: clip.episodeId,
+        title: clip.title,
+        start_seconds: clip.startSeconds,
+        end_seconds: clip.endSeconds,
+        failure_reason: null,
+        storage_key: null,
+        bytes: null,
+        duration_seconds: null,
+        peaks_key: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toClip(row);
+  }
+
+  async findById(id: string): Promise<Clip | undefined> {
+    const row = await this.db
+      .selectFrom('clips')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toClip(row);
+  }
+
+  async listByEpisode(episodeId: string): Promise<Clip[]> {
+    const rows = await this.db
+      .selectFrom('clips')
+      .selectAll()
+      .where('episode_id', '=', episodeId)
+      .orderBy('start_seconds')
+      .orderBy('id')
+      .execute();
+    return rows.map(toClip);
+  }
+
+  /**
+   * Ready clips of many episodes in one query, as the feed's `podcast:soundbite`
+   * needs them (start in the episode, duration, title), in episode order.
+   */
+  async listByEpisodes(episodeIds: readonly string[]): Promise<Map<string, Soundbite[]>> {
+    const byEpisode = new Map<string, Soundbite[]>();
+    if (episodeIds.length === 0) return byEpisode;
+    const rows = await this.db
+      .selectFrom('clips')
+      .select(['id', 'episode_id', 'title', 'start_seconds', 'end_seconds'])
+      .where('episode_id', 'in', episodeIds)
+      .where('state', '=', 'ready')
+      .orderBy('episode_id')
+      .orderBy('start_seconds')
+      .orderBy('id')
+      .execute();
+    for (const row of rows) {
+      const list = byEpisode.get(row.episode_id) ?? [];
+      list.push({
+        clipId: row.id,
+        startTime: row.start_seconds,
+        duration: Math.round((row.end_seconds - row.start_seconds) * 1000) / 1000,
+        title: row.title,
+      });
+      byEpisode.set(row.episode_id, list);
+    }
+    return byEpisode;
+  }
+
+  async setState(id: string, state: ClipState, failureReason: string | null = null): Promise<void> {
+    await this.db
+      .updateTable('clips')
+      .set({ state, failure_reason: failureReason, updated_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Records the cut files; returns the keys they replaced (a retried job), to delete. */
+  async markReady(
+    id: string,
+    files: { storageKey: string; bytes: number; durationSeconds: number; peaksKey: string },
+  ): Promise<string[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom('clips')
+        .select(['storage_key', 'peaks_key'])
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      await trx
+        .updateTable('clips')
+        .set({
+          state: 'ready',
+          failure_reason: null,
+          storage_key: files.storageKey,
+          bytes: files.bytes,
+          duration_seconds: files.durationSeconds,
+          peaks_key: files.peaksKey,
+          updated_at: sql<Date>`now()`,
+        })
+        .where('id', '=', id)
+        .execute();
+      return [before.storage_key, before.peaks_key].filter(
+        (k): k is string => !!k && k !== files.storageKey && k !== files.peaksKey,
+      );
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('clips').where('id', '=', id).execute();
+  }
+}
+
+function toClip(row: Selectable<ClipsTable>): Clip {
+  return {
+    id: row.id,
+    episodeId: row.episode_id,
+    title: row.title,
+    startSeconds: row.start_seconds,
+    endSeconds: row.end_seconds,
+    state: row.state,
+    failureReason: row.failure_reason,
+    storageKey: row.storage_key,
+    bytes: row.bytes === null ? null : Number(row.bytes),
+    durationSeconds: row.duration_seconds,
+    peaksKey: row.peaks_key,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}

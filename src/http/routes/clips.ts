@@ -1,0 +1,71 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { createClipSchema, playerSettingsSchema, type Clip } from '../../core/clips.js';
+import { slugSchema } from '../../core/schemas.js';
+import type { ClipService } from '../../services/clips.js';
+import { parseOr400 } from '../middleware/validate.js';
+import { mediaUrl } from '../representations.js';
+
+const id = (what: string) => z.string().regex(/^[a-z0-9]{1,64}$/, `is not ${what} id`);
+
+export function clipJson(clip: Clip, publicUrl: string) {
+  return {
+    id: clip.id,
+    episodeId: clip.episodeId,
+    title: clip.title,
+    start: clip.startSeconds,
+    end: clip.endSeconds,
+    state: clip.state,
+    failureReason: clip.failureReason,
+    durationSeconds: clip.durationSeconds,
+    audioUrl: clip.storageKey ? mediaUrl(publicUrl, clip.storageKey) : null,
+    bytes: clip.bytes,
+    peaksUrl: clip.peaksKey ? mediaUrl(publicUrl, clip.peaksKey) : null,
+    links: {
+      self: `${publicUrl}/api/clips/${clip.id}`,
+      embed: `${publicUrl}/embed/clips/${clip.id}`,
+      episode: `${publicUrl}/api/episodes/${clip.episodeId}`,
+    },
+    createdAt: clip.createdAt.toISOString(),
+    updatedAt: clip.updatedAt.toISOString(),
+  };
+}
+
+/** Editor API for clips (soundbites) and the per-show player settings. */
+export function clipsRouter(deps: {
+  clips: ClipService;
+  publicUrl: string;
+  requireEditor: RequestHandler;
+}): Router {
+  const router = Router();
+
+  router.post('/api/episodes/:id/clips', deps.requireEditor, async (req, res) => {
+    const episodeId = parseOr400(id('an episode'), req.params.id);
+    const input = parseOr400(createClipSchema, req.body);
+    const { clip } = await deps.clips.create(episodeId, input);
+    const body = clipJson(clip, deps.publicUrl);
+    res.status(202).location(body.links.self).json(body);
+  });
+
+  router.get('/api/episodes/:id/clips', async (req, res) => {
+    const episodeId = parseOr400(id('an episode'), req.params.id);
+    const clips = await deps.clips.listForEpisode(episodeId);
+    res.set('Cache-Control', 'no-store').json(clips.map((c) => clipJson(c, deps.publicUrl)));
+  });
+
+  router.get('/api/clips/:id', async (req, res) => {
+    const clip = await deps.clips.get(parseOr400(id('a clip'), req.params.id));
+    res.set('Cache-Control', 'no-store').json(clipJson(clip, deps.publicUrl));
+  });
+
+  router.put('/api/shows/:slug/player', deps.requireEditor, async (req, res) => {
+    const slug = parseOr400(slugSchema, req.params.slug);
+    const { settings } = await deps.clips.setPlayerSettings(
+      slug,
+      parseOr400(playerSettingsSchema, req.body),
+    );
+    res.json(settings);
+  });
+
+  return router;
+}

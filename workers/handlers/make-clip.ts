@@ -1,0 +1,148 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import { CLIP_FADE_SECONDS, type Clip } from '../../src/core/clips.js';
+import type { Rendition } from '../../src/core/domain.js';
+import { makeClipPayload } from '../../src/core/jobs.js';
+import type { Logger } from '../../src/core/logger.js';
+import { MP3_128K_STEREO } from '../../src/core/media-types.js';
+import type { ClipsRepository } from '../../src/db/repositories/clips.repo.js';
+import type { EpisodesRepository } from '../../src/db/repositories/episodes.repo.js';
+import type { RenditionsRepository } from '../../src/db/repositories/renditions.repo.js';
+import type { ShowsRepository } from '../../src/db/repositories/shows.repo.js';
+import { sha256File } from '../../src/media/checksum.js';
+import { clipInvocation } from '../../src/media/clip.js';
+import { runFfmpeg } from '../../src/media/ffmpeg.js';
+import { probe } from '../../src/media/ffprobe.js';
+import { peaksFromPcmFile } from '../../src/media/peaks.js';
+import { PUBLIC_PREFIX, type BlobStorage } from '../../src/storage/blob-storage.js';
+import { withTempDir } from '../../src/storage/temp.js';
+import { SHUTDOWN_REASON, tagsFor } from './process-audio.js';
+
+export interface MakeClipDeps {
+  readonly clips: ClipsRepository;
+  readonly shows: ShowsRepository;
+  readonly episodes: EpisodesRepository;
+  readonly renditions: RenditionsRepository;
+  readonly storage: BlobStorage;
+  readonly logger: Logger;
+  readonly ffmpegPath: string;
+  readonly ffprobePath: string;
+  readonly ffmpegTimeoutMs: number;
+  readonly jobsTmpDir: string;
+}
+
+/** Content-addressed like the renditions: a re-cut clip gets new URLs. */
+export const clipKeys = {
+  audio: (clipId: string, sha256: string) =>
+    `${PUBLIC_PREFIX}clips/${clipId}/clip-${sha256.slice(0, 12)}.mp3`,
+  peaks: (clipId: string, sha256: string) =>
+    `${PUBLIC_PREFIX}clips/${clipId}/peaks-${sha256.slice(0, 12)}.json`,
+};
+
+/**
+ * The best audio to cut from. Today that is the MP3 enclosure (one more lossy
+ * generation); once the audio ladder keeps a normalised master, prefer it here.
+ */
+export function clipSource(renditions: readonly Rendition[]): Rendition | undefined {
+  return renditions.find((r) => r.mimeType === 'audio/mpeg');
+}
+
+class ClipFailure extends Error {}
+
+/** Cuts the clip from the episode with short fades into its own MP3 and peaks. */
+export function makeMakeClip(deps: MakeClipDeps) {
+  return async function makeClip(
+    job: Job,
+    token?: string,
+    signal?: AbortSignal,
+  ): Promise<{ state: string }> {
+    const parsed = makeClipPayload.safeParse(job.data);
+    if (!parsed.success)
+      throw new UnrecoverableError(`Invalid job payload: ${parsed.error.message}`);
+    const { clipId } = parsed.data;
+    const log = deps.logger.child({ clipId, jobId: job.id, queue: job.queueName });
+
+    const clip = await deps.clips.findById(clipId);
+    if (!clip) {
+      log.info('clip deleted before it was cut: nothing to do');
+      return { state: 'deleted' };
+    }
+    if (clip.state === 'ready') return { state: 'ready' };
+    const episode = await deps.episodes.findById(clip.episodeId);
+    const show = episode && (await deps.shows.findById(episode.showId));
+    if (!episode || !show) return { state: 'deleted' };
+
+    await deps.clips.setState(clipId, 'processing');
+    try {
+      const source = clipSource(await deps.renditions.listByEpisode(episode.id));
+      if (!source)
+        throw new ClipFailure('The episode has no MP3 rendition yet: process the episode first.');
+      const tags = { ...tagsFor(episode, show), title: clip.title };
+      const stored = await withTempDir(deps.jobsTmpDir, 'clip', (dir) =>
+        deps.storage.withLocalFile(source.storageKey, (input) =>
+          cut(deps, clip, input, dir, tags, signal, log),
+        ),
+      );
+      const replaced = await deps.clips.markReady(clipId, stored);
+      for (const key of replaced) await deps.storage.delete(key);
+      log.info({ durationSeconds: stored.durationSeconds }, 'clip ready');
+      return { state: 'ready' };
+    } catch (error) {
+      if (signal?.aborted && signal.reason === SHUTDOWN_REASON && token) {
+        log.warn('worker shutting down: clip job handed back to the queue');
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof ClipFailure) {
+        await deps.clips.setState(clipId, 'failed', message);
+        throw new UnrecoverableError(message);
+      }
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+        await deps.clips.setState(clipId, 'failed', `Cutting the clip failed: ${message}`);
+      log.error({ err: error }, 'clip attempt failed');
+      throw error;
+    }
+  };
+}
+
+async function cut(
+  deps: MakeClipDeps,
+  clip: Clip,
+  input: string,
+  dir: string,
+  tags: ReturnType<typeof tagsFor>,
+  signal: AbortSignal | undefined,
+  log: Logger,
+): Promise<{ storageKey: string; bytes: number; durationSeconds: number; peaksKey: string }> {
+  const output = path.join(dir, 'clip.mp3');
+  const pcmPath = path.join(dir, 'clip.pcm');
+  await runFfmpeg(
+    clipInvocation(
+      input,
+      { path: output, pcmPath },
+      {
+        startSeconds: clip.startSeconds,
+        endSeconds: clip.endSeconds,
+        fadeSeconds: CLIP_FADE_SECONDS,
+      },
+      MP3_128K_STEREO,
+      tags,
+    ),
+    { ffmpegPath: deps.ffmpegPath, timeoutMs: deps.ffmpegTimeoutMs, signal, cwd: dir, logger: log },
+  );
+  const probed = await probe(output, { ffprobePath: deps.ffprobePath });
+  const peaksFile = path.join(dir, 'peaks.json');
+  await fs.writeFile(peaksFile, JSON.stringify(await peaksFromPcmFile(pcmPath)));
+  const storageKey = clipKeys.audio(clip.id, await sha256File(output));
+  const peaksKey = clipKeys.peaks(clip.id, await sha256File(peaksFile));
+  const info = await deps.storage.putFile(storageKey, output);
+  await deps.storage.putFile(peaksKey, peaksFile);
+  return {
+    storageKey,
+    bytes: info.bytes,
+    durationSeconds: probed.durationSeconds ?? clip.endSeconds - clip.startSeconds,
+    peaksKey,
+  };
+}
