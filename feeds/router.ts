@@ -1,59 +1,51 @@
-import { createHash } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
-import { FEED_STATES } from '../src/core/episode-state.js';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { notFound } from '../src/core/errors.js';
 import { slugSchema } from '../src/core/schemas.js';
-import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
-import type { RenditionsRepository } from '../src/db/repositories/renditions.repo.js';
-import type { ShowsRepository } from '../src/db/repositories/shows.repo.js';
-import { mediaUrl } from '../src/http/representations.js';
-import { feedUrlFor } from '../src/services/shows.js';
-import { buildPodcastFeed, type FeedEntry } from './podcast-feed.js';
+import type { StoredRender } from '../src/db/repositories/feeds.repo.js';
+import { parseOr400 } from '../src/http/middleware/validate.js';
+import type { FeedPublisher } from './publisher.js';
 
-export interface FeedDeps {
-  readonly shows: ShowsRepository;
-  readonly episodes: EpisodesRepository;
-  readonly renditions: RenditionsRepository;
-  readonly publicUrl: string;
-}
+type Encoding = 'br' | 'gzip' | 'identity';
 
-/** The enclosure of an episode: its MP3 rendition. */
-const ENCLOSURE_PROFILE_PREFIX = 'mp3-';
+/** One ETag per representation (RFC 9110 §8.8.3): compressed bytes are other bytes. */
+const variantTag = (etag: string, encoding: Encoding) =>
+  encoding === 'identity' ? etag : `${etag.slice(0, -1)}-${encoding}"`;
 
-export async function renderShowFeed(deps: FeedDeps, slug: string): Promise<string | null> {
-  const show = await deps.shows.findBySlug(slug);
-  if (!show) return null;
-  const episodes = await deps.episodes.listByShow(show.id, FEED_STATES);
-  const renditions = await deps.renditions.listByEpisodes(episodes.map((e) => e.id));
-  const entries: FeedEntry[] = [];
-  for (const episode of episodes) {
-    const enclosure = renditions
-      .get(episode.id)
-      ?.find((r) => r.profile.startsWith(ENCLOSURE_PROFILE_PREFIX));
-    if (enclosure) entries.push({ episode, enclosure });
+function notModified(req: Request, render: StoredRender): boolean {
+  const ifNoneMatch = req.get('if-none-match');
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch.trim() === '*') return true;
+    const tags = ifNoneMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
+    const base = render.etag.slice(1, -1);
+    // Weak comparison: any representation of the current bytes is fresh.
+    return tags.some((t) => t.startsWith(`"${base}`));
   }
-  return buildPodcastFeed({
-    show,
-    entries,
-    feedUrl: feedUrlFor(deps.publicUrl, show.slug),
-    mediaUrl: (key) => mediaUrl(deps.publicUrl, key),
-  });
+  const since = Date.parse(req.get('if-modified-since') ?? '');
+  return Number.isFinite(since) && Math.floor(render.lastModified.getTime() / 1000) * 1000 <= since;
 }
 
-export function feedsRouter(deps: FeedDeps): Router {
+/**
+ * GET/HEAD of a pre-rendered feed: stored bytes, negotiated gzip/br, ETag,
+ * Last-Modified, 304, Cache-Control. Nothing is rendered per request.
+ */
+export function feedsRouter(deps: { publisher: FeedPublisher }): Router {
   const router = Router();
-  const serve = async (req: Request, res: Response) => {
-    const slug = slugSchema.safeParse(req.params.slug);
-    const xml = slug.success ? await renderShowFeed(deps, slug.data) : null;
-    if (xml === null) throw notFound('Feed', `No show has the slug "${String(req.params.slug)}".`);
-    const body = Buffer.from(xml, 'utf8');
+
+  const send = (req: Request, res: Response, render: StoredRender) => {
+    const accepted = req.acceptsEncodings('br', 'gzip', 'identity');
+    const encoding: Encoding = accepted === 'br' || accepted === 'gzip' ? accepted : 'identity';
+    const body = encoding === 'br' ? render.br : encoding === 'gzip' ? render.gzip : render.body;
     res.set({
       'Content-Type': 'application/rss+xml; charset=utf-8',
-      'Cache-Control': 'public, max-age=60',
-      ETag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+      // Short: a scheduled episode shows up within a minute even through caches.
+      'Cache-Control': 'public, max-age=60, stale-while-revalidate=60',
+      ETag: variantTag(render.etag, encoding),
+      'Last-Modified': render.lastModified.toUTCString(),
+      Vary: 'Accept-Encoding',
       'Access-Control-Allow-Origin': '*',
     });
-    if (req.fresh) {
+    if (encoding !== 'identity') res.set('Content-Encoding', encoding);
+    if (notModified(req, render)) {
       res.status(304).end();
       return;
     }
@@ -64,7 +56,25 @@ export function feedsRouter(deps: FeedDeps): Router {
     }
     res.end(body);
   };
-  router.get('/feeds/:slug.xml', serve);
-  router.head('/feeds/:slug.xml', serve);
+
+  const showFeed: RequestHandler = async (req, res) => {
+    const slug = slugSchema.safeParse(req.params.slug);
+    const render = slug.success ? await deps.publisher.get(slug.data) : null;
+    if (!render) throw notFound('Feed', `No show has the slug "${String(req.params.slug)}".`);
+    send(req, res, render);
+  };
+  const topicFeed: RequestHandler = async (req, res) => {
+    const slug = parseOr400(slugSchema, req.params.slug);
+    const topic = slugSchema.safeParse(req.params.topic);
+    const render = topic.success ? await deps.publisher.get(slug, topic.data) : null;
+    if (!render)
+      throw notFound('Feed', `The show "${slug}" has no topic feed "${String(req.params.topic)}".`);
+    send(req, res, render);
+  };
+
+  router.get('/feeds/:slug.xml', showFeed);
+  router.head('/feeds/:slug.xml', showFeed);
+  router.get('/feeds/:slug/:topic.xml', topicFeed);
+  router.head('/feeds/:slug/:topic.xml', topicFeed);
   return router;
 }

@@ -4,6 +4,8 @@
  */
 import path from 'node:path';
 import type { Server } from 'node:http';
+import { feedCheckRouter } from '../feeds/check-route.js';
+import { FeedPublisher, type SoundbiteProvider } from '../feeds/publisher.js';
 import { feedsRouter } from '../feeds/router.js';
 import { startWorkers, type WorkerRuntime } from '../workers/runtime.js';
 import type { Config } from './core/config.js';
@@ -11,6 +13,8 @@ import { loadOrCreateEditorToken } from './core/editor-token.js';
 import type { Logger } from './core/logger.js';
 import { connectDb, migrateToLatest, type DbHandle } from './db/connect.js';
 import { EpisodesRepository } from './db/repositories/episodes.repo.js';
+import { FeedsRepository } from './db/repositories/feeds.repo.js';
+import { PublishingRepository } from './db/repositories/publishing.repo.js';
 import { RenditionsRepository } from './db/repositories/renditions.repo.js';
 import { ShowsRepository } from './db/repositories/shows.repo.js';
 import { createApp } from './http/app.js';
@@ -19,9 +23,11 @@ import { audioUpload } from './http/middleware/upload.js';
 import { episodesRouter } from './http/routes/episodes.js';
 import { healthRouter } from './http/routes/health.js';
 import { mediaRouter } from './http/routes/media.js';
+import { publishingRouter } from './http/routes/publishing.js';
 import { showsRouter } from './http/routes/shows.js';
 import { JobProducer } from './queue/producer.js';
 import { EpisodeService } from './services/episodes.js';
+import { PublishingService } from './services/publishing.js';
 import { ShowService } from './services/shows.js';
 import { LocalDiskStorage } from './storage/local-disk.js';
 import { sweepOrphans } from './storage/temp.js';
@@ -38,6 +44,8 @@ export interface Antenne {
     renditions: RenditionsRepository;
   };
   readonly editorTokens: readonly string[];
+  readonly publishing: PublishingService;
+  readonly feedPublisher: FeedPublisher;
   /** Starts the HTTP API; resolves with the bound port. */
   listen(port?: number): Promise<number>;
   startWorker(): Promise<WorkerRuntime>;
@@ -54,7 +62,7 @@ export const dirs = (dataDir: string) => ({
 export async function createAntenne(
   config: Config,
   logger: Logger,
-  options: { pgliteDir?: string } = {},
+  options: { pgliteDir?: string; soundbites?: SoundbiteProvider } = {},
 ): Promise<Antenne> {
   const paths = dirs(config.dataDir);
   const db = await connectDb({
@@ -91,6 +99,25 @@ export async function createAntenne(
   const episodeService = new EpisodeService({ ...repos, storage, producer, logger });
   const editorOnly = requireEditor(editorTokens);
 
+  const feedsRepo = new FeedsRepository(db.db);
+  const feedPublisher = new FeedPublisher({
+    feeds: feedsRepo,
+    publicUrl: config.publicUrl,
+    logger,
+    ...(options.soundbites ? { soundbites: options.soundbites } : {}),
+  });
+  const publishing = new PublishingService({
+    ...repos,
+    publishing: new PublishingRepository(db.db),
+    feeds: feedsRepo,
+    producer,
+    storage,
+    logger,
+    tmpDir: paths.uploadsTmp,
+    publicUrl: config.publicUrl,
+    onFeedChange: (showId) => feedPublisher.rebuildShow(showId),
+  });
+
   const app = createApp({
     logger,
     routers: [
@@ -119,13 +146,21 @@ export async function createAntenne(
           field: 'audio',
         }),
       }),
-      feedsRouter({ ...repos, publicUrl: config.publicUrl }),
+      publishingRouter({
+        publishing,
+        episodes: episodeService,
+        publicUrl: config.publicUrl,
+        requireEditor: editorOnly,
+      }),
+      feedCheckRouter({ publisher: feedPublisher, requireEditor: editorOnly }),
+      feedsRouter({ publisher: feedPublisher }),
       mediaRouter({ storage }),
     ],
   });
 
   let server: Server | null = null;
   let worker: WorkerRuntime | null = null;
+  let recoverTimer: NodeJS.Timeout | null = null;
 
   return {
     config,
@@ -135,6 +170,8 @@ export async function createAntenne(
     storage,
     repos,
     editorTokens,
+    publishing,
+    feedPublisher,
     async listen(port = config.port) {
       const removed = await sweepOrphans(paths.uploadsTmp);
       if (removed) logger.info({ removed }, 'removed uploads left by a stopped process');
@@ -167,8 +204,21 @@ export async function createAntenne(
           ffmpegTimeoutMs: config.ffmpegTimeoutMs,
           maxAudioDurationSeconds: config.maxAudioDurationSeconds,
           jobsTmpDir: paths.jobsTmp,
+          publishing,
         },
       });
+      // Scheduled rows get their delayed job back (Redis may have lost it), and
+      // a time already past publishes now; again every minute, cheaply.
+      const recover = () =>
+        publishing
+          .recoverScheduled()
+          .then((r) => {
+            if (r.published || r.requeued) logger.info(r, 'scheduled episodes recovered');
+          })
+          .catch((error: unknown) => logger.error({ err: error }, 'schedule recovery failed'));
+      await recover();
+      recoverTimer = setInterval(() => void recover(), 60_000);
+      recoverTimer.unref();
       return worker;
     },
     async close() {
@@ -179,6 +229,7 @@ export async function createAntenne(
           s.closeIdleConnections();
         });
       }
+      if (recoverTimer) clearInterval(recoverTimer);
       if (worker) await worker.close();
       await producer.close();
       await db.close();

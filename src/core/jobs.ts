@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Queues are kinds of work with their own concurrency; jobs carry IDs, never file contents. */
-export const QUEUES = { audio: 'audio' } as const;
+export const QUEUES = { audio: 'audio', feeds: 'feeds' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const processAudioPayload = z.object({
@@ -9,8 +9,16 @@ export const processAudioPayload = z.object({
 });
 export type ProcessAudioPayload = z.infer<typeof processAudioPayload>;
 
+/** A delayed job that publishes a scheduled episode at its time (`at`, ms since epoch). */
+export const publishEpisodePayload = z.object({
+  episodeId: z.string().min(1).max(64),
+  at: z.number().int().min(0),
+});
+export type PublishEpisodePayload = z.infer<typeof publishEpisodePayload>;
+
 export const JOB_PAYLOADS = {
   'process-audio': processAudioPayload,
+  'publish-episode': publishEpisodePayload,
 } as const;
 
 export type JobName = keyof typeof JOB_PAYLOADS;
@@ -19,6 +27,8 @@ export type PayloadOf<N extends JobName> = z.infer<(typeof JOB_PAYLOADS)[N]>;
 /** Which queue carries which job. */
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'process-audio': QUEUES.audio,
+  // Its own queue: a publication is never stuck behind a long encode.
+  'publish-episode': QUEUES.feeds,
 };
 
 /**
@@ -27,5 +37,6 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
  */
 export function jobIdFor<N extends JobName>(name: N, payload: PayloadOf<N>, revision = 0): string {
   // Every payload so far is keyed by episode; a new job kind adds its own rule here.
+  // publish-episode: the revision is the scheduled time, so moving it makes a new job.
   return `${name}-${payload.episodeId}-r${revision}`;
 }

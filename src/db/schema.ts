@@ -26,6 +26,11 @@ export interface ShowsTable {
   podcast_guid: string;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  // 0003-feeds
+  artwork_key: Generated<string | null>;
+  medium: Generated<string>;
+  locked: Generated<boolean>;
+  txt: Generated<string | null>;
 }
 
 export interface Interviewee {
@@ -59,6 +64,45 @@ export interface EpisodesTable {
   duration_seconds: number | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  // 0003-feeds
+  scheduled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  episode_type: Generated<'full' | 'trailer' | 'bonus'>;
+  season: Generated<number | null>;
+  episode_number: Generated<number | null>;
+  explicit: Generated<boolean | null>;
+  location: ColumnType<EpisodeLocationRow | null, string | null | undefined, string | null>;
+  transcript_key: Generated<string | null>;
+  transcript_type: Generated<string | null>;
+  chapters_key: Generated<string | null>;
+}
+
+export interface EpisodeLocationRow {
+  name: string;
+  geo?: string | undefined;
+  osm?: string | undefined;
+}
+
+export interface TopicFeedsTable {
+  id: string;
+  show_id: string;
+  slug: string;
+  title: string;
+  category: string;
+  description: string | null;
+  podcast_guid: string;
+  created_at: CreatedAt;
+}
+
+export interface FeedRendersTable {
+  feed_key: string;
+  show_id: string;
+  etag: string;
+  last_modified: ColumnType<Date, Date, Date>;
+  source_time: ColumnType<Date, Date, Date>;
+  item_count: number;
+  body: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+  gzip: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+  br: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
 }
 
 export interface RenditionsTable {
@@ -81,6 +125,8 @@ export interface Database {
   shows: ShowsTable;
   episodes: EpisodesTable;
   renditions: RenditionsTable;
+  topic_feeds: TopicFeedsTable;
+  feed_renders: FeedRendersTable;
 }
 
 export type ShowRow = Selectable<ShowsTable>;

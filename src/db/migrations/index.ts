@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as m0001 from './0001-initial.js';
+import * as m0003 from './0003-feeds.js';
 
 /**
  * The one ordered set of migrations, for PGlite and PostgreSQL alike. Listed in
@@ -7,6 +8,7 @@ import * as m0001 from './0001-initial.js';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0003-feeds': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {
