@@ -134,11 +134,14 @@ describe('podcast feed builder', () => {
     assert.equal(new Date(b.pubDate!).toISOString(), e.article.publishedAt.toISOString());
     assert.equal(b.creator, 'Marie Lefèvre');
     assert.deepEqual(b.categories, ['Événements', 'Numérique']);
-    assert.deepEqual({ ...b.enclosure }, {
-      url: mediaUrl(plain.enclosure.storageKey),
-      length: '982345',
-      type: 'audio/mpeg',
-    });
+    assert.deepEqual(
+      { ...b.enclosure },
+      {
+        url: mediaUrl(plain.enclosure.storageKey),
+        length: '982345',
+        type: 'audio/mpeg',
+      },
+    );
     assert.equal(b.itunes?.duration, '61');
     assert.equal(b.itunes?.image, e.article.imageUrl);
     assert.equal(b.itunes?.explicit, 'false');
@@ -155,15 +158,21 @@ describe('podcast feed builder', () => {
         ['Hervé Morin', 'guest'],
       ],
     );
-    assert.deepEqual({ ...b.transcript?.$ }, {
-      url: mediaUrl(e.feed!.transcript!.key),
-      type: 'text/vtt',
-      language: 'fr',
-    });
-    assert.deepEqual({ ...b.chapters?.$ }, {
-      url: mediaUrl(e.feed!.chaptersKey!),
-      type: 'application/json+chapters',
-    });
+    assert.deepEqual(
+      { ...b.transcript?.$ },
+      {
+        url: mediaUrl(e.feed!.transcript!.key),
+        type: 'text/vtt',
+        language: 'fr',
+      },
+    );
+    assert.deepEqual(
+      { ...b.chapters?.$ },
+      {
+        url: mediaUrl(e.feed!.chaptersKey!),
+        type: 'application/json+chapters',
+      },
+    );
     assert.equal(b.location?.[0]?._, 'Caen, Normandie');
     assert.equal(b.location?.[0]?.$.geo, 'geo:49.18,-0.37');
     assert.equal(b.location?.[0]?.$.osm, 'R7444');
