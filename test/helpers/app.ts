@@ -31,7 +31,17 @@ export interface TestApp {
   readonly queuePrefix: string;
   /** fetch with the editor token. */
   authed(path: string, init?: RequestInit): Promise<Response>;
+  /** Stops the app but keeps its data (dir, database, Redis keys): pass the result to `startTestApp({ restart })`. */
+  stop(): Promise<RestartState>;
   close(): Promise<void>;
+}
+
+/** What a restarted app reuses: same data dir, database and Redis prefix. */
+export interface RestartState {
+  readonly dataDir: string;
+  readonly queuePrefix: string;
+  readonly databaseUrl: string | null;
+  readonly dropDatabase: (() => Promise<void>) | null;
 }
 
 /**
@@ -42,11 +52,22 @@ export async function startTestApp(options: {
   engine: Engine;
   env?: Record<string, string>;
   worker?: boolean;
+  /** PGlite on disk under the data dir (not in memory), so a restart finds the data. */
+  durable?: boolean;
+  restart?: RestartState;
 }): Promise<TestApp> {
-  const dataDir = await tempDir('antenne-app-');
+  const dataDir = options.restart?.dataDir ?? (await tempDir('antenne-app-'));
   const port = await freePort();
-  const queuePrefix = `antenne-test-${randomBytes(5).toString('hex')}`;
-  const scratch = options.engine === 'postgres' ? await createScratchDatabase() : null;
+  const queuePrefix =
+    options.restart?.queuePrefix ?? `antenne-test-${randomBytes(5).toString('hex')}`;
+  const scratch = options.restart
+    ? options.restart.databaseUrl
+      ? { url: options.restart.databaseUrl, drop: options.restart.dropDatabase! }
+      : null
+    : options.engine === 'postgres'
+      ? await createScratchDatabase()
+      : null;
+  const durable = options.durable || Boolean(options.restart);
   const config = loadConfig({
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -61,7 +82,11 @@ export async function startTestApp(options: {
     ...options.env,
   });
   const logger = createLogger({ level: config.logLevel, pretty: false });
-  const antenne = await createAntenne(config, logger, scratch ? {} : { pgliteDir: 'memory://' });
+  const antenne = await createAntenne(
+    config,
+    logger,
+    scratch || durable ? {} : { pgliteDir: 'memory://' },
+  );
   await antenne.listen(port);
   if (options.worker !== false) await antenne.startWorker();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -78,6 +103,15 @@ export async function startTestApp(options: {
           ...(init.headers as Record<string, string> | undefined),
         },
       }),
+    async stop() {
+      await antenne.close();
+      return {
+        dataDir,
+        queuePrefix,
+        databaseUrl: scratch?.url ?? null,
+        dropDatabase: scratch?.drop ?? null,
+      };
+    },
     async close() {
       await antenne.close();
       await removeQueueData(queuePrefix);

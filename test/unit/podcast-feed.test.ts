@@ -51,7 +51,7 @@ const rssParser = new Parser<Record<string, unknown>, RssItem>({
       ['podcast:locked', 'podcastLocked'],
       ['podcast:medium', 'podcastMedium'],
       ['podcast:txt', 'podcastTxt'],
-    ] as unknown as string[],
+    ] as never,
     item: [
       ['itunes:title', 'itunesTitle'],
       ['content:encoded', 'contentEncoded'],
@@ -62,7 +62,7 @@ const rssParser = new Parser<Record<string, unknown>, RssItem>({
       ['podcast:location', 'location', { keepArray: true }],
       ['podcast:soundbite', 'soundbites', { keepArray: true }],
       ['podcast:alternateEnclosure', 'alternates', { keepArray: true }],
-    ] as unknown as string[],
+    ] as never,
   },
 });
 
