@@ -66,16 +66,22 @@ export function showArtworkUrl(show: Show, mediaUrl: (key: string) => string): s
 /** SRI value from a hex sha256: what `podcast:integrity` carries. */
 const sri = (hex: string) => `sha256-${Buffer.from(hex, 'hex').toString('base64')}`;
 
-export function buildPodcastFeed(input: FeedInput): string {
+/** What the channel part needs beyond the show: dates come from the data, never the clock. */
+export interface ChannelHead extends FeedChannel {
+  readonly feedUrl: string;
+  readonly mediaUrl: (storageKey: string) => string;
+  readonly generator?: string;
+  /** Latest change of the show or an episode: lastBuildDate. */
+  readonly lastChange: Date;
+  /** Newest item's date: pubDate. */
+  readonly newest: Date;
+}
+
+/** The document up to the first item. */
+export function channelHead(input: ChannelHead): string {
   const { show } = input;
   const artwork = showArtworkUrl(show, input.mediaUrl);
-  const lastChange = input.entries.reduce(
-    (latest, e) => (e.episode.updatedAt > latest ? e.episode.updatedAt : latest),
-    show.updatedAt,
-  );
-  const newest = input.entries[0]?.episode.article.publishedAt ?? lastChange;
   const title = input.title ?? show.title;
-
   const x = new XmlWriter();
   x.open('rss', { version: '2.0', ...NAMESPACES });
   x.open('channel');
@@ -85,8 +91,8 @@ export function buildPodcastFeed(input: FeedInput): string {
   x.text('language', show.language);
   x.text('copyright', show.copyright);
   x.text('generator', input.generator ?? 'Antenne');
-  x.text('pubDate', newest.toUTCString());
-  x.text('lastBuildDate', lastChange.toUTCString());
+  x.text('pubDate', input.newest.toUTCString());
+  x.text('lastBuildDate', input.lastChange.toUTCString());
   x.empty('atom:link', { href: input.feedUrl, rel: 'self', type: 'application/rss+xml' });
   if (artwork) {
     x.open('image');
@@ -114,15 +120,59 @@ export function buildPodcastFeed(input: FeedInput): string {
   x.text('podcast:locked', show.locked === false ? 'no' : 'yes', { owner: show.owner.email });
   x.text('podcast:medium', show.medium ?? 'podcast');
   if (show.txt) x.text('podcast:txt', show.txt);
-
-  for (const entry of input.entries) writeItem(x, input, entry, artwork);
-
-  x.close('channel');
-  x.close('rss');
   return x.toString();
 }
 
-function writeItem(x: XmlWriter, input: FeedInput, entry: FeedEntry, artwork: string | null) {
+export const CHANNEL_END = '  </channel>\n</rss>\n';
+export const ITEM_END = '    </item>\n';
+
+/** `podcast:soundbite` lines of an item (kept apart: they change without the episode changing). */
+export function soundbitesXml(soundbites: readonly Soundbite[] | undefined): string {
+  if (!soundbites?.length) return '';
+  const x = new XmlWriter(3);
+  for (const bite of soundbites) {
+    x.text('podcast:soundbite', bite.title ?? '', {
+      startTime: seconds(bite.startTime),
+      duration: seconds(bite.duration),
+    });
+  }
+  return x.toString();
+}
+
+export function buildPodcastFeed(input: FeedInput): string {
+  const { show } = input;
+  const lastChange = input.entries.reduce(
+    (latest, e) => (e.episode.updatedAt > latest ? e.episode.updatedAt : latest),
+    show.updatedAt,
+  );
+  const newest = input.entries[0]?.episode.article.publishedAt ?? lastChange;
+  const parts = [channelHead({ ...input, lastChange, newest })];
+  for (const entry of input.entries) {
+    parts.push(itemBody(input, entry), soundbitesXml(entry.soundbites), ITEM_END);
+  }
+  parts.push(CHANNEL_END);
+  return parts.join('');
+}
+
+/**
+ * An item without its soundbites and closing tag: depends only on the show,
+ * the episode and its renditions, so a rebuild reuses it while they are unchanged.
+ */
+export function itemBody(
+  input: { show: Show; mediaUrl: (storageKey: string) => string },
+  entry: Omit<FeedEntry, 'soundbites'>,
+): string {
+  const x = new XmlWriter(2);
+  writeItem(x, input, entry, showArtworkUrl(input.show, input.mediaUrl));
+  return x.toString();
+}
+
+function writeItem(
+  x: XmlWriter,
+  input: { show: Show; mediaUrl: (storageKey: string) => string },
+  entry: Omit<FeedEntry, 'soundbites'>,
+  artwork: string | null,
+) {
   const { show } = input;
   const { episode, enclosure } = entry;
   const a = episode.article;
@@ -183,12 +233,6 @@ function writeItem(x: XmlWriter, input: FeedInput, entry: FeedEntry, artwork: st
       osm: feed.location.osm,
     });
   }
-  for (const bite of entry.soundbites ?? []) {
-    x.text('podcast:soundbite', bite.title ?? '', {
-      startTime: seconds(bite.startTime),
-      duration: seconds(bite.duration),
-    });
-  }
   for (const alt of entry.alternates ?? []) {
     x.open('podcast:alternateEnclosure', {
       type: appleMimeType(alt.mimeType),
@@ -200,5 +244,5 @@ function writeItem(x: XmlWriter, input: FeedInput, entry: FeedEntry, artwork: st
     x.empty('podcast:integrity', { type: 'sri', value: sri(alt.sha256) });
     x.close('podcast:alternateEnclosure');
   }
-  x.close('item');
+  // </item> is ITEM_END, written by the caller after the soundbites.
 }

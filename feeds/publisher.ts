@@ -5,7 +5,10 @@
  * database; requests are served from memory, revalidated against the stored
  * ETag at most once per `revalidateMs` (another process may have re-rendered).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { buffer as readAll } from 'node:stream/consumers';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Logger } from '../src/core/logger.js';
@@ -15,9 +18,18 @@ import type {
   StoredRender,
 } from '../src/db/repositories/feeds.repo.js';
 import { mediaUrl } from '../src/http/representations.js';
+import type { BlobStorage } from '../src/storage/blob-storage.js';
 import { topicFeedUrlFor } from '../src/services/publishing.js';
 import { feedUrlFor } from '../src/services/shows.js';
-import { buildPodcastFeed, type FeedEntry, type Soundbite } from './podcast-feed.js';
+import type { Show } from '../src/core/domain.js';
+import {
+  CHANNEL_END,
+  channelHead,
+  ITEM_END,
+  itemBody,
+  soundbitesXml,
+  type Soundbite,
+} from './podcast-feed.js';
 
 const gzip = promisify(zlib.gzip);
 const brotli = promisify(zlib.brotliCompress);
@@ -29,6 +41,9 @@ export type SoundbiteProvider = (
 
 export interface FeedPublisherDeps {
   readonly feeds: FeedsRepository;
+  /** Where the rendered bytes live (shared by every process, like the media). */
+  readonly storage: BlobStorage;
+  readonly tmpDir: string;
   readonly publicUrl: string;
   readonly logger: Logger;
   readonly soundbites?: SoundbiteProvider;
@@ -48,67 +63,134 @@ export interface RenderedFeed {
   readonly itemCount: number;
 }
 
-/** Pure: a snapshot → the XML of the show feed and each topic feed. */
-export function renderSnapshot(
+/** An item rendered once and reused while its signature (episode, renditions, show) holds. */
+interface Fragment {
+  readonly signature: string;
+  /** null: no enclosure yet, so not in the feed. */
+  readonly body: string | null;
+  readonly categories: readonly string[];
+}
+
+interface ShowFragments {
+  showVersion: string;
+  items: Map<string, Fragment>;
+}
+
+const showVersion = (show: Show) => String(show.updatedAt.getTime());
+
+/**
+ * Pure: a snapshot (+ fragments already rendered) → the XML of the show feed
+ * and each topic feed. Renders only the episodes the snapshot carries in full.
+ */
+export function renderFeeds(
   snapshot: FeedSnapshot,
+  previous: ReadonlyMap<string, Fragment>,
   publicUrl: string,
   soundbites: ReadonlyMap<string, readonly Soundbite[]> = new Map(),
-): RenderedFeed[] {
+): { feeds: RenderedFeed[]; fragments: Map<string, Fragment> } {
   const { show } = snapshot;
   const toMediaUrl = (key: string) => mediaUrl(publicUrl, key);
-  const entries: FeedEntry[] = [];
-  for (const episode of snapshot.episodes) {
+  const full = new Map(snapshot.episodes.map((e) => [e.id, e]));
+  const fragments = new Map<string, Fragment>();
+  let lastChange = show.updatedAt;
+  for (const row of snapshot.index) {
+    if (row.updatedAt > lastChange) lastChange = row.updatedAt;
+    const episode = full.get(row.id);
+    if (!episode) {
+      const kept = previous.get(row.id);
+      if (!kept) throw new Error(`feed fragment of ${row.id} missing`);
+      fragments.set(row.id, kept);
+      continue;
+    }
     const renditions = snapshot.renditions.get(episode.id) ?? [];
     const enclosure = renditions.find((r) => r.profile.startsWith(ENCLOSURE_PROFILE_PREFIX));
-    if (!enclosure) continue;
-    entries.push({
-      episode,
-      enclosure,
-      alternates: renditions.filter((r) => r !== enclosure && isAudio(r.mimeType)),
-      soundbites: soundbites.get(episode.id) ?? [],
+    fragments.set(row.id, {
+      signature: row.signature,
+      categories: episode.article.categories,
+      body: enclosure
+        ? itemBody(
+            { show, mediaUrl: toMediaUrl },
+            {
+              episode,
+              enclosure,
+              alternates: renditions.filter((r) => r !== enclosure && isAudio(r.mimeType)),
+            },
+          )
+        : null,
     });
   }
-  const feeds: RenderedFeed[] = [
-    {
-      key: showFeedKey(show.id),
-      itemCount: entries.length,
-      xml: buildPodcastFeed({
-        show,
-        entries,
-        feedUrl: feedUrlFor(publicUrl, show.slug),
-        mediaUrl: toMediaUrl,
-      }),
-    },
+
+  const assemble = (
+    key: string,
+    channel: { title?: string; description?: string; podcastGuid?: string; feedUrl: string },
+    include: (f: Fragment) => boolean,
+  ): RenderedFeed => {
+    const items: string[] = [];
+    let newest: Date | null = null;
+    for (const row of snapshot.index) {
+      const f = fragments.get(row.id)!;
+      if (!f.body || !include(f)) continue;
+      newest ??= row.publishedAt;
+      items.push(f.body, soundbitesXml(soundbites.get(row.id)), ITEM_END);
+    }
+    const head = channelHead({
+      show,
+      ...channel,
+      mediaUrl: toMediaUrl,
+      lastChange,
+      newest: newest ?? lastChange,
+    });
+    return { key, itemCount: items.length / 3, xml: head + items.join('') + CHANNEL_END };
+  };
+
+  const feeds = [
+    assemble(showFeedKey(show.id), { feedUrl: feedUrlFor(publicUrl, show.slug) }, () => true),
   ];
   for (const topic of snapshot.topics) {
-    const tagged = entries.filter((e) => e.episode.article.categories.includes(topic.category));
-    feeds.push({
-      key: topicFeedKey(show.id, topic.slug),
-      itemCount: tagged.length,
-      xml: buildPodcastFeed({
-        show,
-        title: topic.title,
-        description: topic.description ?? show.description,
-        podcastGuid: topic.podcastGuid,
-        entries: tagged,
-        feedUrl: topicFeedUrlFor(publicUrl, show.slug, topic.slug),
-        mediaUrl: toMediaUrl,
-      }),
-    });
+    feeds.push(
+      assemble(
+        topicFeedKey(show.id, topic.slug),
+        {
+          title: topic.title,
+          description: topic.description ?? show.description,
+          podcastGuid: topic.podcastGuid,
+          feedUrl: topicFeedUrlFor(publicUrl, show.slug, topic.slug),
+        },
+        (f) => f.categories.includes(topic.category),
+      ),
+    );
   }
-  return feeds;
+  return { feeds, fragments };
 }
 
 export const etagOf = (body: Buffer) =>
   `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 
+export interface RenderStats {
+  readonly ms: number;
+  readonly feeds: number;
+  readonly items: number;
+  /** Milliseconds per phase: database read, XML render + hash, gzip + br, file and row writes. */
+  readonly phases: { read: number; render: number; compress: number; store: number };
+}
+
+/** A render as served: its row and its bytes. */
+export interface ServedFeed extends StoredRender {
+  readonly body: Buffer;
+  readonly gzip: Buffer;
+  readonly br: Buffer;
+}
+
 interface CacheEntry {
-  render: StoredRender;
+  render: ServedFeed;
   checkedAt: number;
 }
 
+const SUFFIXES = { body: '.xml', gzip: '.xml.gz', br: '.xml.br' } as const;
+
 export class FeedPublisher {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly fragments = new Map<string, ShowFragments>();
   private readonly showIds = new Map<string, string>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
@@ -142,54 +224,144 @@ export class FeedPublisher {
     return run;
   }
 
-  /** Renders, compresses and stores; returns the time it took (the benchmark reads it). */
-  async renderAndStore(showId: string): Promise<{ ms: number; feeds: number; items: number }> {
+  /** Renders, compresses and stores; returns the time it took, by phase (the benchmark reads it). */
+  async renderAndStore(showId: string): Promise<RenderStats> {
     const started = performance.now();
-    const snapshot = await this.deps.feeds.snapshot(showId);
-    if (!snapshot) return { ms: performance.now() - started, feeds: 0, items: 0 };
+    const phases = { read: 0, render: 0, compress: 0, store: 0 };
+    let mark = started;
+    const lap = (phase: keyof typeof phases) => {
+      const now = performance.now();
+      phases[phase] += now - mark;
+      mark = now;
+    };
+    const known = this.fragments.get(showId);
+    const snapshot = await this.deps.feeds.snapshot(
+      showId,
+      (row, show) =>
+        known?.showVersion !== showVersion(show) ||
+        known.items.get(row.id)?.signature !== row.signature,
+    );
+    if (!snapshot) {
+      this.fragments.delete(showId);
+      return { ms: performance.now() - started, feeds: 0, items: 0, phases };
+    }
     const bites = this.deps.soundbites
-      ? await this.deps.soundbites(snapshot.episodes.map((e) => e.id))
+      ? await this.deps.soundbites(snapshot.index.map((r) => r.id))
       : undefined;
-    const rendered = renderSnapshot(snapshot, this.deps.publicUrl, bites);
-    for (const feed of rendered) {
+    lap('read');
+    const previous =
+      known?.showVersion === showVersion(snapshot.show) ? known.items : new Map<string, Fragment>();
+    const { feeds: rendered, fragments } = renderFeeds(
+      snapshot,
+      previous,
+      this.deps.publicUrl,
+      bites,
+    );
+    this.fragments.set(showId, { showVersion: showVersion(snapshot.show), items: fragments });
+    const bodies = rendered.map((feed) => {
       const body = Buffer.from(feed.xml, 'utf8');
-      const [gz, br] = await Promise.all([
-        gzip(body, { level: 6 }),
-        brotli(body, {
-          params: {
-            [zlib.constants.BROTLI_PARAM_QUALITY]: 5,
-            [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
-          },
-        }),
-      ]);
+      return { feed, body, etag: etagOf(body) };
+    });
+    lap('render');
+    // Unchanged bytes are not compressed again (a rebuild that changed nothing costs read + render).
+    const compressed = await Promise.all(
+      bodies.map(async ({ feed, body, etag }) => {
+        const cached = this.cache.get(feed.key)?.render;
+        if (cached?.etag === etag) return { gz: cached.gzip, br: cached.br };
+        const [gz, br] = await Promise.all([
+          gzip(body, { level: 6 }),
+          brotli(body, {
+            params: {
+              [zlib.constants.BROTLI_PARAM_QUALITY]: 5,
+              [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+            },
+          }),
+        ]);
+        return { gz, br };
+      }),
+    );
+    lap('compress');
+    for (const [i, { feed, body, etag }] of bodies.entries()) {
+      const { gz, br } = compressed[i]!;
+      const storageKey = `feeds/${showId}/${feed.key.replace('/', '--')}-${etag.slice(1, 17)}`;
+      const previous =
+        this.cache.get(feed.key)?.render.storageKey ??
+        (await this.deps.feeds.findRender(feed.key))?.storageKey;
+      if (previous !== storageKey) await this.writeBytes(storageKey, { body, gzip: gz, br });
       const stored = await this.deps.feeds.storeRender({
         feedKey: feed.key,
         showId,
-        etag: etagOf(body),
+        etag,
         sourceTime: snapshot.sourceTime,
         itemCount: feed.itemCount,
-        body,
-        gzip: gz,
-        br,
+        storageKey,
       });
-      this.cache.set(feed.key, { render: stored, checkedAt: Date.now() });
+      if (stored.storageKey === storageKey) {
+        this.cache.set(feed.key, {
+          render: { ...stored, body, gzip: gz, br },
+          checkedAt: Date.now(),
+        });
+        if (previous && previous !== storageKey) await this.deleteBytes(previous);
+      } else {
+        // A render from newer data (another process) won: ours is garbage.
+        this.cache.delete(feed.key);
+        await this.deleteBytes(storageKey);
+      }
     }
     const keys = rendered.map((f) => f.key);
-    await this.deps.feeds.deleteRendersExcept(showId, keys);
+    for (const gone of await this.deps.feeds.deleteRendersExcept(showId, keys))
+      await this.deleteBytes(gone);
     for (const key of this.cache.keys()) {
       if (key.startsWith(`${showId}/`) && !keys.includes(key)) this.cache.delete(key);
     }
+    lap('store');
     const items = rendered[0]?.itemCount ?? 0;
     const ms = performance.now() - started;
     this.deps.logger.debug(
-      { showId, feeds: rendered.length, items, ms: Math.round(ms) },
+      { showId, feeds: rendered.length, items, ms: Math.round(ms), phases },
       'feeds rendered',
     );
-    return { ms, feeds: rendered.length, items };
+    return { ms, feeds: rendered.length, items, phases };
+  }
+
+  private async writeBytes(storageKey: string, bytes: Record<keyof typeof SUFFIXES, Buffer>) {
+    await fs.mkdir(this.deps.tmpDir, { recursive: true });
+    for (const [part, suffix] of Object.entries(SUFFIXES) as [keyof typeof SUFFIXES, string][]) {
+      const tmp = path.join(
+        this.deps.tmpDir,
+        `feed-${process.pid}-${randomBytes(6).toString('hex')}`,
+      );
+      await fs.writeFile(tmp, bytes[part]);
+      try {
+        await this.deps.storage.putFile(`${storageKey}${suffix}`, tmp);
+      } finally {
+        await fs.rm(tmp, { force: true });
+      }
+    }
+  }
+
+  private async deleteBytes(storageKey: string) {
+    for (const suffix of Object.values(SUFFIXES))
+      await this.deps.storage.delete(`${storageKey}${suffix}`);
+  }
+
+  private async readBytes(render: StoredRender): Promise<ServedFeed | null> {
+    try {
+      const [body, gzip, br] = await Promise.all(
+        Object.values(SUFFIXES).map(async (suffix) =>
+          readAll(await this.deps.storage.openRead(`${render.storageKey}${suffix}`)),
+        ),
+      );
+      return { ...render, body: body!, gzip: gzip!, br: br! };
+    } catch (error) {
+      // Replaced by another process between our read of the row and of the files.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
   }
 
   /** The bytes to serve for a show feed (topic undefined) or a topic feed; null: no such feed. */
-  async get(showSlug: string, topicSlug?: string): Promise<StoredRender | null> {
+  async get(showSlug: string, topicSlug?: string): Promise<ServedFeed | null> {
     let showId = this.showIds.get(showSlug);
     if (!showId) {
       showId = await this.deps.feeds.showIdBySlug(showSlug);
@@ -201,12 +373,17 @@ export class FeedPublisher {
     const now = Date.now();
     if (cached && now - cached.checkedAt < this.revalidateMs) return cached.render;
 
-    const etag = await this.deps.feeds.findEtag(key);
-    if (cached && etag === cached.render.etag) {
+    const row = await this.deps.feeds.findRender(key);
+    if (cached && row?.storageKey === cached.render.storageKey) {
       cached.checkedAt = now;
       return cached.render;
     }
-    if (etag === undefined) {
+    const loaded = row && (await this.readBytes(row));
+    if (loaded) {
+      this.cache.set(key, { render: loaded, checkedAt: now });
+      return loaded;
+    }
+    {
       // Never rendered (a new show or topic): render now; an unknown topic costs no render.
       if (
         topicSlug &&
@@ -217,9 +394,5 @@ export class FeedPublisher {
       await this.rebuildShow(showId);
       return this.cache.get(key)?.render ?? null;
     }
-    const render = await this.deps.feeds.findRender(key);
-    if (!render) return null;
-    this.cache.set(key, { render, checkedAt: now });
-    return render;
   }
 }

@@ -1,61 +1,18 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { notFound } from '../src/core/errors.js';
 import { slugSchema } from '../src/core/schemas.js';
-import type { StoredRender } from '../src/db/repositories/feeds.repo.js';
 import { parseOr400 } from '../src/http/middleware/validate.js';
-import type { FeedPublisher } from './publisher.js';
-
-type Encoding = 'br' | 'gzip' | 'identity';
-
-/** One ETag per representation (RFC 9110 §8.8.3): compressed bytes are other bytes. */
-const variantTag = (etag: string, encoding: Encoding) =>
-  encoding === 'identity' ? etag : `${etag.slice(0, -1)}-${encoding}"`;
-
-function notModified(req: Request, render: StoredRender): boolean {
-  const ifNoneMatch = req.get('if-none-match');
-  if (ifNoneMatch !== undefined) {
-    if (ifNoneMatch.trim() === '*') return true;
-    const tags = ifNoneMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
-    const base = render.etag.slice(1, -1);
-    // Weak comparison: any representation of the current bytes is fresh.
-    return tags.some((t) => t.startsWith(`"${base}`));
-  }
-  const since = Date.parse(req.get('if-modified-since') ?? '');
-  return Number.isFinite(since) && Math.floor(render.lastModified.getTime() / 1000) * 1000 <= since;
-}
+import type { FeedPublisher, ServedFeed } from './publisher.js';
+import { sendFeed } from './serve.js';
 
 /**
- * GET/HEAD of a pre-rendered feed: stored bytes, negotiated gzip/br, ETag,
- * Last-Modified, 304, Cache-Control. Nothing is rendered per request.
+ * GET/HEAD of a pre-rendered feed through Express: what the fast path (serve.ts)
+ * declines, i.e. unknown feeds, answered with a 404 problem.
  */
 export function feedsRouter(deps: { publisher: FeedPublisher }): Router {
   const router = Router();
 
-  const send = (req: Request, res: Response, render: StoredRender) => {
-    const accepted = req.acceptsEncodings('br', 'gzip', 'identity');
-    const encoding: Encoding = accepted === 'br' || accepted === 'gzip' ? accepted : 'identity';
-    const body = encoding === 'br' ? render.br : encoding === 'gzip' ? render.gzip : render.body;
-    res.set({
-      'Content-Type': 'application/rss+xml; charset=utf-8',
-      // Short: a scheduled episode shows up within a minute even through caches.
-      'Cache-Control': 'public, max-age=60, stale-while-revalidate=60',
-      ETag: variantTag(render.etag, encoding),
-      'Last-Modified': render.lastModified.toUTCString(),
-      Vary: 'Accept-Encoding',
-      'Access-Control-Allow-Origin': '*',
-    });
-    if (encoding !== 'identity') res.set('Content-Encoding', encoding);
-    if (notModified(req, render)) {
-      res.status(304).end();
-      return;
-    }
-    res.set('Content-Length', String(body.length));
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    res.end(body);
-  };
+  const send = (req: Request, res: Response, render: ServedFeed) => sendFeed(req, res, render);
 
   const showFeed: RequestHandler = async (req, res) => {
     const slug = slugSchema.safeParse(req.params.slug);

@@ -17,19 +17,34 @@ const ENTITIES: Record<string, string> = {
   '\r': '&#13;',
 };
 
+/** Cheap pre-check (no `u` flag): most strings need no work at all. */
+const MAY_NEED_TEXT = /[&<>\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const MAY_NEED_ATTR = /[&<>"\x00-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const MAY_BE_FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 export function escapeText(value: string): string {
-  return value.replace(FORBIDDEN, '').replace(TEXT_SPECIAL, (c) => ENTITIES[c]!);
+  if (!MAY_NEED_TEXT.test(value)) return value;
+  const clean = MAY_BE_FORBIDDEN.test(value) ? value.replace(FORBIDDEN, '') : value;
+  return clean.replace(TEXT_SPECIAL, (c) => ENTITIES[c]!);
 }
 
 export function escapeAttr(value: string): string {
-  return value.replace(FORBIDDEN, '').replace(ATTR_SPECIAL, (c) => ENTITIES[c]!);
+  if (!MAY_NEED_ATTR.test(value)) return value;
+  const clean = MAY_BE_FORBIDDEN.test(value) ? value.replace(FORBIDDEN, '') : value;
+  return clean.replace(ATTR_SPECIAL, (c) => ENTITIES[c]!);
 }
 
 export type Attrs = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
 export class XmlWriter {
-  private readonly parts: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
-  private depth = 0;
+  private readonly parts: string[];
+  private depth: number;
+
+  /** `depth` > 0 writes a fragment (no declaration) to be joined into a document. */
+  constructor(depth = 0) {
+    this.depth = depth;
+    this.parts = depth === 0 ? ['<?xml version="1.0" encoding="UTF-8"?>\n'] : [];
+  }
 
   private attrs(attrs?: Attrs): string {
     if (!attrs) return '';

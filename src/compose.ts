@@ -3,10 +3,11 @@
  * the API process, the worker process, `npm start` (both) and the tests.
  */
 import path from 'node:path';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { feedCheckRouter } from '../feeds/check-route.js';
 import { FeedPublisher, type SoundbiteProvider } from '../feeds/publisher.js';
 import { feedsRouter } from '../feeds/router.js';
+import { feedFastPath } from '../feeds/serve.js';
 import { startWorkers, type WorkerRuntime } from '../workers/runtime.js';
 import type { Config } from './core/config.js';
 import { loadOrCreateEditorToken } from './core/editor-token.js';
@@ -102,6 +103,8 @@ export async function createAntenne(
   const feedsRepo = new FeedsRepository(db.db);
   const feedPublisher = new FeedPublisher({
     feeds: feedsRepo,
+    storage,
+    tmpDir: path.join(config.dataDir, 'tmp', 'feeds'),
     publicUrl: config.publicUrl,
     logger,
     ...(options.soundbites ? { soundbites: options.soundbites } : {}),
@@ -175,14 +178,27 @@ export async function createAntenne(
     async listen(port = config.port) {
       const removed = await sweepOrphans(paths.uploadsTmp);
       if (removed) logger.info({ removed }, 'removed uploads left by a stopped process');
-      await new Promise<void>((resolve, reject) => {
-        server = app.listen(port, config.host, (error?: Error) =>
-          error ? reject(error) : resolve(),
+      // Feeds are answered before Express (their hot path); everything else goes to the app.
+      const fastFeeds = feedFastPath(feedPublisher);
+      const s = createServer((req, res) => {
+        fastFeeds(req, res).then(
+          (served) => {
+            if (!served) void app(req, res);
+          },
+          () => void app(req, res),
         );
       });
+      server = s;
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(port, config.host, () => {
+          s.off('error', reject);
+          resolve();
+        });
+      });
       // Long uploads: no request timeout; idle keep-alive sockets still close.
-      server!.requestTimeout = 0;
-      const address = server!.address();
+      s.requestTimeout = 0;
+      const address = s.address();
       return typeof address === 'object' && address ? address.port : port;
     },
     async startWorker() {

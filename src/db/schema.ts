@@ -100,9 +100,8 @@ export interface FeedRendersTable {
   last_modified: ColumnType<Date, Date, Date>;
   source_time: ColumnType<Date, Date, Date>;
   item_count: number;
-  body: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
-  gzip: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
-  br: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+  /** Blob storage key prefix of the bytes: + .xml, .xml.gz, .xml.br. */
+  storage_key: string;
 }
 
 export interface RenditionsTable {

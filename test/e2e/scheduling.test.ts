@@ -29,10 +29,12 @@ async function stateOf(app: TestApp, id: string) {
     .executeTakeFirstOrThrow();
   const render = await app.antenne.db.db
     .selectFrom('feed_renders')
-    .select('body')
+    .select('storage_key')
     .where('feed_key', '=', row.show_id)
     .executeTakeFirst();
-  const stored = render ? Buffer.from(render.body).toString('utf8') : '';
+  const stored = render
+    ? await fs.readFile(app.antenne.storage.pathOf(`${render.storage_key}.xml`), 'utf8')
+    : '';
   return { state: row.state, inStoredFeed: stored.includes(`>${row.guid}</guid>`) };
 }
 

@@ -45,7 +45,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addUniqueConstraint('topic_feeds_show_slug_key', ['show_id', 'slug'])
     .execute();
 
-  // One row per feed (show feed or topic feed): the bytes served, compressed at render time.
+  // One row per feed (show feed or topic feed). The bytes (XML, and gzip and br made at
+  // render time) live in blob storage under `storage_key` + .xml/.xml.gz/.xml.br.
   await db.schema
     .createTable('feed_renders')
     .addColumn('feed_key', 'text', (c) => c.primaryKey())
@@ -55,9 +56,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // When the data rendered was read: an older render never overwrites a newer one.
     .addColumn('source_time', 'timestamptz', (c) => c.notNull())
     .addColumn('item_count', 'integer', (c) => c.notNull())
-    .addColumn('body', 'bytea', (c) => c.notNull())
-    .addColumn('gzip', 'bytea', (c) => c.notNull())
-    .addColumn('br', 'bytea', (c) => c.notNull())
+    .addColumn('storage_key', 'text', (c) => c.notNull())
     .execute();
 }
 

@@ -7,10 +7,21 @@ import { toEpisode } from './episodes.repo.js';
 import { toRendition } from './renditions.repo.js';
 import { toShow } from './shows.repo.js';
 
-/** Everything one show's feeds are made of, read in one consistent snapshot. */
+/** One feed item in order, with what its rendering depends on. */
+export interface FeedIndexRow {
+  readonly id: string;
+  readonly updatedAt: Date;
+  readonly publishedAt: Date;
+  /** Changes whenever the episode or one of its renditions changes. */
+  readonly signature: string;
+}
+
+/** What one show's feeds are made of, read in one consistent snapshot. */
 export interface FeedSnapshot {
   readonly show: Show;
   /** Episodes in FEED_STATES, newest article first. */
+  readonly index: readonly FeedIndexRow[];
+  /** Full rows of the episodes the caller asked for (the others it has rendered already). */
   readonly episodes: readonly Episode[];
   readonly renditions: ReadonlyMap<string, readonly Rendition[]>;
   readonly topics: readonly TopicFeed[];
@@ -25,18 +36,21 @@ export interface StoredRender {
   readonly lastModified: Date;
   readonly sourceTime: Date;
   readonly itemCount: number;
-  readonly body: Buffer;
-  readonly gzip: Buffer;
-  readonly br: Buffer;
+  /** Blob storage key prefix: + .xml, .xml.gz, .xml.br. */
+  readonly storageKey: string;
 }
-
-const asBuffer = (b: Uint8Array): Buffer =>
-  Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 export class FeedsRepository {
   constructor(private readonly db: Db) {}
 
-  async snapshot(showId: string): Promise<FeedSnapshot | null> {
+  /**
+   * Reads the feed index (ids in order, with signatures: cheap) and the full
+   * rows of only the episodes `needFull` asks for, in one repeatable-read snapshot.
+   */
+  async snapshot(
+    showId: string,
+    needFull: (row: FeedIndexRow, show: Show) => boolean = () => true,
+  ): Promise<FeedSnapshot | null> {
     return this.db
       .transaction()
       .setIsolationLevel('repeatable read')
@@ -48,27 +62,50 @@ export class FeedsRepository {
           .where('id', '=', showId)
           .executeTakeFirst();
         if (!showRow) return null;
-        const episodeRows = await trx
-          .selectFrom('episodes')
-          .selectAll()
-          .where('show_id', '=', showId)
-          .where('state', 'in', FEED_STATES)
-          .orderBy('published_at', 'desc')
-          .orderBy('id')
-          .execute();
-        const renditionRows = await trx
-          .selectFrom('renditions')
-          .innerJoin('episodes', 'episodes.id', 'renditions.episode_id')
-          .selectAll('renditions')
-          .where('episodes.show_id', '=', showId)
-          .where('episodes.state', 'in', FEED_STATES)
-          .orderBy('renditions.profile')
-          .execute();
+        const indexRows = await sql<{
+          id: string;
+          updated_at: Date;
+          published_at: Date;
+          renditions: string | null;
+        }>`
+          select e.id, e.updated_at, e.published_at,
+            (select string_agg(r.profile || ':' || r.storage_key || ':' || r.bytes::text || ':' || r.mime_type, ',' order by r.profile)
+               from renditions r where r.episode_id = e.id) as renditions
+          from episodes e
+          where e.show_id = ${showId} and e.state in (${sql.join([...FEED_STATES])})
+          order by e.published_at desc, e.id`.execute(trx);
+        const index: FeedIndexRow[] = indexRows.rows.map((r) => {
+          const updatedAt = new Date(r.updated_at);
+          return {
+            id: r.id,
+            updatedAt,
+            publishedAt: new Date(r.published_at),
+            signature: `${updatedAt.getTime()}|${r.renditions ?? ''}`,
+          };
+        });
+        const show = toShow(showRow);
+        const wanted = index.filter((r) => needFull(r, show)).map((r) => r.id);
+        const episodes: Episode[] = [];
         const renditions = new Map<string, Rendition[]>();
-        for (const row of renditionRows) {
-          const list = renditions.get(row.episode_id) ?? [];
-          list.push(toRendition(row));
-          renditions.set(row.episode_id, list);
+        for (let i = 0; i < wanted.length; i += 1000) {
+          const ids = wanted.slice(i, i + 1000);
+          const episodeRows = await trx
+            .selectFrom('episodes')
+            .selectAll()
+            .where('id', 'in', ids)
+            .execute();
+          episodes.push(...episodeRows.map(toEpisode));
+          const renditionRows = await trx
+            .selectFrom('renditions')
+            .selectAll()
+            .where('episode_id', 'in', ids)
+            .orderBy('profile')
+            .execute();
+          for (const row of renditionRows) {
+            const list = renditions.get(row.episode_id) ?? [];
+            list.push(toRendition(row));
+            renditions.set(row.episode_id, list);
+          }
         }
         const topicRows = await trx
           .selectFrom('topic_feeds')
@@ -77,8 +114,9 @@ export class FeedsRepository {
           .orderBy('slug')
           .execute();
         return {
-          show: toShow(showRow),
-          episodes: episodeRows.map(toEpisode),
+          show,
+          index,
+          episodes,
           renditions,
           topics: topicRows.map(toTopic),
           sourceTime: new Date(rows[0]!.now),
@@ -145,9 +183,7 @@ export class FeedsRepository {
         last_modified: r.sourceTime,
         source_time: r.sourceTime,
         item_count: r.itemCount,
-        body: r.body,
-        gzip: r.gzip,
-        br: r.br,
+        storage_key: r.storageKey,
       })
       .onConflict((oc) =>
         oc
@@ -157,9 +193,7 @@ export class FeedsRepository {
             last_modified: sql<Date>`case when feed_renders.etag = excluded.etag then feed_renders.last_modified else excluded.last_modified end`,
             source_time: (eb) => eb.ref('excluded.source_time'),
             item_count: (eb) => eb.ref('excluded.item_count'),
-            body: (eb) => eb.ref('excluded.body'),
-            gzip: (eb) => eb.ref('excluded.gzip'),
-            br: (eb) => eb.ref('excluded.br'),
+            storage_key: (eb) => eb.ref('excluded.storage_key'),
           })
           .where('feed_renders.source_time', '<=', (eb) => eb.ref('excluded.source_time')),
       )
@@ -178,21 +212,22 @@ export class FeedsRepository {
     return row && toRender(row);
   }
 
-  /** The validator only: how a process learns, cheaply, that another one re-rendered. */
-  async findEtag(feedKey: string): Promise<string | undefined> {
-    const row = await this.db
+  async listRenderKeys(showId: string): Promise<{ feedKey: string; storageKey: string }[]> {
+    const rows = await this.db
       .selectFrom('feed_renders')
-      .select('etag')
-      .where('feed_key', '=', feedKey)
-      .executeTakeFirst();
-    return row?.etag;
+      .select(['feed_key', 'storage_key'])
+      .where('show_id', '=', showId)
+      .execute();
+    return rows.map((r) => ({ feedKey: r.feed_key, storageKey: r.storage_key }));
   }
 
   /** Drops renders of a show's feeds that no longer exist (a deleted topic). */
-  async deleteRendersExcept(showId: string, keep: readonly string[]): Promise<void> {
+  /** Returns the storage keys of the rows it removed, so their files can go too. */
+  async deleteRendersExcept(showId: string, keep: readonly string[]): Promise<string[]> {
     let query = this.db.deleteFrom('feed_renders').where('show_id', '=', showId);
     if (keep.length) query = query.where('feed_key', 'not in', keep);
-    await query.execute();
+    const rows = await query.returning('storage_key').execute();
+    return rows.map((r) => r.storage_key);
   }
 }
 
@@ -216,9 +251,7 @@ function toRender(row: {
   last_modified: Date;
   source_time: Date;
   item_count: number;
-  body: Uint8Array;
-  gzip: Uint8Array;
-  br: Uint8Array;
+  storage_key: string;
 }): StoredRender {
   return {
     feedKey: row.feed_key,
@@ -227,8 +260,6 @@ function toRender(row: {
     lastModified: new Date(row.last_modified),
     sourceTime: new Date(row.source_time),
     itemCount: row.item_count,
-    body: asBuffer(row.body),
-    gzip: asBuffer(row.gzip),
-    br: asBuffer(row.br),
+    storageKey: row.storage_key,
   };
 }
