@@ -258,7 +258,7 @@ http {
       .where('show_id', '=', show.id)
       .limit(1)
       .executeTakeFirstOrThrow();
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 8; i++) {
       // A real change each time (an editor fixes a title): new bytes, new ETag, files written.
       await antenne.db.db
         .updateTable('episodes')

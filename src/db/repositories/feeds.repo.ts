@@ -62,25 +62,42 @@ export class FeedsRepository {
           .where('id', '=', showId)
           .executeTakeFirst();
         if (!showRow) return null;
-        const indexRows = await sql<{
-          id: string;
-          updated_at: Date;
-          published_at: Date;
-          renditions: string | null;
-        }>`
-          select e.id, e.updated_at, e.published_at,
-            (select string_agg(r.profile || ':' || r.storage_key || ':' || r.bytes::text || ':' || r.mime_type, ',' order by r.profile)
-               from renditions r where r.episode_id = e.id) as renditions
-          from episodes e
-          where e.show_id = ${showId} and e.state in (${sql.join([...FEED_STATES])})
-          order by e.published_at desc, e.id`.execute(trx);
-        const index: FeedIndexRow[] = indexRows.rows.map((r) => {
+        // Two narrow queries (cheaper than a correlated aggregate on PGlite).
+        const indexRows = await trx
+          .selectFrom('episodes')
+          .select(['id', 'updated_at', 'published_at'])
+          .where('show_id', '=', showId)
+          .where('state', 'in', FEED_STATES)
+          .orderBy('published_at', 'desc')
+          .orderBy('id')
+          .execute();
+        const renditionSigs = await trx
+          .selectFrom('renditions')
+          .innerJoin('episodes', 'episodes.id', 'renditions.episode_id')
+          .select([
+            'renditions.episode_id',
+            'renditions.profile',
+            'renditions.storage_key',
+            'renditions.bytes',
+            'renditions.mime_type',
+          ])
+          .where('episodes.show_id', '=', showId)
+          .where('episodes.state', 'in', FEED_STATES)
+          .orderBy('renditions.profile')
+          .execute();
+        const sigs = new Map<string, string>();
+        for (const r of renditionSigs) {
+          const part = `${r.profile}:${r.storage_key}:${String(r.bytes)}:${r.mime_type}`;
+          const before = sigs.get(r.episode_id);
+          sigs.set(r.episode_id, before ? `${before},${part}` : part);
+        }
+        const index: FeedIndexRow[] = indexRows.map((r) => {
           const updatedAt = new Date(r.updated_at);
           return {
             id: r.id,
             updatedAt,
             publishedAt: new Date(r.published_at),
-            signature: `${updatedAt.getTime()}|${r.renditions ?? ''}`,
+            signature: `${updatedAt.getTime()}|${sigs.get(r.id) ?? ''}`,
           };
         });
         const show = toShow(showRow);
