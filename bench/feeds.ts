@@ -16,8 +16,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createAntenne } from '../src/compose.js';
 import { loadConfig } from '../src/core/config.js';
-import { newEpisodeGuid, newEpisodeId, newRenditionId } from '../src/core/ids.js';
+import { newEpisodeId } from '../src/core/ids.js';
 import { createLogger } from '../src/core/logger.js';
+import { addEpisodes } from '../test/helpers/bulk.js';
 
 const run = promisify(execFile);
 const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';
@@ -56,66 +57,6 @@ async function wrk(url: string, headers: Record<string, string>): Promise<number
   if (!rps) throw new Error(`wrk output not understood:\n${stdout}`);
   if (errors) throw new Error(`wrk saw ${errors[1]} error responses from ${url}`);
   return Number(rps[1]);
-}
-
-const SUMMARY =
-  '<p>Entretien avec la secrétaire d’État chargée du numérique, à Caen : « la Normandie doit être chef de file ». ' +
-  'Les entreprises &amp; les collectivités de la région répondent à nos questions sur la fibre, les données et l’emploi.</p>';
-
-async function addEpisodes(
-  db: Awaited<ReturnType<typeof createAntenne>>['db']['db'],
-  showId: string,
-  from: number,
-  count: number,
-) {
-  for (let start = from; start < from + count; start += 500) {
-    const n = Math.min(500, from + count - start);
-    const episodes = Array.from({ length: n }, (_, i) => {
-      const k = start + i;
-      return {
-        id: newEpisodeId(),
-        show_id: showId,
-        guid: newEpisodeGuid(),
-        state: 'published' as const,
-        title: `Entretien n° ${k} : « le numérique en Normandie » & l’État`,
-        summary: SUMMARY,
-        article_url: `https://example.org/2018/05/31/entretien-${k}`,
-        author: 'Marie Lefèvre',
-        published_at: new Date(Date.UTC(2018, 0, 1) + k * 3_600_000),
-        categories: JSON.stringify(['Événements', k % 2 ? 'Numérique' : 'Économie']),
-        image_url: null,
-        source: 'Normandie Actu',
-        copyright: null,
-        language: 'fr',
-        interviewees: JSON.stringify([{ name: 'Mounir Mahjoubi' }]),
-        original_key: `originals/x${k}/original.wav`,
-        original_name: 'entretien.wav',
-        original_bytes: 10_000_000,
-        duration_seconds: 1234.5,
-        failure_reason: null,
-      };
-    });
-    await db.insertInto('episodes').values(episodes).execute();
-    await db
-      .insertInto('renditions')
-      .values(
-        episodes.map((e) => ({
-          id: newRenditionId(),
-          episode_id: e.id,
-          profile: 'mp3-128k',
-          mime_type: 'audio/mpeg',
-          codec: 'mp3',
-          bitrate_kbps: 128,
-          sample_rate: 44100,
-          channels: 2,
-          bytes: 19_752_960,
-          duration_seconds: 1234.5,
-          storage_key: `public/episodes/${e.id}/mp3-128k-0123456789ab.mp3`,
-          sha256: 'a'.repeat(64),
-        })),
-      )
-      .execute();
-  }
 }
 
 async function main(): Promise<void> {

@@ -64,10 +64,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-
 function text(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
-  if (typeof value === 'object' && '#text' in (value as Node))
-    return String((value as Node)['#text']);
-  if (typeof value === 'object') return '';
-  return String(value as number);
+  if (typeof value === 'object') {
+    const inner = (value as Node)['#text'];
+    return typeof inner === 'string' || typeof inner === 'number' ? String(inner) : '';
+  }
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
 const attr = (node: unknown, name: string): string | undefined =>
   node && typeof node === 'object' ? (text((node as Node)[`@_${name}`]) ?? undefined) : undefined;

@@ -18,9 +18,11 @@ const ENTITIES: Record<string, string> = {
 };
 
 /** Cheap pre-check (no `u` flag): most strings need no work at all. */
+/* eslint-disable no-control-regex -- matching control characters is the point */
 const MAY_NEED_TEXT = /[&<>\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 const MAY_NEED_ATTR = /[&<>"\x00-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 const MAY_BE_FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+/* eslint-enable no-control-regex */
 
 export function escapeText(value: string): string {
   if (!MAY_NEED_TEXT.test(value)) return value;

@@ -24,6 +24,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import { makeInterview, tempDir } from '../helpers/audio.js';
+import { addEpisodes } from '../helpers/bulk.js';
 import { rawRequest } from '../helpers/http.js';
 import { makeImage } from '../helpers/images.js';
 
@@ -94,7 +95,7 @@ for (const engine of ENGINES) {
       assert.equal(art.status, 400);
       const artProblem = (await art.json()) as { errors: { field: string; message: string }[] };
       assert.equal(artProblem.errors[0]?.field, 'artwork');
-      assert.match(artProblem.errors[0]!.message, /1400 and 3000/);
+      assert.match(artProblem.errors[0].message, /1400 and 3000/);
 
       const wrongType = await app.authed(`/api/shows/${SHOW_INPUT.slug}/artwork`, {
         method: 'PUT',
@@ -306,7 +307,7 @@ for (const engine of ENGINES) {
       // The files behind the tags: bytes, types and CORS as clients need them.
       const enclosure = await fetch(ep.enclosure.url);
       assert.equal(Number((await enclosure.arrayBuffer()).byteLength), ep.enclosure.length);
-      const altRes = await fetch(alt!.source[0]!.uri);
+      const altRes = await fetch(alt.source[0]!.uri);
       assert.equal((await altRes.arrayBuffer()).byteLength, m4aBytes.length);
 
       const vtt = await fetch(ep.podcastTranscripts![0]!.url);
@@ -422,6 +423,12 @@ for (const engine of ENGINES) {
     });
 
     it('checks the feed for editors, catching an enclosure length that differs from the served bytes', async () => {
+      // The CLI, on the feed URL, as an editor would run it.
+      const cli = await run('npx', ['tsx', 'scripts/feed-check.ts', feedUrl()], {
+        timeout: 60_000,
+      });
+      assert.match(cli.stdout, /1 items, 0 errors/);
+
       const good = await app.authed(`/api/shows/${SHOW_INPUT.slug}/feed-check`);
       assert.equal(good.status, 200);
       const result = (await good.json()) as {
@@ -453,9 +460,46 @@ for (const engine of ENGINES) {
         bad.problems.filter((p) => p.severity === 'error').map((p) => p.where),
         [`item ${guid}`],
       );
+      const failed = await run('npx', ['tsx', 'scripts/feed-check.ts', feedUrl()], {
+        timeout: 60_000,
+      }).then(
+        () => null,
+        (e: { code: number; stdout: string }) => e,
+      );
+      assert.equal(failed?.code, 1, 'the CLI exits 1 on errors');
+      assert.match(failed.stdout, /ERROR\s+item .*length="12345"/);
       assert.match(
         bad.problems.find((p) => p.severity === 'error')!.message,
         /length="12345".*server sends \d+ bytes/,
+      );
+    });
+
+    it('serves a 10,000-episode feed, complete and in order', async function () {
+      this.timeout(180_000);
+      const big = await app.authed('/api/shows', {
+        method: 'POST',
+        ...json({ ...SHOW_INPUT, slug: 'grande-emission', title: 'Grande émission' }),
+      });
+      assert.equal(big.status, 201);
+      const showId = (await app.antenne.repos.shows.findBySlug('grande-emission'))!.id;
+      await addEpisodes(app.antenne.db.db, showId, 0, 10_000);
+      await app.antenne.feedPublisher.rebuildShow(showId);
+      const res = await rawRequest(`${app.baseUrl}/feeds/grande-emission.xml`, {
+        headers: { 'accept-encoding': 'gzip' },
+      });
+      assert.equal(res.headers['content-encoding'], 'gzip');
+      const xml = zlib.gunzipSync(res.body).toString('utf8');
+      const feed = await new Parser().parseString(xml);
+      assert.equal(feed.items.length, 10_000);
+      assert.equal(new Set(feed.items.map((i) => i.guid)).size, 10_000, 'guids unique');
+      const dates = feed.items.map((i) => Date.parse(i.pubDate!));
+      assert.ok(
+        dates.every((d, i) => i === 0 || d <= dates[i - 1]!),
+        'newest first',
+      );
+      assert.match(
+        feed.items[0]!.title!,
+        /^Entretien n° 9999 : « le numérique en Normandie » & l’État$/,
       );
     });
 

@@ -57,7 +57,7 @@ describe('Apple categories', () => {
     assert.equal(appleCategoryProblem('Actualités', null)?.field, 'category');
     const sub = appleCategoryProblem('News', 'Football');
     assert.equal(sub?.field, 'subcategory');
-    assert.match(sub!.message, /Daily News/);
+    assert.match(sub.message, /Daily News/);
     assert.equal(Object.keys(APPLE_CATEGORIES).length, 19);
   });
 
@@ -142,7 +142,7 @@ describe('chapters (JSON chapters 1.2.0)', () => {
       chapters: [{ startTime: 10 }, { startTime: 5, url: 'javascript:alert(1)' }],
     });
     assert.equal(result.success, false);
-    const paths = result.error!.issues.map((i) => i.path.join('.')).sort();
+    const paths = result.error.issues.map((i) => i.path.join('.')).sort();
     assert.deepEqual(paths, ['chapters.1.url', 'version']);
     const order = chaptersSchema.safeParse({
       version: '1.2.0',
