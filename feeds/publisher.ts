@@ -363,6 +363,16 @@ export class FeedPublisher {
     }
   }
 
+  /** The render in memory if it was revalidated less than `revalidateMs` ago (the hot path, no await). */
+  peek(showSlug: string, topicSlug?: string): ServedFeed | undefined {
+    const showId = this.showIds.get(showSlug);
+    if (!showId) return undefined;
+    const cached = this.cache.get(
+      topicSlug ? topicFeedKey(showId, topicSlug) : showFeedKey(showId),
+    );
+    return cached && Date.now() - cached.checkedAt < this.revalidateMs ? cached.render : undefined;
+  }
+
   /** The bytes to serve for a show feed (topic undefined) or a topic feed; null: no such feed. */
   async get(showSlug: string, topicSlug?: string): Promise<ServedFeed | null> {
     let showId = this.showIds.get(showSlug);

@@ -11,6 +11,10 @@ export type Encoding = 'br' | 'gzip' | 'identity';
 /** The encoding to send: the client's highest q among br, gzip (br first on a tie), else identity. */
 export function pickEncoding(header: string | undefined): Encoding {
   if (!header) return 'identity';
+  // What podcast apps and browsers send, without q-values: no parsing needed.
+  if (!header.includes('q=') && !header.includes('*')) {
+    return /\bbr\b/.test(header) ? 'br' : /\bgzip\b/.test(header) ? 'gzip' : 'identity';
+  }
   let best: Encoding = 'identity';
   let bestQ = 0;
   for (const part of header.split(',')) {
@@ -50,38 +54,47 @@ function notModified(req: IncomingMessage, render: ServedFeed): boolean {
   return Number.isFinite(since) && Math.floor(render.lastModified.getTime() / 1000) * 1000 <= since;
 }
 
-const headerCache = new WeakMap<ServedFeed, Record<Encoding, OutgoingHttpHeaders>>();
+interface Prepared {
+  readonly body: Buffer;
+  /** Headers of a 304 (no Content-Length) and of a 200, built once per render. */
+  readonly notModified: OutgoingHttpHeaders;
+  readonly ok: OutgoingHttpHeaders;
+}
 
-function headersFor(render: ServedFeed, encoding: Encoding): OutgoingHttpHeaders {
-  let byEncoding = headerCache.get(render);
+const prepared = new WeakMap<ServedFeed, Record<Encoding, Prepared>>();
+
+function prepare(render: ServedFeed, encoding: Encoding): Prepared {
+  let byEncoding = prepared.get(render);
   if (!byEncoding) {
-    const make = (e: Encoding): OutgoingHttpHeaders => ({
-      'Content-Type': 'application/rss+xml; charset=utf-8',
-      // Short: a scheduled episode shows up within a minute even through caches.
-      'Cache-Control': 'public, max-age=60, stale-while-revalidate=60',
-      ETag: variantTag(render.etag, e),
-      'Last-Modified': render.lastModified.toUTCString(),
-      Vary: 'Accept-Encoding',
-      'Access-Control-Allow-Origin': '*',
-      ...(e === 'identity' ? {} : { 'Content-Encoding': e }),
-    });
+    const make = (e: Encoding): Prepared => {
+      const body = e === 'br' ? render.br : e === 'gzip' ? render.gzip : render.body;
+      const headers: OutgoingHttpHeaders = {
+        'Content-Type': 'application/rss+xml; charset=utf-8',
+        // Short: a scheduled episode shows up within a minute even through caches.
+        'Cache-Control': 'public, max-age=60, stale-while-revalidate=60',
+        ETag: variantTag(render.etag, e),
+        'Last-Modified': render.lastModified.toUTCString(),
+        Vary: 'Accept-Encoding',
+        'Access-Control-Allow-Origin': '*',
+        ...(e === 'identity' ? {} : { 'Content-Encoding': e }),
+      };
+      return { body, notModified: headers, ok: { ...headers, 'Content-Length': body.length } };
+    };
     byEncoding = { identity: make('identity'), gzip: make('gzip'), br: make('br') };
-    headerCache.set(render, byEncoding);
+    prepared.set(render, byEncoding);
   }
   return byEncoding[encoding];
 }
 
 export function sendFeed(req: IncomingMessage, res: ServerResponse, render: ServedFeed): void {
-  const encoding = pickEncoding(req.headers['accept-encoding']);
-  const headers = headersFor(render, encoding);
+  const p = prepare(render, pickEncoding(req.headers['accept-encoding']));
   if (notModified(req, render)) {
-    res.writeHead(304, headers);
+    res.writeHead(304, p.notModified);
     res.end();
     return;
   }
-  const body = encoding === 'br' ? render.br : encoding === 'gzip' ? render.gzip : render.body;
-  res.writeHead(200, { ...headers, 'Content-Length': body.length });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  res.writeHead(200, p.ok);
+  res.end(req.method === 'HEAD' ? undefined : p.body);
 }
 
 const FEED_PATH = /^\/feeds\/([a-z0-9-]{1,64})(?:\/([a-z0-9-]{1,64}))?\.xml$/;
@@ -91,15 +104,22 @@ const FEED_PATH = /^\/feeds\/([a-z0-9-]{1,64})(?:\/([a-z0-9-]{1,64}))?\.xml$/;
  * returns false for anything else (Express then answers, e.g. a 404 problem).
  */
 export function feedFastPath(publisher: FeedPublisher) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+  /** true: answered now; a promise: answered later (true) or not ours (false); false: not ours. */
+  return (req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const url = req.url ?? '';
     if (!url.startsWith('/feeds/')) return false;
     const match = FEED_PATH.exec(url.split('?', 1)[0]!);
     if (!match) return false;
-    const render = await publisher.get(match[1]!, match[2]);
-    if (!render) return false;
-    sendFeed(req, res, render);
-    return true;
+    const fresh = publisher.peek(match[1]!, match[2]);
+    if (fresh) {
+      sendFeed(req, res, fresh);
+      return true;
+    }
+    return publisher.get(match[1]!, match[2]).then((render) => {
+      if (!render) return false;
+      sendFeed(req, res, render);
+      return true;
+    });
   };
 }

@@ -181,12 +181,16 @@ export async function createAntenne(
       // Feeds are answered before Express (their hot path); everything else goes to the app.
       const fastFeeds = feedFastPath(feedPublisher);
       const s = createServer((req, res) => {
-        fastFeeds(req, res).then(
-          (served) => {
-            if (!served) void app(req, res);
-          },
-          () => void app(req, res),
-        );
+        const served = fastFeeds(req, res);
+        if (served === false) void app(req, res);
+        else if (served !== true) {
+          served.then(
+            (done) => {
+              if (!done) void app(req, res);
+            },
+            () => void app(req, res),
+          );
+        }
       });
       server = s;
       await new Promise<void>((resolve, reject) => {

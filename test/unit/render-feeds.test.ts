@@ -4,6 +4,7 @@ import type { Episode, Rendition } from '../../src/core/domain.js';
 import type { FeedIndexRow, FeedSnapshot } from '../../src/db/repositories/feeds.repo.js';
 import { buildPodcastFeed } from '../../feeds/podcast-feed.js';
 import { renderFeeds } from '../../feeds/publisher.js';
+import { pickEncoding } from '../../feeds/serve.js';
 import { makeEpisode, makeRendition, makeShow } from '../helpers/feed-fixtures.js';
 
 const PUBLIC = 'https://podcasts.example.org';
@@ -103,5 +104,24 @@ describe('incremental feed rendering', () => {
       feeds[1]!.xml,
       /<podcast:guid>11111111-1111-5111-8111-111111111111<\/podcast:guid>/,
     );
+  });
+});
+
+describe('Accept-Encoding negotiation', () => {
+  it('picks br, then gzip, honouring q-values', () => {
+    const cases: [string | undefined, string][] = [
+      [undefined, 'identity'],
+      ['gzip', 'gzip'],
+      ['gzip, deflate, br', 'br'],
+      ['gzip, deflate', 'gzip'],
+      ['identity', 'identity'],
+      ['br;q=0, gzip', 'gzip'],
+      ['gzip;q=1.0, br;q=0.5', 'gzip'],
+      ['*', 'br'],
+      ['gzip;q=0', 'identity'],
+      ['deflate', 'identity'],
+    ];
+    for (const [header, expected] of cases)
+      assert.equal(pickEncoding(header), expected, String(header));
   });
 });

@@ -62,44 +62,41 @@ export class FeedsRepository {
           .where('id', '=', showId)
           .executeTakeFirst();
         if (!showRow) return null;
-        // Two narrow queries (cheaper than a correlated aggregate on PGlite).
-        const indexRows = await trx
-          .selectFrom('episodes')
-          .select(['id', 'updated_at', 'published_at'])
-          .where('show_id', '=', showId)
-          .where('state', 'in', FEED_STATES)
-          .orderBy('published_at', 'desc')
-          .orderBy('id')
-          .execute();
-        const renditionSigs = await trx
-          .selectFrom('renditions')
-          .innerJoin('episodes', 'episodes.id', 'renditions.episode_id')
-          .select([
-            'renditions.episode_id',
-            'renditions.profile',
-            'renditions.storage_key',
-            'renditions.bytes',
-            'renditions.mime_type',
-          ])
-          .where('episodes.show_id', '=', showId)
-          .where('episodes.state', 'in', FEED_STATES)
-          .orderBy('renditions.profile')
-          .execute();
+        // The index comes packed in one text value per query: on PGlite, moving 10,000 rows
+        // out of WASM costs 2-3x more than the same data as one string.
+        const states = sql.join([...FEED_STATES]);
+        const indexText = await sql<{ packed: string | null }>`
+          select string_agg(
+            e.id || E'\t' || (extract(epoch from e.updated_at) * 1000000)::bigint
+              || E'\t' || (extract(epoch from e.published_at) * 1000)::bigint,
+            E'\n' order by e.published_at desc, e.id) as packed
+          from episodes e
+          where e.show_id = ${showId} and e.state in (${states})`.execute(trx);
+        const renditionText = await sql<{ packed: string | null }>`
+          select string_agg(
+            r.episode_id || E'\t' || r.profile || ':' || r.storage_key || ':' || r.bytes || ':' || r.mime_type,
+            E'\n' order by r.episode_id, r.profile) as packed
+          from renditions r join episodes e on e.id = r.episode_id
+          where e.show_id = ${showId} and e.state in (${states})`.execute(trx);
         const sigs = new Map<string, string>();
-        for (const r of renditionSigs) {
-          const part = `${r.profile}:${r.storage_key}:${String(r.bytes)}:${r.mime_type}`;
-          const before = sigs.get(r.episode_id);
-          sigs.set(r.episode_id, before ? `${before},${part}` : part);
+        for (const line of (renditionText.rows[0]?.packed ?? '').split('\n')) {
+          if (!line) continue;
+          const tab = line.indexOf('\t');
+          const id = line.slice(0, tab);
+          const before = sigs.get(id);
+          sigs.set(id, before ? `${before},${line.slice(tab + 1)}` : line.slice(tab + 1));
         }
-        const index: FeedIndexRow[] = indexRows.map((r) => {
-          const updatedAt = new Date(r.updated_at);
-          return {
-            id: r.id,
-            updatedAt,
-            publishedAt: new Date(r.published_at),
-            signature: `${updatedAt.getTime()}|${sigs.get(r.id) ?? ''}`,
-          };
-        });
+        const index: FeedIndexRow[] = [];
+        for (const line of (indexText.rows[0]?.packed ?? '').split('\n')) {
+          if (!line) continue;
+          const [id, updatedMicros, publishedMs] = line.split('\t') as [string, string, string];
+          index.push({
+            id,
+            updatedAt: new Date(Math.floor(Number(updatedMicros) / 1000)),
+            publishedAt: new Date(Number(publishedMs)),
+            signature: `${updatedMicros}|${sigs.get(id) ?? ''}`,
+          });
+        }
         const show = toShow(showRow);
         const wanted = index.filter((r) => needFull(r, show)).map((r) => r.id);
         const episodes: Episode[] = [];
