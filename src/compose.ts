@@ -145,7 +145,8 @@ export async function createAntenne(
     tmpDir: path.join(config.dataDir, 'tmp', 'feeds'),
     publicUrl: config.publicUrl,
     logger,
-    ...(options.soundbites ? { soundbites: options.soundbites } : {}),
+    // Clips are the episode's soundbites (podcast:soundbite).
+    soundbites: options.soundbites ?? ((ids) => repos.clips.listByEpisodes(ids)),
   });
   const publishing = new PublishingService({
     ...repos,
@@ -273,6 +274,7 @@ export async function createAntenne(
           maxAudioDurationSeconds: config.maxAudioDurationSeconds,
           jobsTmpDir: paths.jobsTmp,
           publishing,
+          onClipReady: (showId: string) => feedPublisher.rebuildShow(showId),
         },
       });
       // Scheduled rows get their delayed job back (Redis may have lost it), and
