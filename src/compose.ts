@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { ReaderData } from '../embed/data.js';
-import { noExtras, type EpisodeExtrasSource } from '../embed/extras.js';
+import { type EpisodeExtrasSource } from '../embed/extras.js';
+import { storedExtras } from '../embed/stored-extras.js';
 import { embedRouter } from '../embed/router.js';
 import { feedCheckRouter } from '../feeds/check-route.js';
 import { FeedPublisher, type SoundbiteProvider } from '../feeds/publisher.js';
@@ -134,7 +135,7 @@ export async function createAntenne(
   const clipService = new ClipService({ ...repos, producer, logger });
   const readerData = new ReaderData({
     ...repos,
-    extras: options.embedExtras ?? noExtras,
+    extras: options.embedExtras ?? storedExtras(storage),
     publicUrl: config.publicUrl,
   });
 
