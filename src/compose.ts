@@ -153,6 +153,8 @@ export async function createAntenne(
         redisUrl: config.redisUrl,
         prefix: config.queuePrefix,
         concurrency: config.workerConcurrency,
+        lockDurationMs: config.workerLockMs,
+        stalledIntervalMs: config.workerStalledIntervalMs,
         shutdownGraceMs: config.shutdownGraceMs,
         producer,
         episodes: repos.episodes,
@@ -167,6 +169,8 @@ export async function createAntenne(
           ffmpegTimeoutMs: config.ffmpegTimeoutMs,
           maxAudioDurationSeconds: config.maxAudioDurationSeconds,
           jobsTmpDir: paths.jobsTmp,
+          encodeParallelism: config.encodeParallelism,
+          defaultLadder: config.audioLadder,
         },
       });
       return worker;

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-peaks.js';
+import * as m0004 from './0004-audio.js';
 
 /**
  * The one ordered set of migrations, for PGlite and PostgreSQL alike. Listed in
@@ -9,6 +10,7 @@ import * as m0002 from './0002-peaks.js';
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-peaks': m0002,
+  '0004-audio': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {
