@@ -30,6 +30,7 @@ import {
 } from './loudness.js';
 import {
   encodeGroupInvocation,
+  encoderHeadroomDb,
   measureInvocation,
   planEncodeGroups,
   type RenditionTags,
@@ -66,6 +67,25 @@ export interface PipelineResult {
 
 /** Share of the progress bar for the measuring passes; the encodes get the rest up to 100. */
 const MEASURE_SHARE = 10;
+
+const MAX_CORRECTIONS = 3;
+const CORRECTION_TOLERANCE_LU = 0.15;
+
+/** Next gain correction from the (correction → loudness) points measured so far. */
+export function nextCorrection(
+  points: readonly { correction: number; integrated: number }[],
+  error: number,
+): number {
+  const last = points[points.length - 1]!;
+  const previous = points[points.length - 2];
+  let slope = 1;
+  if (previous && last.correction !== previous.correction) {
+    slope = (last.integrated - previous.integrated) / (last.correction - previous.correction);
+  }
+  // A limiter passes between 20 % and 100 % of a gain change through.
+  slope = Math.min(1, Math.max(0.2, slope));
+  return Math.round((last.correction + error / slope) * 100) / 100;
+}
 
 /** Collects the last ebur128 summary from a run's stderr. */
 function summaryCollector() {
@@ -113,7 +133,11 @@ export async function processMaster(
   spec: PipelineInput,
   runtime: PipelineRuntime,
 ): Promise<PipelineResult> {
-  const plan = spec.plan ?? PLAN_DEFAULTS;
+  // The ceiling leaves room for the encoder of the ladder that overshoots most.
+  const plan = spec.plan ?? {
+    ...PLAN_DEFAULTS,
+    encoderHeadroomDb: Math.max(...spec.ladder.map(encoderHeadroomDb)),
+  };
   const enclosure = spec.ladder[0];
   if (!enclosure) throw new Error('An empty rendition ladder');
   const layout = layoutFilter(enclosure.channels);
@@ -155,20 +179,24 @@ export async function processMaster(
     : input;
   let chain = planChain(beforeGain, spec.target, leveled, 0, plan);
   if (chain.limited) {
-    // The limiter lowers the integrated loudness a little: measure and make it up.
-    const limited = await measure(
-      [layout, ...chain.filters],
-      false,
-      MEASURE_SHARE * 0.75,
-      MEASURE_SHARE,
-    );
-    chain = planChain(
-      beforeGain,
-      spec.target,
-      leveled,
-      spec.target.integrated - limited.integrated,
-      plan,
-    );
+    // The limiter lowers the integrated loudness: measure the limited chain and raise the
+    // gain until it lands (secant steps; the limiter takes more as the gain grows).
+    const points: { correction: number; integrated: number }[] = [];
+    let correction = 0;
+    for (let step = 0; step < MAX_CORRECTIONS; step++) {
+      const share = MEASURE_SHARE * (0.75 + (0.25 * step) / MAX_CORRECTIONS);
+      const limited = await measure(
+        [layout, ...chain.filters],
+        false,
+        share,
+        share + (MEASURE_SHARE * 0.25) / MAX_CORRECTIONS,
+      );
+      points.push({ correction, integrated: limited.integrated });
+      const error = spec.target.integrated - limited.integrated;
+      if (Math.abs(error) <= CORRECTION_TOLERANCE_LU) break;
+      correction = nextCorrection(points, error);
+      chain = planChain(beforeGain, spec.target, leveled, correction, plan);
+    }
   }
   runtime.logger?.info({ input, beforeGain, chain }, 'loudness planned');
 

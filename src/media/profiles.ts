@@ -94,6 +94,26 @@ export function encodeCost(profile: RenditionProfile): number {
   return perCodec * (profile.channels === 1 ? 0.65 : 1);
 }
 
+/**
+ * How far above the processed signal's true peak an encoder's output may land
+ * (dB), measured on this ffmpeg: LAME and libopus ~0.3, the native AAC encoder
+ * ~0.3 at 128 kb/s stereo but up to ~1.7 at 64 kb/s mono.
+ */
+export function encoderHeadroomDb(profile: RenditionProfile): number {
+  if (profile.codec === 'aac') return profile.bitrateKbps / profile.channels < 96 ? 2 : 0.8;
+  return 0.5;
+}
+
+/**
+ * Level change an encoder makes, compensated before it (dB). LAME at 160 kb/s
+ * and below plays back ~0.45 dB quieter than its input (measured on sine and
+ * speech, mono and stereo, 64–160 kb/s; 0.26 dB at 192k, 0 at 320k).
+ */
+export function encoderTrimDb(profile: RenditionProfile): number {
+  if (profile.codec === 'libmp3lame') return profile.bitrateKbps <= 160 ? 0.45 : 0;
+  return 0;
+}
+
 /** Cost of the loudness meter and the waveform PCM, in the same unit. */
 export const METER_COST = 0.3;
 
@@ -151,6 +171,13 @@ export function encodeGroupInvocation(spec: EncodeGroupSpec): FfmpegInvocation {
       ? `[0:a:0]${chain}[${labels[0]}]`
       : `[0:a:0]${chain},asplit=${labels.length}${labels.map((l) => `[${l}]`).join('')}`;
   const graph = [split];
+  // Per-output level trims (encoders that change the level), as their own branch filters.
+  const audioLabels = spec.outputs.map((o, i) => {
+    const trim = encoderTrimDb(o.profile);
+    if (!trim) return `[o${i}]`;
+    graph.push(`[o${i}]volume=${trim.toFixed(2)}dB[t${i}]`);
+    return `[t${i}]`;
+  });
   const extraInputs: { path: string; format: 'ffmetadata' | 'image2' }[] = [];
   let chaptersInput: number | undefined;
   let artworkInput: number | undefined;
@@ -165,7 +192,7 @@ export function encodeGroupInvocation(spec: EncodeGroupSpec): FfmpegInvocation {
   const outputs: FfmpegOutput[] = spec.outputs.map((o, i) => ({
     path: o.path,
     options: renditionOutputOptions(o.profile, spec.tags, {
-      audio: `[o${i}]`,
+      audio: audioLabels[i]!,
       chaptersInput,
       artworkInput,
     }),
