@@ -45,6 +45,7 @@ export interface PipelineInput {
   readonly target: LoudnessTarget;
   readonly tags: RenditionTags;
   readonly chaptersFile?: string | undefined;
+  readonly oggChaptersFile?: string | undefined;
   readonly artworkFile?: string | undefined;
   readonly parallelism: number;
   readonly plan?: PlanOptions;
@@ -224,6 +225,7 @@ export async function processMaster(
             outputs: indices.map((i) => outputs[i]!),
             tags: spec.tags,
             chaptersFile: spec.chaptersFile,
+            oggChaptersFile: spec.oggChaptersFile,
             artworkFile: spec.artworkFile,
             meter: g === meterGroup,
             peaksPcmPath: g === meterGroup ? peaksPcmPath : undefined,

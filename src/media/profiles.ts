@@ -153,6 +153,8 @@ export interface EncodeGroupSpec {
   readonly outputs: readonly EncodeOutput[];
   readonly tags: RenditionTags;
   readonly chaptersFile?: string | undefined;
+  /** The same chapters for Ogg outputs (see oggChapterSpans). */
+  readonly oggChaptersFile?: string | undefined;
   readonly artworkFile?: string | undefined;
   /** Adds an ebur128 meter on the processed signal (its summary goes to stderr). */
   readonly meter?: boolean;
@@ -180,10 +182,15 @@ export function encodeGroupInvocation(spec: EncodeGroupSpec): FfmpegInvocation {
   });
   const extraInputs: { path: string; format: 'ffmetadata' | 'image2' }[] = [];
   let chaptersInput: number | undefined;
+  let oggChaptersInput: number | undefined;
   let artworkInput: number | undefined;
-  if (spec.chaptersFile) {
+  if (spec.chaptersFile && spec.outputs.some((o) => o.profile.container !== 'ogg')) {
     extraInputs.push({ path: spec.chaptersFile, format: 'ffmetadata' });
     chaptersInput = extraInputs.length;
+  }
+  if (spec.chaptersFile && spec.outputs.some((o) => o.profile.container === 'ogg')) {
+    extraInputs.push({ path: spec.oggChaptersFile ?? spec.chaptersFile, format: 'ffmetadata' });
+    oggChaptersInput = extraInputs.length;
   }
   if (spec.artworkFile) {
     extraInputs.push({ path: spec.artworkFile, format: 'image2' });
@@ -193,7 +200,7 @@ export function encodeGroupInvocation(spec: EncodeGroupSpec): FfmpegInvocation {
     path: o.path,
     options: renditionOutputOptions(o.profile, spec.tags, {
       audio: audioLabels[i]!,
-      chaptersInput,
+      chaptersInput: o.profile.container === 'ogg' ? oggChaptersInput : chaptersInput,
       artworkInput,
     }),
   }));
@@ -239,6 +246,18 @@ export function ffmetadataFor(chapters: readonly ChapterSpan[]): string {
       `[CHAPTER]\nTIMEBASE=1/1000\nSTART=${Math.round(c.startMs)}\nEND=${Math.round(c.endMs)}\ntitle=${escapeFfmetadata(c.title)}\n`,
   );
   return `;FFMETADATA1\n${blocks.join('')}`;
+}
+
+/**
+ * ffmpeg 5.1's Ogg muxer writes CHAPTERxxx comments with the seconds rounded
+ * instead of truncated (2.500 s → "00:00:03.500"): give it starts one second
+ * earlier where the millisecond part is ≥ 500, so that the written text is right.
+ */
+export function oggChapterSpans(spans: readonly ChapterSpan[]): ChapterSpan[] {
+  return spans.map((c) => {
+    const ms = Math.round(c.startMs);
+    return ms % 1000 >= 500 ? { ...c, startMs: ms - 1000 } : c;
+  });
 }
 
 /**

@@ -21,7 +21,12 @@ import { probe, ProbeError } from '../../src/media/ffprobe.js';
 import { targetFor, type LoudnessTarget } from '../../src/media/loudness.js';
 import { peaksFromPcmFile } from '../../src/media/peaks.js';
 import { processMaster } from '../../src/media/pipeline.js';
-import { chapterSpans, ffmetadataFor, type RenditionTags } from '../../src/media/profiles.js';
+import {
+  chapterSpans,
+  ffmetadataFor,
+  oggChapterSpans,
+  type RenditionTags,
+} from '../../src/media/profiles.js';
 import { assertUsableAudio, unreadableReason } from '../../src/media/validate-input.js';
 import { storageKeys, type BlobStorage } from '../../src/storage/blob-storage.js';
 import { withTempDir } from '../../src/storage/temp.js';
@@ -151,10 +156,13 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
           log.info({ probe: inputProbe, ladder: ladder.map((p) => p.name) }, 'input probed');
 
           let chaptersFile: string | undefined;
+          let oggChaptersFile: string | undefined;
           if (episode.chapters) {
             chaptersFile = path.join(dir, 'chapters.ffmeta');
+            oggChaptersFile = path.join(dir, 'chapters-ogg.ffmeta');
             const spans = chapterSpans(episode.chapters.chapters, durationSeconds);
             await fs.writeFile(chaptersFile, ffmetadataFor(spans));
+            await fs.writeFile(oggChaptersFile, ffmetadataFor(oggChapterSpans(spans)));
           }
           const run = (artworkFile: string | undefined) =>
             processMaster(
@@ -166,6 +174,7 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
                 target,
                 tags: tagsFor(episode, show),
                 chaptersFile,
+                oggChaptersFile,
                 artworkFile,
                 parallelism: deps.encodeParallelism ?? 2,
               },
