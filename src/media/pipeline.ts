@@ -93,16 +93,14 @@ function summaryCollector() {
   let lines: string[] = [];
   let inSummary = false;
   return {
-    onLine(line: string) {
+    onLine: (line: string) => {
       if (/\bSummary:\s*$/.test(line)) {
         lines = [];
         inSummary = true;
       }
       if (inSummary && lines.length < 40) lines.push(line);
     },
-    result(): LoudnessFigures | null {
-      return parseEbur128Summary(lines);
-    },
+    result: (): LoudnessFigures | null => parseEbur128Summary(lines),
   };
 }
 

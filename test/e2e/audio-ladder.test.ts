@@ -17,7 +17,6 @@ import {
 import {
   decodedDuration,
   ffmpegRun,
-  ffprobeChapters,
   ffprobeJson,
   makeAtLoudness,
   makeInterview,

@@ -111,13 +111,12 @@ describe('worker killed with SIGKILL during a job', function () {
 
     // Wait until the encodes run (progress past the measuring passes), then kill -9.
     const deadline = Date.now() + 120_000;
-    let progress = 0;
     for (;;) {
       const body = (await (await fetch(`${app.baseUrl}/api/episodes/${id}`)).json()) as {
         state: string;
         progress: number;
       };
-      progress = body.progress;
+      const progress = body.progress;
       if (body.state === 'processing' && progress >= 15 && progress <= 80) break;
       assert.notEqual(body.state, 'ready', 'the job finished before it could be killed');
       assert.ok(Date.now() < deadline, `no progress: ${body.state} ${progress}`);

@@ -219,7 +219,7 @@ export function toEpisode(row: EpisodeRow): Episode {
     peaksKey: row.peaks_key,
     chapters: (row.chapters ?? null) as Chapters | null,
     loudness: (row.loudness ?? null) as LoudnessReport | null,
-    processingOptions: (row.processing_options ?? null) as ProcessingOptions | null,
+    processingOptions: row.processing_options ?? null,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
