@@ -64,13 +64,17 @@ export interface PipelineResult {
   readonly outputs: readonly { profile: RenditionProfile; path: string }[];
   readonly peaksPcmPath: string;
   readonly loudness: LoudnessReport;
+  /** The processing chain the encoders got (layout conversion first). */
+  readonly filters: readonly string[];
+  /** How many measuring passes ran before the encodes. */
+  readonly measurePasses: number;
 }
 
 /** Share of the progress bar for the measuring passes; the encodes get the rest up to 100. */
 const MEASURE_SHARE = 10;
 
-const MAX_CORRECTIONS = 3;
-const CORRECTION_TOLERANCE_LU = 0.15;
+/** Second gain tried when measuring what the limiter takes (dB above the plain gain). */
+const CORRECTION_PROBE_DB = 1;
 
 /** Next gain correction from the (correction → loudness) points measured so far. */
 export function nextCorrection(
@@ -150,7 +154,9 @@ export async function processMaster(
   };
   const progress = (p: number) => runtime.onProgress?.(Math.max(0, Math.min(100, p)));
 
+  let measurePasses = 0;
   const measure = async (filters: string[], truePeak: boolean, from: number, to: number) => {
+    measurePasses++;
     const collector = summaryCollector();
     await runDecoding(measureInvocation(spec.input, filters, truePeak), {
       ...base,
@@ -178,24 +184,22 @@ export async function processMaster(
     : input;
   let chain = planChain(beforeGain, spec.target, leveled, 0, plan);
   if (chain.limited) {
-    // The limiter lowers the integrated loudness: measure the limited chain and raise the
-    // gain until it lands (secant steps; the limiter takes more as the gain grows).
-    const points: { correction: number; integrated: number }[] = [];
-    let correction = 0;
-    for (let step = 0; step < MAX_CORRECTIONS; step++) {
-      const share = MEASURE_SHARE * (0.75 + (0.25 * step) / MAX_CORRECTIONS);
-      const limited = await measure(
-        [layout, ...chain.filters],
-        false,
-        share,
-        share + (MEASURE_SHARE * 0.25) / MAX_CORRECTIONS,
-      );
-      points.push({ correction, integrated: limited.integrated });
-      const error = spec.target.integrated - limited.integrated;
-      if (Math.abs(error) <= CORRECTION_TOLERANCE_LU) break;
-      correction = nextCorrection(points, error);
-      chain = planChain(beforeGain, spec.target, leveled, correction, plan);
-    }
+    // The limiter lowers the integrated loudness, more as the gain grows: measure the
+    // limited chain at two gains at once (one process per core), then interpolate.
+    const probes = [0, CORRECTION_PROBE_DB].map((correction) =>
+      planChain(beforeGain, spec.target, leveled, correction, plan),
+    );
+    const measured = await Promise.all(
+      probes.map((probeChain) =>
+        measure([layout, ...probeChain.filters], false, MEASURE_SHARE * 0.75, MEASURE_SHARE),
+      ),
+    );
+    const points = measured.map((m, i) => ({
+      correction: i * CORRECTION_PROBE_DB,
+      integrated: m.integrated,
+    }));
+    const correction = nextCorrection(points, spec.target.integrated - points[1]!.integrated);
+    chain = planChain(beforeGain, spec.target, leveled, correction, plan);
   }
   runtime.logger?.info({ input, beforeGain, chain }, 'loudness planned');
 
@@ -260,6 +264,8 @@ export async function processMaster(
   return {
     outputs,
     peaksPcmPath,
+    filters: [layout, ...chain.filters],
+    measurePasses,
     loudness: {
       target: spec.target,
       input,

@@ -100,7 +100,7 @@ export function encodeCost(profile: RenditionProfile): number {
  * ~0.3 at 128 kb/s stereo but up to ~1.7 at 64 kb/s mono.
  */
 export function encoderHeadroomDb(profile: RenditionProfile): number {
-  if (profile.codec === 'aac') return profile.bitrateKbps / profile.channels < 96 ? 2 : 0.8;
+  if (profile.codec === 'aac') return profile.bitrateKbps < 96 ? 2 : 0.8;
   return 0.5;
 }
 

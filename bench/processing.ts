@@ -1,0 +1,211 @@
+/**
+ * bench:processing — a long French speech WAV through the whole ladder + peaks,
+ * timed against the cheapest plain ffmpeg command lines that make the same
+ * outputs, run in the same script on the same input.
+ *
+ *   npm run bench:processing                 # 60 minutes (several minutes on 2 cores)
+ *   DURATION=600 npm run bench:processing    # 10 minutes
+ *
+ * Baseline = what someone who knows ffmpeg would type: one measuring pass
+ * (ebur128), then the encodes with the same filter chain as 2 parallel
+ * processes (MP3 + AAC with asplit; Opus + peaks PCM). The pipeline side runs
+ * the worker's code in a child Node process, whose peak RSS (VmHWM of the Node
+ * process, ffmpeg children excluded) is reported.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const DURATION = Number(process.env.DURATION ?? 3600);
+const RUNS = Number(process.env.RUNS ?? 1);
+const CACHE = path.join(os.tmpdir(), 'antenne-bench');
+
+const SENTENCES = [
+  'Bonjour madame la secrétaire d’État. La Normandie est-elle en train de devenir chef de file du numérique ?',
+  'Oui, et je crois que c’est une très bonne nouvelle pour les entreprises de la région, à Caen comme à Rouen.',
+  'Quelles sont les prochaines étapes pour la Team Normandie, et quand verra-t-on les premiers résultats ?',
+  'Nous allons réunir les acteurs au printemps, avec les collectivités, les écoles et les start-up.',
+];
+
+const ffmpeg = (args: string[]) =>
+  run('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...args], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+
+/** espeak-ng French (two voices, pauses), looped to DURATION, low pink-noise floor, 44.1 kHz stereo s16. */
+async function makeSpeech(): Promise<string> {
+  await fs.mkdir(CACHE, { recursive: true });
+  const out = path.join(CACHE, `speech-${DURATION}s.wav`);
+  if (existsSync(out)) return out;
+  const parts: string[] = [];
+  for (const [i, sentence] of SENTENCES.entries()) {
+    const part = path.join(CACHE, `part-${i}.wav`);
+    await run('espeak-ng', ['-v', i % 2 ? 'fr+f3' : 'fr', '-s', '160', '-w', part, sentence]);
+    parts.push(part);
+  }
+  const segment = path.join(CACHE, 'segment.wav');
+  const chains = parts.map(
+    (_, i) => `[${i}:a]aresample=44100,volume=${i % 2 ? '-6dB' : '0dB'},apad=pad_dur=0.8[a${i}]`,
+  );
+  await ffmpeg([
+    ...parts.flatMap((p) => ['-i', p]),
+    '-filter_complex',
+    `${chains.join(';')};${parts.map((_, i) => `[a${i}]`).join('')}concat=n=${parts.length}:v=0:a=1[s]`,
+    '-map',
+    '[s]',
+    '-ac',
+    '1',
+    segment,
+  ]);
+  await ffmpeg([
+    '-stream_loop',
+    '-1',
+    '-i',
+    segment,
+    '-f',
+    'lavfi',
+    '-i',
+    `anoisesrc=color=pink:amplitude=0.003:sample_rate=44100:duration=${DURATION}`,
+    '-filter_complex',
+    '[0:a]aresample=44100[s];[s][1:a]amix=inputs=2:duration=shortest:normalize=0',
+    '-t',
+    String(DURATION),
+    '-ac',
+    '2',
+    '-ar',
+    '44100',
+    '-c:a',
+    'pcm_s16le',
+    out,
+  ]);
+  return out;
+}
+
+interface ChildResult {
+  wallSeconds: number;
+  maxRssKb: number;
+  filters: string[];
+  measurePasses: number;
+  loudness: { input: { integrated: number }; output: { integrated: number }; mode: string };
+}
+
+/** The worker's pipeline in a child process; also samples VmHWM from /proc while it runs. */
+async function runPipeline(input: string, dir: string): Promise<ChildResult & { wall: number }> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/pipeline-child.ts', input, dir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`pipeline child exited with ${code}`);
+  return { ...(JSON.parse(stdout) as ChildResult), wall: (performance.now() - started) / 1000 };
+}
+
+/** The same outputs with plain ffmpeg command lines. */
+async function runBaseline(input: string, dir: string, filters: string[]): Promise<number> {
+  const chain = filters.join(',');
+  const started = performance.now();
+  await ffmpeg(['-i', input, '-af', `${filters[0]},ebur128=peak=true`, '-f', 'null', '-']);
+  await Promise.all([
+    ffmpeg([
+      '-i',
+      input,
+      '-filter_complex',
+      `[0:a]${chain},asplit=2[a][b];[a]volume=0.45dB[m]`,
+      '-map',
+      '[m]',
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      '128k',
+      '-ar',
+      '44100',
+      '-ac',
+      '2',
+      path.join(dir, 'cli.mp3'),
+      '-map',
+      '[b]',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '128k',
+      '-ar',
+      '44100',
+      '-ac',
+      '2',
+      path.join(dir, 'cli.m4a'),
+    ]),
+    ffmpeg([
+      '-i',
+      input,
+      '-filter_complex',
+      `[0:a]${chain},asplit=2[a][b]`,
+      '-map',
+      '[a]',
+      '-c:a',
+      'libopus',
+      '-b:a',
+      '48k',
+      '-vbr',
+      'off',
+      '-ar',
+      '48000',
+      '-ac',
+      '2',
+      path.join(dir, 'cli.opus'),
+      '-map',
+      '[b]',
+      '-ac',
+      '1',
+      '-ar',
+      '8000',
+      '-c:a',
+      'pcm_s16le',
+      '-f',
+      's16le',
+      path.join(dir, 'cli.pcm'),
+    ]),
+  ]);
+  return (performance.now() - started) / 1000;
+}
+
+const input = await makeSpeech();
+const work = await fs.mkdtemp(path.join(os.tmpdir(), 'antenne-bench-run-'));
+console.log(`input: ${input} (${DURATION} s of speech), ${os.cpus().length} cores, ${RUNS} run(s)`);
+try {
+  for (let r = 1; r <= RUNS; r++) {
+    const pipeline = await runPipeline(input, work);
+    const baseline = await runBaseline(input, work, pipeline.filters);
+    const rows = [
+      ['pipeline (worker code, child process)', pipeline.wall],
+      ['baseline (plain ffmpeg CLI, same outputs)', baseline],
+    ] as const;
+    console.log(
+      `\nrun ${r}: loudness ${pipeline.loudness.input.integrated} → ${pipeline.loudness.output.integrated} LUFS (${pipeline.loudness.mode}), ${pipeline.measurePasses} measuring pass(es)`,
+    );
+    console.log(`chain: ${pipeline.filters.join(',')}`);
+    for (const [name, wall] of rows) {
+      console.log(
+        `${name.padEnd(44)} ${wall.toFixed(1).padStart(7)} s  ${(DURATION / wall).toFixed(1).padStart(6)}x realtime`,
+      );
+    }
+    console.log(
+      `ratio pipeline / baseline: ${(pipeline.wall / baseline).toFixed(3)} (target ≤ 1.15)`,
+    );
+    console.log(
+      `peak RSS of the pipeline's Node process: ${(pipeline.maxRssKb / 1024).toFixed(1)} MB (target < 200 MB)`,
+    );
+  }
+} finally {
+  await fs.rm(work, { recursive: true, force: true });
+}
