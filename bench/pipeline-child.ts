@@ -5,6 +5,7 @@
  * Usage: tsx bench/pipeline-child.ts <input.wav> <work dir>
  */
 import { performance } from 'node:perf_hooks';
+import { createLogger } from '../src/core/logger.js';
 import { DEFAULT_LADDER, RENDITION_PROFILES } from '../src/core/media-types.js';
 import { sha256File } from '../src/media/checksum.js';
 import { probe } from '../src/media/ffprobe.js';
@@ -28,7 +29,12 @@ const result = await processMaster(
     tags: { title: 'Banc d’essai « traitement »', artist: 'Antenne', album: 'Bench' },
     parallelism: Number(process.env.ENCODE_PARALLELISM ?? 2),
   },
-  { ffmpegPath: 'ffmpeg', timeoutMs: 3 * 3600_000 },
+  {
+    ffmpegPath: 'ffmpeg',
+    timeoutMs: 3 * 3600_000,
+    // BENCH_LOG=debug shows each ffmpeg command line with its start time (on stderr).
+    logger: createLogger({ level: process.env.BENCH_LOG ?? 'silent', pretty: false }),
+  },
 );
 const peaks = await peaksFromPcmFile(result.peaksPcmPath);
 for (const o of result.outputs) await sha256File(o.path);

@@ -108,13 +108,18 @@ async function runPipeline(input: string, dir: string): Promise<ChildResult & { 
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`pipeline child exited with ${code}`);
-  return { ...(JSON.parse(stdout) as ChildResult), wall: (performance.now() - started) / 1000 };
+  // The last line is the result; anything before it is the child's log (BENCH_LOG).
+  const lines = stdout.trim().split('\n');
+  if (lines.length > 1) process.stderr.write(`${lines.slice(0, -1).join('\n')}\n`);
+  return {
+    ...(JSON.parse(lines[lines.length - 1]!) as ChildResult),
+    wall: (performance.now() - started) / 1000,
+  };
 }
 
 /** The same outputs with plain ffmpeg command lines. */
-async function runBaseline(input: string, dir: string, filters: string[]): Promise<number> {
+async function runBaseline(input: string, dir: string, filters: string[]): Promise<void> {
   const chain = filters.join(',');
-  const started = performance.now();
   await ffmpeg(['-i', input, '-af', `${filters[0]},ebur128=peak=true`, '-f', 'null', '-']);
   await Promise.all([
     ffmpeg([
@@ -176,31 +181,67 @@ async function runBaseline(input: string, dir: string, filters: string[]): Promi
       path.join(dir, 'cli.pcm'),
     ]),
   ]);
-  return (performance.now() - started) / 1000;
+}
+
+/**
+ * CPU seconds of this process's reaped descendants (/proc/self/stat cutime + cstime):
+ * ffmpeg children and the pipeline's Node child with its own ffmpeg children. Stable on
+ * a shared machine where wall time depends on the neighbours' load.
+ */
+async function childrenCpuSeconds(): Promise<number> {
+  const stat = await fs.readFile('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After "pid (comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; wall: number; cpu: number }> {
+  const cpu0 = await childrenCpuSeconds();
+  const t0 = performance.now();
+  const value = await fn();
+  return {
+    value,
+    wall: (performance.now() - t0) / 1000,
+    cpu: (await childrenCpuSeconds()) - cpu0,
+  };
 }
 
 const input = await makeSpeech();
 const work = await fs.mkdtemp(path.join(os.tmpdir(), 'antenne-bench-run-'));
 console.log(`input: ${input} (${DURATION} s of speech), ${os.cpus().length} cores, ${RUNS} run(s)`);
 try {
+  // The baseline needs the chain the pipeline chose: a first pipeline run gives it.
+  let chain: string[] | null = null;
   for (let r = 1; r <= RUNS; r++) {
-    const pipeline = await runPipeline(input, work);
-    const baseline = await runBaseline(input, work, pipeline.filters);
+    // Alternate the order between runs: the machine's load drifts.
+    const runP = () => measured(() => runPipeline(input, work));
+    const runB = (filters: string[]) => measured(() => runBaseline(input, work, filters));
+    let p: Awaited<ReturnType<typeof runP>>;
+    let b: Awaited<ReturnType<typeof runB>>;
+    if (chain && r % 2 === 0) {
+      b = await runB(chain);
+      p = await runP();
+    } else {
+      p = await runP();
+      chain = p.value.filters;
+      b = await runB(chain);
+    }
+    const pipeline = p.value;
     const rows = [
-      ['pipeline (worker code, child process)', pipeline.wall],
-      ['baseline (plain ffmpeg CLI, same outputs)', baseline],
+      ['pipeline (worker code, child process)', p.wall, p.cpu],
+      ['baseline (plain ffmpeg CLI, same outputs)', b.wall, b.cpu],
     ] as const;
     console.log(
       `\nrun ${r}: loudness ${pipeline.loudness.input.integrated} → ${pipeline.loudness.output.integrated} LUFS (${pipeline.loudness.mode}), ${pipeline.measurePasses} measuring pass(es)`,
     );
     console.log(`chain: ${pipeline.filters.join(',')}`);
-    for (const [name, wall] of rows) {
+    for (const [name, wall, cpu] of rows) {
       console.log(
-        `${name.padEnd(44)} ${wall.toFixed(1).padStart(7)} s  ${(DURATION / wall).toFixed(1).padStart(6)}x realtime`,
+        `${name.padEnd(44)} wall ${wall.toFixed(1).padStart(7)} s  ${(DURATION / wall).toFixed(1).padStart(6)}x realtime  CPU ${cpu.toFixed(1).padStart(7)} s`,
       );
     }
     console.log(
-      `ratio pipeline / baseline: ${(pipeline.wall / baseline).toFixed(3)} (target ≤ 1.15)`,
+      `ratio pipeline / baseline: wall ${(p.wall / b.wall).toFixed(3)}, CPU ${(p.cpu / b.cpu).toFixed(3)} (target ≤ 1.15)`,
     );
     console.log(
       `peak RSS of the pipeline's Node process: ${(pipeline.maxRssKb / 1024).toFixed(1)} MB (target < 200 MB)`,

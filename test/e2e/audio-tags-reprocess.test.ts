@@ -9,6 +9,7 @@ import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { storageKeys } from '../../src/storage/blob-storage.js';
 import { ENGINES } from '../helpers/databases.js';
 import {
   ARTICLE,
@@ -90,7 +91,12 @@ for (const engine of ENGINES) {
       await fs.rm(work, { recursive: true, force: true });
     });
 
-    it('writes ID3v2.3 tags and CHAP/CTOC chapters in the MP3, MP4 metadata and chapters in the M4A; reprocesses with another ladder and target', async () => {
+    it('writes ID3v2.3 tags, artwork and CHAP/CTOC chapters in the MP3, MP4 metadata and chapters in the M4A; reprocesses with another ladder and target', async () => {
+      // A stored cover image (never fetched from the network) goes into the MP3 and the M4A.
+      const cover = path.join(work, 'cover.jpg');
+      await ffmpegRun(['-f', 'lavfi', '-i', 'color=c=red:s=300x300', '-frames:v', '1', cover]);
+      const show = await app.antenne.repos.shows.findBySlug(SHOW_INPUT.slug);
+      await app.antenne.storage.putFile(storageKeys.showArtwork(show!.id, 'jpg'), cover);
       const res = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
         method: 'POST',
         body: await episodeForm(speech, { ...ARTICLE, chapters: JSON.stringify(CHAPTERS) }),
@@ -110,7 +116,12 @@ for (const engine of ENGINES) {
       assert.deepEqual([...head], [0x49, 0x44, 0x33, 3], 'ID3v2.3 header at the start');
       const raw = await fs.readFile(mp3);
       assert.ok(raw.includes(Buffer.from('CHAP')) && raw.includes(Buffer.from('CTOC')));
-      const tags = (await ffprobeJson(mp3)).format.tags ?? {};
+      const mp3Probe = await ffprobeJson(mp3);
+      const picture = mp3Probe.streams.find((st) => st.codec_type === 'video') as
+        { codec_name: string; disposition?: { attached_pic?: number } } | undefined;
+      assert.equal(picture?.codec_name, 'mjpeg', 'cover art in the MP3');
+      assert.equal(picture?.disposition?.attached_pic, 1);
+      const tags = mp3Probe.format.tags ?? {};
       assert.equal(tags.title, ARTICLE.title);
       assert.equal(tags.artist, ARTICLE.author);
       assert.equal(tags.album, SHOW_INPUT.title);
@@ -131,7 +142,12 @@ for (const engine of ENGINES) {
         );
         assert.ok(Math.abs(Number(chapters[1]!.end_time) - 6) < 0.1, `${profile} last chapter end`);
         if (profile === 'aac-128k') {
-          const m4aTags = (await ffprobeJson(file)).format.tags ?? {};
+          const m4aProbe = await ffprobeJson(file);
+          assert.ok(
+            m4aProbe.streams.some((st) => st.codec_type === 'video'),
+            'cover art in the M4A',
+          );
+          const m4aTags = m4aProbe.format.tags ?? {};
           assert.equal(m4aTags.title, ARTICLE.title);
           assert.equal(m4aTags.artist, ARTICLE.author);
           assert.equal(m4aTags.album, SHOW_INPUT.title);
@@ -158,8 +174,9 @@ for (const engine of ENGINES) {
       assert.equal(redone.loudness?.target.integrated, -21);
       const mono = await download(redone.renditions[0]!.url, work, 'mono.mp3');
       const probed = await ffprobeJson(mono);
-      assert.equal(probed.streams[0]!.channels, 1);
-      assert.equal(probed.streams[0]!.bit_rate, '64000');
+      const monoAudio = probed.streams.find((st) => st.codec_type === 'audio')!;
+      assert.equal(monoAudio.channels, 1);
+      assert.equal(monoAudio.bit_rate, '64000');
       const loud = await measureLoudness(mono);
       assert.ok(Math.abs(loud.integrated + 21) <= 1, `${loud.integrated} LUFS`);
       assert.ok(loud.truePeak <= -0.5);
