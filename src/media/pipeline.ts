@@ -110,7 +110,7 @@ function summaryCollector() {
 
 /** ffmpeg failing on the content itself (not on the machine) is bad input: no retry can help. */
 const DECODE_FAILURE =
-  /Invalid data found|could not find codec parameters|Error while decoding|corrupt|Invalid argument/i;
+  /Invalid data found|could not find codec parameters|Error while decoding|corrupt/i;
 
 export async function runDecoding(
   invocation: FfmpegInvocation,
