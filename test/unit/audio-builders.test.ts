@@ -1,6 +1,8 @@
 /** Pure audio builders and parsers: exact ffmpeg arguments, loudness planning, chapters. */
 import assert from 'node:assert/strict';
+import { revisionOf, settingsFor } from '../../workers/handlers/process-audio.js';
 import { chaptersSchema } from '../../src/core/chapters.js';
+import type { Episode, Show } from '../../src/core/domain.js';
 import { RENDITION_PROFILES } from '../../src/core/media-types.js';
 import { ladderSchema } from '../../src/core/schemas.js';
 import {
@@ -333,5 +335,42 @@ describe('chapters', () => {
     assert.ok(!ladderSchema.safeParse(['aac-128k', 'mp3-128k']).success);
     assert.ok(!ladderSchema.safeParse(['mp3-128k', 'mp3-64k-mono']).success);
     assert.ok(!ladderSchema.safeParse(['mp3-128k', 'mp3-128k']).success);
+  });
+});
+
+describe('processing settings', () => {
+  const show = {
+    audio: { loudnessTargetLufs: -18, truePeakDbtp: null, renditionProfiles: ['mp3-64k-mono'] },
+  } as unknown as Show;
+  const episode = (processingOptions: Episode['processingOptions']) =>
+    ({ processingOptions }) as unknown as Episode;
+  const DEFAULT = ['mp3-128k', 'aac-128k', 'opus-48k'];
+
+  it('takes the reprocess request over the show over the defaults', () => {
+    const fromShow = settingsFor(episode(null), show, DEFAULT);
+    assert.deepEqual(
+      fromShow.ladder.map((p) => p.name),
+      ['mp3-64k-mono'],
+    );
+    // −18 is the stereo target: a mono ladder gets 3 LU less.
+    assert.deepEqual(fromShow.target, { integrated: -21, truePeak: -1 });
+    const fromRequest = settingsFor(
+      episode({ renditionProfiles: DEFAULT, truePeakDbtp: -2 }),
+      show,
+      DEFAULT,
+    );
+    assert.deepEqual(
+      fromRequest.ladder.map((p) => p.name),
+      DEFAULT,
+    );
+    assert.deepEqual(fromRequest.target, { integrated: -18, truePeak: -2 });
+    const defaults = settingsFor(episode(null), {} as Show, DEFAULT);
+    assert.deepEqual(defaults.target, { integrated: -16, truePeak: -1 });
+  });
+
+  it('reads the revision from the job id', () => {
+    assert.equal(revisionOf('process-audio-abc-r0'), 0);
+    assert.equal(revisionOf('process-audio-abc-r12'), 12);
+    assert.equal(revisionOf(undefined), null);
   });
 });
