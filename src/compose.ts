@@ -4,11 +4,13 @@
  */
 import path from 'node:path';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { ReaderData } from '../embed/data.js';
 import { noExtras, type EpisodeExtrasSource } from '../embed/extras.js';
 import { embedRouter } from '../embed/router.js';
 import { feedsRouter } from '../feeds/router.js';
 import { startWorkers, type WorkerRuntime } from '../workers/runtime.js';
+import { createStudio } from '../studio/index.js';
 import type { Config } from './core/config.js';
 import { loadOrCreateEditorToken } from './core/editor-token.js';
 import type { Logger } from './core/logger.js';
@@ -53,6 +55,8 @@ export interface Antenne {
   };
   readonly editorTokens: readonly string[];
   readonly accounts: AccountService;
+  /** The Express app (the OpenAPI test enumerates its routes). */
+  readonly app: Express;
   /** Starts the HTTP API; resolves with the bound port. */
   listen(port?: number): Promise<number>;
   startWorker(): Promise<WorkerRuntime>;
@@ -128,6 +132,15 @@ export async function createAntenne(
     publicUrl: config.publicUrl,
   });
 
+  const studio = createStudio({
+    config,
+    logger,
+    db: db.db,
+    episodesRepo: repos.episodes,
+    episodes: episodeService,
+    requireEditor: editorOnly,
+  });
+
   const app = createApp({
     logger,
     authenticate: authenticate({ accounts, staticTokens: editorTokens }),
@@ -167,6 +180,7 @@ export async function createAntenne(
       feedsRouter({ ...repos, publicUrl: config.publicUrl }),
       embedRouter({ data: readerData }),
       mediaRouter({ storage }),
+      ...studio.routers,
     ],
   });
 
@@ -182,6 +196,7 @@ export async function createAntenne(
     repos,
     editorTokens,
     accounts,
+    app,
     async listen(port = config.port) {
       const removed = await sweepOrphans(paths.uploadsTmp);
       if (removed) logger.info({ removed }, 'removed uploads left by a stopped process');
@@ -227,6 +242,7 @@ export async function createAntenne(
         });
       }
       if (worker) await worker.close();
+      await studio.close();
       await producer.close();
       await db.close();
     },
