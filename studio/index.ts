@@ -10,6 +10,7 @@ import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js
 import { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import type { EpisodeService } from '../src/services/episodes.js';
 import { studioApiRouter } from './api-router.js';
+import { openApiRouter } from './openapi/router.js';
 import { ProgressHub } from './progress-hub.js';
 
 export interface Studio {
@@ -40,7 +41,7 @@ export function createStudio(deps: {
     publicUrl: deps.config.publicUrl,
   });
   return {
-    routers: [api],
+    routers: [api, openApiRouter({ publicUrl: deps.config.publicUrl })],
     close: () => progress.close(),
   };
 }
