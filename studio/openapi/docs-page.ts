@@ -2,7 +2,8 @@
 import escapeHtml from 'escape-html';
 
 type JsonObject = Record<string, unknown>;
-const e = (v: unknown) => escapeHtml(String(v ?? ''));
+const e = (v: string | number | undefined | null) =>
+  escapeHtml(v === undefined || v === null ? '' : String(v));
 
 const CSS = `body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#1a1a1a}
 h2{border-bottom:1px solid #ccc;margin-top:2rem}.op{border:1px solid #ddd;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}
@@ -15,7 +16,8 @@ export function renderDocsPage(doc: JsonObject): string {
   const paths = doc.paths as Record<string, Record<string, JsonObject>>;
   const byTag = new Map<string, string[]>();
   for (const [path, methods] of Object.entries(paths)) {
-    for (const [method, op] of Object.entries(methods)) {
+    for (const [method, raw] of Object.entries(methods)) {
+      const op = raw as JsonObject & { operationId: string; summary: string; description?: string };
       const tag = (op.tags as string[])[0] ?? 'Other';
       const security = op.security as JsonObject[] | undefined;
       const auth = !security

@@ -6,11 +6,9 @@ type JsonObject = Record<string, unknown>;
 
 /** JSON Schema 2020-12 (OpenAPI 3.1's dialect) of what a client sends or receives. */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    io,
-    unrepresentable: 'any',
-  }) as JsonObject;
-  return rest;
+  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
+  delete out.$schema;
+  return out;
 }
 
 export const toOpenApiPath = (expressPath: string) =>

@@ -29,7 +29,7 @@ describe('OpenAPI document (/api/openapi.json)', function () {
   it('is a valid OpenAPI 3.1 document', async () => {
     assert.equal(doc.openapi, '3.1.0');
     const validator = new Validator();
-    const result = await validator.validate(doc as unknown as object);
+    const result = await validator.validate(doc);
     assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
   });
 
