@@ -21,7 +21,7 @@ import { PlayerSettingsRepository } from './db/repositories/player-settings.repo
 import { RenditionsRepository } from './db/repositories/renditions.repo.js';
 import { ShowsRepository } from './db/repositories/shows.repo.js';
 import { createApp } from './http/app.js';
-import { authenticate, requireEditor } from './http/middleware/auth.js';
+import { authenticate, requireAdmin, requireEditor } from './http/middleware/auth.js';
 import { accountsRouter } from './http/routes/accounts.js';
 import { ApiTokensRepository } from './db/repositories/api-tokens.repo.js';
 import { SessionsRepository } from './db/repositories/sessions.repo.js';
@@ -139,6 +139,8 @@ export async function createAntenne(
     episodesRepo: repos.episodes,
     episodes: episodeService,
     requireEditor: editorOnly,
+    requireAdmin,
+    accounts,
   });
 
   const app = createApp({

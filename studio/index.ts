@@ -8,10 +8,16 @@ import type { Logger } from '../src/core/logger.js';
 import type { Db } from '../src/db/connect.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
 import { ListingsRepository } from '../src/db/repositories/listings.repo.js';
+import type { AccountService } from '../src/services/accounts.js';
 import type { EpisodeService } from '../src/services/episodes.js';
 import { studioApiRouter } from './api-router.js';
 import { openApiRouter } from './openapi/router.js';
+import { studioPagesRouter } from './pages-router.js';
 import { ProgressHub } from './progress-hub.js';
+import { queueDashboard } from './queue-dashboard.js';
+
+/** Publishing (issue 4) not merged yet: the episode page shows no publish buttons. */
+const CAN_PUBLISH = false;
 
 export interface Studio {
   readonly routers: Router[];
@@ -25,23 +31,42 @@ export function createStudio(deps: {
   episodesRepo: EpisodesRepository;
   episodes: EpisodeService;
   requireEditor: RequestHandler;
+  requireAdmin: RequestHandler;
+  accounts: AccountService;
 }): Studio {
   const progress = new ProgressHub({
     redisUrl: deps.config.redisUrl,
     prefix: deps.config.queuePrefix,
     logger: deps.logger,
   });
+  const listings = new ListingsRepository(deps.db);
+  const dashboard = queueDashboard({
+    redisUrl: deps.config.redisUrl,
+    prefix: deps.config.queuePrefix,
+    requireAdmin: deps.requireAdmin,
+  });
+  const pages = studioPagesRouter({
+    accounts: deps.accounts,
+    episodes: deps.episodes,
+    episodesRepo: deps.episodesRepo,
+    listings,
+    publicUrl: deps.config.publicUrl,
+    canPublish: CAN_PUBLISH,
+  });
   const api = studioApiRouter({
     requireEditor: deps.requireEditor,
     prefill: deps.config.prefill,
-    listings: new ListingsRepository(deps.db),
+    listings,
     episodesRepo: deps.episodesRepo,
     episodes: deps.episodes,
     progress,
     publicUrl: deps.config.publicUrl,
   });
   return {
-    routers: [api, openApiRouter({ publicUrl: deps.config.publicUrl })],
-    close: () => progress.close(),
+    routers: [api, openApiRouter({ publicUrl: deps.config.publicUrl }), pages, dashboard.router],
+    async close() {
+      await progress.close();
+      await dashboard.close();
+    },
   };
 }

@@ -3,9 +3,11 @@ import type { Express } from 'express';
 interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean> };
   handle?: { stack?: Layer[] };
+  /** True for routers mounted at "/" (router 2.x): their route paths are absolute. */
+  slash?: boolean;
 }
 
-/** Every method + path the Express app answers, walking mounted routers (mounted at /). */
+/** Every method + path the Express app answers, walking the routers mounted at / (sub-apps mounted elsewhere, like the queue dashboard, are skipped). */
 export function listRoutes(app: Express): { method: string; path: string }[] {
   const out: { method: string; path: string }[] = [];
   const walk = (stack: Layer[]) => {
@@ -17,7 +19,7 @@ export function listRoutes(app: Express): { method: string; path: string }[] {
             if (on && method !== '_all') out.push({ method, path });
           }
         }
-      } else if (layer.handle?.stack) {
+      } else if (layer.handle?.stack && layer.slash) {
         walk(layer.handle.stack);
       }
     }
