@@ -149,7 +149,7 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
       new MutationObserver(() => {
         seen.push(bar.value);
         sessionStorage.setItem('uploadSeen', JSON.stringify(seen));
-        sessionStorage.setItem('uploadText', document.querySelector('#upload-text')!.textContent!);
+        sessionStorage.setItem('uploadText', document.querySelector('#upload-text')!.textContent);
       }).observe(document.querySelector('#upload-text')!, {
         childList: true,
         characterData: true,
