@@ -81,6 +81,13 @@ const en = {
   forbiddenText: 'This page is for administrators. Ask one if you need access.',
   wrongPassword: 'Wrong e-mail or password.',
   back: 'Back',
+  st_uploaded: 'Uploaded',
+  st_processing: 'Processing',
+  st_ready: 'Ready',
+  st_scheduled: 'Scheduled',
+  st_published: 'Published',
+  st_unpublished: 'Unpublished',
+  st_failed: 'Failed',
 } as const;
 
 export type Strings = { readonly [K in keyof typeof en]: string };
@@ -165,7 +172,19 @@ const fr: Strings = {
   forbiddenText: 'Cette page est réservée aux administrateurs. Demandez l’accès à l’un d’eux.',
   wrongPassword: 'Adresse e-mail ou mot de passe incorrect.',
   back: 'Retour',
+  st_uploaded: 'Envoyé',
+  st_processing: 'En traitement',
+  st_ready: 'Prêt',
+  st_scheduled: 'Programmé',
+  st_published: 'Publié',
+  st_unpublished: 'Dépublié',
+  st_failed: 'Échec',
 };
+
+/** An episode state in the editor's words. */
+export function stateLabel(t: Strings, state: string): string {
+  return (t as Record<string, string | undefined>)[`st_${state}`] ?? state;
+}
 
 export const STRINGS: Readonly<Record<StudioLang, Strings>> = { en, fr };
 

@@ -1,6 +1,6 @@
 /** Server-rendered studio pages: plain HTML with labelled controls; scripts only add behaviour. */
 import escapeHtml from 'escape-html';
-import type { Strings, StudioLang } from './i18n.js';
+import { stateLabel, type Strings, type StudioLang } from './i18n.js';
 
 const e = (v: string | number | null | undefined) =>
   escapeHtml(v === null || v === undefined ? '' : String(v));
@@ -121,8 +121,11 @@ export interface EpisodeRow {
   readonly loudness: string | null;
 }
 
-export const formatDuration = (s: number | null) =>
-  s === null ? '—' : `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) return '—';
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+}
 
 export function showPage(
   ctx: PageContext,
@@ -135,7 +138,7 @@ export function showPage(
 ${episodes
   .map(
     (ep) =>
-      `<tr><td><a href="/studio/episodes/${e(ep.id)}">${e(ep.title)}</a></td><td><span class="state state-${e(ep.state)}">${e(ep.state)}</span></td><td>${e(formatDuration(ep.durationSeconds))}</td><td>${ep.publishedAt ? `<time datetime="${e(ep.publishedAt)}">${e(ep.publishedAt)}</time>` : '—'}</td><td>${e(ep.loudness ?? '—')}</td></tr>`,
+      `<tr><td><a href="/studio/episodes/${e(ep.id)}">${e(ep.title)}</a></td><td><span class="state state-${e(ep.state)}">${e(stateLabel(t, ep.state))}</span></td><td>${e(formatDuration(ep.durationSeconds))}</td><td>${ep.publishedAt ? `<time datetime="${e(ep.publishedAt)}">${e(ep.publishedAt)}</time>` : '—'}</td><td>${e(ep.loudness ?? '—')}</td></tr>`,
   )
   .join('\n')}</tbody></table>`
     : `<p>${e(t.noEpisodes)}</p>`;
@@ -214,7 +217,7 @@ export function episodePage(ctx: PageContext, ep: EpisodeView): string {
     ep.title,
     `<p><a href="/studio/shows/${e(ep.showSlug)}">${e(t.back)}</a></p>
 <section id="processing" data-episode="${e(ep.id)}" data-state="${e(ep.state)}">
-<p>${e(t.state)} : <strong id="episode-state" class="state state-${e(ep.state)}">${e(ep.state)}</strong></p>
+<p>${e(t.state)} : <strong id="episode-state" class="state state-${e(ep.state)}">${e(stateLabel(t, ep.state))}</strong></p>
 <label for="processing-progress">${e(t.processingProgress)}</label>
 <progress id="processing-progress" max="100" value="${ep.progress}"></progress>
 <p id="processing-text" role="status" aria-live="polite">${ep.progress} %</p>

@@ -245,8 +245,9 @@ if (processing) {
     bar.value = progress;
     text.textContent = `${t.processing} : ${progress} %`;
   };
+  const label = (state: string) => t[`st_${state}`] ?? state;
   const settle = (state: string, failure: string | null) => {
-    stateEl.textContent = state;
+    stateEl.textContent = label(state);
     if (state === 'failed') $('#failure')!.textContent = failure ?? t.failed!;
     else if (!busy(state)) location.reload();
   };
@@ -278,7 +279,7 @@ if (processing) {
         if (!busy(s.state)) {
           source.close();
           settle(s.state, s.failureReason);
-        } else stateEl.textContent = s.state;
+        } else stateEl.textContent = label(s.state);
       });
       source.addEventListener('error', () => {
         source.close();

@@ -229,7 +229,7 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
   it('lists the episode on the show page with its state and duration', async () => {
     await page.goto(`${app.baseUrl}/studio/shows/normandie-numerique`);
     const row = page.locator('tbody tr', { hasText: 'chef de file' });
-    assert.match((await row.textContent()) ?? '', /ready/);
+    assert.match((await row.textContent()) ?? '', /Prêt/);
     assert.match((await row.locator('td').nth(2).textContent()) ?? '', /^\d+:\d\d$/);
   });
 
@@ -285,5 +285,34 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
       ['audio'],
     );
     await shot(page, '08-queues');
+  });
+
+  it('falls back to polling when the event stream fails, and the file picker works too', async () => {
+    await page.route('**/api/episodes/*/events', (route) => route.abort());
+    await page.goto(`${app.baseUrl}/studio/shows/normandie-numerique/new`);
+    await page.fill('#f-title', 'Deuxième entretien « sans flux »');
+    await page.fill('#f-articleUrl', 'https://example.org/deuxieme');
+    await page.setInputFiles('#f-audio', audioFile);
+    await page.evaluate(() => sessionStorage.removeItem('processingSeen'));
+    await page.click('#upload-button');
+    await page.waitForURL(/\/studio\/episodes\/[a-z0-9]+$/, { timeout: 30_000 });
+    await page.waitForSelector('#episode-state.state-ready', { timeout: 90_000 });
+    assert.equal(await page.textContent('#episode-state'), 'Prêt');
+    // Figures were shown while processing, with no event stream: they came from polling.
+    const seen = JSON.parse(
+      (await page.evaluate(() => sessionStorage.getItem('processingSeen'))) ?? '[]',
+    ) as string[];
+    assert.ok(
+      seen.some((s) => /^Traitement : \d+ %$/.test(s)),
+      seen.join(' | '),
+    );
+    await page.unroute('**/api/episodes/*/events');
+  });
+
+  it('switches the interface to English', async () => {
+    await page.goto(`${app.baseUrl}/studio/shows`);
+    await page.click('header a.lang');
+    await page.waitForSelector('html[lang="en"]');
+    assert.equal(await page.textContent('h1'), 'Shows');
   });
 });
