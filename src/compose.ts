@@ -141,6 +141,7 @@ export async function createAntenne(
     requireEditor: editorOnly,
     requireAdmin,
     accounts,
+    clips: clipService,
   });
 
   const app = createApp({

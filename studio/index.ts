@@ -9,6 +9,7 @@ import type { Db } from '../src/db/connect.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
 import { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import type { AccountService } from '../src/services/accounts.js';
+import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';
 import { studioApiRouter } from './api-router.js';
 import { openApiRouter } from './openapi/router.js';
@@ -33,6 +34,7 @@ export function createStudio(deps: {
   requireEditor: RequestHandler;
   requireAdmin: RequestHandler;
   accounts: AccountService;
+  clips: ClipService;
 }): Studio {
   const progress = new ProgressHub({
     redisUrl: deps.config.redisUrl,
@@ -47,6 +49,7 @@ export function createStudio(deps: {
   });
   const pages = studioPagesRouter({
     accounts: deps.accounts,
+    clips: deps.clips,
     episodes: deps.episodes,
     episodesRepo: deps.episodesRepo,
     listings,

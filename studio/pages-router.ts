@@ -17,6 +17,7 @@ import { principalOf } from '../src/http/middleware/auth.js';
 import { parseOr400 } from '../src/http/middleware/validate.js';
 import { episodeJson } from '../src/http/representations.js';
 import type { AccountService } from '../src/services/accounts.js';
+import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';
 import { studioAssets } from './assets.js';
 import { pickLang, STRINGS } from './i18n.js';
@@ -50,6 +51,7 @@ export function loudnessText(loudness: unknown): string | null {
 export function studioPagesRouter(deps: {
   accounts: AccountService;
   episodes: EpisodeService;
+  clips: ClipService;
   episodesRepo: EpisodesRepository;
   listings: ListingsRepository;
   publicUrl: string;
@@ -224,6 +226,14 @@ export function studioPagesRouter(deps: {
           embedCode: iframeHtml(embedUrl, PLAYER_WIDTH, 190, episode.article.title),
           oembedUrl: `${deps.publicUrl}/oembed?url=${encodeURIComponent(`${deps.publicUrl}/episodes/${episode.id}`)}`,
           canPublish: deps.canPublish,
+          peaksUrl: json.peaksUrl,
+          durationSeconds: episode.durationSeconds,
+          clips: (await deps.clips.listForEpisode(episode.id)).map((c) => ({
+            title: c.title,
+            start: c.startSeconds,
+            end: c.endSeconds,
+            state: c.state,
+          })),
         }),
       );
     }),

@@ -199,6 +199,9 @@ export interface EpisodeView {
   readonly embedCode: string;
   readonly oembedUrl: string;
   readonly canPublish: boolean;
+  readonly peaksUrl: string | null;
+  readonly durationSeconds: number | null;
+  readonly clips: readonly { title: string; start: number; end: number; state: string }[];
 }
 
 export function episodePage(ctx: PageContext, ep: EpisodeView): string {
@@ -237,6 +240,19 @@ ${
 <p class="error" id="publish-error" role="alert"></p></div>`
     : ''
 }
+<h2>${e(t.clips)}</h2>
+<ul id="clips">${ep.clips.map((c) => `<li>${e(c.title)} (${c.start}–${c.end} s) <span class="state state-${e(c.state)}">${e(stateLabel(t, c.state))}</span></li>`).join('')}</ul>
+${
+  ep.peaksUrl
+    ? `<canvas id="waveform" width="800" height="100" data-peaks="${e(ep.peaksUrl)}" data-duration="${ep.durationSeconds ?? 0}" aria-label="${e(t.waveform)}" role="img"></canvas>`
+    : ''
+}
+<form id="clip-form" novalidate><p class="hint">${e(t.clipHelp)}</p>
+${field('title', t.clipTitle, { required: true })}
+${field('start', t.clipStart, { type: 'number', required: true, attrs: 'step="0.1" min="0"' })}
+${field('end', t.clipEnd, { type: 'number', required: true, attrs: 'step="0.1" min="0"' })}
+<p class="error form-error" role="alert" data-error-for="(form)"></p>
+<button type="submit">${e(t.createClip)}</button></form>
 <h2>${e(t.embedCode)}</h2>
 <label for="embed-code">${e(t.embedCode)}</label>
 <textarea id="embed-code" readonly rows="3">${e(ep.embedCode)}</textarea>

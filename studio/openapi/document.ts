@@ -67,7 +67,14 @@ function operation(op: Operation): JsonObject {
     };
   }
   let requestBody: JsonObject | undefined;
-  if (op.body) {
+  if (op.body && 'raw' in op.body) {
+    requestBody = {
+      required: true,
+      content: Object.fromEntries(
+        op.body.raw.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }]),
+      ),
+    };
+  } else if (op.body) {
     const schema = jsonSchema(op.body.schema, 'input');
     if (op.body.multipart) {
       const properties = (schema.properties ?? {}) as JsonObject;

@@ -19,7 +19,10 @@ export interface Operation {
   readonly summary: string;
   readonly description?: string;
   readonly access: Access;
-  readonly body?: { readonly schema: z.ZodType; readonly multipart?: boolean };
+  /** JSON (or multipart) described by a zod schema, or a raw body of the given media types. */
+  readonly body?:
+    | { readonly schema: z.ZodType; readonly multipart?: boolean }
+    | { readonly raw: readonly string[] };
   /** Success status → description, and optionally the body's schema and media type. */
   readonly responses: Readonly<
     Record<number, { description: string; schema?: z.ZodType; mediaType?: string }>

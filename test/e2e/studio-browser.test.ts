@@ -226,6 +226,43 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
     await shot(page, '06-embed-copied');
   });
 
+  it('creates a clip by dragging across the waveform', async () => {
+    const wave = page.locator('#waveform');
+    await wave.waitFor();
+    await wave.scrollIntoViewIfNeeded();
+    const box = (await wave.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const start = Number(await page.inputValue('#f-start'));
+    const end = Number(await page.inputValue('#f-end'));
+    assert.ok(start > 0 && end > start + 1, `selection ${start}–${end}`);
+    // The waveform was drawn from the peaks: some pixels are the waveform's colour.
+    const painted = await wave.evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] === 5 && d[i + 1] === 102) n++;
+      return n;
+    });
+    assert.ok(painted > 100, `waveform pixels: ${painted}`);
+    await page.fill('#f-title', 'Extrait « chef de file »');
+    await page.click('#clip-form button[type="submit"]');
+    await page.waitForSelector('#clips li:has-text("Extrait « chef de file »")');
+    await shot(page, '06b-clip');
+    const clips = (await (
+      await fetch(`${app.baseUrl}/api/episodes/${episodeId}/clips`)
+    ).json()) as {
+      title: string;
+      start: number;
+      end: number;
+    }[];
+    assert.deepEqual(
+      clips.map((c) => [c.title, c.start, c.end]),
+      [['Extrait « chef de file »', start, end]],
+    );
+  });
+
   it('lists the episode on the show page with its state and duration', async () => {
     await page.goto(`${app.baseUrl}/studio/shows/normandie-numerique`);
     const row = page.locator('tbody tr', { hasText: 'chef de file' });
