@@ -3,12 +3,15 @@
  * the API process, the worker process, `npm start` (both) and the tests.
  */
 import path from 'node:path';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import { ReaderData } from '../embed/data.js';
 import { noExtras, type EpisodeExtrasSource } from '../embed/extras.js';
 import { embedRouter } from '../embed/router.js';
+import { feedCheckRouter } from '../feeds/check-route.js';
+import { FeedPublisher, type SoundbiteProvider } from '../feeds/publisher.js';
 import { feedsRouter } from '../feeds/router.js';
+import { feedFastPath } from '../feeds/serve.js';
 import { startWorkers, type WorkerRuntime } from '../workers/runtime.js';
 import { createStudio } from '../studio/index.js';
 import type { Config } from './core/config.js';
@@ -18,6 +21,8 @@ import { connectDb, migrateToLatest, type DbHandle } from './db/connect.js';
 import { ClipsRepository } from './db/repositories/clips.repo.js';
 import { EpisodesRepository } from './db/repositories/episodes.repo.js';
 import { PlayerSettingsRepository } from './db/repositories/player-settings.repo.js';
+import { FeedsRepository } from './db/repositories/feeds.repo.js';
+import { PublishingRepository } from './db/repositories/publishing.repo.js';
 import { RenditionsRepository } from './db/repositories/renditions.repo.js';
 import { ShowsRepository } from './db/repositories/shows.repo.js';
 import { createApp } from './http/app.js';
@@ -32,10 +37,12 @@ import { clipsRouter } from './http/routes/clips.js';
 import { episodesRouter } from './http/routes/episodes.js';
 import { healthRouter } from './http/routes/health.js';
 import { mediaRouter } from './http/routes/media.js';
+import { publishingRouter } from './http/routes/publishing.js';
 import { showsRouter } from './http/routes/shows.js';
 import { JobProducer } from './queue/producer.js';
 import { ClipService } from './services/clips.js';
 import { EpisodeService } from './services/episodes.js';
+import { PublishingService } from './services/publishing.js';
 import { ShowService } from './services/shows.js';
 import { LocalDiskStorage } from './storage/local-disk.js';
 import { sweepOrphans } from './storage/temp.js';
@@ -57,6 +64,8 @@ export interface Antenne {
   readonly accounts: AccountService;
   /** The Express app (the OpenAPI test enumerates its routes). */
   readonly app: Express;
+  readonly publishing: PublishingService;
+  readonly feedPublisher: FeedPublisher;
   /** Starts the HTTP API; resolves with the bound port. */
   listen(port?: number): Promise<number>;
   startWorker(): Promise<WorkerRuntime>;
@@ -77,6 +86,7 @@ export async function createAntenne(
     pgliteDir?: string;
     /** Chapters and transcripts for the player (none until the feeds issue stores them). */
     embedExtras?: EpisodeExtrasSource;
+    soundbites?: SoundbiteProvider;
   } = {},
 ): Promise<Antenne> {
   const paths = dirs(config.dataDir);
@@ -132,6 +142,27 @@ export async function createAntenne(
     publicUrl: config.publicUrl,
   });
 
+  const feedsRepo = new FeedsRepository(db.db);
+  const feedPublisher = new FeedPublisher({
+    feeds: feedsRepo,
+    storage,
+    tmpDir: path.join(config.dataDir, 'tmp', 'feeds'),
+    publicUrl: config.publicUrl,
+    logger,
+    ...(options.soundbites ? { soundbites: options.soundbites } : {}),
+  });
+  const publishing = new PublishingService({
+    ...repos,
+    publishing: new PublishingRepository(db.db),
+    feeds: feedsRepo,
+    producer,
+    storage,
+    logger,
+    tmpDir: paths.uploadsTmp,
+    publicUrl: config.publicUrl,
+    onFeedChange: (showId) => feedPublisher.rebuildShow(showId),
+  });
+
   const studio = createStudio({
     config,
     logger,
@@ -180,7 +211,14 @@ export async function createAntenne(
         }),
       }),
       clipsRouter({ clips: clipService, publicUrl: config.publicUrl, requireEditor: editorOnly }),
-      feedsRouter({ ...repos, publicUrl: config.publicUrl }),
+      publishingRouter({
+        publishing,
+        episodes: episodeService,
+        publicUrl: config.publicUrl,
+        requireEditor: editorOnly,
+      }),
+      feedCheckRouter({ publisher: feedPublisher, requireEditor: editorOnly }),
+      feedsRouter({ publisher: feedPublisher }),
       embedRouter({ data: readerData }),
       mediaRouter({ storage }),
       ...studio.routers,
@@ -189,6 +227,7 @@ export async function createAntenne(
 
   let server: Server | null = null;
   let worker: WorkerRuntime | null = null;
+  let recoverTimer: NodeJS.Timeout | null = null;
 
   return {
     config,
@@ -200,17 +239,36 @@ export async function createAntenne(
     editorTokens,
     accounts,
     app,
+    publishing,
+    feedPublisher,
     async listen(port = config.port) {
       const removed = await sweepOrphans(paths.uploadsTmp);
       if (removed) logger.info({ removed }, 'removed uploads left by a stopped process');
+      // Feeds are answered before Express (their hot path); everything else goes to the app.
+      const fastFeeds = feedFastPath(feedPublisher);
+      const s = createServer((req, res) => {
+        const served = fastFeeds(req, res);
+        if (served === false) void app(req, res);
+        else if (served !== true) {
+          served.then(
+            (done) => {
+              if (!done) void app(req, res);
+            },
+            () => void app(req, res),
+          );
+        }
+      });
+      server = s;
       await new Promise<void>((resolve, reject) => {
-        server = app.listen(port, config.host, (error?: Error) =>
-          error ? reject(error) : resolve(),
-        );
+        s.once('error', reject);
+        s.listen(port, config.host, () => {
+          s.off('error', reject);
+          resolve();
+        });
       });
       // Long uploads: no request timeout; idle keep-alive sockets still close.
-      server!.requestTimeout = 0;
-      const address = server!.address();
+      s.requestTimeout = 0;
+      const address = s.address();
       return typeof address === 'object' && address ? address.port : port;
     },
     async startWorker() {
@@ -232,8 +290,21 @@ export async function createAntenne(
           ffmpegTimeoutMs: config.ffmpegTimeoutMs,
           maxAudioDurationSeconds: config.maxAudioDurationSeconds,
           jobsTmpDir: paths.jobsTmp,
+          publishing,
         },
       });
+      // Scheduled rows get their delayed job back (Redis may have lost it), and
+      // a time already past publishes now; again every minute, cheaply.
+      const recover = () =>
+        publishing
+          .recoverScheduled()
+          .then((r) => {
+            if (r.published || r.requeued) logger.info(r, 'scheduled episodes recovered');
+          })
+          .catch((error: unknown) => logger.error({ err: error }, 'schedule recovery failed'));
+      await recover();
+      recoverTimer = setInterval(() => void recover(), 60_000);
+      recoverTimer.unref();
       return worker;
     },
     async close() {
@@ -244,6 +315,7 @@ export async function createAntenne(
           s.closeIdleConnections();
         });
       }
+      if (recoverTimer) clearInterval(recoverTimer);
       if (worker) await worker.close();
       await studio.close();
       await producer.close();

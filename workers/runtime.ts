@@ -67,6 +67,24 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   void worker.run();
   await worker.waitUntilReady();
 
+  // Publications have their own queue and connection: never behind a long encode.
+  const feedsConnection: Redis = workerConnection(options.redisUrl);
+  feedsConnection.on('error', (error) => logger.warn({ err: error }, 'redis (feeds worker) error'));
+  const feedsWorker = new Worker(
+    QUEUES.feeds,
+    async (job, token, signal) => {
+      if (!isJobName(job.name)) throw new Error(`No handler for job "${job.name}"`);
+      return handlers[job.name](job, token, signal);
+    },
+    { connection: feedsConnection, prefix: options.prefix, concurrency: 2, autorun: false },
+  );
+  feedsWorker.on('error', (error) => logger.error({ err: error }, 'feeds worker error'));
+  feedsWorker.on('failed', (job, error) =>
+    logger.warn({ jobId: job?.id, err: error.message }, 'feeds job failed'),
+  );
+  void feedsWorker.run();
+  await feedsWorker.waitUntilReady();
+
   const runReconcile = () =>
     reconcile({
       episodes: options.episodes,
@@ -86,6 +104,8 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     close() {
       closing ??= (async () => {
         if (timer) clearInterval(timer);
+        await feedsWorker.close();
+        feedsConnection.disconnect();
         const closed = worker.close();
         const inTime = await Promise.race([
           closed.then(() => true),

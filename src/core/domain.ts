@@ -18,6 +18,12 @@ export interface Show {
   readonly podcastGuid: string;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  // Feed settings (0003-feeds). Optional so older literals stay valid; the repository always fills them.
+  /** Storage key of the uploaded artwork (preferred over imageUrl). */
+  readonly artworkKey?: string | null;
+  readonly medium?: string;
+  readonly locked?: boolean;
+  readonly txt?: string | null;
 }
 
 export interface Person {
@@ -72,4 +78,35 @@ export interface Episode {
   readonly peaksKey: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** Publication and item fields (0003-feeds); the repository always fills it. */
+  readonly feed?: EpisodeFeedFields;
+}
+
+export interface EpisodeFeedFields {
+  /** When a `scheduled` episode goes public. */
+  readonly scheduledAt: Date | null;
+  readonly episodeType: 'full' | 'trailer' | 'bonus';
+  readonly season: number | null;
+  readonly episodeNumber: number | null;
+  /** null: the show's setting. */
+  readonly explicit: boolean | null;
+  readonly location: {
+    readonly name: string;
+    readonly geo?: string | undefined;
+    readonly osm?: string | undefined;
+  } | null;
+  readonly transcript: { readonly key: string; readonly type: string } | null;
+  readonly chaptersKey: string | null;
+}
+
+export interface TopicFeed {
+  readonly id: string;
+  readonly showId: string;
+  readonly slug: string;
+  readonly title: string;
+  /** Article category an episode must carry (exact text). */
+  readonly category: string;
+  readonly description: string | null;
+  readonly podcastGuid: string;
+  readonly createdAt: Date;
 }

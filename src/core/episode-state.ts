@@ -4,6 +4,9 @@
  *   uploaded → processing → ready → published ⇄ unpublished
  *                  │          └──→ scheduled → published
  *                  └→ failed → processing (retry or reprocess)
+ *
+ * Editors publish now (→ published), schedule (→ scheduled, again to move the
+ * time), or unpublish (published or scheduled → unpublished).
  */
 export const EPISODE_STATES = [
   'uploaded',
@@ -22,7 +25,8 @@ const TRANSITIONS: Readonly<Record<EpisodeState, readonly EpisodeState[]>> = {
   // processing → processing: a retried or redelivered job starts again.
   processing: ['processing', 'ready', 'failed'],
   ready: ['published', 'scheduled', 'processing'],
-  scheduled: ['published', 'ready', 'unpublished'],
+  // scheduled → scheduled: the editor moves the time.
+  scheduled: ['published', 'scheduled', 'ready', 'unpublished'],
   published: ['unpublished'],
   unpublished: ['published', 'scheduled', 'processing'],
   failed: ['processing'],
@@ -54,5 +58,23 @@ export const PLAYABLE_STATES: readonly EpisodeState[] = [
   'unpublished',
 ];
 
-/** States that put an item in the public feed. `ready` counts until publishing lands. */
-export const FEED_STATES: readonly EpisodeState[] = ['ready', 'published'];
+/** States that put an item in the public feed. */
+export const FEED_STATES: readonly EpisodeState[] = ['published'];
+
+/** Editor actions on publication, and the state each one leads to. */
+export type PublicationAction = 'publish' | 'schedule' | 'unpublish';
+
+const ACTION_TARGET: Readonly<Record<PublicationAction, EpisodeState>> = {
+  publish: 'published',
+  schedule: 'scheduled',
+  unpublish: 'unpublished',
+};
+
+/** The state an action leads to from `from`, or null when the action is not possible there. */
+export function publicationTarget(
+  from: EpisodeState,
+  action: PublicationAction,
+): EpisodeState | null {
+  const to = ACTION_TARGET[action];
+  return canTransition(from, to) ? to : null;
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Queues are kinds of work with their own concurrency; jobs carry IDs, never file contents. */
-export const QUEUES = { audio: 'audio' } as const;
+export const QUEUES = { audio: 'audio', feeds: 'feeds' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const processAudioPayload = z.object({
@@ -14,9 +14,17 @@ export const makeClipPayload = z.object({
 });
 export type MakeClipPayload = z.infer<typeof makeClipPayload>;
 
+/** A delayed job that publishes a scheduled episode at its time (`at`, ms since epoch). */
+export const publishEpisodePayload = z.object({
+  episodeId: z.string().min(1).max(64),
+  at: z.number().int().min(0),
+});
+export type PublishEpisodePayload = z.infer<typeof publishEpisodePayload>;
+
 export const JOB_PAYLOADS = {
   'process-audio': processAudioPayload,
   'make-clip': makeClipPayload,
+  'publish-episode': publishEpisodePayload,
 } as const;
 
 export type JobName = keyof typeof JOB_PAYLOADS;
@@ -26,6 +34,8 @@ export type PayloadOf<N extends JobName> = z.infer<(typeof JOB_PAYLOADS)[N]>;
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'process-audio': QUEUES.audio,
   'make-clip': QUEUES.audio,
+  // Its own queue: a publication is never stuck behind a long encode.
+  'publish-episode': QUEUES.feeds,
 };
 
 /**
@@ -34,6 +44,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
  */
 export function jobIdFor(name: JobName, payload: PayloadOf<JobName>, revision = 0): string {
   // Episode jobs are keyed by episode, clip jobs by clip; a new job kind adds its own rule here.
+  // publish-episode: the revision is the scheduled time, so moving it makes a new job.
   const key = 'clipId' in payload ? payload.clipId : payload.episodeId;
   return `${name}-${key}-r${revision}`;
 }

@@ -3,6 +3,7 @@
  * Messages are written for editors: they end up next to the field.
  */
 import { z } from 'zod';
+import { appleCategoryProblem } from './apple-categories.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
@@ -31,7 +32,8 @@ export const slugSchema = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'use 1–64 lowercase letters, digits and dashes');
 
-export const createShowSchema = z.object({
+/** Show fields, without the cross-field checks (PATCH makes them partial). */
+export const showFieldsSchema = z.object({
   slug: slugSchema,
   title: text(255).min(1, 'is required'),
   description: text(20_000)
@@ -56,7 +58,26 @@ export const createShowSchema = z.object({
   type: z.enum(['episodic', 'serial']).default('episodic'),
   siteUrl: httpUrl,
   copyright: optionalText(500),
+  /** `podcast:medium`: what the feed is (the namespace's list). */
+  medium: z
+    .enum(['podcast', 'music', 'video', 'film', 'audiobook', 'newsletter', 'blog'])
+    .default('podcast'),
+  /** `podcast:locked`: other hosts may not import the feed. */
+  locked: z.boolean().default(true),
+  /** `podcast:txt` (optional free text, e.g. a verification token). */
+  txt: optionalText(4000),
 });
+
+/** Apple's category list, checked on every save. */
+export function checkAppleCategory(
+  value: { category: string; subcategory: string | null },
+  ctx: z.RefinementCtx,
+): void {
+  const problem = appleCategoryProblem(value.category, value.subcategory);
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+}
+
+export const createShowSchema = showFieldsSchema.superRefine(checkAppleCategory);
 export type CreateShowInput = z.infer<typeof createShowSchema>;
 
 const interviewee = z.union([

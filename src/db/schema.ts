@@ -27,6 +27,11 @@ export interface ShowsTable {
   podcast_guid: string;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  // 0003-feeds
+  artwork_key: Generated<string | null>;
+  medium: Generated<string>;
+  locked: Generated<boolean>;
+  txt: Generated<string | null>;
 }
 
 export interface Interviewee {
@@ -61,6 +66,44 @@ export interface EpisodesTable {
   peaks_key: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  // 0003-feeds
+  scheduled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  episode_type: Generated<'full' | 'trailer' | 'bonus'>;
+  season: Generated<number | null>;
+  episode_number: Generated<number | null>;
+  explicit: Generated<boolean | null>;
+  location: ColumnType<EpisodeLocationRow | null, string | null | undefined, string | null>;
+  transcript_key: Generated<string | null>;
+  transcript_type: Generated<string | null>;
+  chapters_key: Generated<string | null>;
+}
+
+export interface EpisodeLocationRow {
+  name: string;
+  geo?: string | undefined;
+  osm?: string | undefined;
+}
+
+export interface TopicFeedsTable {
+  id: string;
+  show_id: string;
+  slug: string;
+  title: string;
+  category: string;
+  description: string | null;
+  podcast_guid: string;
+  created_at: CreatedAt;
+}
+
+export interface FeedRendersTable {
+  feed_key: string;
+  show_id: string;
+  etag: string;
+  last_modified: ColumnType<Date, Date, Date>;
+  source_time: ColumnType<Date, Date, Date>;
+  item_count: number;
+  /** Blob storage key prefix of the bytes: + .xml, .xml.gz, .xml.br. */
+  storage_key: string;
 }
 
 export interface RenditionsTable {
@@ -144,6 +187,8 @@ export interface Database {
   api_tokens: ApiTokensTable;
   clips: ClipsTable;
   player_settings: PlayerSettingsTable;
+  topic_feeds: TopicFeedsTable;
+  feed_renders: FeedRendersTable;
 }
 
 export type ShowRow = Selectable<ShowsTable>;

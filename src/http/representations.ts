@@ -1,4 +1,4 @@
-import type { Episode, Rendition, Show } from '../core/domain.js';
+import type { Episode, EpisodeFeedFields, Rendition, Show } from '../core/domain.js';
 
 /** Public URL of a stored file (served by routes/media.ts, or a CDN in front of it). */
 export const mediaUrl = (publicUrl: string, storageKey: string) =>
@@ -22,6 +22,10 @@ export function showJson(show: Show, publicUrl: string) {
     copyright: show.copyright,
     podcastGuid: show.podcastGuid,
     feedUrl: `${publicUrl}/feeds/${show.slug}.xml`,
+    artworkUrl: show.artworkKey ? mediaUrl(publicUrl, show.artworkKey) : show.imageUrl,
+    medium: show.medium ?? 'podcast',
+    locked: show.locked ?? true,
+    txt: show.txt ?? null,
     createdAt: show.createdAt.toISOString(),
     updatedAt: show.updatedAt.toISOString(),
   };
@@ -67,11 +71,28 @@ export function episodeJson(
       durationSeconds: r.durationSeconds,
       sha256: r.sha256,
     })),
+    ...(episode.feed ? episodeFeedJson(episode.feed, publicUrl) : {}),
     links: {
       self: `${publicUrl}/api/episodes/${episode.id}`,
       feed: `${publicUrl}/feeds/${show.slug}.xml`,
     },
     createdAt: episode.createdAt.toISOString(),
     updatedAt: episode.updatedAt.toISOString(),
+  };
+}
+
+/** Publication and item fields (issue 4). */
+export function episodeFeedJson(feed: EpisodeFeedFields, publicUrl: string) {
+  return {
+    scheduledAt: feed.scheduledAt?.toISOString() ?? null,
+    episodeType: feed.episodeType,
+    season: feed.season,
+    episodeNumber: feed.episodeNumber,
+    explicit: feed.explicit,
+    location: feed.location,
+    transcript: feed.transcript
+      ? { url: mediaUrl(publicUrl, feed.transcript.key), type: feed.transcript.type }
+      : null,
+    chaptersUrl: feed.chaptersKey ? mediaUrl(publicUrl, feed.chaptersKey) : null,
   };
 }

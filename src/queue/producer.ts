@@ -68,11 +68,19 @@ export class JobProducer {
   }
 
   /** Validates and enqueues; idempotent for the same (name, payload, revision). */
-  async enqueue<N extends JobName>(name: N, payload: PayloadOf<N>, revision = 0): Promise<string> {
-    const data = JOB_PAYLOADS[name].parse(payload);
+  async enqueue<N extends JobName>(
+    name: N,
+    payload: PayloadOf<N>,
+    revision = 0,
+    options: { delayMs?: number } = {},
+  ): Promise<string> {
+    const data = JOB_PAYLOADS[name].parse(payload) as PayloadOf<N>;
     const jobId = jobIdFor(name, data, revision);
     try {
-      await this.queue(JOB_QUEUE[name]).add(name, data, { jobId });
+      await this.queue(JOB_QUEUE[name]).add(name, data, {
+        jobId,
+        ...(options.delayMs ? { delay: Math.max(0, Math.round(options.delayMs)) } : {}),
+      });
     } catch (error) {
       throw new QueueUnavailableError(error);
     }

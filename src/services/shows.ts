@@ -49,6 +49,9 @@ export class ShowService {
       type: input.type,
       siteUrl: input.siteUrl,
       copyright: input.copyright,
+      medium: input.medium,
+      locked: input.locked,
+      txt: input.txt,
       // Set once from the first feed URL and never recomputed, as the namespace requires.
       podcastGuid: podcastGuidFor(feedUrlFor(this.publicUrl, input.slug)),
     });

@@ -71,6 +71,9 @@ for (const engine of ENGINES) {
       episodeId = ((await upload.json()) as { id: string }).id;
       const ready = await waitForEpisode(app.baseUrl, episodeId);
       assert.equal(ready.state, 'ready');
+      // Readers see published episodes only.
+      const published = await app.authed(`/api/episodes/${episodeId}/publish`, { method: 'POST' });
+      assert.equal(published.status, 200, await published.clone().text());
       duration = ready.durationSeconds as number;
     });
 

@@ -71,6 +71,15 @@ for (const engine of ENGINES) {
         'Entretien « secrétaire d’État ».wav',
       );
 
+      // Ready is not public: the feed lists the episode once an editor publishes it.
+      const publish = await app.authed(`/api/episodes/${created.id}/publish`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      assert.equal(publish.status, 200, await publish.clone().text());
+      assert.equal(((await publish.json()) as { state: string }).state, 'published');
+
       const feedRes = await fetch(`${app.baseUrl}/feeds/${SHOW_INPUT.slug}.xml`);
       assert.equal(feedRes.status, 200);
       assert.match(

@@ -111,6 +111,9 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
     episodeId = ((await upload.json()) as { id: string }).id;
     const ready = await waitForEpisode(app.baseUrl, episodeId);
     assert.equal(ready.state, 'ready', String(ready.failureReason));
+    // Readers see published episodes only.
+    const published = await app.authed(`/api/episodes/${episodeId}/publish`, { method: 'POST' });
+    assert.equal(published.status, 200, await published.clone().text());
     extras.chaptersById.set(episodeId, [
       { startTime: 0, title: 'Introduction' },
       { startTime: 7, title: 'La « Team Normandie »' },

@@ -29,11 +29,19 @@ export interface TestApp {
   readonly antenne: Antenne;
   readonly dataDir: string;
   readonly queuePrefix: string;
-  readonly scratch: { url: string; drop: () => Promise<void> } | null;
   /** fetch with the editor token. */
   authed(path: string, init?: RequestInit): Promise<Response>;
-  /** Stops the app; `keepState` leaves data dir, database and queue for a restart. */
-  close(options?: { keepState?: boolean }): Promise<void>;
+  /** Stops the app but keeps its data (dir, database, Redis keys): pass the result to `startTestApp({ restart })`. */
+  stop(): Promise<RestartState>;
+  close(): Promise<void>;
+}
+
+/** What a restarted app reuses: same data dir, database and Redis prefix. */
+export interface RestartState {
+  readonly dataDir: string;
+  readonly queuePrefix: string;
+  readonly databaseUrl: string | null;
+  readonly dropDatabase: (() => Promise<void>) | null;
 }
 
 /**
@@ -44,18 +52,24 @@ export async function startTestApp(options: {
   engine: Engine;
   env?: Record<string, string>;
   worker?: boolean;
-  /** Restart on the state a previous app left (its data dir, database and queue). */
-  reuse?: TestApp;
   /** Passed on to createAntenne (e.g. a chapters/transcript source for the player). */
   antenneOptions?: Omit<NonNullable<Parameters<typeof createAntenne>[2]>, 'pgliteDir'>;
+  /** PGlite on disk under the data dir (not in memory), so a restart finds the data. */
+  durable?: boolean;
+  restart?: RestartState;
 }): Promise<TestApp> {
-  const dataDir = options.reuse?.dataDir ?? (await tempDir('antenne-app-'));
+  const dataDir = options.restart?.dataDir ?? (await tempDir('antenne-app-'));
   const port = await freePort();
   const queuePrefix =
-    options.reuse?.queuePrefix ?? `antenne-test-${randomBytes(5).toString('hex')}`;
-  const scratch =
-    options.reuse?.scratch ??
-    (options.engine === 'postgres' ? await createScratchDatabase() : null);
+    options.restart?.queuePrefix ?? `antenne-test-${randomBytes(5).toString('hex')}`;
+  const scratch = options.restart
+    ? options.restart.databaseUrl
+      ? { url: options.restart.databaseUrl, drop: options.restart.dropDatabase! }
+      : null
+    : options.engine === 'postgres'
+      ? await createScratchDatabase()
+      : null;
+  const durable = options.durable || Boolean(options.restart);
   const config = loadConfig({
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -72,7 +86,7 @@ export async function startTestApp(options: {
   const logger = createLogger({ level: config.logLevel, pretty: false });
   const antenne = await createAntenne(config, logger, {
     ...options.antenneOptions,
-    ...(scratch ? {} : { pgliteDir: 'memory://' }),
+    ...(scratch || durable ? {} : { pgliteDir: 'memory://' }),
   });
   await antenne.listen(port);
   if (options.worker !== false) await antenne.startWorker();
@@ -82,7 +96,6 @@ export async function startTestApp(options: {
     antenne,
     dataDir,
     queuePrefix,
-    scratch,
     authed: (path, init = {}) =>
       fetch(`${baseUrl}${path}`, {
         ...init,
@@ -91,9 +104,17 @@ export async function startTestApp(options: {
           ...(init.headers as Record<string, string> | undefined),
         },
       }),
-    async close({ keepState = false } = {}) {
+    async stop() {
       await antenne.close();
-      if (keepState) return;
+      return {
+        dataDir,
+        queuePrefix,
+        databaseUrl: scratch?.url ?? null,
+        dropDatabase: scratch?.drop ?? null,
+      };
+    },
+    async close() {
+      await antenne.close();
       await removeQueueData(queuePrefix);
       await scratch?.drop();
       await fs.rm(dataDir, { recursive: true, force: true });

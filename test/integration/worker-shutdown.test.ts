@@ -52,7 +52,7 @@ describe('worker shutdown during a job (postgres, real Redis and ffmpeg)', funct
     assert.ok((await childProcessesNamed('ffmpeg')).length > 0, 'ffmpeg was running');
 
     const jobId = `process-audio-${id}-r0`;
-    await first.close({ keepState: true });
+    const state = await first.stop();
     assert.deepEqual(await childProcessesNamed('ffmpeg'), [], 'no ffmpeg left behind');
     assert.deepEqual(
       await fs.readdir(path.join(first.dataDir, 'tmp', 'jobs')),
@@ -60,7 +60,7 @@ describe('worker shutdown during a job (postgres, real Redis and ffmpeg)', funct
       'no temp files left',
     );
 
-    second = await startTestApp({ engine: 'postgres', reuse: first, worker: false });
+    second = await startTestApp({ engine: 'postgres', restart: state, worker: false });
     const job = await second.antenne.producer.queue('audio').getJob(jobId);
     assert.ok(job, 'the job still exists');
     assert.equal(await job.getState(), 'waiting', 'handed back to the queue, not failed');

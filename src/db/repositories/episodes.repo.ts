@@ -13,6 +13,7 @@ export type NewEpisode = Omit<
   | 'processingRevision'
   | 'durationSeconds'
   | 'peaksKey'
+  | 'feed'
 >;
 
 export class EpisodesRepository {
@@ -170,5 +171,18 @@ export function toEpisode(row: EpisodeRow): Episode {
     peaksKey: row.peaks_key,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+    feed: {
+      scheduledAt: row.scheduled_at ? new Date(row.scheduled_at) : null,
+      episodeType: row.episode_type,
+      season: row.season,
+      episodeNumber: row.episode_number,
+      explicit: row.explicit,
+      location: row.location,
+      transcript:
+        row.transcript_key && row.transcript_type
+          ? { key: row.transcript_key, type: row.transcript_type }
+          : null,
+      chaptersKey: row.chapters_key,
+    },
   };
 }

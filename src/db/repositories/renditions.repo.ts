@@ -71,7 +71,7 @@ export class RenditionsRepository {
   }
 }
 
-function toRendition(row: RenditionRow): Rendition {
+export function toRendition(row: RenditionRow): Rendition {
   return {
     id: row.id,
     episodeId: row.episode_id,

@@ -25,6 +25,9 @@ export class ShowsRepository {
       site_url: show.siteUrl,
       copyright: show.copyright,
       podcast_guid: show.podcastGuid,
+      ...(show.medium !== undefined ? { medium: show.medium } : {}),
+      ...(show.locked !== undefined ? { locked: show.locked } : {}),
+      ...(show.txt !== undefined ? { txt: show.txt } : {}),
     };
     const inserted = await this.db
       .insertInto('shows')
@@ -53,7 +56,7 @@ export class ShowsRepository {
   }
 }
 
-function toShow(row: ShowRow): Show {
+export function toShow(row: ShowRow): Show {
   return {
     id: row.id,
     slug: row.slug,
@@ -72,5 +75,9 @@ function toShow(row: ShowRow): Show {
     podcastGuid: row.podcast_guid,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+    artworkKey: row.artwork_key,
+    medium: row.medium,
+    locked: row.locked,
+    txt: row.txt,
   };
 }

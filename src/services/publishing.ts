@@ -1,0 +1,287 @@
+/**
+ * Publishing use cases: publish now, schedule, unpublish, metadata edits and
+ * the files that go with an episode or a show (transcript, chapters, artwork).
+ * Every change tells the feeds (onFeedChange) so they are re-rendered at once.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { checkArtwork } from '../core/artwork.js';
+import type { Episode, Show, TopicFeed } from '../core/domain.js';
+import { IllegalTransitionError } from '../core/episode-state.js';
+import { AppError, notFound, validationFailed } from '../core/errors.js';
+import {
+  chaptersSchema,
+  type EpisodePatch,
+  type ShowPatch,
+  type TopicFeedInput,
+} from '../core/feed-schemas.js';
+import { newShowId } from '../core/ids.js';
+import type { Logger } from '../core/logger.js';
+import { appleCategoryProblem } from '../core/apple-categories.js';
+import { fieldErrors } from '../core/schemas.js';
+import { checkTranscript, TRANSCRIPT_TYPES } from '../core/transcripts.js';
+import type { EpisodesRepository } from '../db/repositories/episodes.repo.js';
+import type { FeedsRepository } from '../db/repositories/feeds.repo.js';
+import type { PublishingRepository } from '../db/repositories/publishing.repo.js';
+import type { ShowsRepository } from '../db/repositories/shows.repo.js';
+import { QueueUnavailableError, type JobProducer } from '../queue/producer.js';
+import { PUBLIC_PREFIX, type BlobStorage } from '../storage/blob-storage.js';
+import { podcastGuidFor } from './shows.js';
+
+export interface PublishingDeps {
+  readonly episodes: EpisodesRepository;
+  readonly shows: ShowsRepository;
+  readonly publishing: PublishingRepository;
+  readonly feeds: FeedsRepository;
+  readonly producer: JobProducer;
+  readonly storage: BlobStorage;
+  readonly logger: Logger;
+  readonly tmpDir: string;
+  readonly publicUrl: string;
+  /** Re-renders the show's feeds; resolves once the new bytes are served. */
+  readonly onFeedChange: (showId: string) => Promise<void>;
+  readonly now?: () => Date;
+}
+
+const DUE_TOLERANCE_MS = 2_000;
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export function topicFeedUrlFor(publicUrl: string, showSlug: string, topicSlug: string): string {
+  return `${publicUrl}/feeds/${showSlug}/${topicSlug}.xml`;
+}
+
+export class PublishingService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: PublishingDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  private async episode(id: string): Promise<Episode> {
+    const episode = await this.deps.episodes.findById(id);
+    if (!episode) throw notFound('Episode', `No episode has the id "${id}".`);
+    return episode;
+  }
+
+  private async show(slug: string): Promise<Show> {
+    const show = await this.deps.shows.findBySlug(slug);
+    if (!show) throw notFound('Show', `No show has the slug "${slug}".`);
+    return show;
+  }
+
+  private conflict(episode: Episode, error: IllegalTransitionError): AppError {
+    const reason =
+      episode.state === 'uploaded' || episode.state === 'processing'
+        ? 'its audio is still being processed; try again when it is ready'
+        : episode.state === 'failed'
+          ? 'its processing failed; upload the audio again'
+          : `it is ${episode.state}`;
+    return new AppError(
+      409,
+      'conflict',
+      'The episode cannot change this way now',
+      `Episode ${episode.id} cannot become ${error.to}: ${reason}.`,
+    );
+  }
+
+  /** Publishes now, or schedules when `at` is in the future (a delayed job publishes it). */
+  async publish(id: string, at?: Date): Promise<Episode> {
+    const episode = await this.episode(id);
+    const scheduled = at !== undefined && at.getTime() > this.now().getTime();
+    let updated: Episode;
+    try {
+      updated = await this.deps.publishing.applyAction(
+        id,
+        scheduled ? 'schedule' : 'publish',
+        scheduled ? at : null,
+      );
+    } catch (error) {
+      if (error instanceof IllegalTransitionError) throw this.conflict(episode, error);
+      throw error;
+    }
+    if (scheduled) await this.enqueuePublication(id, at);
+    await this.deps.onFeedChange(updated.showId);
+    this.deps.logger.info(
+      { episodeId: id, state: updated.state, at: at?.toISOString() },
+      scheduled ? 'episode scheduled' : 'episode published',
+    );
+    return updated;
+  }
+
+  async unpublish(id: string): Promise<Episode> {
+    const episode = await this.episode(id);
+    let updated: Episode;
+    try {
+      updated = await this.deps.publishing.applyAction(id, 'unpublish', null);
+    } catch (error) {
+      if (error instanceof IllegalTransitionError) throw this.conflict(episode, error);
+      throw error;
+    }
+    // A pending delayed job finds the episode no longer scheduled and does nothing.
+    await this.deps.onFeedChange(updated.showId);
+    this.deps.logger.info({ episodeId: id }, 'episode unpublished');
+    return updated;
+  }
+
+  private async enqueuePublication(id: string, at: Date): Promise<void> {
+    try {
+      await this.deps.producer.enqueue(
+        'publish-episode',
+        { episodeId: id, at: at.getTime() },
+        at.getTime(),
+        { delayMs: at.getTime() - Date.now() },
+      );
+    } catch (error) {
+      if (!(error instanceof QueueUnavailableError)) throw error;
+      // The row says `scheduled`: the worker's recovery enqueues it when Redis is back.
+      this.deps.logger.error(
+        { err: error, episodeId: id },
+        'episode scheduled but not queued: Redis unavailable',
+      );
+    }
+  }
+
+  /** The delayed job: publishes if still scheduled and due. */
+  async publishDue(id: string): Promise<Episode | null> {
+    // A delayed job may fire a moment early (clocks of Redis and of this host).
+    const due = new Date(this.now().getTime() + DUE_TOLERANCE_MS);
+    const published = await this.deps.publishing.publishIfDue(id, due);
+    if (published) {
+      await this.deps.onFeedChange(published.showId);
+      this.deps.logger.info({ episodeId: id }, 'scheduled episode published');
+    }
+    return published;
+  }
+
+  /**
+   * At worker start (and now and then): every `scheduled` row gets its delayed
+   * job again (same job id: no double), and a time already past publishes at once.
+   */
+  async recoverScheduled(): Promise<{ published: number; requeued: number }> {
+    let published = 0;
+    let requeued = 0;
+    for (const row of await this.deps.publishing.listScheduled()) {
+      if (row.scheduledAt.getTime() <= this.now().getTime()) {
+        if (await this.publishDue(row.id)) published++;
+      } else {
+        await this.enqueuePublication(row.id, row.scheduledAt);
+        requeued++;
+      }
+    }
+    return { published, requeued };
+  }
+
+  /** Edits an episode's article or item fields; its guid never changes. */
+  async patch(id: string, patch: Partial<EpisodePatch>): Promise<Episode> {
+    await this.episode(id);
+    const updated = await this.deps.publishing.patchEpisode(id, patch);
+    await this.deps.onFeedChange(updated.showId);
+    return updated;
+  }
+
+  /** Stores bytes under a content-addressed public key (a new file gets a new URL). */
+  private async store(key: string, bytes: Uint8Array): Promise<void> {
+    await fs.mkdir(this.deps.tmpDir, { recursive: true });
+    const tmp = path.join(
+      this.deps.tmpDir,
+      `attachment-${process.pid}-${randomBytes(6).toString('hex')}`,
+    );
+    await fs.writeFile(tmp, bytes);
+    try {
+      await this.deps.storage.putFile(key, tmp);
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
+  async setTranscript(id: string, bytes: Buffer): Promise<Episode> {
+    const episode = await this.episode(id);
+    const check = checkTranscript(bytes);
+    if (!check.ok) throw validationFailed([{ field: 'transcript', message: check.problem }]);
+    const key = `${PUBLIC_PREFIX}episodes/${id}/transcript-${sha256(bytes).slice(0, 12)}.${check.format}`;
+    await this.store(key, Buffer.from(check.text, 'utf8'));
+    const replaced = await this.deps.publishing.setAttachment(id, 'transcript', {
+      key,
+      type: TRANSCRIPT_TYPES[check.format],
+    });
+    if (replaced) await this.deps.storage.delete(replaced);
+    await this.deps.onFeedChange(episode.showId);
+    return this.episode(id);
+  }
+
+  async setChapters(id: string, body: unknown): Promise<Episode> {
+    const episode = await this.episode(id);
+    const parsed = chaptersSchema.safeParse(body);
+    if (!parsed.success) throw validationFailed(fieldErrors(parsed.error));
+    const bytes = Buffer.from(JSON.stringify(parsed.data), 'utf8');
+    const key = `${PUBLIC_PREFIX}episodes/${id}/chapters-${sha256(bytes).slice(0, 12)}.chapters.json`;
+    await this.store(key, bytes);
+    const replaced = await this.deps.publishing.setAttachment(id, 'chapters', { key });
+    if (replaced) await this.deps.storage.delete(replaced);
+    await this.deps.onFeedChange(episode.showId);
+    return this.episode(id);
+  }
+
+  async setArtwork(slug: string, bytes: Buffer): Promise<Show> {
+    const show = await this.show(slug);
+    const check = checkArtwork(bytes);
+    if (!check.ok) throw validationFailed([{ field: 'artwork', message: check.problem }]);
+    const key = `${PUBLIC_PREFIX}shows/${show.id}/artwork-${sha256(bytes).slice(0, 12)}.${check.type}`;
+    await this.store(key, bytes);
+    const replaced = await this.deps.publishing.setArtwork(show.id, key);
+    if (replaced) await this.deps.storage.delete(replaced);
+    await this.deps.onFeedChange(show.id);
+    return this.show(slug);
+  }
+
+  async patchShow(slug: string, patch: ShowPatch): Promise<Show> {
+    const show = await this.show(slug);
+    const category = patch.category ?? show.category;
+    const subcategory = patch.subcategory !== undefined ? patch.subcategory : show.subcategory;
+    const problem = appleCategoryProblem(category, subcategory);
+    if (problem) throw validationFailed([problem]);
+    if (patch.description !== undefined && Buffer.byteLength(patch.description, 'utf8') > 4000) {
+      throw validationFailed([{ field: 'description', message: 'must be at most 4000 bytes' }]);
+    }
+    const updated = await this.deps.publishing.patchShow(show.id, patch);
+    await this.deps.onFeedChange(show.id);
+    return updated;
+  }
+
+  async createTopic(slug: string, input: TopicFeedInput): Promise<TopicFeed> {
+    const show = await this.show(slug);
+    const existing = await this.deps.feeds.listTopics(show.id);
+    if (existing.some((t) => t.slug === input.slug)) {
+      throw new AppError(409, 'conflict', 'A topic feed with this slug exists', undefined, [
+        { field: 'slug', message: 'is already used by another topic feed of this show' },
+      ]);
+    }
+    const topic = await this.deps.feeds.insertTopic({
+      id: newShowId(),
+      showId: show.id,
+      slug: input.slug,
+      title: input.title,
+      category: input.category,
+      description: input.description,
+      // Set once from its first URL, like the show's.
+      podcastGuid: podcastGuidFor(topicFeedUrlFor(this.deps.publicUrl, show.slug, input.slug)),
+    });
+    await this.deps.onFeedChange(show.id);
+    return topic;
+  }
+
+  async listTopics(slug: string): Promise<{ show: Show; topics: TopicFeed[] }> {
+    const show = await this.show(slug);
+    return { show, topics: await this.deps.feeds.listTopics(show.id) };
+  }
+
+  async deleteTopic(slug: string, topicSlug: string): Promise<void> {
+    const show = await this.show(slug);
+    if (!(await this.deps.feeds.deleteTopic(show.id, topicSlug))) {
+      throw notFound('Topic feed', `The show has no topic feed "${topicSlug}".`);
+    }
+    await this.deps.onFeedChange(show.id);
+  }
+}

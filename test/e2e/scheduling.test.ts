@@ -1,0 +1,137 @@
+/**
+ * Scheduled publication on real Redis (BullMQ delayed jobs) and each database:
+ * the episode enters the feed at its time with no request in between, also
+ * when the app restarts meanwhile, and even when Redis lost the job.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import Parser from 'rss-parser';
+import { ENGINES } from '../helpers/databases.js';
+import {
+  ARTICLE,
+  SHOW_INPUT,
+  episodeForm,
+  removeQueueData,
+  startTestApp,
+  waitForEpisode,
+  type TestApp,
+} from '../helpers/app.js';
+import { makeTone, tempDir } from '../helpers/audio.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the database says, without any HTTP request that could trigger work. */
+async function stateOf(app: TestApp, id: string) {
+  const row = await app.antenne.db.db
+    .selectFrom('episodes')
+    .select(['state', 'guid', 'show_id'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  const render = await app.antenne.db.db
+    .selectFrom('feed_renders')
+    .select('storage_key')
+    .where('feed_key', '=', row.show_id)
+    .executeTakeFirst();
+  const stored = render
+    ? await fs.readFile(app.antenne.storage.pathOf(`${render.storage_key}.xml`), 'utf8')
+    : '';
+  return { state: row.state, inStoredFeed: stored.includes(`>${row.guid}</guid>`) };
+}
+
+async function feedGuids(app: TestApp): Promise<string[]> {
+  const xml = await fetch(`${app.baseUrl}/feeds/${SHOW_INPUT.slug}.xml`).then((r) => r.text());
+  return (await new Parser().parseString(xml)).items.map((i) => i.guid ?? '');
+}
+
+for (const engine of ENGINES) {
+  describe(`scheduled publication (${engine})`, function () {
+    this.timeout(120_000);
+    let app: TestApp;
+    let work: string;
+    let id: string;
+    let guid: string;
+
+    const schedule = async (inMs: number) => {
+      const at = new Date(Date.now() + inMs);
+      const res = await app.authed(`/api/episodes/${id}/publish`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ at: at.toISOString() }),
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      const body = (await res.json()) as { state: string; scheduledAt: string };
+      assert.equal(body.state, 'scheduled');
+      assert.equal(body.scheduledAt, at.toISOString());
+      return at;
+    };
+    const unpublish = async () => {
+      const res = await app.authed(`/api/episodes/${id}/unpublish`, { method: 'POST' });
+      assert.equal(res.status, 200);
+    };
+
+    before(async () => {
+      work = await tempDir();
+      app = await startTestApp({ engine, durable: true });
+      await app.authed('/api/shows', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(SHOW_INPUT),
+      });
+      const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
+        method: 'POST',
+        body: await episodeForm(await makeTone(work, 3), {
+          ...ARTICLE,
+          title: 'Sous embargo « 8 h »',
+        }),
+      });
+      ({ id, guid } = (await upload.json()) as { id: string; guid: string });
+      assert.equal((await waitForEpisode(app.baseUrl, id)).state, 'ready');
+    });
+    after(async () => {
+      await app?.close();
+      await fs.rm(work, { recursive: true, force: true });
+    });
+
+    it('publishes at the scheduled time with no request in between', async () => {
+      const at = await schedule(2500);
+      assert.deepEqual(await feedGuids(app), [], 'not before its time');
+      await sleep(at.getTime() - Date.now() + 2000);
+      assert.deepEqual(await stateOf(app, id), { state: 'published', inStoredFeed: true });
+      assert.deepEqual(await feedGuids(app), [guid]);
+    });
+
+    it('publishes at its time after an app restart in the meantime', async () => {
+      await unpublish();
+      // Room for a slow PGlite boot on a busy machine: the restart must end before the time.
+      const at = await schedule(10_000);
+      const state = await app.stop();
+      await sleep(500);
+      app = await startTestApp({ engine, restart: state });
+      assert.ok(Date.now() < at.getTime() - 1000, 'the restart ended before the scheduled time');
+      assert.equal((await stateOf(app, id)).state, 'scheduled', 'still waiting after the restart');
+      await sleep(at.getTime() - Date.now() + 2000);
+      assert.deepEqual(await stateOf(app, id), { state: 'published', inStoredFeed: true });
+      assert.deepEqual(await feedGuids(app), [guid]);
+    });
+
+    it('publishes at boot when the time passed while the app was down and Redis lost the job', async () => {
+      await unpublish();
+      const at = await schedule(1500);
+      const state = await app.stop();
+      await removeQueueData(state.queuePrefix);
+      await sleep(at.getTime() - Date.now() + 500);
+      app = await startTestApp({ engine, restart: state });
+      assert.deepEqual(await stateOf(app, id), { state: 'published', inStoredFeed: true });
+      assert.deepEqual(await feedGuids(app), [guid]);
+    });
+
+    it('does not publish an episode unpublished before its time', async () => {
+      await unpublish();
+      await schedule(1500);
+      await unpublish();
+      await sleep(3500);
+      assert.equal((await stateOf(app, id)).state, 'unpublished');
+      assert.deepEqual(await feedGuids(app), []);
+    });
+  });
+}
