@@ -17,8 +17,8 @@ import { studioPagesRouter } from './pages-router.js';
 import { ProgressHub } from './progress-hub.js';
 import { queueDashboard } from './queue-dashboard.js';
 
-/** Publishing (issue 4) not merged yet: the episode page shows no publish buttons. */
-const CAN_PUBLISH = false;
+/** Publishing (issue 4) is merged: the episode page shows publish, schedule and unpublish. */
+const CAN_PUBLISH = true;
 
 export interface Studio {
   readonly routers: Router[];
