@@ -10,6 +10,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import Parser from 'rss-parser';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { QUEUES } from '../../src/core/jobs.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { serveArticle } from '../helpers/article-page.js';
 import { makeInterview, tempDir } from '../helpers/audio.js';
@@ -208,7 +209,16 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
     assert.ok(await page.locator('#preview-audio').count());
   });
 
-  it('the feed lists the episode', async () => {
+  it('publishes now: the state says so and the preview becomes the embeddable player', async () => {
+    await page.click('#publish-now');
+    await page.waitForSelector('#episode-state.state-published');
+    assert.equal(await page.textContent('#episode-state'), 'Publié');
+    const frame = page.frameLocator('#preview');
+    await frame.locator('audio').waitFor({ state: 'attached' });
+    await shot(page, '05b-published');
+  });
+
+  it('the feed lists the published episode', async () => {
     const xml = await (await fetch(`${app.baseUrl}/feeds/normandie-numerique.xml`)).text();
     const feed = await new Parser().parseString(xml);
     assert.deepEqual(
@@ -266,7 +276,7 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
   it('lists the episode on the show page with its state and duration', async () => {
     await page.goto(`${app.baseUrl}/studio/shows/normandie-numerique`);
     const row = page.locator('tbody tr', { hasText: 'chef de file' });
-    assert.match((await row.textContent()) ?? '', /Prêt/);
+    assert.match((await row.textContent()) ?? '', /Publié/);
     assert.match((await row.locator('td').nth(2).textContent()) ?? '', /^\d+:\d\d$/);
   });
 
@@ -317,10 +327,7 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
     assert.equal(response?.status(), 200);
     const api = await page.request.get(`${app.baseUrl}/studio/queues/api/queues`);
     const body = (await api.json()) as { queues: { name: string }[] };
-    assert.deepEqual(
-      body.queues.map((q) => q.name),
-      ['audio'],
-    );
+    assert.deepEqual(body.queues.map((q) => q.name).sort(), Object.values(QUEUES).sort());
     await shot(page, '08-queues');
   });
 
@@ -344,6 +351,28 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
       seen.join(' | '),
     );
     await page.unroute('**/api/episodes/*/events');
+  });
+
+  it('unpublishes, then schedules for tomorrow: the feed leaves it out', async () => {
+    await page.goto(`${app.baseUrl}/studio/episodes/${episodeId}`);
+    await page.click('#unpublish');
+    await page.waitForSelector('#episode-state.state-unpublished');
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000)
+      .toISOString()
+      .slice(0, 16);
+    await page.fill('#schedule-at', local);
+    await page.click('#schedule');
+    await page.waitForSelector('#episode-state.state-scheduled');
+    assert.equal(await page.textContent('#episode-state'), 'Programmé');
+    const episode = (await (await fetch(`${app.baseUrl}/api/episodes/${episodeId}`)).json()) as {
+      state: string;
+      scheduledAt: string;
+    };
+    assert.equal(episode.state, 'scheduled');
+    assert.ok(Math.abs(Date.parse(episode.scheduledAt) - tomorrow.getTime()) < 120_000);
+    const xml = await (await fetch(`${app.baseUrl}/feeds/normandie-numerique.xml`)).text();
+    assert.equal((await new Parser().parseString(xml)).items.length, 0);
   });
 
   it('switches the interface to English', async () => {
