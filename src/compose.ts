@@ -6,7 +6,8 @@ import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import { ReaderData } from '../embed/data.js';
-import { noExtras, type EpisodeExtrasSource } from '../embed/extras.js';
+import { type EpisodeExtrasSource } from '../embed/extras.js';
+import { storedExtras } from '../embed/stored-extras.js';
 import { embedRouter } from '../embed/router.js';
 import { feedCheckRouter } from '../feeds/check-route.js';
 import { FeedPublisher, type SoundbiteProvider } from '../feeds/publisher.js';
@@ -138,7 +139,7 @@ export async function createAntenne(
   const clipService = new ClipService({ ...repos, producer, logger });
   const readerData = new ReaderData({
     ...repos,
-    extras: options.embedExtras ?? noExtras,
+    extras: options.embedExtras ?? storedExtras(storage),
     publicUrl: config.publicUrl,
   });
 
@@ -149,7 +150,8 @@ export async function createAntenne(
     tmpDir: path.join(config.dataDir, 'tmp', 'feeds'),
     publicUrl: config.publicUrl,
     logger,
-    ...(options.soundbites ? { soundbites: options.soundbites } : {}),
+    // Clips are the episode's soundbites (podcast:soundbite).
+    soundbites: options.soundbites ?? ((ids) => repos.clips.listByEpisodes(ids)),
   });
   const publishing = new PublishingService({
     ...repos,
@@ -291,6 +293,7 @@ export async function createAntenne(
           maxAudioDurationSeconds: config.maxAudioDurationSeconds,
           jobsTmpDir: paths.jobsTmp,
           publishing,
+          onClipReady: (showId: string) => feedPublisher.rebuildShow(showId),
         },
       });
       // Scheduled rows get their delayed job back (Redis may have lost it), and

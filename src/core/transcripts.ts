@@ -84,3 +84,41 @@ export function checkTranscript(bytes: Buffer): TranscriptCheck {
   if (cues === 0) return { ok: false, problem: 'The transcript has no cues.' };
   return { ok: true, format, cues, text };
 }
+
+export interface Cue {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  /** From a WebVTT voice span `<v Name>`. */
+  readonly speaker?: string | undefined;
+}
+
+/**
+ * The cues of a transcript that passed `checkTranscript`, as plain text for a
+ * player (voice spans become the speaker, other tags are dropped).
+ */
+export function parseCues(text: string): Cue[] {
+  const normalised = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const vtt = /^WEBVTT(?:[ \t].*)?(?:\n|$)/.test(normalised);
+  const cues: Cue[] = [];
+  for (const block of normalised.split(/\n{2,}/)) {
+    const lines = block.trim().split('\n');
+    const at = lines.findIndex((l) => l.includes('-->'));
+    if (at < 0) continue;
+    const t = timing(lines[at]!, vtt ? VTT_TIME : SRT_TIME);
+    if (!t) continue;
+    const raw = lines.slice(at + 1).join(' ');
+    const speaker = /<v(?:\.[^\s>]*)?\s+([^>]+)>/.exec(raw)?.[1]?.trim();
+    const plain = raw
+      .replace(/<[^>]*>/g, '')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&nbsp;/g, ' ')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (plain)
+      cues.push({ start: t.start, end: t.end, text: plain, ...(speaker ? { speaker } : {}) });
+  }
+  return cues;
+}

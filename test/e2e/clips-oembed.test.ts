@@ -160,6 +160,13 @@ for (const engine of ENGINES) {
         },
       ]);
       assert.equal(listed.has('other'), false);
+
+      // The clip is the episode's soundbite in the feed, rebuilt when the clip became ready.
+      const feed = await fetch(`${app.baseUrl}/feeds/${SHOW_INPUT.slug}.xml`).then((r) => r.text());
+      assert.match(
+        feed,
+        /<podcast:soundbite startTime="1\.5" duration="2\.5">La « Team Normandie », l’essentiel<\/podcast:soundbite>/,
+      );
     });
 
     it('answers oEmbed for episode, clip and page URLs; 404 unknown, 501 format, sizes within max', async () => {

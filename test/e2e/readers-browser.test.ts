@@ -10,7 +10,6 @@ import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import type { ChapterEntry, EpisodeExtrasSource, TranscriptCue } from '../../embed/extras.js';
 import {
   ARTICLE,
   SHOW_INPUT,
@@ -24,18 +23,6 @@ import { makeInterview, tempDir } from '../helpers/audio.js';
 const run = promisify(execFile);
 const XSS_TITLE = 'Entretien <img src=x onerror=alert(1)> « chef de file »';
 const ARTIFACTS = path.resolve('test-artifacts');
-
-/** The chapters and transcript the feeds issue will store; given to the player here. */
-class TestExtras implements EpisodeExtrasSource {
-  readonly chaptersById = new Map<string, ChapterEntry[]>();
-  readonly cuesById = new Map<string, TranscriptCue[]>();
-  chapters(e: { id: string }) {
-    return Promise.resolve(this.chaptersById.get(e.id) ?? null);
-  }
-  transcript(e: { id: string }) {
-    return Promise.resolve(this.cuesById.get(e.id) ?? null);
-  }
-}
 
 /** The "newsroom" site: another origin that embeds the player and hosts the artwork. */
 async function startHostSite(artwork: Buffer) {
@@ -77,7 +64,6 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
   let work: string;
   let episodeId: string;
   let clipId: string;
-  const extras = new TestExtras();
   const dialogs: string[] = [];
 
   before(async () => {
@@ -96,7 +82,7 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
       png,
     ]);
     host = await startHostSite(await fs.readFile(png));
-    app = await startTestApp({ engine: 'pglite', antenneOptions: { embedExtras: extras } });
+    app = await startTestApp({ engine: 'pglite' });
     const show = await app.authed('/api/shows', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -114,14 +100,34 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
     // Readers see published episodes only.
     const published = await app.authed(`/api/episodes/${episodeId}/publish`, { method: 'POST' });
     assert.equal(published.status, 200, await published.clone().text());
-    extras.chaptersById.set(episodeId, [
-      { startTime: 0, title: 'Introduction' },
-      { startTime: 7, title: 'La « Team Normandie »' },
-    ]);
-    extras.cuesById.set(episodeId, [
-      { start: 0, end: 4, text: 'Bonjour madame la secrétaire d’État.' },
-      { start: 4, end: 9, text: 'Oui, et je crois que c’est une très bonne nouvelle.' },
-    ]);
+    // Chapters and transcript as an editor uploads them for the feed: the player reads the same files.
+    const chapters = await app.authed(`/api/episodes/${episodeId}/chapters`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        version: '1.2.0',
+        chapters: [
+          { startTime: 0, title: 'Introduction' },
+          { startTime: 7, title: 'La « Team Normandie »' },
+        ],
+      }),
+    });
+    assert.equal(chapters.status, 200, await chapters.clone().text());
+    const transcript = await app.authed(`/api/episodes/${episodeId}/transcript`, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/vtt' },
+      body: [
+        'WEBVTT',
+        '',
+        '00:00:00.000 --> 00:00:04.000',
+        '<v Journaliste>Bonjour madame la secrétaire d’État.',
+        '',
+        '00:00:04.000 --> 00:00:09.000',
+        '<v Secrétaire d’État>Oui, et je crois que c’est une très bonne nouvelle.',
+        '',
+      ].join('\n'),
+    });
+    assert.equal(transcript.status, 200, await transcript.clone().text());
 
     const clip = await app.authed(`/api/episodes/${episodeId}/clips`, {
       method: 'POST',

@@ -30,6 +30,8 @@ export interface MakeClipDeps {
   readonly ffprobePath: string;
   readonly ffmpegTimeoutMs: number;
   readonly jobsTmpDir: string;
+  /** A new soundbite changes the show's feed. */
+  readonly onClipReady?: (showId: string) => Promise<unknown>;
 }
 
 /** Content-addressed like the renditions: a re-cut clip gets new URLs. */
@@ -86,6 +88,7 @@ export function makeMakeClip(deps: MakeClipDeps) {
       );
       const replaced = await deps.clips.markReady(clipId, stored);
       for (const key of replaced) await deps.storage.delete(key);
+      await deps.onClipReady?.(show.id);
       log.info({ durationSeconds: stored.durationSeconds }, 'clip ready');
       return { state: 'ready' };
     } catch (error) {
