@@ -278,6 +278,8 @@ export async function createAntenne(
         redisUrl: config.redisUrl,
         prefix: config.queuePrefix,
         concurrency: config.workerConcurrency,
+        lockDurationMs: config.workerLockMs,
+        stalledIntervalMs: config.workerStalledIntervalMs,
         shutdownGraceMs: config.shutdownGraceMs,
         producer,
         episodes: repos.episodes,
@@ -294,6 +296,8 @@ export async function createAntenne(
           jobsTmpDir: paths.jobsTmp,
           publishing,
           onClipReady: (showId: string) => feedPublisher.rebuildShow(showId),
+          encodeParallelism: config.encodeParallelism,
+          defaultLadder: config.audioLadder,
         },
       });
       // Scheduled rows get their delayed job back (Redis may have lost it), and

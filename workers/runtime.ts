@@ -14,6 +14,8 @@ export interface WorkerRuntimeOptions {
   readonly redisUrl: string;
   readonly prefix: string;
   readonly concurrency: number;
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
   readonly shutdownGraceMs: number;
   readonly producer: JobProducer;
   readonly episodes: EpisodesRepository;
@@ -53,7 +55,8 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
       concurrency: options.concurrency,
       autorun: false,
       // ffmpeg runs in a child process: the event loop stays free to renew locks.
-      lockDuration: 60_000,
+      lockDuration: options.lockDurationMs ?? 60_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
       maxStalledCount: 2,
     },
   );

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_LADDER } from './media-types.js';
+import { ladderSchema } from './schemas.js';
 
 /** Reads a boolean the way operators write it in an environment file. */
 const envBoolean = z
@@ -51,6 +53,22 @@ const envSchema = z.object({
     .positive()
     .default(3 * 3600),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** ffmpeg processes per job (one audio process uses one core). */
+  ENCODE_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
+  /** The rendition ladder of shows that do not set their own: comma-separated profile names. */
+  AUDIO_LADDER: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    )
+    .pipe(ladderSchema)
+    .optional(),
+  /** BullMQ lock of a running job; a dead worker's job is taken over after about this long. */
+  WORKER_LOCK_SECONDS: z.coerce.number().positive().default(60),
+  WORKER_STALLED_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/)
@@ -82,6 +100,10 @@ export interface Config {
   readonly ffprobePath: string;
   readonly ffmpegTimeoutMs: number;
   readonly workerConcurrency: number;
+  readonly encodeParallelism: number;
+  readonly audioLadder: readonly string[];
+  readonly workerLockMs: number;
+  readonly workerStalledIntervalMs: number;
   readonly queuePrefix: string;
   readonly shutdownGraceMs: number;
   readonly sessionTtlMs: number;
@@ -128,6 +150,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ffprobePath: e.FFPROBE_PATH,
     ffmpegTimeoutMs: e.FFMPEG_TIMEOUT_SECONDS * 1000,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    encodeParallelism: e.ENCODE_PARALLELISM,
+    audioLadder: Object.freeze([...(e.AUDIO_LADDER ?? DEFAULT_LADDER)]),
+    workerLockMs: e.WORKER_LOCK_SECONDS * 1000,
+    workerStalledIntervalMs: e.WORKER_STALLED_INTERVAL_SECONDS * 1000,
     queuePrefix: e.QUEUE_PREFIX,
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,

@@ -1,4 +1,20 @@
+import type { Chapters } from './chapters.js';
 import type { EpisodeState } from './episode-state.js';
+import type { LoudnessReport } from './media-types.js';
+
+/** A show's audio settings; null fields mean the defaults (−16 LUFS stereo, −1 dBTP, default ladder). */
+export interface ShowAudioSettings {
+  readonly loudnessTargetLufs: number | null;
+  readonly truePeakDbtp: number | null;
+  readonly renditionProfiles: readonly string[] | null;
+}
+
+/** What an editor asked for when (re)processing: overrides the show's settings. */
+export interface ProcessingOptions {
+  readonly renditionProfiles?: readonly string[] | undefined;
+  readonly loudnessTargetLufs?: number | undefined;
+  readonly truePeakDbtp?: number | undefined;
+}
 
 export interface Show {
   readonly id: string;
@@ -16,6 +32,7 @@ export interface Show {
   readonly siteUrl: string;
   readonly copyright: string | null;
   readonly podcastGuid: string;
+  readonly audio?: ShowAudioSettings | undefined;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   // Feed settings (0003-feeds). Optional so older literals stay valid; the repository always fills them.
@@ -76,6 +93,11 @@ export interface Episode {
   readonly durationSeconds: number | null;
   /** Storage key of the waveform peaks JSON (BBC audiowaveform v2), once processed. */
   readonly peaksKey: string | null;
+  /** Editor's chapters (Podcasting 2.0 JSON chapters). */
+  readonly chapters?: Chapters | null | undefined;
+  /** Loudness measured before and after processing. */
+  readonly loudness?: LoudnessReport | null | undefined;
+  readonly processingOptions?: ProcessingOptions | null | undefined;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   /** Publication and item fields (0003-feeds); the repository always fills it. */

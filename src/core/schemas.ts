@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { appleCategoryProblem } from './apple-categories.js';
+import { chaptersField } from './chapters.js';
+import { RENDITION_PROFILES, RENDITION_PROFILE_NAMES } from './media-types.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
@@ -31,6 +33,45 @@ function listField<T extends z.ZodType>(item: T) {
 export const slugSchema = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'use 1–64 lowercase letters, digits and dashes');
+
+/** A rendition ladder: known profiles, no repeats, exactly one MP3 and it comes first (the enclosure). */
+export const ladderSchema = z
+  .array(
+    z.enum(RENDITION_PROFILE_NAMES as [string, ...string[]], {
+      error: `must be one of ${RENDITION_PROFILE_NAMES.join(', ')}`,
+    }),
+  )
+  .min(1, 'must name at least one profile')
+  .refine((names) => new Set(names).size === names.length, 'must not repeat a profile')
+  .refine(
+    (names) =>
+      RENDITION_PROFILES[names[0]!]?.container === 'mp3' &&
+      names.filter((n) => RENDITION_PROFILES[n]?.container === 'mp3').length === 1,
+    'must start with exactly one MP3 profile (the feed enclosure)',
+  );
+
+/** Loudness settings editors may give a show or a reprocessing request. */
+export const audioSettingsSchema = z.object({
+  /** Stereo target; mono renditions get 3 LU less (−16 → −19). */
+  loudnessTargetLufs: z
+    .number({ error: 'must be a number of LUFS' })
+    .min(-31, 'must be between -31 and -10 LUFS')
+    .max(-10, 'must be between -31 and -10 LUFS')
+    .optional(),
+  truePeakDbtp: z
+    .number({ error: 'must be a number of dBTP' })
+    .min(-9, 'must be between -9 and 0 dBTP')
+    .max(0, 'must be between -9 and 0 dBTP')
+    .optional(),
+  renditionProfiles: ladderSchema.optional(),
+});
+
+export type AudioSettingsInput = z.infer<typeof audioSettingsSchema>;
+
+/** POST /api/episodes/:id/reprocess */
+export const reprocessSchema = audioSettingsSchema.extend({ chapters: chaptersField.optional() });
+
+export type ReprocessInput = z.infer<typeof reprocessSchema>;
 
 /** Show fields, without the cross-field checks (PATCH makes them partial). */
 export const showFieldsSchema = z.object({
@@ -66,6 +107,7 @@ export const showFieldsSchema = z.object({
   locked: z.boolean().default(true),
   /** `podcast:txt` (optional free text, e.g. a verification token). */
   txt: optionalText(4000),
+  ...audioSettingsSchema.shape,
 });
 
 /** Apple's category list, checked on every save. */
@@ -112,6 +154,7 @@ export const episodeMetadataSchema = z.object({
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language code such as fr or fr-FR')
     .optional()
     .transform((v) => v ?? null),
+  chapters: chaptersField.optional(),
   interviewees: listField(interviewee).pipe(
     z
       .array(z.object({ name: z.string(), role: z.string().optional() }))

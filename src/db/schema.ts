@@ -25,6 +25,10 @@ export interface ShowsTable {
   site_url: string;
   copyright: string | null;
   podcast_guid: string;
+  /** Audio settings (migration 0004); null = the defaults. */
+  loudness_target_lufs: ColumnType<number | null, number | null | undefined, number | null>;
+  true_peak_dbtp: ColumnType<number | null, number | null | undefined, number | null>;
+  rendition_profiles: ColumnType<string[] | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   // 0003-feeds
@@ -64,6 +68,12 @@ export interface EpisodesTable {
   original_bytes: BigIntColumn;
   duration_seconds: number | null;
   peaks_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Podcasting 2.0 JSON chapters as given by the editor (migration 0004). */
+  chapters: ColumnType<unknown, string | null | undefined, string | null>;
+  /** LoudnessReport of the last processing. */
+  loudness: ColumnType<unknown, string | null | undefined, string | null>;
+  /** ProcessingOptions of the last (re)processing request. */
+  processing_options: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   // 0003-feeds

@@ -21,6 +21,7 @@ export function showJson(show: Show, publicUrl: string) {
     siteUrl: show.siteUrl,
     copyright: show.copyright,
     podcastGuid: show.podcastGuid,
+    audio: show.audio ?? null,
     feedUrl: `${publicUrl}/feeds/${show.slug}.xml`,
     artworkUrl: show.artworkKey ? mediaUrl(publicUrl, show.artworkKey) : show.imageUrl,
     medium: show.medium ?? 'podcast',
@@ -58,6 +59,10 @@ export function episodeJson(
     interviewees: episode.interviewees,
     durationSeconds: episode.durationSeconds,
     peaksUrl: episode.peaksKey ? mediaUrl(publicUrl, episode.peaksKey) : null,
+    chapters: episode.chapters ?? null,
+    loudness: episode.loudness ?? null,
+    processingRevision: episode.processingRevision,
+    processingOptions: episode.processingOptions ?? null,
     original: { name: episode.original.name, bytes: episode.original.bytes },
     renditions: renditions.map((r) => ({
       profile: r.profile,

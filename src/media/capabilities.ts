@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 
-export const REQUIRED_ENCODERS = ['libmp3lame'] as const;
+/** The encoders of the rendition profiles (MP3 enclosure, AAC and Opus alternates). */
+export const REQUIRED_ENCODERS = ['libmp3lame', 'aac', 'libopus'] as const;
 export const MIN_FFMPEG_MAJOR = 5;
 
 function run(bin: string, args: string[]): Promise<string> {

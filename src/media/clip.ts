@@ -35,7 +35,10 @@ export function clipInvocation(
     input,
     inputOptions: ['-ss', s(cut.startSeconds), '-t', s(cut.endSeconds - cut.startSeconds)],
     outputs: [
-      { path: output.path, options: [...filter, ...renditionOutputOptions(profile, tags)] },
+      {
+        path: output.path,
+        options: [...filter, ...renditionOutputOptions(profile, tags, { audio: '0:a:0' })],
+      },
       { path: output.pcmPath, options: [...filter, ...peaksPcmOutput(output.pcmPath).options] },
     ],
   };

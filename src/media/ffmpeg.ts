@@ -16,10 +16,33 @@ export interface FfmpegOutput {
   readonly options: readonly string[];
 }
 
+/** A file we wrote ourselves (chapters, cover image), read with one forced demuxer. */
+export interface TrustedInput {
+  readonly path: string;
+  readonly format: 'ffmetadata' | 'image2';
+}
+
 export interface FfmpegInvocation {
   readonly input: string;
   readonly inputOptions?: readonly string[];
+  /** Inputs 1…n, after the upload (input 0). */
+  readonly extraInputs?: readonly TrustedInput[];
+  /** One `-filter_complex` graph; outputs then map its labels. */
+  readonly filterComplex?: string;
   readonly outputs: readonly FfmpegOutput[];
+}
+
+/** Options for a trusted input: still file-only, and exactly the one demuxer we wrote it for. */
+export function trustedInputOptions(input: TrustedInput): string[] {
+  return [
+    '-protocol_whitelist',
+    'file',
+    '-format_whitelist',
+    input.format,
+    '-f',
+    input.format,
+    ...(input.format === 'image2' ? ['-pattern_type', 'none'] : []),
+  ];
 }
 
 export interface RunOptions {
@@ -29,6 +52,8 @@ export interface RunOptions {
   /** Length of the input in seconds, to turn ffmpeg's `time=` into a percentage. */
   readonly inputDurationSeconds?: number | undefined;
   readonly onProgress?: ((percent: number) => void) | undefined;
+  /** Every stderr line (e.g. to collect the ebur128 summary). */
+  readonly onStderrLine?: ((line: string) => void) | undefined;
   readonly cwd?: string | undefined;
   readonly logger?: Logger | undefined;
 }
@@ -77,6 +102,10 @@ export function runFfmpeg(invocation: FfmpegInvocation, options: RunOptions): Pr
         ...INPUT_GUARD_OPTIONS,
         ...(invocation.inputOptions ?? []),
       );
+    for (const extra of invocation.extraInputs ?? []) {
+      command.input(`file:${extra.path}`).inputOptions(...trustedInputOptions(extra));
+    }
+    if (invocation.filterComplex) command.complexFilter(invocation.filterComplex);
     for (const output of invocation.outputs) {
       command.output(output.path).outputOptions('-y', ...output.options);
     }
@@ -98,6 +127,7 @@ export function runFfmpeg(invocation: FfmpegInvocation, options: RunOptions): Pr
       options.logger?.debug({ commandLine }, 'ffmpeg started');
     });
     command.on('stderr', (line: string) => {
+      options.onStderrLine?.(line);
       stderr.push(line);
       if (stderr.length > STDERR_TAIL_LINES) stderr.shift();
       if (!options.onProgress || !options.inputDurationSeconds) return;

@@ -21,24 +21,14 @@ export interface WaveformJson {
   data: number[];
 }
 
-/** The extra ffmpeg output that feeds the peaks: raw signed 16-bit mono PCM. */
+/** Output options that turn an audio stream into raw signed 16-bit mono PCM at 8 kHz. */
+export function peaksPcmOptions(): string[] {
+  return ['-ac', '1', '-ar', String(PEAKS_SAMPLE_RATE), '-c:a', 'pcm_s16le', '-f', 's16le'];
+}
+
+/** The extra ffmpeg output that feeds the peaks, straight from the input's audio. */
 export function peaksPcmOutput(path: string): FfmpegOutput {
-  return {
-    path,
-    options: [
-      '-map',
-      '0:a:0',
-      '-vn',
-      '-ac',
-      '1',
-      '-ar',
-      String(PEAKS_SAMPLE_RATE),
-      '-c:a',
-      'pcm_s16le',
-      '-f',
-      's16le',
-    ],
-  };
+  return { path, options: ['-map', '0:a:0', '-vn', ...peaksPcmOptions()] };
 }
 
 /** Folds 16-bit little-endian samples into 8-bit min/max pairs. */

@@ -4,7 +4,8 @@ import type { Episode, Rendition, Show } from '../core/domain.js';
 import { AppError, notFound } from '../core/errors.js';
 import { newEpisodeGuid, newEpisodeId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
-import type { EpisodeMetadata } from '../core/schemas.js';
+import { canTransition } from '../core/episode-state.js';
+import type { EpisodeMetadata, ReprocessInput } from '../core/schemas.js';
 import type { EpisodesRepository } from '../db/repositories/episodes.repo.js';
 import type { RenditionsRepository } from '../db/repositories/renditions.repo.js';
 import type { ShowsRepository } from '../db/repositories/shows.repo.js';
@@ -81,6 +82,7 @@ export class EpisodeService {
           language: metadata.language,
         },
         interviewees: metadata.interviewees,
+        chapters: metadata.chapters ?? null,
         original: { key: originalKey, name: file.originalName, bytes: file.bytes },
       });
     } catch (error) {
@@ -117,6 +119,46 @@ export class EpisodeService {
     const show = await this.deps.shows.findBySlug(slug);
     if (!show) throw notFound('Show', `No show has the slug "${slug}".`);
     return show;
+  }
+
+  /**
+   * Processes the kept original again with other settings (ladder, loudness
+   * target, chapters): bumps the revision, so a new job runs and its outputs
+   * replace the previous ones.
+   */
+  async reprocess(id: string, input: ReprocessInput): Promise<Episode> {
+    const { episodes, producer, logger } = this.deps;
+    const current = await episodes.findById(id);
+    if (!current) throw notFound('Episode', `No episode has the id "${id}".`);
+    if (!canTransition(current.state, 'processing')) {
+      throw new AppError(
+        409,
+        'conflict',
+        'The episode cannot be reprocessed now',
+        `An episode in state "${current.state}" cannot be reprocessed; unpublish it first.`,
+      );
+    }
+    const { chapters, ...options } = input;
+    const episode = await episodes.requestReprocessing(id, options, chapters);
+    try {
+      await producer.enqueue('process-audio', { episodeId: id }, episode.processingRevision);
+    } catch (error) {
+      if (error instanceof QueueUnavailableError) {
+        // The row says processing: the reconciler queues it when Redis is back.
+        throw new AppError(
+          503,
+          'queue-unavailable',
+          'Processing is temporarily unavailable',
+          `The request was saved and episode ${id} will be processed when the job queue is back.`,
+        );
+      }
+      throw error;
+    }
+    logger.info(
+      { episodeId: id, revision: episode.processingRevision, options },
+      'reprocessing queued',
+    );
+    return episode;
   }
 
   async get(id: string): Promise<{ episode: Episode; show: Show; renditions: Rendition[] }> {

@@ -2,7 +2,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Show } from '../core/domain.js';
 import { AppError, notFound } from '../core/errors.js';
 import { newShowId } from '../core/ids.js';
-import type { CreateShowInput } from '../core/schemas.js';
+import type { AudioSettingsInput, CreateShowInput } from '../core/schemas.js';
 import type { ShowsRepository } from '../db/repositories/shows.repo.js';
 
 /** The Podcasting 2.0 namespace's own UUIDv5 namespace for `podcast:guid`. */
@@ -52,8 +52,23 @@ export class ShowService {
       medium: input.medium,
       locked: input.locked,
       txt: input.txt,
+      audio: {
+        loudnessTargetLufs: input.loudnessTargetLufs ?? null,
+        truePeakDbtp: input.truePeakDbtp ?? null,
+        renditionProfiles: input.renditionProfiles ?? null,
+      },
       // Set once from the first feed URL and never recomputed, as the namespace requires.
       podcastGuid: podcastGuidFor(feedUrlFor(this.publicUrl, input.slug)),
+    });
+  }
+
+  /** Replaces the show's audio settings (absent fields go back to the defaults). */
+  async setAudio(slug: string, input: AudioSettingsInput): Promise<Show> {
+    const show = await this.getBySlug(slug);
+    return this.shows.updateAudio(show.id, {
+      loudnessTargetLufs: input.loudnessTargetLufs ?? null,
+      truePeakDbtp: input.truePeakDbtp ?? null,
+      renditionProfiles: input.renditionProfiles ?? null,
     });
   }
 

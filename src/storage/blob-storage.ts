@@ -22,6 +22,8 @@ export interface BlobStorage {
   stat(key: string): Promise<BlobInfo | null>;
   openRead(key: string, range?: ByteRange): Promise<Readable>;
   delete(key: string): Promise<void>;
+  /** Keys of the files directly under a folder key (not recursive); [] when there is none. */
+  list(folder: string): Promise<string[]>;
   /** Runs `fn` with a local path to the object: the file itself on disk, a temp copy elsewhere. */
   withLocalFile<T>(key: string, fn: (localPath: string) => Promise<T>): Promise<T>;
 }
@@ -44,6 +46,11 @@ export const storageKeys = {
   /** Content-addressed by a hash prefix: a new file gets a new URL, so it can be cached forever. */
   rendition: (episodeId: string, profile: string, sha256: string, extension: string) =>
     `${PUBLIC_PREFIX}episodes/${episodeId}/${profile}-${sha256.slice(0, 12)}.${extension}`,
+  /** Folder of an episode's public files (renditions, peaks). */
+  episodeFolder: (episodeId: string) => `${PUBLIC_PREFIX}episodes/${episodeId}`,
+  /** A show's cover image, when one is stored (written into the files as artwork). */
+  showArtwork: (showId: string, extension: 'jpg' | 'png') =>
+    `${PUBLIC_PREFIX}shows/${showId}/artwork.${extension}`,
   peaks: (episodeId: string, sha256: string) =>
     `${PUBLIC_PREFIX}episodes/${episodeId}/peaks-${sha256.slice(0, 12)}.json`,
 };

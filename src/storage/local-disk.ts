@@ -53,6 +53,16 @@ export class LocalDiskStorage implements BlobStorage {
     await fs.rm(this.pathOf(key), { force: true });
   }
 
+  async list(folder: string): Promise<string[]> {
+    try {
+      const entries = await fs.readdir(this.pathOf(folder), { withFileTypes: true });
+      return entries.filter((e) => e.isFile()).map((e) => `${folder}/${e.name}`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
   withLocalFile<T>(key: string, fn: (localPath: string) => Promise<T>): Promise<T> {
     return fn(this.pathOf(key));
   }

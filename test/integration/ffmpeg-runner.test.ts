@@ -4,7 +4,20 @@ import path from 'node:path';
 import { FfmpegError, runFfmpeg } from '../../src/media/ffmpeg.js';
 import { probe } from '../../src/media/ffprobe.js';
 import { MP3_128K_STEREO } from '../../src/core/media-types.js';
-import { renditionInvocation } from '../../src/media/profiles.js';
+import { renditionOutputOptions, type RenditionTags } from '../../src/media/profiles.js';
+import type { FfmpegInvocation } from '../../src/media/ffmpeg.js';
+import type { RenditionProfile } from '../../src/core/media-types.js';
+
+/** One input, one rendition: the smallest real job for the runner. */
+const renditionInvocation = (
+  input: string,
+  output: string,
+  profile: RenditionProfile,
+  tags: RenditionTags,
+): FfmpegInvocation => ({
+  input,
+  outputs: [{ path: output, options: renditionOutputOptions(profile, tags, { audio: '0:a:0' }) }],
+});
 import { makeTone, tempDir } from '../helpers/audio.js';
 import { childProcessesNamed } from '../helpers/processes.js';
 

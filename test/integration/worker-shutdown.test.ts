@@ -13,6 +13,7 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
+import { DEFAULT_LADDER } from '../../src/core/media-types.js';
 import { makeTone, tempDir } from '../helpers/audio.js';
 import { childProcessesNamed } from '../helpers/processes.js';
 
@@ -32,7 +33,7 @@ describe('worker shutdown during a job (postgres, real Redis and ffmpeg)', funct
   });
 
   it('hands the running job back and finishes it once after a restart', async () => {
-    const long = await makeTone(work, 1200); // 20 min: ~15 s of encoding
+    const long = await makeTone(work, 300); // 5 min: several seconds through the ladder
     first = await startTestApp({ engine: 'postgres', env: { SHUTDOWN_GRACE_SECONDS: '0.2' } });
     await first.authed('/api/shows', {
       method: 'POST',
@@ -78,7 +79,11 @@ describe('worker shutdown during a job (postgres, real Redis and ffmpeg)', funct
     );
     assert.equal(done.state, 'ready');
     const renditions = await second.antenne.repos.renditions.listByEpisode(id);
-    assert.equal(renditions.length, 1, 'one set of renditions');
+    assert.deepEqual(
+      renditions.map((r) => r.profile).sort(),
+      [...DEFAULT_LADDER].sort(),
+      'one set of renditions',
+    );
     const files = await fs.readdir(path.join(second.dataDir, 'media', 'public', 'episodes', id));
     assert.equal(files.filter((f) => f.endsWith('.mp3')).length, 1, 'one MP3 on disk');
     const finished = await second.antenne.producer.queue('audio').getJob(jobId);

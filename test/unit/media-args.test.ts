@@ -1,57 +1,10 @@
 import assert from 'node:assert/strict';
-import { MP3_128K_STEREO } from '../../src/core/media-types.js';
 import { parseEncoders, parseMajorVersion } from '../../src/media/capabilities.js';
 import { clampPercent, parseProgressTime } from '../../src/media/ffmpeg.js';
 import { parseProbeJson, probeArgs } from '../../src/media/ffprobe.js';
 import { INPUT_GUARD_OPTIONS } from '../../src/media/input-guard.js';
-import { renditionOutputOptions } from '../../src/media/profiles.js';
 
 describe('ffmpeg argument builders', () => {
-  it('builds the MP3 enclosure: CBR 128 kb/s, 44.1 kHz, stereo, ID3v2.3, our tags only', () => {
-    assert.deepEqual(
-      renditionOutputOptions(MP3_128K_STEREO, {
-        title: 'La Team Normandie « chef de file »',
-        artist: 'Marie Lefèvre',
-        album: 'Normandie Numérique',
-        date: '2018-05-31',
-        comment: 'https://example.org/a',
-      }),
-      [
-        '-map',
-        '0:a:0',
-        '-vn',
-        '-sn',
-        '-dn',
-        '-map_metadata',
-        '-1',
-        '-metadata',
-        'title=La Team Normandie « chef de file »',
-        '-metadata',
-        'artist=Marie Lefèvre',
-        '-metadata',
-        'album=Normandie Numérique',
-        '-metadata',
-        'date=2018-05-31',
-        '-metadata',
-        'comment=https://example.org/a',
-        '-c:a',
-        'libmp3lame',
-        '-b:a',
-        '128k',
-        '-ar',
-        '44100',
-        '-ac',
-        '2',
-        '-id3v2_version',
-        '3',
-        '-write_id3v1',
-        '0',
-        '-f',
-        'mp3',
-      ],
-    );
-  });
-
   it('guards every probe: only local files, only audio containers, no protocol in the name', () => {
     const args = probeArgs('/data/originals/x/original.wav');
     assert.deepEqual(args.slice(2, 2 + INPUT_GUARD_OPTIONS.length), [...INPUT_GUARD_OPTIONS]);

@@ -1,20 +1,32 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import type { Episode, Show } from '../../src/core/domain.js';
 import { BadMediaError } from '../../src/core/errors.js';
 import { newRenditionId } from '../../src/core/ids.js';
 import { processAudioPayload, type ProcessAudioPayload } from '../../src/core/jobs.js';
 import type { Logger } from '../../src/core/logger.js';
-import { MP3_128K_STEREO, type RenditionProfile } from '../../src/core/media-types.js';
-import type { Episode, Show } from '../../src/core/domain.js';
+import {
+  DEFAULT_TARGET_STEREO_LUFS,
+  DEFAULT_TRUE_PEAK_DBTP,
+  MONO_OFFSET_LU,
+  RENDITION_PROFILES,
+  type RenditionProfile,
+} from '../../src/core/media-types.js';
 import type { EpisodesRepository } from '../../src/db/repositories/episodes.repo.js';
 import type { RenditionsRepository } from '../../src/db/repositories/renditions.repo.js';
 import type { ShowsRepository } from '../../src/db/repositories/shows.repo.js';
 import { sha256File } from '../../src/media/checksum.js';
-import { FfmpegError, runFfmpeg } from '../../src/media/ffmpeg.js';
 import { probe, ProbeError } from '../../src/media/ffprobe.js';
-import { peaksFromPcmFile, peaksPcmOutput } from '../../src/media/peaks.js';
-import { renditionInvocation, type RenditionTags } from '../../src/media/profiles.js';
+import { targetFor, type LoudnessTarget } from '../../src/media/loudness.js';
+import { peaksFromPcmFile } from '../../src/media/peaks.js';
+import { processMaster } from '../../src/media/pipeline.js';
+import {
+  chapterSpans,
+  ffmetadataFor,
+  oggChapterSpans,
+  type RenditionTags,
+} from '../../src/media/profiles.js';
 import { assertUsableAudio, unreadableReason } from '../../src/media/validate-input.js';
 import { storageKeys, type BlobStorage } from '../../src/storage/blob-storage.js';
 import { withTempDir } from '../../src/storage/temp.js';
@@ -31,12 +43,14 @@ export interface ProcessAudioDeps {
   readonly maxAudioDurationSeconds: number;
   /** Per-job temp dirs go here; on the storage's file system so results are renamed into place. */
   readonly jobsTmpDir: string;
+  /** ffmpeg processes per job (default 2: one per core). */
+  readonly encodeParallelism?: number | undefined;
+  /** Ladder for shows without their own (profile names, MP3 first). */
+  readonly defaultLadder?: readonly string[] | undefined;
 }
 
 /** The reason the runtime aborts a job when it shuts down: the job is handed back, not failed. */
 export const SHUTDOWN_REASON = 'worker-shutdown';
-
-const PROFILES: readonly RenditionProfile[] = [MP3_128K_STEREO];
 
 export function tagsFor(episode: Episode, show: Show): RenditionTags {
   return {
@@ -50,9 +64,38 @@ export function tagsFor(episode: Episode, show: Show): RenditionTags {
   };
 }
 
+/** Ladder and loudness target: the reprocessing request, else the show, else the defaults. */
+export function settingsFor(
+  episode: Episode,
+  show: Show,
+  defaultLadder: readonly string[],
+): { ladder: RenditionProfile[]; target: LoudnessTarget } {
+  const options = episode.processingOptions ?? {};
+  const names = options.renditionProfiles ?? show.audio?.renditionProfiles ?? defaultLadder;
+  const ladder = names.map((name) => {
+    const profile = RENDITION_PROFILES[name];
+    if (!profile) throw new UnrecoverableError(`Unknown rendition profile "${name}"`);
+    return profile;
+  });
+  const stereoTarget =
+    options.loudnessTargetLufs ?? show.audio?.loudnessTargetLufs ?? DEFAULT_TARGET_STEREO_LUFS;
+  const truePeak = options.truePeakDbtp ?? show.audio?.truePeakDbtp ?? DEFAULT_TRUE_PEAK_DBTP;
+  return {
+    ladder,
+    target: targetFor(ladder[0]!.channels, stereoTarget, truePeak, MONO_OFFSET_LU),
+  };
+}
+
+/** The revision a job was enqueued for, from its id (`process-audio-<id>-r<n>`). */
+export function revisionOf(jobId: string | undefined): number | null {
+  const match = /-r(\d+)$/.exec(jobId ?? '');
+  return match ? Number(match[1]) : null;
+}
+
 /**
- * probe → encode each profile → store → record → ready. Bad input fails the
- * episode at once (no retry); other errors retry, and the last attempt fails it.
+ * probe → measure → encode the ladder → store → record → ready. Bad input fails
+ * the episode at once (no retry); other errors retry, and the last attempt fails
+ * it. A job for an older revision (the editor asked to reprocess since) stops.
  */
 export function makeProcessAudio(deps: ProcessAudioDeps) {
   return async function processAudio(
@@ -71,6 +114,13 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
       log.info('episode deleted before processing: nothing to do');
       return { state: 'deleted' };
     }
+    const revision = revisionOf(job.id) ?? episode.processingRevision;
+    const superseded = async () =>
+      revision < ((await deps.episodes.findById(episodeId))?.processingRevision ?? revision);
+    if (await superseded()) {
+      log.info({ revision }, 'a newer processing request exists: this job stops');
+      return { state: 'superseded' };
+    }
     if (
       episode.state !== 'uploaded' &&
       episode.state !== 'processing' &&
@@ -86,7 +136,13 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
     const reportProgress = progressReporter(job, deps.episodes, episodeId);
 
     try {
-      const durationSeconds = await withTempDir(deps.jobsTmpDir, 'job', (dir) =>
+      const { ladder, target } = settingsFor(
+        episode,
+        show,
+        deps.defaultLadder ?? ['mp3-128k', 'aac-128k', 'opus-48k'],
+      );
+      const artworkKey = await findArtwork(deps.storage, show);
+      const result = await withTempDir(deps.jobsTmpDir, 'job', (dir) =>
         deps.storage.withLocalFile(episode.original.key, async (input) => {
           const inputProbe = await probe(input, { ffprobePath: deps.ffprobePath }).catch(
             (error: unknown) => {
@@ -96,33 +152,54 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
             },
           );
           assertUsableAudio(inputProbe, deps.maxAudioDurationSeconds);
-          log.info({ probe: inputProbe }, 'input probed');
+          const durationSeconds = inputProbe.durationSeconds!;
+          log.info({ probe: inputProbe, ladder: ladder.map((p) => p.name) }, 'input probed');
 
-          let enclosureDuration = 0;
-          for (const [index, profile] of PROFILES.entries()) {
-            const output = path.join(dir, `${profile.name}.${profile.extension}`);
-            const invocation = renditionInvocation(input, output, profile, tagsFor(episode, show));
-            // The first run also writes the PCM for the waveform: one decode for both.
-            const pcm = path.join(dir, 'peaks.pcm');
-            const outputs =
-              index === 0 ? [...invocation.outputs, peaksPcmOutput(pcm)] : invocation.outputs;
-            await encode(
-              { ...invocation, outputs },
+          let chaptersFile: string | undefined;
+          let oggChaptersFile: string | undefined;
+          if (episode.chapters) {
+            chaptersFile = path.join(dir, 'chapters.ffmeta');
+            oggChaptersFile = path.join(dir, 'chapters-ogg.ffmeta');
+            const spans = chapterSpans(episode.chapters.chapters, durationSeconds);
+            await fs.writeFile(chaptersFile, ffmetadataFor(spans));
+            await fs.writeFile(oggChaptersFile, ffmetadataFor(oggChapterSpans(spans)));
+          }
+          const run = (artworkFile: string | undefined) =>
+            processMaster(
+              {
+                input,
+                durationSeconds,
+                dir,
+                ladder,
+                target,
+                tags: tagsFor(episode, show),
+                chaptersFile,
+                oggChaptersFile,
+                artworkFile,
+                parallelism: deps.encodeParallelism ?? 2,
+              },
               {
                 ffmpegPath: deps.ffmpegPath,
                 timeoutMs: deps.ffmpegTimeoutMs,
                 signal,
-                cwd: dir,
                 logger: log,
-                inputDurationSeconds: inputProbe.durationSeconds ?? undefined,
-                onProgress: (p) => reportProgress(((index + p / 100) / PROFILES.length) * 99),
+                onProgress: (p) => reportProgress(p * 0.97),
               },
             );
+          const processed = artworkKey
+            ? await deps.storage.withLocalFile(artworkKey, run)
+            : await run(undefined);
+
+          if (await superseded()) return null;
+          // Store: every output under a content-addressed key, then the rows.
+          let enclosureDuration = durationSeconds;
+          for (const [index, { profile, path: output }] of processed.outputs.entries()) {
             const outputProbe = await probe(output, { ffprobePath: deps.ffprobePath });
             const sha256 = await sha256File(output);
             const key = storageKeys.rendition(episodeId, profile.name, sha256, profile.extension);
             const stored = await deps.storage.putFile(key, output);
-            const duration = outputProbe.durationSeconds ?? inputProbe.durationSeconds ?? 0;
+            const duration = outputProbe.durationSeconds ?? durationSeconds;
+            if (index === 0) enclosureDuration = duration;
             const { replacedKey } = await deps.renditions.upsert({
               id: newRenditionId(),
               episodeId,
@@ -138,17 +215,29 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
               sha256,
             });
             if (replacedKey) await deps.storage.delete(replacedKey);
-            if (index === 0) {
-              enclosureDuration = duration;
-              await storePeaks(deps, episodeId, pcm, dir);
-            }
           }
-          return enclosureDuration;
+          const dropped = await deps.renditions.deleteOtherProfiles(
+            episodeId,
+            ladder.map((p) => p.name),
+          );
+          for (const key of dropped) await deps.storage.delete(key);
+          await storePeaks(deps, episodeId, processed.peaksPcmPath, dir);
+          await deps.episodes.setLoudness(episodeId, processed.loudness);
+          await removeUnreferenced(deps, episodeId);
+          log.info({ loudness: processed.loudness }, 'renditions stored');
+          return { durationSeconds: enclosureDuration };
         }),
       );
-      await deps.episodes.transition(episodeId, 'ready', { progress: 100, durationSeconds });
+      if (!result) {
+        log.info({ revision }, 'superseded while running: results dropped');
+        return { state: 'superseded' };
+      }
+      await deps.episodes.transition(episodeId, 'ready', {
+        progress: 100,
+        durationSeconds: result.durationSeconds,
+      });
       await job.updateProgress(100);
-      log.info({ durationSeconds }, 'episode ready');
+      log.info({ durationSeconds: result.durationSeconds }, 'episode ready');
       return { state: 'ready' };
     } catch (error) {
       if (signal?.aborted && signal.reason === SHUTDOWN_REASON && token) {
@@ -164,7 +253,7 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
         throw new UnrecoverableError(error.reason);
       }
       const message = error instanceof Error ? error.message : String(error);
-      if (finalAttempt) {
+      if (finalAttempt || error instanceof UnrecoverableError) {
         await deps.episodes.transition(episodeId, 'failed', {
           failureReason: `Processing failed after ${job.attemptsMade + 1} attempt(s): ${message}`,
         });
@@ -173,6 +262,16 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
       throw error;
     }
   };
+}
+
+/** The show's uploaded artwork (checked square JPEG/PNG), embedded as the cover; never fetched from the network. */
+async function findArtwork(storage: BlobStorage, show: Show): Promise<string | null> {
+  if (show.artworkKey && (await storage.stat(show.artworkKey))) return show.artworkKey;
+  for (const ext of ['jpg', 'png'] as const) {
+    const key = storageKeys.showArtwork(show.id, ext);
+    if (await storage.stat(key)) return key;
+  }
+  return null;
 }
 
 async function storePeaks(
@@ -191,26 +290,21 @@ async function storePeaks(
   if (replaced) await deps.storage.delete(replaced);
 }
 
-/** ffmpeg failing on the content itself (not on the machine) is bad input: no retry can help. */
-async function encode(...args: Parameters<typeof runFfmpeg>): Promise<void> {
-  try {
-    await runFfmpeg(...args);
-  } catch (error) {
-    if (
-      error instanceof FfmpegError &&
-      error.reason === 'failed' &&
-      DECODE_FAILURE.test(error.stderrTail)
-    ) {
-      throw new BadMediaError(
-        'The audio could not be decoded: the file is damaged or incomplete. Export it again from the recorder or editor and upload it again.',
-      );
-    }
-    throw error;
+/**
+ * A run killed between storing a file and recording it leaves a file no row
+ * points at: once this run's rows are in, whatever else is in the episode's
+ * folder goes. One set of renditions, whatever happened before.
+ */
+async function removeUnreferenced(deps: ProcessAudioDeps, episodeId: string): Promise<void> {
+  const episode = await deps.episodes.findById(episodeId);
+  const referenced = new Set([
+    ...(await deps.renditions.listByEpisode(episodeId)).map((r) => r.storageKey),
+    ...(episode?.peaksKey ? [episode.peaksKey] : []),
+  ]);
+  for (const key of await deps.storage.list(storageKeys.episodeFolder(episodeId))) {
+    if (!referenced.has(key)) await deps.storage.delete(key);
   }
 }
-
-const DECODE_FAILURE =
-  /Invalid data found|could not find codec parameters|Error while decoding|corrupt/i;
 
 /** Progress to BullMQ (for live listeners) and the row (for polling), at most every 500 ms. */
 function progressReporter(job: Job, episodes: EpisodesRepository, episodeId: string) {

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-peaks.js';
 import * as m0003 from './0003-feeds.js';
+import * as m0004 from './0004-audio.js';
 import * as m0005 from './0005-clips.js';
 import * as m0006 from './0006-accounts.js';
 
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-peaks': m0002,
   '0003-feeds': m0003,
+  '0004-audio': m0004,
   '0005-clips': m0005,
   '0006-accounts': m0006,
 };

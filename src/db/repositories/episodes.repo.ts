@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
-import type { Episode } from '../../core/domain.js';
+import type { Chapters } from '../../core/chapters.js';
+import type { Episode, ProcessingOptions } from '../../core/domain.js';
+import type { LoudnessReport } from '../../core/media-types.js';
 import { assertTransition, type EpisodeState } from '../../core/episode-state.js';
 import type { Db } from '../connect.js';
 import type { EpisodeRow, NewEpisodeRow } from '../schema.js';
@@ -14,6 +16,8 @@ export type NewEpisode = Omit<
   | 'durationSeconds'
   | 'peaksKey'
   | 'feed'
+  | 'loudness'
+  | 'processingOptions'
 >;
 
 export class EpisodesRepository {
@@ -42,6 +46,7 @@ export class EpisodesRepository {
       original_name: episode.original.name,
       original_bytes: episode.original.bytes,
       duration_seconds: null,
+      chapters: episode.chapters ? JSON.stringify(episode.chapters) : null,
     };
     const inserted = await this.db
       .insertInto('episodes')
@@ -134,6 +139,50 @@ export class EpisodesRepository {
     });
   }
 
+  async setLoudness(id: string, report: LoudnessReport): Promise<void> {
+    await this.db
+      .updateTable('episodes')
+      .set({ loudness: JSON.stringify(report) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /**
+   * Records a reprocessing request and bumps the revision (part of the job id,
+   * so the new job is not mistaken for the finished one). Checks the state
+   * machine under a row lock; returns the updated episode.
+   */
+  async requestReprocessing(
+    id: string,
+    options: ProcessingOptions,
+    chapters: Chapters | undefined,
+  ): Promise<Episode> {
+    return this.db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom('episodes')
+        .select('state')
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      assertTransition(current.state, 'processing');
+      const updated = await trx
+        .updateTable('episodes')
+        .set({
+          state: 'processing',
+          progress: 0,
+          failure_reason: null,
+          processing_revision: sql<number>`processing_revision + 1`,
+          processing_options: JSON.stringify(options),
+          ...(chapters ? { chapters: JSON.stringify(chapters) } : {}),
+          updated_at: sql<Date>`now()`,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toEpisode(updated);
+    });
+  }
+
   async setProgress(id: string, progress: number): Promise<void> {
     await this.db
       .updateTable('episodes')
@@ -169,6 +218,9 @@ export function toEpisode(row: EpisodeRow): Episode {
     original: { key: row.original_key, name: row.original_name, bytes: Number(row.original_bytes) },
     durationSeconds: row.duration_seconds,
     peaksKey: row.peaks_key,
+    chapters: (row.chapters ?? null) as Chapters | null,
+    loudness: (row.loudness ?? null) as LoudnessReport | null,
+    processingOptions: row.processing_options ?? null,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     feed: {

@@ -43,6 +43,14 @@ export class RenditionsRepository {
     });
   }
 
+  /** Drops the renditions of profiles no longer in the ladder; returns their storage keys. */
+  async deleteOtherProfiles(episodeId: string, keep: readonly string[]): Promise<string[]> {
+    let query = this.db.deleteFrom('renditions').where('episode_id', '=', episodeId);
+    if (keep.length) query = query.where('profile', 'not in', keep);
+    const rows = await query.returning('storage_key').execute();
+    return rows.map((r) => r.storage_key);
+  }
+
   async listByEpisode(episodeId: string): Promise<Rendition[]> {
     const rows = await this.db
       .selectFrom('renditions')

@@ -1,4 +1,5 @@
-import type { Show } from '../../core/domain.js';
+import { sql } from 'kysely';
+import type { Show, ShowAudioSettings } from '../../core/domain.js';
 import type { Db } from '../connect.js';
 import type { NewShowRow, ShowRow } from '../schema.js';
 
@@ -28,6 +29,11 @@ export class ShowsRepository {
       ...(show.medium !== undefined ? { medium: show.medium } : {}),
       ...(show.locked !== undefined ? { locked: show.locked } : {}),
       ...(show.txt !== undefined ? { txt: show.txt } : {}),
+      loudness_target_lufs: show.audio?.loudnessTargetLufs ?? null,
+      true_peak_dbtp: show.audio?.truePeakDbtp ?? null,
+      rendition_profiles: show.audio?.renditionProfiles
+        ? JSON.stringify(show.audio.renditionProfiles)
+        : null,
     };
     const inserted = await this.db
       .insertInto('shows')
@@ -44,6 +50,23 @@ export class ShowsRepository {
       .where('slug', '=', slug)
       .executeTakeFirst();
     return row && toShow(row);
+  }
+
+  async updateAudio(id: string, audio: ShowAudioSettings): Promise<Show> {
+    const row = await this.db
+      .updateTable('shows')
+      .set({
+        loudness_target_lufs: audio.loudnessTargetLufs,
+        true_peak_dbtp: audio.truePeakDbtp,
+        rendition_profiles: audio.renditionProfiles
+          ? JSON.stringify(audio.renditionProfiles)
+          : null,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toShow(row);
   }
 
   async findById(id: string): Promise<Show | undefined> {
@@ -73,6 +96,11 @@ export function toShow(row: ShowRow): Show {
     siteUrl: row.site_url,
     copyright: row.copyright,
     podcastGuid: row.podcast_guid,
+    audio: {
+      loudnessTargetLufs: row.loudness_target_lufs,
+      truePeakDbtp: row.true_peak_dbtp,
+      renditionProfiles: row.rendition_profiles,
+    },
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     artworkKey: row.artwork_key,

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { episodeMetadataSchema, slugSchema } from '../../core/schemas.js';
+import { episodeMetadataSchema, reprocessSchema, slugSchema } from '../../core/schemas.js';
 import type { EpisodeService } from '../../services/episodes.js';
 import { parseOr400 } from '../middleware/validate.js';
 import { episodeJson } from '../representations.js';
@@ -50,6 +50,15 @@ export function episodesRouter(deps: {
     res
       .set('Cache-Control', 'no-store')
       .json(episodeJson(episode, show, renditions, deps.publicUrl));
+  });
+
+  router.post('/api/episodes/:id/reprocess', deps.requireEditor, async (req, res) => {
+    const id = parseOr400(episodeId, req.params.id);
+    const input = parseOr400(reprocessSchema, req.body);
+    const episode = await deps.episodes.reprocess(id, input);
+    const { show, renditions } = await deps.episodes.get(episode.id);
+    const body = episodeJson(episode, show, renditions, deps.publicUrl);
+    res.status(202).location(body.links.self).json(body);
   });
 
   return router;

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { createShowSchema, slugSchema } from '../../core/schemas.js';
+import { audioSettingsSchema, createShowSchema, slugSchema } from '../../core/schemas.js';
 import type { ShowService } from '../../services/shows.js';
 import { parseOr400 } from '../middleware/validate.js';
 import { showJson } from '../representations.js';
@@ -20,6 +20,12 @@ export function showsRouter(deps: {
   router.get('/api/shows/:slug', async (req, res) => {
     const slug = parseOr400(slugSchema, req.params.slug);
     res.json(showJson(await deps.shows.getBySlug(slug), deps.publicUrl));
+  });
+
+  router.put('/api/shows/:slug/audio', deps.requireEditor, async (req, res) => {
+    const slug = parseOr400(slugSchema, req.params.slug);
+    const input = parseOr400(audioSettingsSchema.strict(), req.body);
+    res.json(showJson(await deps.shows.setAudio(slug, input), deps.publicUrl));
   });
 
   return router;

@@ -1,0 +1,51 @@
+/**
+ * The worker's audio path for one file, in a process of its own so that its
+ * peak RSS is the pipeline's alone: probe → measure → encode the ladder (+ meter,
+ * + peaks PCM) → fold the peaks → checksums. Prints one JSON line.
+ * Usage: tsx bench/pipeline-child.ts <input.wav> <work dir>
+ */
+import { performance } from 'node:perf_hooks';
+import { createLogger } from '../src/core/logger.js';
+import { DEFAULT_LADDER, RENDITION_PROFILES } from '../src/core/media-types.js';
+import { sha256File } from '../src/media/checksum.js';
+import { probe } from '../src/media/ffprobe.js';
+import { targetFor } from '../src/media/loudness.js';
+import { peaksFromPcmFile } from '../src/media/peaks.js';
+import { processMaster } from '../src/media/pipeline.js';
+
+const [input, dir] = process.argv.slice(2);
+if (!input || !dir) throw new Error('usage: pipeline-child.ts <input> <dir>');
+
+const started = performance.now();
+const probed = await probe(input, { ffprobePath: 'ffprobe' });
+const ladder = DEFAULT_LADDER.map((name) => RENDITION_PROFILES[name]!);
+const result = await processMaster(
+  {
+    input,
+    durationSeconds: probed.durationSeconds!,
+    dir,
+    ladder,
+    target: targetFor(ladder[0]!.channels, -16, -1),
+    tags: { title: 'Banc d’essai « traitement »', artist: 'Antenne', album: 'Bench' },
+    parallelism: Number(process.env.ENCODE_PARALLELISM ?? 2),
+  },
+  {
+    ffmpegPath: 'ffmpeg',
+    timeoutMs: 3 * 3600_000,
+    // BENCH_LOG=debug shows each ffmpeg command line with its start time (on stderr).
+    logger: createLogger({ level: process.env.BENCH_LOG ?? 'silent', pretty: false }),
+  },
+);
+const peaks = await peaksFromPcmFile(result.peaksPcmPath);
+for (const o of result.outputs) await sha256File(o.path);
+process.stdout.write(
+  `${JSON.stringify({
+    wallSeconds: (performance.now() - started) / 1000,
+    maxRssKb: process.resourceUsage().maxRSS,
+    filters: result.filters,
+    measurePasses: result.measurePasses,
+    loudness: result.loudness,
+    peaksLength: peaks.length,
+    outputs: result.outputs.map((o) => o.path),
+  })}\n`,
+);

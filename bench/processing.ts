@@ -1,0 +1,252 @@
+/**
+ * bench:processing — a long French speech WAV through the whole ladder + peaks,
+ * timed against the cheapest plain ffmpeg command lines that make the same
+ * outputs, run in the same script on the same input.
+ *
+ *   npm run bench:processing                 # 60 minutes (several minutes on 2 cores)
+ *   DURATION=600 npm run bench:processing    # 10 minutes
+ *
+ * Baseline = what someone who knows ffmpeg would type: one measuring pass
+ * (ebur128), then the encodes with the same filter chain as 2 parallel
+ * processes (MP3 + AAC with asplit; Opus + peaks PCM). The pipeline side runs
+ * the worker's code in a child Node process, whose peak RSS (VmHWM of the Node
+ * process, ffmpeg children excluded) is reported.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const DURATION = Number(process.env.DURATION ?? 3600);
+const RUNS = Number(process.env.RUNS ?? 1);
+const CACHE = path.join(os.tmpdir(), 'antenne-bench');
+
+const SENTENCES = [
+  'Bonjour madame la secrétaire d’État. La Normandie est-elle en train de devenir chef de file du numérique ?',
+  'Oui, et je crois que c’est une très bonne nouvelle pour les entreprises de la région, à Caen comme à Rouen.',
+  'Quelles sont les prochaines étapes pour la Team Normandie, et quand verra-t-on les premiers résultats ?',
+  'Nous allons réunir les acteurs au printemps, avec les collectivités, les écoles et les start-up.',
+];
+
+const ffmpeg = (args: string[]) =>
+  run('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...args], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+
+/** espeak-ng French (two voices, pauses), looped to DURATION, low pink-noise floor, 44.1 kHz stereo s16. */
+async function makeSpeech(): Promise<string> {
+  await fs.mkdir(CACHE, { recursive: true });
+  const out = path.join(CACHE, `speech-${DURATION}s.wav`);
+  if (existsSync(out)) return out;
+  const parts: string[] = [];
+  for (const [i, sentence] of SENTENCES.entries()) {
+    const part = path.join(CACHE, `part-${i}.wav`);
+    await run('espeak-ng', ['-v', i % 2 ? 'fr+f3' : 'fr', '-s', '160', '-w', part, sentence]);
+    parts.push(part);
+  }
+  const segment = path.join(CACHE, 'segment.wav');
+  const chains = parts.map(
+    (_, i) => `[${i}:a]aresample=44100,volume=${i % 2 ? '-6dB' : '0dB'},apad=pad_dur=0.8[a${i}]`,
+  );
+  await ffmpeg([
+    ...parts.flatMap((p) => ['-i', p]),
+    '-filter_complex',
+    `${chains.join(';')};${parts.map((_, i) => `[a${i}]`).join('')}concat=n=${parts.length}:v=0:a=1[s]`,
+    '-map',
+    '[s]',
+    '-ac',
+    '1',
+    segment,
+  ]);
+  await ffmpeg([
+    '-stream_loop',
+    '-1',
+    '-i',
+    segment,
+    '-f',
+    'lavfi',
+    '-i',
+    `anoisesrc=color=pink:amplitude=0.003:sample_rate=44100:duration=${DURATION}`,
+    '-filter_complex',
+    '[0:a]aresample=44100[s];[s][1:a]amix=inputs=2:duration=shortest:normalize=0',
+    '-t',
+    String(DURATION),
+    '-ac',
+    '2',
+    '-ar',
+    '44100',
+    '-c:a',
+    'pcm_s16le',
+    out,
+  ]);
+  return out;
+}
+
+interface ChildResult {
+  wallSeconds: number;
+  maxRssKb: number;
+  filters: string[];
+  measurePasses: number;
+  loudness: { input: { integrated: number }; output: { integrated: number }; mode: string };
+}
+
+/** The worker's pipeline in a child process; also samples VmHWM from /proc while it runs. */
+async function runPipeline(input: string, dir: string): Promise<ChildResult & { wall: number }> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/pipeline-child.ts', input, dir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`pipeline child exited with ${code}`);
+  // The last line is the result; anything before it is the child's log (BENCH_LOG).
+  const lines = stdout.trim().split('\n');
+  if (lines.length > 1) process.stderr.write(`${lines.slice(0, -1).join('\n')}\n`);
+  return {
+    ...(JSON.parse(lines[lines.length - 1]!) as ChildResult),
+    wall: (performance.now() - started) / 1000,
+  };
+}
+
+/** The same outputs with plain ffmpeg command lines. */
+async function runBaseline(input: string, dir: string, filters: string[]): Promise<void> {
+  const chain = filters.join(',');
+  await ffmpeg(['-i', input, '-af', `${filters[0]},ebur128=peak=true`, '-f', 'null', '-']);
+  await Promise.all([
+    ffmpeg([
+      '-i',
+      input,
+      '-filter_complex',
+      `[0:a]${chain},asplit=2[a][b];[a]volume=0.45dB[m]`,
+      '-map',
+      '[m]',
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      '128k',
+      '-ar',
+      '44100',
+      '-ac',
+      '2',
+      path.join(dir, 'cli.mp3'),
+      '-map',
+      '[b]',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '128k',
+      '-ar',
+      '44100',
+      '-ac',
+      '2',
+      path.join(dir, 'cli.m4a'),
+    ]),
+    ffmpeg([
+      '-i',
+      input,
+      '-filter_complex',
+      `[0:a]${chain},asplit=2[a][b]`,
+      '-map',
+      '[a]',
+      '-c:a',
+      'libopus',
+      '-b:a',
+      '48k',
+      '-vbr',
+      'off',
+      '-ar',
+      '48000',
+      '-ac',
+      '2',
+      path.join(dir, 'cli.opus'),
+      '-map',
+      '[b]',
+      '-ac',
+      '1',
+      '-ar',
+      '8000',
+      '-c:a',
+      'pcm_s16le',
+      '-f',
+      's16le',
+      path.join(dir, 'cli.pcm'),
+    ]),
+  ]);
+}
+
+/**
+ * CPU seconds of this process's reaped descendants (/proc/self/stat cutime + cstime):
+ * ffmpeg children and the pipeline's Node child with its own ffmpeg children. Stable on
+ * a shared machine where wall time depends on the neighbours' load.
+ */
+async function childrenCpuSeconds(): Promise<number> {
+  const stat = await fs.readFile('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After "pid (comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; wall: number; cpu: number }> {
+  const cpu0 = await childrenCpuSeconds();
+  const t0 = performance.now();
+  const value = await fn();
+  return {
+    value,
+    wall: (performance.now() - t0) / 1000,
+    cpu: (await childrenCpuSeconds()) - cpu0,
+  };
+}
+
+const input = await makeSpeech();
+const work = await fs.mkdtemp(path.join(os.tmpdir(), 'antenne-bench-run-'));
+console.log(`input: ${input} (${DURATION} s of speech), ${os.cpus().length} cores, ${RUNS} run(s)`);
+try {
+  // The baseline needs the chain the pipeline chose: a first pipeline run gives it.
+  let chain: string[] | null = null;
+  for (let r = 1; r <= RUNS; r++) {
+    // Alternate the order between runs: the machine's load drifts.
+    const runP = () => measured(() => runPipeline(input, work));
+    const runB = (filters: string[]) => measured(() => runBaseline(input, work, filters));
+    let p: Awaited<ReturnType<typeof runP>>;
+    let b: Awaited<ReturnType<typeof runB>>;
+    if (chain && r % 2 === 0) {
+      b = await runB(chain);
+      p = await runP();
+    } else {
+      p = await runP();
+      chain = p.value.filters;
+      b = await runB(chain);
+    }
+    const pipeline = p.value;
+    const rows = [
+      ['pipeline (worker code, child process)', p.wall, p.cpu],
+      ['baseline (plain ffmpeg CLI, same outputs)', b.wall, b.cpu],
+    ] as const;
+    console.log(
+      `\nrun ${r}: loudness ${pipeline.loudness.input.integrated} → ${pipeline.loudness.output.integrated} LUFS (${pipeline.loudness.mode}), ${pipeline.measurePasses} measuring pass(es)`,
+    );
+    console.log(`chain: ${pipeline.filters.join(',')}`);
+    for (const [name, wall, cpu] of rows) {
+      console.log(
+        `${name.padEnd(44)} wall ${wall.toFixed(1).padStart(7)} s  ${(DURATION / wall).toFixed(1).padStart(6)}x realtime  CPU ${cpu.toFixed(1).padStart(7)} s`,
+      );
+    }
+    console.log(
+      `ratio pipeline / baseline: wall ${(p.wall / b.wall).toFixed(3)}, CPU ${(p.cpu / b.cpu).toFixed(3)} (target ≤ 1.15)`,
+    );
+    console.log(
+      `peak RSS of the pipeline's Node process: ${(pipeline.maxRssKb / 1024).toFixed(1)} MB (target < 200 MB)`,
+    );
+  }
+} finally {
+  await fs.rm(work, { recursive: true, force: true });
+}

@@ -1,0 +1,277 @@
+/**
+ * The audio pipeline for one master file, from measurement to encoded files:
+ *
+ *   1. measure (ebur128, true peak) in the enclosure's channel layout;
+ *   2. if the loudness range is wide, measure again after the speech leveler;
+ *   3. plan: linear gain, or gain + limiter (then measure the limited chain and
+ *      correct the gain by what the limiter took away);
+ *   4. encode the ladder as ≤ `parallelism` ffmpeg processes, each decoding the
+ *      master once and splitting the processed signal to its encoders; the
+ *      lightest one also meters the processed signal (the "after" figures) and
+ *      writes the PCM for the waveform peaks.
+ *
+ * Measuring passes cost ~2–5 % of the encodes (perf-baselines §1), so this is
+ * ~the cost of the encodes alone, spread over the cores.
+ */
+import path from 'node:path';
+import { BadMediaError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { LoudnessFigures, LoudnessReport, RenditionProfile } from '../core/media-types.js';
+import { FfmpegError, runFfmpeg, type FfmpegInvocation } from './ffmpeg.js';
+import {
+  PLAN_DEFAULTS,
+  layoutFilter,
+  LEVELER_FILTER,
+  needsLeveling,
+  parseEbur128Summary,
+  planChain,
+  type LoudnessTarget,
+  type PlanOptions,
+} from './loudness.js';
+import {
+  encodeGroupInvocation,
+  encoderHeadroomDb,
+  measureInvocation,
+  planEncodeGroups,
+  type RenditionTags,
+} from './profiles.js';
+
+export interface PipelineInput {
+  readonly input: string;
+  readonly durationSeconds: number;
+  /** Where outputs are written (the job's temp dir). */
+  readonly dir: string;
+  readonly ladder: readonly RenditionProfile[];
+  readonly target: LoudnessTarget;
+  readonly tags: RenditionTags;
+  readonly chaptersFile?: string | undefined;
+  readonly oggChaptersFile?: string | undefined;
+  readonly artworkFile?: string | undefined;
+  readonly parallelism: number;
+  readonly plan?: PlanOptions;
+}
+
+export interface PipelineRuntime {
+  readonly ffmpegPath: string;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+  readonly logger?: Logger | undefined;
+  /** 0–100 over the whole pipeline. */
+  readonly onProgress?: ((percent: number) => void) | undefined;
+}
+
+export interface PipelineResult {
+  readonly outputs: readonly { profile: RenditionProfile; path: string }[];
+  readonly peaksPcmPath: string;
+  readonly loudness: LoudnessReport;
+  /** The processing chain the encoders got (layout conversion first). */
+  readonly filters: readonly string[];
+  /** How many measuring passes ran before the encodes. */
+  readonly measurePasses: number;
+}
+
+/** Share of the progress bar for the measuring passes; the encodes get the rest up to 100. */
+const MEASURE_SHARE = 10;
+
+/** Second gain tried when measuring what the limiter takes (dB above the plain gain). */
+const CORRECTION_PROBE_DB = 1;
+
+/** Next gain correction from the (correction → loudness) points measured so far. */
+export function nextCorrection(
+  points: readonly { correction: number; integrated: number }[],
+  error: number,
+): number {
+  const last = points[points.length - 1]!;
+  const previous = points[points.length - 2];
+  let slope = 1;
+  if (previous && last.correction !== previous.correction) {
+    slope = (last.integrated - previous.integrated) / (last.correction - previous.correction);
+  }
+  // A limiter passes between 20 % and 100 % of a gain change through.
+  slope = Math.min(1, Math.max(0.2, slope));
+  return Math.round((last.correction + error / slope) * 100) / 100;
+}
+
+/** Collects the last ebur128 summary from a run's stderr. */
+function summaryCollector() {
+  let lines: string[] = [];
+  let inSummary = false;
+  return {
+    onLine: (line: string) => {
+      if (/\bSummary:\s*$/.test(line)) {
+        lines = [];
+        inSummary = true;
+      }
+      if (inSummary && lines.length < 40) lines.push(line);
+    },
+    result: (): LoudnessFigures | null => parseEbur128Summary(lines),
+  };
+}
+
+/** ffmpeg failing on the content itself (not on the machine) is bad input: no retry can help. */
+const DECODE_FAILURE =
+  /Invalid data found|could not find codec parameters|Error while decoding|corrupt/i;
+
+export async function runDecoding(
+  invocation: FfmpegInvocation,
+  options: Parameters<typeof runFfmpeg>[1],
+): Promise<void> {
+  try {
+    await runFfmpeg(invocation, options);
+  } catch (error) {
+    if (
+      error instanceof FfmpegError &&
+      error.reason === 'failed' &&
+      DECODE_FAILURE.test(error.stderrTail)
+    ) {
+      throw new BadMediaError(
+        'The audio could not be decoded: the file is damaged or incomplete. Export it again from the recorder or editor and upload it again.',
+      );
+    }
+    throw error;
+  }
+}
+
+export async function processMaster(
+  spec: PipelineInput,
+  runtime: PipelineRuntime,
+): Promise<PipelineResult> {
+  // The ceiling leaves room for the encoder of the ladder that overshoots most.
+  const plan = spec.plan ?? {
+    ...PLAN_DEFAULTS,
+    encoderHeadroomDb: Math.max(...spec.ladder.map(encoderHeadroomDb)),
+  };
+  const enclosure = spec.ladder[0];
+  if (!enclosure) throw new Error('An empty rendition ladder');
+  const layout = layoutFilter(enclosure.channels);
+  const base = {
+    ffmpegPath: runtime.ffmpegPath,
+    timeoutMs: runtime.timeoutMs,
+    signal: runtime.signal,
+    cwd: spec.dir,
+    logger: runtime.logger,
+    inputDurationSeconds: spec.durationSeconds,
+  };
+  const progress = (p: number) => runtime.onProgress?.(Math.max(0, Math.min(100, p)));
+
+  let measurePasses = 0;
+  const measure = async (filters: string[], truePeak: boolean, from: number, to: number) => {
+    measurePasses++;
+    const collector = summaryCollector();
+    await runDecoding(measureInvocation(spec.input, filters, truePeak), {
+      ...base,
+      onStderrLine: collector.onLine,
+      onProgress: (p) => progress(from + ((to - from) * p) / 100),
+    });
+    const figures = collector.result();
+    if (!figures) throw new Error('ffmpeg did not print a loudness summary');
+    return figures;
+  };
+
+  // 1–3: measure and plan.
+  const input = await measure([layout], true, 0, MEASURE_SHARE * 0.5);
+  if (
+    !Number.isFinite(input.integrated) ||
+    spec.target.integrated - input.integrated > plan.maxGainDb
+  ) {
+    throw new BadMediaError(
+      `The recording is silent or almost silent (${Number.isFinite(input.integrated) ? input.integrated.toFixed(1) : '-∞'} LUFS). Check that the right track was exported, then upload it again.`,
+    );
+  }
+  const leveled = needsLeveling(input, plan);
+  const beforeGain = leveled
+    ? await measure([layout, LEVELER_FILTER], true, MEASURE_SHARE * 0.5, MEASURE_SHARE * 0.75)
+    : input;
+  let chain = planChain(beforeGain, spec.target, leveled, 0, plan);
+  if (chain.limited) {
+    // The limiter lowers the integrated loudness, more as the gain grows: measure the
+    // limited chain at two gains at once (one process per core), then interpolate.
+    const probes = [0, CORRECTION_PROBE_DB].map((correction) =>
+      planChain(beforeGain, spec.target, leveled, correction, plan),
+    );
+    const measured = await Promise.all(
+      probes.map((probeChain) =>
+        measure([layout, ...probeChain.filters], false, MEASURE_SHARE * 0.75, MEASURE_SHARE),
+      ),
+    );
+    const points = measured.map((m, i) => ({
+      correction: i * CORRECTION_PROBE_DB,
+      integrated: m.integrated,
+    }));
+    const correction = nextCorrection(points, spec.target.integrated - points[1]!.integrated);
+    chain = planChain(beforeGain, spec.target, leveled, correction, plan);
+  }
+  runtime.logger?.info({ input, beforeGain, chain }, 'loudness planned');
+
+  // 4: encode, in parallel processes.
+  const { groups, meterGroup } = planEncodeGroups(spec.ladder, spec.parallelism);
+  const peaksPcmPath = path.join(spec.dir, 'peaks.pcm');
+  const outputs = spec.ladder.map((profile) => ({
+    profile,
+    path: path.join(spec.dir, `${profile.name}.${profile.extension}`),
+  }));
+  const meter = summaryCollector();
+  const groupProgress = groups.map(() => 0);
+  const siblings = new AbortController();
+  const onParentAbort = () => siblings.abort(runtime.signal?.reason);
+  runtime.signal?.addEventListener('abort', onParentAbort, { once: true });
+  let settled: PromiseSettledResult<void>[];
+  try {
+    // allSettled: every process has exited before the temp dir can go.
+    settled = await Promise.allSettled(
+      groups.map((indices, g) =>
+        runDecoding(
+          encodeGroupInvocation({
+            input: spec.input,
+            filters: [layout, ...chain.filters],
+            outputs: indices.map((i) => outputs[i]!),
+            tags: spec.tags,
+            chaptersFile: spec.chaptersFile,
+            oggChaptersFile: spec.oggChaptersFile,
+            artworkFile: spec.artworkFile,
+            meter: g === meterGroup,
+            peaksPcmPath: g === meterGroup ? peaksPcmPath : undefined,
+          }),
+          {
+            ...base,
+            signal: siblings.signal,
+            onStderrLine: g === meterGroup ? meter.onLine : undefined,
+            onProgress: (p) => {
+              groupProgress[g] = p;
+              const mean = groupProgress.reduce((a, b) => a + b, 0) / groups.length;
+              progress(MEASURE_SHARE + ((100 - MEASURE_SHARE) * mean) / 100);
+            },
+          },
+        ).catch((error: unknown) => {
+          // One process failed: the others' work is useless, stop them now.
+          siblings.abort('sibling-failed');
+          throw error;
+        }),
+      ),
+    );
+  } finally {
+    runtime.signal?.removeEventListener('abort', onParentAbort);
+  }
+  const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length) {
+    // The cause, not the siblings we stopped because of it.
+    throw (
+      failures.find((e) => !(e instanceof FfmpegError && e.reason === 'aborted')) ?? failures[0]
+    );
+  }
+  const output = meter.result();
+  if (!output) throw new Error('ffmpeg did not print the loudness summary of the output');
+  return {
+    outputs,
+    peaksPcmPath,
+    filters: [layout, ...chain.filters],
+    measurePasses,
+    loudness: {
+      target: spec.target,
+      input,
+      output,
+      mode: chain.mode,
+      gainDb: chain.gainDb,
+    },
+  };
+}

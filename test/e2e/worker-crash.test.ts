@@ -1,0 +1,175 @@
+/**
+ * Issue 3: a worker process killed with SIGKILL in the middle of a job. After a
+ * restart the job completes once, with one set of renditions and no temp files.
+ * The worker runs as its own process (`workers/main.ts`) on PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { createScratchDatabase } from '../helpers/databases.js';
+import {
+  ARTICLE,
+  SHOW_INPUT,
+  episodeForm,
+  startTestApp,
+  waitForEpisode,
+  type TestApp,
+} from '../helpers/app.js';
+import { ffmpegRun, makeInterview, tempDir } from '../helpers/audio.js';
+import { TEST_REDIS_URL } from '../helpers/env.js';
+
+/** Direct children of a process, from /proc (the ffmpeg runs of a worker). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid …: comm may hold spaces, so read after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === pid) found.push(Number(entry));
+  }
+  return found;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+describe('worker killed with SIGKILL during a job', function () {
+  this.timeout(240_000);
+  let app: TestApp;
+  let work: string;
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  const workers: ChildProcess[] = [];
+
+  const startWorker = (): ChildProcess => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATABASE_URL: scratch.url,
+        REDIS_URL: TEST_REDIS_URL,
+        DATA_DIR: app.dataDir,
+        QUEUE_PREFIX: app.queuePrefix,
+        EDITOR_TOKENS: 'test-editor-token-0123456789abcdef',
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+        // A dead worker's job is taken over after ~3 s instead of a minute.
+        WORKER_LOCK_SECONDS: '3',
+        WORKER_STALLED_INTERVAL_SECONDS: '1',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    workers.push(child);
+    return child;
+  };
+
+  before(async () => {
+    work = await tempDir('antenne-crash-');
+    const speech = await makeInterview(work, { name: 'speech.wav' });
+    scratch = await createScratchDatabase();
+    // The API in this process (no worker), on the same database as the worker process.
+    app = await startTestApp({
+      engine: 'postgres',
+      worker: false,
+      env: { DATABASE_URL: scratch.url },
+    });
+    const res = await app.authed('/api/shows', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(SHOW_INPUT),
+    });
+    assert.equal(res.status, 201);
+    // Long enough (90 s of audio) to be killed in the middle of its encodes.
+    const long = path.join(work, 'long.wav');
+    await ffmpegRun(['-stream_loop', '10', '-i', speech, '-t', '90', long]);
+    await fs.copyFile(long, path.join(work, 'upload.wav'));
+  });
+
+  after(async () => {
+    for (const w of workers) {
+      if (w.exitCode === null && w.signalCode === null) {
+        w.kill('SIGTERM');
+        await exited(w);
+      }
+    }
+    await app?.close();
+    await scratch?.drop();
+    await fs.rm(work, { recursive: true, force: true });
+  });
+
+  it('completes the job once after a restart, with one set of renditions and no temp files', async () => {
+    const first = startWorker();
+    const res = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
+      method: 'POST',
+      body: await episodeForm(path.join(work, 'upload.wav'), ARTICLE),
+    });
+    assert.equal(res.status, 202);
+    const { id } = (await res.json()) as { id: string };
+
+    // Wait until the encodes run (progress past the measuring passes), then kill -9.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const body = (await (await fetch(`${app.baseUrl}/api/episodes/${id}`)).json()) as {
+        state: string;
+        progress: number;
+      };
+      const progress = body.progress;
+      if (body.state === 'processing' && progress >= 15 && progress <= 80) break;
+      assert.notEqual(body.state, 'ready', 'the job finished before it could be killed');
+      assert.ok(Date.now() < deadline, `no progress: ${body.state} ${progress}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const jobsTmp = path.join(app.dataDir, 'tmp', 'jobs');
+    const tempBefore = await fs.readdir(jobsTmp);
+    assert.equal(tempBefore.length, 1, 'the job works in its own temp dir');
+    const ffmpegs = await childrenOf(first.pid!);
+    assert.ok(ffmpegs.length >= 1, 'ffmpeg was running');
+    first.kill('SIGKILL');
+    await exited(first);
+    // SIGKILL skips every cleanup: the ffmpeg children would run on as orphans; stop them
+    // (by pid) so they do not compete with the restarted worker for the two cores.
+    for (const pid of ffmpegs) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    assert.deepEqual(await fs.readdir(jobsTmp), tempBefore, 'the killed run left its temp dir');
+
+    startWorker();
+    const ready = (await waitForEpisode(app.baseUrl, id, undefined, 180_000)) as unknown as {
+      state: string;
+      failureReason: string | null;
+      renditions: { profile: string }[];
+      progress: number;
+    };
+    assert.equal(ready.state, 'ready', String(ready.failureReason));
+    assert.equal(ready.progress, 100);
+    assert.deepEqual(ready.renditions.map((r) => r.profile).sort(), [
+      'aac-128k',
+      'mp3-128k',
+      'opus-48k',
+    ]);
+
+    // One set of files: three renditions and one peaks file, nothing else.
+    const files = await fs.readdir(path.join(app.dataDir, 'media', 'public', 'episodes', id));
+    assert.equal(files.length, 4, files.join(', '));
+    // No temp files: the restarted worker swept the dead one's dir; its own run removed its own.
+    assert.deepEqual(await fs.readdir(jobsTmp), []);
+
+    // One job, completed once.
+    const queue = app.antenne.producer.queue('audio');
+    const job = await queue.getJob(`process-audio-${id}-r0`);
+    assert.equal(await job?.getState(), 'completed');
+    assert.deepEqual(await queue.getJobCounts('completed', 'failed', 'active', 'wait'), {
+      completed: 1,
+      failed: 0,
+      active: 0,
+      wait: 0,
+    });
+  });
+});

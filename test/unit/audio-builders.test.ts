@@ -1,0 +1,376 @@
+/** Pure audio builders and parsers: exact ffmpeg arguments, loudness planning, chapters. */
+import assert from 'node:assert/strict';
+import { revisionOf, settingsFor } from '../../workers/handlers/process-audio.js';
+import { chaptersSchema } from '../../src/core/chapters.js';
+import type { Episode, Show } from '../../src/core/domain.js';
+import { RENDITION_PROFILES } from '../../src/core/media-types.js';
+import { ladderSchema } from '../../src/core/schemas.js';
+import {
+  parseEbur128Summary,
+  planChain,
+  targetFor,
+  type LoudnessTarget,
+} from '../../src/media/loudness.js';
+import { nextCorrection } from '../../src/media/pipeline.js';
+import {
+  chapterSpans,
+  encodeGroupInvocation,
+  ffmetadataFor,
+  measureInvocation,
+  oggChapterSpans,
+  planEncodeGroups,
+  renditionOutputOptions,
+} from '../../src/media/profiles.js';
+
+const P = (name: string) => RENDITION_PROFILES[name]!;
+const TAGS = { title: 'Deux mots « guillemets »', artist: 'Marie', album: 'Émission' };
+
+describe('rendition output options', () => {
+  it('MP3: CBR 128k 44.1 kHz stereo, ID3v2.3 without ID3v1, chapters from input 1', () => {
+    assert.deepEqual(
+      renditionOutputOptions(P('mp3-128k'), TAGS, { audio: '[t0]', chaptersInput: 1 }),
+      [
+        '-map',
+        '[t0]',
+        '-map_metadata',
+        '1',
+        '-map_chapters',
+        '1',
+        '-metadata',
+        'title=Deux mots « guillemets »',
+        '-metadata',
+        'artist=Marie',
+        '-metadata',
+        'album=Émission',
+        '-c:a',
+        'libmp3lame',
+        '-b:a',
+        '128k',
+        '-ar',
+        '44100',
+        '-ac',
+        '2',
+        '-id3v2_version',
+        '3',
+        '-write_id3v1',
+        '0',
+        '-f',
+        'mp3',
+      ],
+    );
+  });
+
+  it('M4A: AAC-LC, faststart, ipod muxer, artwork as attached picture; no chapters → -1', () => {
+    assert.deepEqual(
+      renditionOutputOptions(P('aac-64k-mono'), { title: 'T' }, { audio: '[o1]', artworkInput: 2 }),
+      [
+        '-map',
+        '[o1]',
+        '-map',
+        '2:v:0',
+        '-c:v',
+        'copy',
+        '-disposition:v:0',
+        'attached_pic',
+        '-map_metadata',
+        '-1',
+        '-map_chapters',
+        '-1',
+        '-metadata',
+        'title=T',
+        '-c:a',
+        'aac',
+        '-b:a',
+        '64k',
+        '-ar',
+        '44100',
+        '-ac',
+        '1',
+        '-profile:a',
+        'aac_low',
+        '-movflags',
+        '+faststart',
+        '-f',
+        'ipod',
+      ],
+    );
+  });
+
+  it('Opus: 48 kHz hard CBR in Ogg, never artwork', () => {
+    assert.deepEqual(
+      renditionOutputOptions(P('opus-48k'), { title: 'T' }, { audio: '[o2]', artworkInput: 2 }),
+      [
+        '-map',
+        '[o2]',
+        '-map_metadata',
+        '-1',
+        '-map_chapters',
+        '-1',
+        '-metadata',
+        'title=T',
+        '-c:a',
+        'libopus',
+        '-b:a',
+        '48k',
+        '-ar',
+        '48000',
+        '-ac',
+        '2',
+        '-vbr',
+        'off',
+        '-f',
+        'ogg',
+      ],
+    );
+  });
+});
+
+describe('encode groups', () => {
+  it('splits the default ladder over two processes: Opus alone, MP3 + AAC together', () => {
+    const ladder = ['mp3-128k', 'aac-128k', 'opus-48k'].map(P);
+    assert.deepEqual(planEncodeGroups(ladder, 2), { groups: [[2], [0, 1]], meterGroup: 0 });
+    assert.deepEqual(planEncodeGroups(ladder, 1), { groups: [[0, 1, 2]], meterGroup: 0 });
+    assert.deepEqual(planEncodeGroups([P('mp3-128k')], 4), { groups: [[0]], meterGroup: 0 });
+  });
+
+  it('builds one decode → chain → asplit graph with trims, meter and peaks', () => {
+    const inv = encodeGroupInvocation({
+      input: '/in.wav',
+      filters: ['aformat=channel_layouts=stereo', 'volume=3.00dB'],
+      outputs: [
+        { profile: P('mp3-128k'), path: '/t/mp3-128k.mp3' },
+        { profile: P('opus-48k'), path: '/t/opus-48k.opus' },
+      ],
+      tags: { title: 'T' },
+      chaptersFile: '/t/c.ffmeta',
+      oggChaptersFile: '/t/c-ogg.ffmeta',
+      meter: true,
+      peaksPcmPath: '/t/peaks.pcm',
+    });
+    assert.equal(
+      inv.filterComplex,
+      '[0:a:0]aformat=channel_layouts=stereo,volume=3.00dB,asplit=4[o0][o1][meter][peaks];' +
+        '[o0]volume=0.45dB[t0];[meter]ebur128=peak=true:framelog=verbose[metered]',
+    );
+    assert.deepEqual(inv.extraInputs, [
+      { path: '/t/c.ffmeta', format: 'ffmetadata' },
+      { path: '/t/c-ogg.ffmeta', format: 'ffmetadata' },
+    ]);
+    assert.deepEqual(
+      inv.outputs.map((o) => [o.path, o.options.slice(0, 6)]),
+      [
+        ['/t/mp3-128k.mp3', ['-map', '[t0]', '-map_metadata', '1', '-map_chapters', '1']],
+        ['/t/opus-48k.opus', ['-map', '[o1]', '-map_metadata', '2', '-map_chapters', '2']],
+        ['-', ['-map', '[metered]', '-f', 'null']],
+        [
+          '/t/peaks.pcm',
+          ['-map', '[peaks]', '-ac', '1', '-ar', '8000', '-c:a', 'pcm_s16le', '-f', 's16le'].slice(
+            0,
+            6,
+          ),
+        ],
+      ],
+    );
+  });
+
+  it('a measuring pass writes nothing', () => {
+    assert.deepEqual(measureInvocation('/in.flac', ['aformat=channel_layouts=mono'], false), {
+      input: '/in.flac',
+      filterComplex: '[0:a:0]aformat=channel_layouts=mono,ebur128=framelog=verbose[metered]',
+      outputs: [{ path: '-', options: ['-map', '[metered]', '-f', 'null'] }],
+    });
+  });
+});
+
+describe('loudness', () => {
+  const SUMMARY = [
+    '[Parsed_ebur128_0 @ 0x1] Summary:',
+    '',
+    '  Integrated loudness:',
+    '    I:         -70.0 LUFS',
+    '    Threshold:   0.0 LUFS',
+    '',
+    '  Loudness range:',
+    '    LRA:         0.0 LU',
+    '    Threshold:   0.0 LUFS',
+    '    LRA low:     0.0 LUFS',
+    '    LRA high:    0.0 LUFS',
+    '',
+    '  True peak:',
+    '    Peak:       -inf dBFS',
+    'size=N/A time=00:00:09.30 bitrate=N/A speed= 412x',
+    '[Parsed_ebur128_0 @ 0x2] Summary:',
+    '',
+    '  Integrated loudness:',
+    '    I:         -22.6 LUFS',
+    '    Threshold: -32.8 LUFS',
+    '',
+    '  Loudness range:',
+    '    LRA:         5.4 LU',
+    '    Threshold: -42.9 LUFS',
+    '    LRA low:   -25.5 LUFS',
+    '    LRA high:  -20.1 LUFS',
+    '',
+    '  True peak:',
+    '    Peak:       -3.9 dBFS',
+  ];
+
+  it('parses the last ebur128 summary (ffmpeg may print an empty first one)', () => {
+    assert.deepEqual(parseEbur128Summary(SUMMARY), {
+      integrated: -22.6,
+      lra: 5.4,
+      truePeak: -3.9,
+      threshold: -32.8,
+    });
+    assert.deepEqual(parseEbur128Summary(SUMMARY.slice(0, 14)), {
+      integrated: -70,
+      lra: 0,
+      truePeak: -Infinity,
+      threshold: 0,
+    });
+    assert.equal(parseEbur128Summary(['size=N/A time=00:00:01.00']), null);
+  });
+
+  const target: LoudnessTarget = { integrated: -16, truePeak: -1 };
+  const figures = (integrated: number, truePeak: number, lra = 5) => ({
+    integrated,
+    truePeak,
+    lra,
+    threshold: integrated - 10,
+  });
+
+  it('plans a linear gain when the peaks allow it (loudnorm’s linear mode)', () => {
+    assert.deepEqual(planChain(figures(-10.6, -2.5), target, false), {
+      mode: 'linear',
+      leveled: false,
+      limited: false,
+      gainDb: -5.4,
+      filters: ['volume=-5.40dB'],
+    });
+  });
+
+  it('adds a limiter below the ceiling when the gain would push peaks over it', () => {
+    const chain = planChain(figures(-30, -12), target, false);
+    assert.equal(chain.mode, 'limited');
+    assert.equal(chain.gainDb, 14);
+    // Ceiling −1 dBTP − 0.5 dB for the encoders − 0.5 dB for inter-sample peaks = −2 dBFS.
+    assert.deepEqual(chain.filters, [
+      'volume=14.00dB',
+      'alimiter=limit=0.79433:attack=5:release=50:level=0:latency=1',
+    ]);
+  });
+
+  it('levels first when the range is wide, and applies a correction', () => {
+    const chain = planChain(figures(-18.6, -0.9, 12.1), target, true, 0.7);
+    assert.equal(chain.mode, 'leveled');
+    assert.equal(chain.gainDb, 3.3);
+    assert.match(chain.filters[0]!, /^dynaudnorm=/);
+  });
+
+  it('targets −16 LUFS stereo and −19 mono by default', () => {
+    assert.deepEqual(targetFor(2, -16, -1), { integrated: -16, truePeak: -1 });
+    assert.deepEqual(targetFor(1, -16, -1), { integrated: -19, truePeak: -1 });
+  });
+
+  it('corrects the gain by secant steps, bounded to what a limiter lets through', () => {
+    assert.equal(nextCorrection([{ correction: 0, integrated: -16.6 }], 0.6), 0.6);
+    // Second point: 0.6 dB more gain gave 0.3 LU → slope 0.5 → the 0.3 LU left needs 0.6 dB more.
+    assert.equal(
+      nextCorrection(
+        [
+          { correction: 0, integrated: -16.6 },
+          { correction: 0.6, integrated: -16.3 },
+        ],
+        0.3,
+      ),
+      1.2,
+    );
+  });
+});
+
+describe('chapters', () => {
+  it('validates Podcasting 2.0 JSON chapters', () => {
+    assert.ok(
+      chaptersSchema.safeParse({ version: '1.2.0', chapters: [{ startTime: 0, title: 'A' }] })
+        .success,
+    );
+    const bad = chaptersSchema.safeParse({
+      version: 'x',
+      chapters: [{ startTime: 3, endTime: 2 }, { startTime: 1 }],
+    });
+    assert.ok(!bad.success);
+    assert.deepEqual(bad.error.issues.map((i) => i.path.join('.')).sort(), [
+      'chapters.0.endTime',
+      'chapters.1.startTime',
+      'version',
+    ]);
+  });
+
+  it('turns start times into spans clipped to the audio, as escaped FFMETADATA1', () => {
+    const spans = chapterSpans(
+      [
+        { startTime: 0, title: 'Intro = début; #1' },
+        { startTime: 2.5 },
+        { startTime: 99, title: 'past the end' },
+      ],
+      6,
+    );
+    assert.deepEqual(spans, [
+      { startMs: 0, endMs: 2500, title: 'Intro = début; #1' },
+      { startMs: 2500, endMs: 6000, title: 'Chapitre 2' },
+    ]);
+    assert.equal(
+      ffmetadataFor(spans),
+      ';FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=2500\ntitle=Intro \\= début\\; \\#1\n' +
+        '[CHAPTER]\nTIMEBASE=1/1000\nSTART=2500\nEND=6000\ntitle=Chapitre 2\n',
+    );
+    assert.deepEqual(
+      oggChapterSpans(spans).map((s) => s.startMs),
+      [0, 1500],
+    );
+  });
+
+  it('accepts only ladders that start with exactly one MP3', () => {
+    assert.ok(ladderSchema.safeParse(['mp3-128k', 'aac-128k', 'opus-48k']).success);
+    assert.ok(!ladderSchema.safeParse(['aac-128k', 'mp3-128k']).success);
+    assert.ok(!ladderSchema.safeParse(['mp3-128k', 'mp3-64k-mono']).success);
+    assert.ok(!ladderSchema.safeParse(['mp3-128k', 'mp3-128k']).success);
+  });
+});
+
+describe('processing settings', () => {
+  const show = {
+    audio: { loudnessTargetLufs: -18, truePeakDbtp: null, renditionProfiles: ['mp3-64k-mono'] },
+  } as unknown as Show;
+  const episode = (processingOptions: Episode['processingOptions']) =>
+    ({ processingOptions }) as unknown as Episode;
+  const DEFAULT = ['mp3-128k', 'aac-128k', 'opus-48k'];
+
+  it('takes the reprocess request over the show over the defaults', () => {
+    const fromShow = settingsFor(episode(null), show, DEFAULT);
+    assert.deepEqual(
+      fromShow.ladder.map((p) => p.name),
+      ['mp3-64k-mono'],
+    );
+    // −18 is the stereo target: a mono ladder gets 3 LU less.
+    assert.deepEqual(fromShow.target, { integrated: -21, truePeak: -1 });
+    const fromRequest = settingsFor(
+      episode({ renditionProfiles: DEFAULT, truePeakDbtp: -2 }),
+      show,
+      DEFAULT,
+    );
+    assert.deepEqual(
+      fromRequest.ladder.map((p) => p.name),
+      DEFAULT,
+    );
+    assert.deepEqual(fromRequest.target, { integrated: -18, truePeak: -2 });
+    const defaults = settingsFor(episode(null), {} as Show, DEFAULT);
+    assert.deepEqual(defaults.target, { integrated: -16, truePeak: -1 });
+  });
+
+  it('reads the revision from the job id', () => {
+    assert.equal(revisionOf('process-audio-abc-r0'), 0);
+    assert.equal(revisionOf('process-audio-abc-r12'), 12);
+    assert.equal(revisionOf(undefined), null);
+  });
+});
