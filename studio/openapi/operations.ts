@@ -12,7 +12,12 @@ import {
   showPatchSchema,
   topicFeedSchema,
 } from '../../src/core/feed-schemas.js';
-import { createShowSchema, episodeMetadataSchema } from '../../src/core/schemas.js';
+import {
+  audioSettingsSchema,
+  createShowSchema,
+  episodeMetadataSchema,
+  reprocessSchema,
+} from '../../src/core/schemas.js';
 import { loginSchema, newTokenSchema, newUserSchema } from '../../src/http/routes/accounts.js';
 import { prefillRequestSchema, prefillResponseSchema } from '../schemas.js';
 
@@ -207,6 +212,27 @@ export const OPERATIONS: readonly Operation[] = [
     body: { schema: prefillRequestSchema },
     responses: { 200: { description: 'What the page says', schema: prefillResponseSchema } },
     errors: [422, 502],
+  },
+  // Audio (issue 3)
+  {
+    method: 'put',
+    path: '/api/shows/:slug/audio',
+    tag: 'Shows',
+    summary: 'Set the show’s audio settings (loudness target, renditions ladder)',
+    access: 'editor',
+    body: { schema: audioSettingsSchema.strict() },
+    responses: { 200: { description: 'The show', schema: anyObject } },
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/api/episodes/:id/reprocess',
+    tag: 'Episodes',
+    summary: 'Process the original again (new settings or chapters); the guid is kept',
+    access: 'editor',
+    body: { schema: reprocessSchema },
+    responses: { 202: { description: 'Accepted, processing queued', schema: anyObject } },
+    errors: [404, 409, 503],
   },
   // Publishing (issue 4)
   {
