@@ -38,6 +38,10 @@ export default tseslint.config(
               group: ['**/embed/**', '../../embed/*', '../embed/*'],
               message: 'src/ must not import embed/ (entry point).',
             },
+            {
+              group: ['**/studio/**', '../../studio/*', '../studio/*'],
+              message: 'src/ must not import studio/ (entry point).',
+            },
           ],
         },
       ],

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { createServer, type Server } from 'node:http';
+import type { Express } from 'express';
 import { ReaderData } from '../embed/data.js';
 import { type EpisodeExtrasSource } from '../embed/extras.js';
 import { storedExtras } from '../embed/stored-extras.js';
@@ -13,6 +14,7 @@ import { FeedPublisher, type SoundbiteProvider } from '../feeds/publisher.js';
 import { feedsRouter } from '../feeds/router.js';
 import { feedFastPath } from '../feeds/serve.js';
 import { startWorkers, type WorkerRuntime } from '../workers/runtime.js';
+import { createStudio } from '../studio/index.js';
 import type { Config } from './core/config.js';
 import { loadOrCreateEditorToken } from './core/editor-token.js';
 import type { Logger } from './core/logger.js';
@@ -25,7 +27,7 @@ import { PublishingRepository } from './db/repositories/publishing.repo.js';
 import { RenditionsRepository } from './db/repositories/renditions.repo.js';
 import { ShowsRepository } from './db/repositories/shows.repo.js';
 import { createApp } from './http/app.js';
-import { authenticate, requireEditor } from './http/middleware/auth.js';
+import { authenticate, requireAdmin, requireEditor } from './http/middleware/auth.js';
 import { accountsRouter } from './http/routes/accounts.js';
 import { ApiTokensRepository } from './db/repositories/api-tokens.repo.js';
 import { SessionsRepository } from './db/repositories/sessions.repo.js';
@@ -61,6 +63,8 @@ export interface Antenne {
   };
   readonly editorTokens: readonly string[];
   readonly accounts: AccountService;
+  /** The Express app (the OpenAPI test enumerates its routes). */
+  readonly app: Express;
   readonly publishing: PublishingService;
   readonly feedPublisher: FeedPublisher;
   /** Starts the HTTP API; resolves with the bound port. */
@@ -161,6 +165,18 @@ export async function createAntenne(
     onFeedChange: (showId) => feedPublisher.rebuildShow(showId),
   });
 
+  const studio = createStudio({
+    config,
+    logger,
+    db: db.db,
+    episodesRepo: repos.episodes,
+    episodes: episodeService,
+    requireEditor: editorOnly,
+    requireAdmin,
+    accounts,
+    clips: clipService,
+  });
+
   const app = createApp({
     logger,
     authenticate: authenticate({ accounts, staticTokens: editorTokens }),
@@ -207,6 +223,7 @@ export async function createAntenne(
       feedsRouter({ publisher: feedPublisher }),
       embedRouter({ data: readerData }),
       mediaRouter({ storage }),
+      ...studio.routers,
     ],
   });
 
@@ -223,6 +240,7 @@ export async function createAntenne(
     repos,
     editorTokens,
     accounts,
+    app,
     publishing,
     feedPublisher,
     async listen(port = config.port) {
@@ -306,6 +324,7 @@ export async function createAntenne(
       }
       if (recoverTimer) clearInterval(recoverTimer);
       if (worker) await worker.close();
+      await studio.close();
       await producer.close();
       await db.close();
     },

@@ -76,6 +76,8 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(20),
   LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  PREFILL_ALLOWED_HOSTS: z.string().optional(),
+  PREFILL_ALLOW_PRIVATE: envBoolean.default(false),
   ADMIN_EMAIL: z.email('an e-mail address').optional(),
   ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -106,6 +108,8 @@ export interface Config {
   readonly shutdownGraceMs: number;
   readonly sessionTtlMs: number;
   readonly loginAttemptsPer15Min: number;
+  /** Article prefill: host names (or IPs) allowed even when private, and a switch for all private ranges. */
+  readonly prefill: { readonly allowedHosts: readonly string[]; readonly allowPrivate: boolean };
   /** First administrator, created on start when there is no account yet. */
   readonly initialAdmin: { readonly email: string; readonly password: string } | undefined;
   readonly logLevel: string;
@@ -154,6 +158,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     loginAttemptsPer15Min: e.LOGIN_ATTEMPTS_PER_15_MIN,
+    prefill: {
+      allowedHosts: (e.PREFILL_ALLOWED_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      allowPrivate: e.PREFILL_ALLOW_PRIVATE,
+    },
     initialAdmin:
       e.ADMIN_EMAIL && e.ADMIN_PASSWORD
         ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }

@@ -7,17 +7,17 @@ import { principalOf, requireAdmin, requireEditor, SESSION_COOKIE } from '../mid
 import { sendProblem } from '../middleware/problem.js';
 import { parseOr400 } from '../middleware/validate.js';
 
-const loginSchema = z.object({
+export const loginSchema = z.object({
   email: z.string().trim().min(1, 'is required'),
   password: z.string().min(1, 'is required'),
 });
-const newUserSchema = z.object({
+export const newUserSchema = z.object({
   email: z.email('must be an e-mail address'),
   name: z.string().trim().min(1, 'is required').max(255),
   password: z.string().max(1024),
   role: z.enum(['admin', 'editor']).default('editor'),
 });
-const newTokenSchema = z.object({ name: z.string().trim().min(1, 'is required').max(100) });
+export const newTokenSchema = z.object({ name: z.string().trim().min(1, 'is required').max(100) });
 const idParam = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an id');
 
 const userJson = (u: {

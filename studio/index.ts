@@ -1,0 +1,75 @@
+/**
+ * The studio entry point: its API additions, the OpenAPI document and docs page,
+ * the server-rendered pages under /studio and the admin queue dashboard.
+ */
+import type { RequestHandler, Router } from 'express';
+import type { Config } from '../src/core/config.js';
+import type { Logger } from '../src/core/logger.js';
+import type { Db } from '../src/db/connect.js';
+import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
+import { ListingsRepository } from '../src/db/repositories/listings.repo.js';
+import type { AccountService } from '../src/services/accounts.js';
+import type { ClipService } from '../src/services/clips.js';
+import type { EpisodeService } from '../src/services/episodes.js';
+import { studioApiRouter } from './api-router.js';
+import { openApiRouter } from './openapi/router.js';
+import { studioPagesRouter } from './pages-router.js';
+import { ProgressHub } from './progress-hub.js';
+import { queueDashboard } from './queue-dashboard.js';
+
+/** Publishing (issue 4) is merged: the episode page shows publish, schedule and unpublish. */
+const CAN_PUBLISH = true;
+
+export interface Studio {
+  readonly routers: Router[];
+  close(): Promise<void>;
+}
+
+export function createStudio(deps: {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  episodesRepo: EpisodesRepository;
+  episodes: EpisodeService;
+  requireEditor: RequestHandler;
+  requireAdmin: RequestHandler;
+  accounts: AccountService;
+  clips: ClipService;
+}): Studio {
+  const progress = new ProgressHub({
+    redisUrl: deps.config.redisUrl,
+    prefix: deps.config.queuePrefix,
+    logger: deps.logger,
+  });
+  const listings = new ListingsRepository(deps.db);
+  const dashboard = queueDashboard({
+    redisUrl: deps.config.redisUrl,
+    prefix: deps.config.queuePrefix,
+    requireAdmin: deps.requireAdmin,
+  });
+  const pages = studioPagesRouter({
+    accounts: deps.accounts,
+    clips: deps.clips,
+    episodes: deps.episodes,
+    episodesRepo: deps.episodesRepo,
+    listings,
+    publicUrl: deps.config.publicUrl,
+    canPublish: CAN_PUBLISH,
+  });
+  const api = studioApiRouter({
+    requireEditor: deps.requireEditor,
+    prefill: deps.config.prefill,
+    listings,
+    episodesRepo: deps.episodesRepo,
+    episodes: deps.episodes,
+    progress,
+    publicUrl: deps.config.publicUrl,
+  });
+  return {
+    routers: [api, openApiRouter({ publicUrl: deps.config.publicUrl }), pages, dashboard.router],
+    async close() {
+      await progress.close();
+      await dashboard.close();
+    },
+  };
+}

@@ -1,0 +1,162 @@
+/** Builds the OpenAPI 3.1 document from OPERATIONS and their zod schemas. */
+import { z } from 'zod';
+import { OPERATIONS, type Access, type Operation } from './operations.js';
+
+type JsonObject = Record<string, unknown>;
+
+/** JSON Schema 2020-12 (OpenAPI 3.1's dialect) of what a client sends or receives. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
+  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
+  delete out.$schema;
+  return out;
+}
+
+export const toOpenApiPath = (expressPath: string) =>
+  expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Invalid input: `errors` names each field',
+  401: 'Not signed in, or the token is invalid or revoked',
+  403: 'Not allowed (administrators only), or the CSRF token is missing',
+  404: 'Not found',
+  409: 'Conflict with the current state',
+  413: 'The file is larger than the configured limit',
+  422: 'The request cannot be carried out as asked',
+  429: 'Too many attempts',
+  502: 'A remote server could not be read',
+  503: 'The job queue is unavailable; nothing was stored',
+};
+
+const SECURITY: Record<Access, JsonObject[] | undefined> = {
+  public: undefined,
+  editor: [{ bearer: [] }, { session: [], csrf: [] }],
+  session: [{ session: [], csrf: [] }],
+  admin: [{ session: [], csrf: [] }],
+};
+
+function operation(op: Operation): JsonObject {
+  const params = [...op.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  const responses: JsonObject = {};
+  for (const [status, r] of Object.entries(op.responses)) {
+    const mediaType = r.mediaType ?? 'application/json';
+    responses[status] =
+      r.schema || r.mediaType
+        ? {
+            description: r.description,
+            content: {
+              [mediaType]: r.schema
+                ? { schema: jsonSchema(r.schema, 'output') }
+                : { schema: { type: 'string' } },
+            },
+          }
+        : { description: r.description };
+  }
+  const errors = new Set<number>(op.errors ?? []);
+  if (op.body || params.length) errors.add(400);
+  if (op.access !== 'public') errors.add(401);
+  if (op.access === 'admin' || op.access === 'editor' || op.access === 'session') errors.add(403);
+  for (const status of [...errors].sort()) {
+    responses[String(status)] = {
+      description: ERROR_TEXT[status] ?? 'Error',
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    };
+  }
+  let requestBody: JsonObject | undefined;
+  if (op.body && 'raw' in op.body) {
+    requestBody = {
+      required: true,
+      content: Object.fromEntries(
+        op.body.raw.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }]),
+      ),
+    };
+  } else if (op.body) {
+    const schema = jsonSchema(op.body.schema, 'input');
+    if (op.body.multipart) {
+      const properties = (schema.properties ?? {}) as JsonObject;
+      properties.audio = {
+        type: 'string',
+        contentMediaType: 'application/octet-stream',
+        description: 'The recording (MP3, WAV, M4A, FLAC, Ogg…)',
+      };
+      schema.properties = properties;
+      schema.required = [...((schema.required as string[] | undefined) ?? []), 'audio'];
+    }
+    requestBody = {
+      required: true,
+      content: { [op.body.multipart ? 'multipart/form-data' : 'application/json']: { schema } },
+    };
+  }
+  const security = SECURITY[op.access];
+  return {
+    operationId: `${op.method}${op.path
+      .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))
+      .replace(/^./, (c) => c.toUpperCase())}`,
+    tags: [op.tag],
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    ...(params.length ? { parameters: params } : {}),
+    ...(requestBody ? { requestBody } : {}),
+    responses,
+    ...(security ? { security } : {}),
+  };
+}
+
+export function buildOpenApiDocument(publicUrl: string): JsonObject {
+  const paths: Record<string, JsonObject> = {};
+  for (const op of OPERATIONS) {
+    const key = toOpenApiPath(op.path);
+    paths[key] = { ...(paths[key] ?? {}), [op.method]: operation(op) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Antenne API',
+      version: '1',
+      description:
+        'Publish a newsroom’s audio interviews as a podcast. Writes need an API token (`Authorization: Bearer …`, created by an administrator) or a studio session cookie with its CSRF token.',
+      license: { name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' },
+    },
+    servers: [{ url: publicUrl }],
+    tags: [...new Set(OPERATIONS.map((o) => o.tag))].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API token (editor rights)' },
+        session: { type: 'apiKey', in: 'cookie', name: 'antenne_session' },
+        csrf: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-csrf-token',
+          description: 'Required with the session cookie on POST, PUT, PATCH and DELETE',
+        },
+      },
+      schemas: {
+        Problem: {
+          type: 'object',
+          description: 'RFC 9457 problem details',
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            instance: { type: 'string' },
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { field: { type: 'string' }, message: { type: 'string' } },
+                required: ['field', 'message'],
+              },
+            },
+          },
+          required: ['type', 'title', 'status'],
+        },
+      },
+    },
+  };
+}
