@@ -4,7 +4,7 @@
  * state (FEED_STATES) and ready clips are shown; anything else is "not found".
  */
 import type { Clip } from '../src/core/clips.js';
-import type { Episode, Rendition, Show } from '../src/core/domain.js';
+import { showArtworkUrl, type Episode, type Rendition, type Show } from '../src/core/domain.js';
 import { FEED_STATES } from '../src/core/episode-state.js';
 import type { ClipsRepository } from '../src/db/repositories/clips.repo.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
@@ -92,7 +92,7 @@ export class ReaderData {
         episodeTitle: episode.article.title,
         showTitle: show.title,
         articleUrl: episode.article.url,
-        artworkUrl: episode.article.imageUrl ?? show.imageUrl,
+        artworkUrl: episode.article.imageUrl ?? showArtworkUrl(show, this.urls.media),
         audio: { url: audioUrl, type: audio.mimeType, bytes: audio.bytes },
         durationSeconds: duration,
         peaksUrl: episode.peaksKey ? this.urls.media(episode.peaksKey) : null,
@@ -126,7 +126,7 @@ export class ReaderData {
         episodeTitle: episode.article.title,
         showTitle: show.title,
         articleUrl: episode.article.url,
-        artworkUrl: episode.article.imageUrl ?? show.imageUrl,
+        artworkUrl: episode.article.imageUrl ?? showArtworkUrl(show, this.urls.media),
         audio: { url: audioUrl, type: 'audio/mpeg', bytes: clip.bytes ?? 0 },
         durationSeconds: clip.durationSeconds ?? clip.endSeconds - clip.startSeconds,
         peaksUrl: clip.peaksKey ? this.urls.media(clip.peaksKey) : null,

@@ -4,6 +4,7 @@
  * provider (/oembed) and the player's assets. Compressed (br/gzip), no cookies,
  * CORS-free, and framing allowed for the player only.
  */
+import { showArtworkUrl } from '../src/core/domain.js';
 import compression from 'compression';
 import { Router, type Request, type Response } from 'express';
 import { AppError, notFound } from '../src/core/errors.js';
@@ -150,7 +151,7 @@ export function embedRouter(deps: { data: ReaderData }): Router {
       { width: PLAYER_WIDTH, height: playerHeight(player) },
       { maxwidth: parseMax(req.query.maxwidth), maxheight: parseMax(req.query.maxheight) },
     );
-    const artwork = loaded.show.imageUrl;
+    const artwork = showArtworkUrl(loaded.show, data.urls.media);
     const body = oembedResponse({
       title: player.title,
       authorName: loaded.episode.article.author ?? loaded.show.author,

@@ -3,7 +3,7 @@
  * (podcast:) XML. Deterministic: the same data gives the same bytes (the
  * ETag only changes when the feed does), so dates come from the data, never the clock.
  */
-import type { Episode, Rendition, Show } from '../src/core/domain.js';
+import { showArtworkUrl, type Episode, type Rendition, type Show } from '../src/core/domain.js';
 import { htmlToText, sanitizeSummary } from '../src/core/sanitize.js';
 import { appleMimeType, itunesDuration } from './itunes.js';
 import { XmlWriter } from './xml.js';
@@ -58,10 +58,6 @@ function truncateBytes(text: string, max: number): string {
 }
 
 const seconds = (n: number) => String(Math.round(n * 1000) / 1000);
-
-export function showArtworkUrl(show: Show, mediaUrl: (key: string) => string): string | null {
-  return show.artworkKey ? mediaUrl(show.artworkKey) : show.imageUrl;
-}
 
 /** SRI value from a hex sha256: what `podcast:integrity` carries. */
 const sri = (hex: string) => `sha256-${Buffer.from(hex, 'hex').toString('base64')}`;

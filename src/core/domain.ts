@@ -43,6 +43,11 @@ export interface Show {
   readonly txt?: string | null;
 }
 
+/** The show's artwork as apps and players fetch it: the uploaded file, else the configured URL. */
+export function showArtworkUrl(show: Show, mediaUrl: (key: string) => string): string | null {
+  return show.artworkKey ? mediaUrl(show.artworkKey) : show.imageUrl;
+}
+
 export interface Person {
   readonly name: string;
   readonly role?: string | undefined;

@@ -1,4 +1,10 @@
-import type { Episode, EpisodeFeedFields, Rendition, Show } from '../core/domain.js';
+import {
+  showArtworkUrl,
+  type Episode,
+  type EpisodeFeedFields,
+  type Rendition,
+  type Show,
+} from '../core/domain.js';
 
 /** Public URL of a stored file (served by routes/media.ts, or a CDN in front of it). */
 export const mediaUrl = (publicUrl: string, storageKey: string) =>
@@ -23,7 +29,7 @@ export function showJson(show: Show, publicUrl: string) {
     podcastGuid: show.podcastGuid,
     audio: show.audio ?? null,
     feedUrl: `${publicUrl}/feeds/${show.slug}.xml`,
-    artworkUrl: show.artworkKey ? mediaUrl(publicUrl, show.artworkKey) : show.imageUrl,
+    artworkUrl: showArtworkUrl(show, (key) => mediaUrl(publicUrl, key)),
     medium: show.medium ?? 'podcast',
     locked: show.locked ?? true,
     txt: show.txt ?? null,
