@@ -7,6 +7,9 @@ import type { SessionsRepository } from '../db/repositories/sessions.repo.js';
 import type { User, UsersRepository } from '../db/repositories/users.repo.js';
 import type { Role } from '../db/schema.js';
 
+/** How long an expired session is still recognised (to say "expired" rather than nothing). */
+const EXPIRED_SESSION_KEPT_MS = 7 * 86_400_000;
+
 export const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
 const secret = (bytes = 32) => randomBytes(bytes).toString('base64url');
 
@@ -79,6 +82,8 @@ export class AccountService {
     const sessionToken = secret();
     const csrfToken = secret(24);
     const expiresAt = new Date(Date.now() + this.options.sessionTtlMs);
+    // Expired rows are kept a while so every page and call can say "expired"; swept here.
+    await this.sessions.deleteExpired(new Date(Date.now() - EXPIRED_SESSION_KEPT_MS));
     await this.sessions.insert({
       idHash: sha256Hex(sessionToken),
       userId: user.id,
@@ -101,10 +106,7 @@ export class AccountService {
     const idHash = sha256Hex(sessionToken);
     const session = await this.sessions.find(idHash);
     if (!session) return null;
-    if (session.expiresAt.getTime() <= Date.now()) {
-      await this.sessions.delete(idHash);
-      return 'expired';
-    }
+    if (session.expiresAt.getTime() <= Date.now()) return 'expired';
     const user = await this.users.findById(session.userId);
     if (!user || user.disabled) return null;
     return { user, csrfToken: session.csrfToken, idHash };
