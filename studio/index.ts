@@ -13,12 +13,9 @@ import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';
 import { studioApiRouter } from './api-router.js';
 import { openApiRouter } from './openapi/router.js';
-import { studioPagesRouter } from './pages-router.js';
+import { studioPages } from './pages-router.js';
 import { ProgressHub } from './progress-hub.js';
 import { queueDashboard } from './queue-dashboard.js';
-
-/** Publishing (issue 4) is merged: the episode page shows publish, schedule and unpublish. */
-const CAN_PUBLISH = true;
 
 export interface Studio {
   readonly routers: Router[];
@@ -42,19 +39,19 @@ export function createStudio(deps: {
     logger: deps.logger,
   });
   const listings = new ListingsRepository(deps.db);
-  const dashboard = queueDashboard({
-    redisUrl: deps.config.redisUrl,
-    prefix: deps.config.queuePrefix,
-    requireAdmin: deps.requireAdmin,
-  });
-  const pages = studioPagesRouter({
+  const pages = studioPages({
     accounts: deps.accounts,
     clips: deps.clips,
     episodes: deps.episodes,
     episodesRepo: deps.episodesRepo,
     listings,
     publicUrl: deps.config.publicUrl,
-    canPublish: CAN_PUBLISH,
+  });
+  const dashboard = queueDashboard({
+    redisUrl: deps.config.redisUrl,
+    prefix: deps.config.queuePrefix,
+    adminPageGuard: pages.guard('admin'),
+    requireAdmin: deps.requireAdmin,
   });
   const api = studioApiRouter({
     requireEditor: deps.requireEditor,
@@ -66,7 +63,12 @@ export function createStudio(deps: {
     publicUrl: deps.config.publicUrl,
   });
   return {
-    routers: [api, openApiRouter({ publicUrl: deps.config.publicUrl }), pages, dashboard.router],
+    routers: [
+      api,
+      openApiRouter({ publicUrl: deps.config.publicUrl }),
+      pages.router,
+      dashboard.router,
+    ],
     async close() {
       await progress.close();
       await dashboard.close();

@@ -3,7 +3,7 @@
  * editors to admin pages get a 403 page saying why. Data comes from the same
  * services and representations as the API.
  */
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { parseCookie } from 'cookie';
 import { z } from 'zod';
 import { iframeHtml } from '../embed/oembed.js';
@@ -13,51 +13,41 @@ import { notFound } from '../src/core/errors.js';
 import { slugSchema } from '../src/core/schemas.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
 import type { ListingsRepository } from '../src/db/repositories/listings.repo.js';
-import { principalOf } from '../src/http/middleware/auth.js';
+import { principalOf, sessionExpired } from '../src/http/middleware/auth.js';
 import { parseOr400 } from '../src/http/middleware/validate.js';
-import { episodeJson } from '../src/http/representations.js';
+import { episodeJson, showJson } from '../src/http/representations.js';
 import type { AccountService } from '../src/services/accounts.js';
 import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';
 import { studioAssets } from './assets.js';
 import { pickLang, STRINGS } from './i18n.js';
-import {
-  episodePage,
-  forbiddenPage,
-  loginPage,
-  newEpisodePage,
-  showPage,
-  showsPage,
-  tokensPage,
-  type PageContext,
-} from './pages.js';
+import { episodePage, newEpisodePage } from './pages/episode.js';
+import type { PageContext } from './pages/html.js';
+import { loudnessSummary, loudnessTable } from './pages/loudness.js';
+import { showPage, showSettingsPage, showsPage } from './pages/shows.js';
+import { forbiddenPage, loginPage } from './pages/sign-in.js';
+import { tokensPage } from './pages/tokens.js';
 
 const LANG_COOKIE = 'antenne_lang';
 const episodeId = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an episode id');
 
-/** "I -16.0 LUFS, TP -1.0 dBTP" from whatever loudness figures the episode carries. */
-export function loudnessText(loudness: unknown): string | null {
-  if (!loudness || typeof loudness !== 'object') return null;
-  const parts: string[] = [];
-  const visit = (prefix: string, v: unknown) => {
-    if (typeof v === 'number') parts.push(`${prefix} ${Math.round(v * 10) / 10}`);
-    else if (v && typeof v === 'object' && prefix.split(' ').length < 2)
-      for (const [k, x] of Object.entries(v)) visit(prefix ? `${prefix} ${k}` : k, x);
-  };
-  visit('', loudness);
-  return parts.length ? parts.join(', ') : null;
+export interface StudioPages {
+  readonly router: Router;
+  /**
+   * Guards an HTML page: signed-out visitors go to the sign-in page (told when their
+   * session ran out), signed-in users without the role get a 403 page saying why.
+   */
+  guard(role: 'editor' | 'admin'): RequestHandler;
 }
 
-export function studioPagesRouter(deps: {
+export function studioPages(deps: {
   accounts: AccountService;
   episodes: EpisodeService;
   clips: ClipService;
   episodesRepo: EpisodesRepository;
   listings: ListingsRepository;
   publicUrl: string;
-  /** True once publishing (issue 4) answers POST /api/episodes/:id/publish. */
-  canPublish: boolean;
-}): Router {
+}): StudioPages {
   const router = Router();
 
   const context = async (req: Request): Promise<PageContext> => {
@@ -91,21 +81,26 @@ export function studioPagesRouter(deps: {
       .send(html);
   };
 
-  /** Signed-in page, or a redirect to the sign-in page (API tokens do not open pages). */
-  const page =
-    (
-      role: 'editor' | 'admin',
-      handler: (req: Request, res: Response, ctx: PageContext) => Promise<void>,
-    ) =>
-    async (req: Request, res: Response) => {
+  const signInUrl = (req: Request) =>
+    `/studio/login?next=${encodeURIComponent(req.originalUrl)}${sessionExpired(req) ? '&expired=1' : ''}`;
+
+  const guard =
+    (role: 'editor' | 'admin'): RequestHandler =>
+    async (req, res, next) => {
       const ctx = await context(req);
-      if (!ctx.user) {
-        res.redirect(303, `/studio/login?next=${encodeURIComponent(req.originalUrl)}`);
-        return;
-      }
+      if (!ctx.user) return res.redirect(303, signInUrl(req));
       if (role === 'admin' && ctx.user.role !== 'admin') return send(res, forbiddenPage(ctx), 403);
-      await handler(req, res, ctx);
+      next();
     };
+
+  /** A signed-in page (API tokens do not open pages). */
+  const page = (
+    role: 'editor' | 'admin',
+    handler: (req: Request, res: Response, ctx: PageContext) => Promise<void>,
+  ): RequestHandler[] => [
+    guard(role),
+    async (req: Request, res: Response) => handler(req, res, await context(req)),
+  ];
 
   router.get('/studio/assets/:name', async (req, res) => {
     const assets = await studioAssets();
@@ -139,12 +134,12 @@ export function studioPagesRouter(deps: {
       typeof req.query.next === 'string' && req.query.next.startsWith('/studio/')
         ? req.query.next
         : '/studio/shows';
-    send(res, loginPage(await context(req), next));
+    send(res, loginPage(await context(req), next, req.query.expired === '1'));
   });
 
   router.get(
     '/studio/shows',
-    page('editor', async (_req, res, ctx) => {
+    ...page('editor', async (_req, res, ctx) => {
       const shows = await deps.listings.shows();
       send(
         res,
@@ -158,7 +153,7 @@ export function studioPagesRouter(deps: {
 
   router.get(
     '/studio/shows/:slug',
-    page('editor', async (req, res, ctx) => {
+    ...page('editor', async (req, res, ctx) => {
       const show = await deps.episodes.requireShow(parseOr400(slugSchema, req.params.slug));
       const list = await deps.episodesRepo.listByShow(show.id, EPISODE_STATES);
       const rows = await Promise.all(
@@ -166,14 +161,14 @@ export function studioPagesRouter(deps: {
           const { renditions } = await deps.episodes.get(ep.id);
           const json = episodeJson(ep, show, renditions, deps.publicUrl) as ReturnType<
             typeof episodeJson
-          > & { loudness?: unknown; scheduledAt?: string | null };
+          > & { scheduledAt?: string | null };
           return {
             id: ep.id,
             title: ep.article.title,
             state: ep.state,
             durationSeconds: ep.durationSeconds,
             publishedAt: json.scheduledAt ?? json.publishedAt,
-            loudness: loudnessText(json.loudness),
+            loudness: loudnessSummary(ctx.lang, ep.loudness),
           };
         }),
       );
@@ -193,8 +188,16 @@ export function studioPagesRouter(deps: {
   );
 
   router.get(
+    '/studio/shows/:slug/settings',
+    ...page('editor', async (req, res, ctx) => {
+      const show = await deps.episodes.requireShow(parseOr400(slugSchema, req.params.slug));
+      send(res, showSettingsPage(ctx, showJson(show, deps.publicUrl)));
+    }),
+  );
+
+  router.get(
     '/studio/shows/:slug/new',
-    page('editor', async (req, res, ctx) => {
+    ...page('editor', async (req, res, ctx) => {
       const show = await deps.episodes.requireShow(parseOr400(slugSchema, req.params.slug));
       send(res, newEpisodePage(ctx, show));
     }),
@@ -202,15 +205,12 @@ export function studioPagesRouter(deps: {
 
   router.get(
     '/studio/episodes/:id',
-    page('editor', async (req, res, ctx) => {
+    ...page('editor', async (req, res, ctx) => {
       const { episode, show, renditions } = await deps.episodes.get(
         parseOr400(episodeId, req.params.id),
       );
-      const json = episodeJson(episode, show, renditions, deps.publicUrl) as ReturnType<
-        typeof episodeJson
-      > & {
-        loudness?: unknown;
-      };
+      const json = episodeJson(episode, show, renditions, deps.publicUrl);
+      const a = episode.article;
       const embedUrl = `${deps.publicUrl}/embed/episodes/${episode.id}`;
       send(
         res,
@@ -222,10 +222,25 @@ export function studioPagesRouter(deps: {
           failureReason: episode.failureReason,
           showSlug: show.slug,
           renditions: json.renditions,
-          loudness: loudnessText(json.loudness),
+          scheduledAt: episode.feed?.scheduledAt?.toISOString() ?? null,
+          loudnessHtml: loudnessTable(ctx.t, ctx.lang, episode.loudness),
+          article: {
+            title: a.title,
+            articleUrl: a.url,
+            summary: a.summary,
+            author: a.author,
+            publishedAt: a.publishedAt.toISOString(),
+            categories: a.categories,
+            imageUrl: a.imageUrl,
+            language: a.language,
+            source: a.source,
+            copyright: a.copyright,
+            interviewees: episode.interviewees.map((p) =>
+              p.role ? { name: p.name, role: p.role } : { name: p.name },
+            ),
+          },
           embedCode: iframeHtml(embedUrl, PLAYER_WIDTH, 190, episode.article.title),
           oembedUrl: `${deps.publicUrl}/oembed?url=${encodeURIComponent(`${deps.publicUrl}/episodes/${episode.id}`)}`,
-          canPublish: deps.canPublish,
           peaksUrl: json.peaksUrl,
           durationSeconds: episode.durationSeconds,
           clips: (await deps.clips.listForEpisode(episode.id)).map((c) => ({
@@ -241,7 +256,7 @@ export function studioPagesRouter(deps: {
 
   router.get(
     '/studio/tokens',
-    page('admin', async (_req, res, ctx) => {
+    ...page('admin', async (_req, res, ctx) => {
       const tokens = await deps.accounts.listApiTokens();
       send(
         res,
@@ -260,5 +275,5 @@ export function studioPagesRouter(deps: {
     }),
   );
 
-  return router;
+  return { router, guard };
 }

@@ -16,6 +16,9 @@ export const QUEUE_DASHBOARD_PATH = '/studio/queues';
 export function queueDashboard(deps: {
   redisUrl: string;
   prefix: string;
+  /** For the dashboard's pages: sign-in redirect, 403 page. */
+  adminPageGuard: RequestHandler;
+  /** For its JSON API: 401/403 problems, CSRF on writes. */
   requireAdmin: RequestHandler;
 }): { router: Router; close(): Promise<void> } {
   let queues: Queue[] | null = null;
@@ -40,6 +43,9 @@ export function queueDashboard(deps: {
   const router = Router();
   router.use(
     QUEUE_DASHBOARD_PATH,
+    // A browser navigating gets pages; the dashboard's own fetches get problems.
+    (req, res, next) =>
+      req.accepts(['json', 'html']) === 'html' ? deps.adminPageGuard(req, res, next) : next(),
     deps.requireAdmin,
     ensure,
     serverAdapter.getRouter() as RequestHandler,

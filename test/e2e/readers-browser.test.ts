@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { type Browser, type Frame, type Page } from 'playwright-core';
 import {
   ARTICLE,
   SHOW_INPUT,
@@ -19,6 +19,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import { makeInterview, tempDir } from '../helpers/audio.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const run = promisify(execFile);
 const XSS_TITLE = 'Entretien <img src=x onerror=alert(1)> « chef de file »';
@@ -146,10 +147,7 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
       await new Promise((r) => setTimeout(r, 150));
     }
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import Parser from 'rss-parser';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { QUEUES } from '../../src/core/jobs.js';
+import { launchChromium } from '../helpers/browser.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { serveArticle } from '../helpers/article-page.js';
 import { makeInterview, tempDir } from '../helpers/audio.js';
@@ -53,10 +54,7 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
       },
     });
     audioFile = await makeInterview(await tempDir('studio-audio-'), { format: 'wav' });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ locale: 'fr-FR' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.baseUrl });
     page = await context.newPage();
@@ -245,8 +243,8 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
     await page.mouse.up();
-    const start = Number(await page.inputValue('#f-start'));
-    const end = Number(await page.inputValue('#f-end'));
+    const start = Number(await page.inputValue('#clip-start'));
+    const end = Number(await page.inputValue('#clip-end'));
     assert.ok(start > 0 && end > start + 1, `selection ${start}–${end}`);
     // The waveform was drawn from the peaks: some pixels are the waveform's colour.
     const painted = await wave.evaluate((c: HTMLCanvasElement) => {
@@ -256,7 +254,7 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
       return n;
     });
     assert.ok(painted > 100, `waveform pixels: ${painted}`);
-    await page.fill('#f-title', 'Extrait « chef de file »');
+    await page.fill('#clip-title', 'Extrait « chef de file »');
     await page.click('#clip-form button[type="submit"]');
     await page.waitForSelector('#clips li:has-text("Extrait « chef de file »")');
     await shot(page, '06b-clip');

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { pickLang, stateLabel, STRINGS } from '../../studio/i18n.js';
-import { loudnessText } from '../../studio/pages-router.js';
-import { formatDuration } from '../../studio/pages.js';
+import type { LoudnessReport } from '../../src/core/media-types.js';
+import { loudnessSummary, loudnessTable } from '../../studio/pages/loudness.js';
+import { formatDuration } from '../../studio/pages/shows.js';
+
+const REPORT: LoudnessReport = {
+  target: { integrated: -16, truePeak: -1 },
+  input: { integrated: -23.04, lra: 8.26, truePeak: -3.51, threshold: -33.4 },
+  output: { integrated: -16.02, lra: 7.9, truePeak: -1.21, threshold: -26.5 },
+  mode: 'limited',
+  gainDb: 7.02,
+};
 
 describe('studio: language, labels and figures', () => {
   it('takes the switch cookie first, then the first supported browser language', () => {
@@ -20,10 +29,23 @@ describe('studio: language, labels and figures', () => {
     assert.equal(formatDuration(null), '—');
     assert.equal(formatDuration(125.4), '2:05');
     assert.equal(formatDuration(59.6), '1:00');
-    assert.equal(loudnessText(null), null);
-    assert.equal(
-      loudnessText({ input: { integrated: -23.04, truePeak: -3.51 }, target: -16 }),
-      'input integrated -23, input truePeak -3.5, target -16',
-    );
+  });
+  it('puts loudness before, after and target side by side, in the editor’s number format', () => {
+    assert.equal(loudnessSummary('en', null), null);
+    assert.equal(loudnessSummary('en', REPORT), '-23.0 → -16.0 LUFS');
+    assert.match(loudnessSummary('fr', REPORT) ?? '', /^[-−]23,0 → [-−]16,0 LUFS$/);
+    const html = loudnessTable(STRINGS.en, 'en', REPORT);
+    const cells = (label: string) =>
+      [
+        ...(new RegExp(`<th scope="row">${label}</th>(.*?)</tr>`).exec(html)?.[1] ?? '').matchAll(
+          /<td>(.*?)<\/td>/g,
+        ),
+      ].map((m) => m[1]);
+    assert.deepEqual(cells('Integrated loudness'), ['-23.0 LUFS', '-16.0 LUFS', '-16.0 LUFS']);
+    assert.deepEqual(cells('True peak'), ['-3.5 dBTP', '-1.2 dBTP', '≤ -1.0 dBTP']);
+    assert.deepEqual(cells('Loudness range'), ['8.3 LU', '7.9 LU', '—']);
+    assert.match(html, /Gain applied: \+7\.0 dB — gain, then a true-peak limiter/);
+    // Rows processed before loudness was recorded show nothing rather than a broken table.
+    assert.equal(loudnessTable(STRINGS.en, 'en', null), '');
   });
 });

@@ -34,6 +34,12 @@ export function principalOf(req: Request): Principal | null {
   return p && p.kind !== 'anonymous' ? p : null;
 }
 
+/** True when the caller came with a session cookie that has run out (pages say so on sign-in). */
+export function sessionExpired(req: Request): boolean {
+  const p = (req as WithPrincipal)[PRINCIPAL];
+  return p?.kind === 'anonymous' && p.why === 'session-expired';
+}
+
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Resolves the caller once per request; never refuses by itself (public routes ignore it). */

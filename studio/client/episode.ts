@@ -1,0 +1,121 @@
+/** An episode's page: live processing progress, publishing, copy buttons, edits. */
+import {
+  $,
+  api,
+  articleFrom,
+  clearErrors,
+  onSubmit,
+  showProblem,
+  t,
+  type Problem,
+} from './forms.js';
+
+// Episode page: live processing progress, publishing, copy buttons.
+const processing = $('#processing');
+if (processing) {
+  const id = processing.dataset.episode!;
+  const bar = $<HTMLProgressElement>('#processing-progress')!;
+  const text = $('#processing-text')!;
+  const stateEl = $('#episode-state')!;
+  const busy = (s: string) => s === 'uploaded' || s === 'processing';
+  const show = (progress: number) => {
+    bar.value = progress;
+    text.textContent = `${t.processing} : ${progress} %`;
+  };
+  const label = (state: string) => t[`st_${state}`] ?? state;
+  const settle = (state: string, failure: string | null) => {
+    stateEl.textContent = label(state);
+    stateEl.className = `state state-${state}`;
+    if (state === 'failed') $('#failure')!.textContent = failure ?? t.failed!;
+    else if (!busy(state)) location.reload();
+  };
+  const poll = () => {
+    const timer = setInterval(() => {
+      void api('GET', `/api/episodes/${id}`).then((res) => {
+        const ep = res.data as { state: string; progress: number; failureReason: string | null };
+        show(ep.progress);
+        if (!busy(ep.state)) {
+          clearInterval(timer);
+          settle(ep.state, ep.failureReason);
+        }
+      });
+    }, 1500);
+  };
+  if (busy(processing.dataset.state ?? '')) {
+    if ('EventSource' in window) {
+      const source = new EventSource(`/api/episodes/${id}/events`);
+      source.addEventListener('progress', (e) => {
+        show((JSON.parse((e as MessageEvent<string>).data) as { progress: number }).progress);
+      });
+      source.addEventListener('state', (e) => {
+        const s = JSON.parse((e as MessageEvent<string>).data) as {
+          state: string;
+          progress: number;
+          failureReason: string | null;
+        };
+        show(s.progress);
+        if (!busy(s.state)) {
+          source.close();
+          settle(s.state, s.failureReason);
+        } else stateEl.textContent = label(s.state);
+      });
+      source.addEventListener('error', () => {
+        source.close();
+        poll();
+      });
+    } else poll();
+  }
+
+  const publishError = $('#publish-error');
+  const act = (path: string, body: unknown) =>
+    void api('POST', `/api/episodes/${id}/${path}`, body).then((res) => {
+      if (res.ok) return location.reload();
+      const p = res.data as Problem;
+      if (publishError)
+        publishError.textContent = [p.title, p.detail, ...(p.errors ?? []).map((e) => e.message)]
+          .filter(Boolean)
+          .join(' — ');
+    });
+  $('#publish-now')?.addEventListener('click', () => act('publish', {}));
+  $('#unpublish')?.addEventListener('click', () => act('unpublish', {}));
+  $('#schedule')?.addEventListener('click', () => {
+    const at = $<HTMLInputElement>('#schedule-at')!.value;
+    act('publish', at ? { at: new Date(at).toISOString() } : {});
+  });
+}
+
+document.querySelectorAll<HTMLButtonElement>('button.copy').forEach((button) => {
+  button.addEventListener('click', () => {
+    const source = document.getElementById(button.dataset.copy ?? '') as HTMLInputElement | null;
+    if (!source) return;
+    const done = () => ($('#copy-status')!.textContent = t.copied!);
+    navigator.clipboard.writeText(source.value).then(done, () => {
+      source.select();
+      document.execCommand('copy');
+      done();
+    });
+  });
+});
+
+// A failed episode: process the stored recording again (same settings).
+$('#retry')?.addEventListener('click', () => {
+  const id = $('#processing')!.dataset.episode!;
+  void api('POST', `/api/episodes/${id}/reprocess`, {}).then((res) => {
+    if (res.ok) return location.reload();
+    const p = res.data as Problem;
+    $('#retry-error')!.textContent = [p.title, p.detail].filter(Boolean).join(' — ');
+  });
+});
+
+// Edit the article's metadata later: same fields as at upload, the guid stays.
+onSubmit($<HTMLFormElement>('#metadata-form'), async (form) => {
+  const status = $('#metadata-status')!;
+  status.textContent = '';
+  const res = await api('PATCH', `/api/episodes/${form.dataset.episode}`, articleFrom(form));
+  if (!res.ok) return showProblem(form, res.data as Problem);
+  clearErrors(form);
+  const saved = res.data as { title: string };
+  $('main h1')!.textContent = saved.title;
+  document.title = `${saved.title} · ${t.studio}`;
+  status.textContent = t.saved!;
+});

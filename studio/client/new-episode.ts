@@ -1,0 +1,120 @@
+/** A new episode: prefill from the article, drop the recording, upload with progress. */
+import {
+  $,
+  api,
+  articleFrom,
+  clearErrors,
+  csrf,
+  onSubmit,
+  showProblem,
+  t,
+  value,
+  type Problem,
+} from './forms.js';
+
+// Prefill from the article's URL.
+onSubmit($<HTMLFormElement>('#prefill-form'), async (form) => {
+  const status = $('#prefill-status')!;
+  status.textContent = t.prefilling!;
+  const res = await api('POST', '/api/prefill', { url: value(form, 'prefillUrl') });
+  if (!res.ok) {
+    status.textContent = '';
+    const problem = res.data as Problem;
+    // The prefill form has one field: its errors are about "url".
+    problem.errors = problem.errors?.map((e) => ({ ...e, field: 'prefillUrl' }));
+    return showProblem(form, problem);
+  }
+  clearErrors(form);
+  const meta = res.data as Record<string, string | string[] | null>;
+  const target = $<HTMLFormElement>('#episode-form')!;
+  const set = (name: string, v: string | string[] | null | undefined) => {
+    const input = target.elements.namedItem(name) as HTMLInputElement | null;
+    if (input && v !== null && v !== undefined) input.value = Array.isArray(v) ? v.join('\n') : v;
+  };
+  set('title', meta.title);
+  set('articleUrl', meta.articleUrl);
+  set('summary', meta.summary);
+  set('author', meta.author);
+  set('publishedAt', meta.publishedAt);
+  set('categories', meta.categories);
+  set('imageUrl', meta.imageUrl);
+  set('language', meta.language);
+  set('source', meta.source);
+  status.textContent = t.prefilled!;
+});
+
+// New episode: drop zone, upload with progress, then the episode's page.
+const episodeForm = $<HTMLFormElement>('#episode-form');
+if (episodeForm) {
+  let file: File | null = null;
+  const zone = $('#dropzone')!;
+  const input = $<HTMLInputElement>('#f-audio')!;
+  const choose = (f: File | undefined) => {
+    file = f ?? null;
+    $('#file-name')!.textContent = file ? `${file.name} (${file.size} bytes)` : '';
+  };
+  input.addEventListener('change', () => choose(input.files?.[0]));
+  zone.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    zone.classList.remove('over');
+    choose(event.dataTransfer?.files[0]);
+  });
+
+  episodeForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!file)
+      return showProblem(episodeForm, { errors: [{ field: 'audio', message: t.noFile! }] });
+    // Multipart fields are text: lists go as repeated fields, people as one JSON field.
+    const data = new FormData();
+    for (const [name, v] of Object.entries(articleFrom(episodeForm))) {
+      if (name === 'interviewees') data.append(name, JSON.stringify(v));
+      else if (Array.isArray(v)) for (const item of v as string[]) data.append(name, item);
+      else if (v !== '') data.append(name, v as string);
+    }
+    data.append('audio', file, file.name);
+
+    const section = $('#upload-section')!;
+    const bar = $<HTMLProgressElement>('#upload-progress')!;
+    const text = $('#upload-text')!;
+    section.hidden = false;
+    const button = $<HTMLButtonElement>('#upload-button')!;
+    button.disabled = true;
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/shows/${encodeURIComponent(episodeForm.dataset.show ?? '')}/episodes`);
+    xhr.setRequestHeader('x-csrf-token', csrf);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.addEventListener('progress', (e) => {
+      if (!e.lengthComputable) return;
+      const pct = Math.floor((e.loaded / e.total) * 100);
+      bar.value = pct;
+      text.textContent = `${e.loaded} / ${e.total} bytes — ${pct} %`;
+    });
+    xhr.addEventListener('load', () => {
+      button.disabled = false;
+      let body: Problem & { id?: string } = {};
+      try {
+        body = JSON.parse(xhr.responseText) as typeof body;
+      } catch {
+        /* not JSON: shown as a general error below */
+      }
+      if (xhr.status === 202 && body.id) {
+        bar.value = 100;
+        location.assign(`/studio/episodes/${body.id}`);
+        return;
+      }
+      section.hidden = true;
+      showProblem(episodeForm, body);
+    });
+    xhr.addEventListener('error', () => {
+      button.disabled = false;
+      section.hidden = true;
+      showProblem(episodeForm, null, t.networkError);
+    });
+    xhr.send(data);
+  });
+}

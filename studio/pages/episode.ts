@@ -1,0 +1,154 @@
+/** A new episode (prefill, drop, upload) and an episode's own page. */
+import { stateLabel, type Strings } from '../i18n.js';
+import { e, field, layout, type PageContext } from './html.js';
+
+/** The article's metadata as the forms show it (lists one item a line). */
+export interface ArticleFormValues {
+  readonly title?: string;
+  readonly articleUrl?: string;
+  readonly summary?: string;
+  readonly author?: string | null;
+  readonly publishedAt?: string | null;
+  readonly categories?: readonly string[];
+  readonly imageUrl?: string | null;
+  readonly language?: string | null;
+  readonly source?: string | null;
+  readonly copyright?: string | null;
+  readonly interviewees?: readonly { readonly name: string; readonly role?: string }[];
+}
+
+/** The same fields, in the same order, for a new episode and for editing one. */
+function articleFields(t: Strings, v: ArticleFormValues): string {
+  return [
+    field('title', t.title, { required: true, value: v.title }),
+    field('articleUrl', t.articleUrl, { type: 'url', required: true, value: v.articleUrl }),
+    field('summary', t.summary, { type: 'textarea', value: v.summary }),
+    field('author', t.byline, { value: v.author }),
+    field('publishedAt', t.date, { hint: '2018-05-31T09:30:00+02:00', value: v.publishedAt }),
+    field('categories', t.categories, { type: 'textarea', value: v.categories?.join('\n') }),
+    field('interviewees', t.interviewees, {
+      type: 'textarea',
+      hint: t.intervieweesHint,
+      value: v.interviewees?.map((p) => (p.role ? `${p.name}, ${p.role}` : p.name)).join('\n'),
+    }),
+    field('imageUrl', t.imageUrl, { type: 'url', value: v.imageUrl }),
+    field('language', t.language2, { value: v.language }),
+    field('source', t.source, { value: v.source }),
+    field('copyright', t.copyright, { value: v.copyright }),
+  ].join('\n');
+}
+
+export function newEpisodePage(ctx: PageContext, show: { slug: string; title: string }): string {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    'new-episode',
+    `${t.newEpisode} — ${show.title}`,
+    `<form id="prefill-form" novalidate>
+${field('prefillUrl', t.articleUrl, { type: 'url', required: true })}
+<button type="submit" id="prefill-button">${e(t.prefill)}</button>
+<p class="status" id="prefill-status" role="status" aria-live="polite"></p></form>
+<form id="episode-form" data-show="${e(show.slug)}" novalidate>
+${articleFields(t, { language: 'fr' })}
+<div class="field"><span class="label" id="audio-label">${e(t.audio)}</span>
+<div class="dropzone" id="dropzone" aria-labelledby="audio-label"><p>${e(t.dropHere)}</p>
+<label class="button" for="f-audio">${e(t.chooseFile)}</label>
+<input id="f-audio" name="audio" type="file" accept="audio/*,.mp3,.wav,.m4a,.flac,.ogg,.opus" class="visually-hidden" aria-describedby="f-audio-error">
+<p id="file-name"></p></div>
+<p class="error" id="f-audio-error" data-error-for="audio" role="alert"></p></div>
+<p class="error form-error" role="alert" data-error-for="(form)"></p>
+<button type="submit" id="upload-button">${e(t.upload)}</button>
+</form>
+<section id="upload-section" hidden><h2>${e(t.uploading)}</h2>
+<label for="upload-progress">${e(t.uploadProgress)}</label>
+<progress id="upload-progress" max="100" value="0"></progress>
+<p id="upload-text" role="status" aria-live="polite"></p></section>`,
+  );
+}
+
+export interface EpisodeView {
+  readonly id: string;
+  readonly title: string;
+  readonly state: string;
+  readonly progress: number;
+  readonly failureReason: string | null;
+  readonly showSlug: string;
+  readonly renditions: readonly { profile: string; url: string; mimeType: string; bytes: number }[];
+  /** The before/after loudness table, already rendered (see loudness.ts). */
+  readonly loudnessHtml: string;
+  readonly article: ArticleFormValues;
+  /** When a scheduled episode goes public (ISO 8601). */
+  readonly scheduledAt: string | null;
+  readonly embedCode: string;
+  readonly oembedUrl: string;
+  readonly peaksUrl: string | null;
+  readonly durationSeconds: number | null;
+  readonly clips: readonly { title: string; start: number; end: number; state: string }[];
+}
+
+export function episodePage(ctx: PageContext, ep: EpisodeView): string {
+  const { t } = ctx;
+  const mp3 = ep.renditions.find((r) => r.mimeType === 'audio/mpeg') ?? ep.renditions[0];
+  const renditions = ep.renditions
+    .map(
+      (r) =>
+        `<li><a href="${e(r.url)}">${e(r.profile)}</a> (${e(r.mimeType)}, ${Math.round(r.bytes / 1024)} kB)</li>`,
+    )
+    .join('');
+  const published = ep.state === 'published';
+  return layout(
+    ctx,
+    'episode',
+    ep.title,
+    `<p><a href="/studio/shows/${e(ep.showSlug)}">${e(t.back)}</a></p>
+<section id="processing" data-episode="${e(ep.id)}" data-state="${e(ep.state)}">
+<p>${e(t.state)} : <strong id="episode-state" class="state state-${e(ep.state)}">${e(stateLabel(t, ep.state))}</strong></p>
+<label for="processing-progress">${e(t.processingProgress)}</label>
+<progress id="processing-progress" max="100" value="${ep.progress}"></progress>
+<p id="processing-text" role="status" aria-live="polite">${ep.progress} %</p>
+<p class="error" id="failure" role="alert">${e(ep.failureReason)}</p>
+${ep.state === 'failed' ? `<button type="button" id="retry">${e(t.retry)}</button><p class="error" id="retry-error" role="alert"></p>` : ''}</section>
+<section id="ready-section" ${ep.renditions.length ? '' : 'hidden'}>
+<h2>${e(t.preview)}</h2>
+${published ? `<iframe id="preview" title="${e(t.preview)}" src="/embed/episodes/${e(ep.id)}" width="100%" height="180"></iframe>` : mp3 ? `<audio id="preview-audio" controls preload="none" src="${e(mp3.url)}"></audio>` : ''}
+${ep.loudnessHtml}
+<h2>${e(t.renditions)}</h2><ul id="renditions">${renditions}</ul>
+<h2>${e(t.publishTime)}</h2>
+${ep.state === 'scheduled' && ep.scheduledAt ? `<p id="publication-status">${e(t.scheduledFor)} <time datetime="${e(ep.scheduledAt)}" data-local>${e(ep.scheduledAt)}</time></p>` : ''}
+<div class="actions">
+<button type="button" id="publish-now">${e(t.publishNow)}</button>
+<label for="schedule-at">${e(t.schedule)}</label><input type="datetime-local" id="schedule-at">
+<button type="button" id="schedule">${e(t.schedule)}</button>
+<button type="button" id="unpublish">${e(t.unpublish)}</button>
+<p class="error" id="publish-error" role="alert"></p></div>
+<h2>${e(t.clips)}</h2>
+<ul id="clips">${ep.clips.map((c) => `<li>${e(c.title)} (${c.start}–${c.end} s) <span class="state state-${e(c.state)}">${e(stateLabel(t, c.state))}</span></li>`).join('')}</ul>
+${
+  ep.peaksUrl
+    ? `<canvas id="waveform" width="800" height="100" data-peaks="${e(ep.peaksUrl)}" data-duration="${ep.durationSeconds ?? 0}" aria-label="${e(t.waveform)}" role="img"></canvas>`
+    : ''
+}
+<form id="clip-form" novalidate><p class="hint">${e(t.clipHelp)}</p>
+${field('title', t.clipTitle, { required: true, id: 'clip-title' })}
+${field('start', t.clipStart, { type: 'number', required: true, id: 'clip-start', attrs: 'step="0.1" min="0"' })}
+${field('end', t.clipEnd, { type: 'number', required: true, id: 'clip-end', attrs: 'step="0.1" min="0"' })}
+<p class="error form-error" role="alert" data-error-for="(form)"></p>
+<button type="submit">${e(t.createClip)}</button></form>
+<h2>${e(t.embedCode)}</h2>
+<label for="embed-code">${e(t.embedCode)}</label>
+<textarea id="embed-code" readonly rows="3">${e(ep.embedCode)}</textarea>
+<button type="button" class="copy" data-copy="embed-code">${e(t.copy)}</button>
+<label for="oembed-url">${e(t.oembedUrl)}</label>
+<input id="oembed-url" readonly value="${e(ep.oembedUrl)}">
+<button type="button" class="copy" data-copy="oembed-url">${e(t.copy)}</button>
+<p role="status" aria-live="polite" id="copy-status"></p>
+</section>
+<details id="edit-article"><summary><h2>${e(t.editArticle)}</h2></summary>
+<p class="hint">${e(t.editArticleHint)}</p>
+<form id="metadata-form" data-episode="${e(ep.id)}" novalidate>
+${articleFields(t, ep.article)}
+<p class="error form-error" role="alert" data-error-for="(form)"></p>
+<button type="submit">${e(t.save)}</button>
+<p class="status" id="metadata-status" role="status" aria-live="polite"></p></form></details>`,
+  );
+}

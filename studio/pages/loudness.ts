@@ -1,0 +1,58 @@
+/**
+ * Loudness as an editor reads it: the recording as received, the renditions as
+ * published, and the target they were brought to (EBU R128 figures from the worker).
+ */
+import type { LoudnessReport } from '../../src/core/media-types.js';
+import type { Strings, StudioLang } from '../i18n.js';
+import { e } from './html.js';
+
+const number = (lang: StudioLang, v: number, signed = false) =>
+  new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+    signDisplay: signed ? 'exceptZero' : 'auto',
+  }).format(v);
+
+/** A report from the worker, or null for rows processed before loudness was recorded. */
+function complete(report: LoudnessReport | null | undefined): report is LoudnessReport {
+  return (
+    !!report &&
+    typeof report.input?.integrated === 'number' &&
+    typeof report.output?.integrated === 'number'
+  );
+}
+
+/** "-23.0 → -16.0 LUFS" for the episodes list. */
+export function loudnessSummary(
+  lang: StudioLang,
+  report: LoudnessReport | null | undefined,
+): string | null {
+  if (!complete(report)) return null;
+  return `${number(lang, report.input.integrated)} → ${number(lang, report.output.integrated)} LUFS`;
+}
+
+/** Before, after and target side by side, with what was done to get there. */
+export function loudnessTable(
+  t: Strings,
+  lang: StudioLang,
+  report: LoudnessReport | null | undefined,
+): string {
+  if (!complete(report)) return '';
+  const n = (v: number | undefined, unit: string) =>
+    typeof v === 'number' && Number.isFinite(v) ? `${number(lang, v)} ${unit}` : '—';
+  const row = (label: string, before: string, after: string, target: string) =>
+    `<tr><th scope="row">${e(label)}</th><td>${e(before)}</td><td>${e(after)}</td><td>${e(target)}</td></tr>`;
+  const treatment = {
+    linear: t.loudnessLinear,
+    limited: t.loudnessLimited,
+    leveled: t.loudnessLeveled,
+  }[report.mode];
+  return `<table id="loudness" class="figures"><caption>${e(t.loudness)}</caption>
+<thead><tr><td></td><th scope="col">${e(t.loudnessBefore)}</th><th scope="col">${e(t.loudnessAfter)}</th><th scope="col">${e(t.loudnessTarget)}</th></tr></thead>
+<tbody>
+${row(t.integratedLoudness, n(report.input.integrated, 'LUFS'), n(report.output.integrated, 'LUFS'), n(report.target.integrated, 'LUFS'))}
+${row(t.truePeak, n(report.input.truePeak, 'dBTP'), n(report.output.truePeak, 'dBTP'), `≤ ${n(report.target.truePeak, 'dBTP')}`)}
+${row(t.loudnessRange, n(report.input.lra, 'LU'), n(report.output.lra, 'LU'), '—')}
+</tbody></table>
+<p class="hint" id="loudness-treatment">${e(t.gainApplied)} ${e(number(lang, report.gainDb, true))} dB${treatment ? ` — ${e(treatment)}` : ''}</p>`;
+}

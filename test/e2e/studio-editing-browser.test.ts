@@ -1,0 +1,310 @@
+/**
+ * Issue 6, what editors do after the first upload, in real Chromium (French UI):
+ * a signed-out visit of an admin page goes through sign-in and back; show settings
+ * and artwork with the size rules explained; loudness before/after; editing an
+ * episode's article details later (the guid stays); retrying a failed episode; an
+ * expired session said plainly. Every control of every page is labelled.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import Parser from 'rss-parser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  ARTICLE,
+  SHOW_INPUT,
+  episodeForm,
+  startTestApp,
+  waitForEpisode,
+  type TestApp,
+} from '../helpers/app.js';
+import { makeInterview, makeRandomBytes, tempDir } from '../helpers/audio.js';
+import { launchChromium } from '../helpers/browser.js';
+import { makeImage } from '../helpers/images.js';
+
+const ARTIFACTS = path.resolve('test-artifacts');
+const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
+
+interface EpisodeBody {
+  id: string;
+  guid: string;
+  state: string;
+  title: string;
+  updatedAt: string;
+  processingRevision: number;
+  failureReason: string | null;
+  interviewees: { name: string; role?: string }[];
+  loudness: {
+    input: { integrated: number; truePeak: number };
+    output: { integrated: number; truePeak: number };
+  };
+}
+
+type FeedItem = { title?: string; guid?: string };
+type Feed = { title?: string; itunes?: { image?: string }; items: FeedItem[] };
+
+describe('studio in Chromium: settings, artwork, loudness, later edits, retry, expiry', function () {
+  this.timeout(180_000);
+  let app: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let work: string;
+  let ready: EpisodeBody;
+  let failed: EpisodeBody;
+
+  const shot = (name: string) =>
+    page.screenshot({ path: path.join(ARTIFACTS, `studio-edit-${name}.png`), fullPage: true });
+  const episode = async (id: string) =>
+    (await (await fetch(`${app.baseUrl}/api/episodes/${id}`)).json()) as EpisodeBody;
+  const feed = async () =>
+    (await new Parser().parseString(
+      await (await fetch(`${app.baseUrl}/feeds/${SHOW_INPUT.slug}.xml`)).text(),
+    )) as unknown as Feed;
+
+  /** Every visible control has a label a screen reader announces. */
+  const assertLabelled = async () => {
+    const unlabelled = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('input, select, textarea, button'))
+        .filter((el) => !(el instanceof HTMLInputElement && el.type === 'hidden'))
+        .filter((el) => {
+          const labels = (el as HTMLInputElement).labels;
+          const text = el instanceof HTMLButtonElement ? el.textContent?.trim() : '';
+          return !labels?.length && !el.getAttribute('aria-label') && !text;
+        })
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unlabelled, [], `unlabelled controls on ${page.url()}`);
+  };
+
+  before(async () => {
+    await fs.mkdir(ARTIFACTS, { recursive: true });
+    work = await tempDir('studio-edit-');
+    app = await startTestApp({
+      engine: 'pglite',
+      env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    });
+    const show = await app.authed('/api/shows', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(SHOW_INPUT),
+    });
+    assert.equal(show.status, 201);
+    const upload = async (file: string, title: string) => {
+      const res = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
+        method: 'POST',
+        body: await episodeForm(file, { ...ARTICLE, title }),
+      });
+      assert.equal(res.status, 202);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const readyId = await upload(await makeInterview(work, { format: 'wav' }), ARTICLE.title);
+    const failedId = await upload(
+      await makeRandomBytes(work, 'pas-un-son.mp3'),
+      'Un fichier « cassé »',
+    );
+    await waitForEpisode(app.baseUrl, readyId, undefined, 90_000);
+    await waitForEpisode(app.baseUrl, failedId, undefined, 90_000);
+    const published = await app.authed(`/api/episodes/${readyId}/publish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(published.status, 200);
+    ready = await episode(readyId);
+    failed = await episode(failedId);
+    assert.equal(ready.state, 'published');
+    assert.equal(failed.state, 'failed');
+
+    browser = await launchChromium();
+    context = await browser.newContext({ locale: 'fr-FR' });
+    page = await context.newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await fs.rm(work, { recursive: true, force: true });
+  });
+
+  it('sends a signed-out visit of an admin page to sign in (keyboard only), then back to it', async () => {
+    const first = await page.goto(`${app.baseUrl}/studio/queues`);
+    assert.equal(first?.status(), 200);
+    assert.match(page.url(), /\/studio\/login\?next=%2Fstudio%2Fqueues$/);
+    await assertLabelled();
+    await page.focus('#f-email');
+    await page.keyboard.type(ADMIN.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(ADMIN.password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/studio\/queues$/);
+    assert.match((await page.title()) ?? '', /Antenne/);
+    // The dashboard's own API is not a page: signed out, it answers 401 problem+json.
+    const api = await fetch(`${app.baseUrl}/studio/queues/api/queues`, {
+      headers: { accept: 'application/json' },
+    });
+    assert.equal(api.status, 401);
+  });
+
+  it('explains the artwork rules and refuses a wrong image next to the field, in French', async () => {
+    await page.goto(`${app.baseUrl}/studio/shows/${SHOW_INPUT.slug}`);
+    await page.click(`a[href="/studio/shows/${SHOW_INPUT.slug}/settings"]`);
+    await page.waitForURL(/\/settings$/);
+    await assertLabelled();
+    assert.match((await page.textContent('#f-artwork-hint')) ?? '', /1400 à 3000 pixels/);
+    const error = page.locator('#f-artwork-error');
+    const tries: [string, RegExp][] = [
+      [await makeImage(work, 1000, 1000, 'png'), /1000×1000 pixels.*1400 à 3000/],
+      [await makeImage(work, 1600, 1400, 'jpg'), /1600×1400 pixels.*carrée/],
+      [await makeImage(work, 1400, 1400, 'gif'), /pas une image JPEG ou PNG/],
+    ];
+    for (const [file, message] of tries) {
+      await page.setInputFiles('#f-artwork', file);
+      await page.click('#artwork-form button[type="submit"]');
+      await error.filter({ hasText: message }).waitFor();
+      assert.equal(await page.getAttribute('#f-artwork', 'aria-invalid'), 'true');
+    }
+    await shot('01-artwork-refused');
+    const show = (await (await fetch(`${app.baseUrl}/api/shows/${SHOW_INPUT.slug}`)).json()) as {
+      artworkUrl: string;
+    };
+    assert.equal(show.artworkUrl, SHOW_INPUT.imageUrl, 'nothing stored by a refused image');
+  });
+
+  it('uploads good artwork: it shows at once and the feed carries it', async () => {
+    await page.setInputFiles('#f-artwork', await makeImage(work, 1400, 1400, 'png'));
+    await page.click('#artwork-form button[type="submit"]');
+    await page.waitForSelector('#artwork-status:has-text("Pochette enregistrée")');
+    const src = await page.getAttribute('img#artwork-current', 'src');
+    assert.match(src ?? '', /\/media\/public\/shows\/.+\/artwork-[0-9a-f]{12}\.png$/);
+    const loaded = await page.$eval('img#artwork-current', (img: HTMLImageElement) =>
+      img.decode().then(() => img.naturalWidth),
+    );
+    assert.equal(loaded, 1400);
+    assert.equal((await feed()).itunes?.image, src);
+    // The reader's player and oEmbed show the uploaded artwork too (the article has no image).
+    const embed = await (await fetch(`${app.baseUrl}/embed/episodes/${ready.id}`)).text();
+    assert.match(embed, new RegExp(`<img class="ap-art" src="${src}"`));
+    const pageUrl = `${app.baseUrl}/episodes/${ready.id}`;
+    const oembed = (await (
+      await fetch(`${app.baseUrl}/oembed?url=${encodeURIComponent(pageUrl)}`)
+    ).json()) as { thumbnail_url?: string };
+    assert.equal(oembed.thumbnail_url, src);
+    await shot('02-artwork');
+  });
+
+  it('edits the show’s details: a wrong category is refused next to it, then saved', async () => {
+    await page.fill('#f-title', 'Normandie Numérique « le podcast »');
+    await page.fill('#f-category', 'Pas une catégorie');
+    await page.click('#show-settings-form button[type="submit"]');
+    await page.locator('#f-category-error').filter({ hasText: /Apple/ }).waitFor();
+    assert.equal(
+      (await feed()).title,
+      SHOW_INPUT.title,
+      'a refused edit changes nothing in the feed',
+    );
+    await page.fill('#f-category', 'News');
+    await page.check('#f-explicit');
+    await page.click('#show-settings-form button[type="submit"]');
+    await page.waitForSelector('#show-settings-status:has-text("Enregistré")');
+    assert.equal((await feed()).title, 'Normandie Numérique « le podcast »');
+    const show = (await (await fetch(`${app.baseUrl}/api/shows/${SHOW_INPUT.slug}`)).json()) as {
+      explicit: boolean;
+      subcategory: string;
+    };
+    assert.equal(show.explicit, true);
+    assert.equal(show.subcategory, SHOW_INPUT.subcategory, 'fields left alone are kept');
+  });
+
+  it('shows loudness before and after processing, next to the target', async () => {
+    await page.goto(`${app.baseUrl}/studio/episodes/${ready.id}`);
+    await assertLabelled();
+    const cells = async (row: string) =>
+      page.locator(`#loudness tr:has(th:has-text("${row}")) td`).allTextContents();
+    const fr = (v: number) => v.toFixed(1).replace('.', ',').replace('-', '[-−]');
+    const integrated = await cells('Sonie intégrée');
+    assert.match(integrated[0]!, new RegExp(`^${fr(ready.loudness.input.integrated)} LUFS$`));
+    assert.match(integrated[1]!, new RegExp(`^${fr(ready.loudness.output.integrated)} LUFS$`));
+    assert.match(integrated[2]!, /^[-−]16,0 LUFS$/);
+    const peak = await cells('Crête vraie');
+    assert.match(peak[2]!, /^≤ [-−]1,0 dBTP$/);
+    assert.match(
+      (await page.textContent('#loudness-treatment')) ?? '',
+      /^Gain appliqué : [+\-−]\d/,
+    );
+    await shot('03-loudness');
+    await page.goto(`${app.baseUrl}/studio/shows/${SHOW_INPUT.slug}`);
+    const row = page.locator('tbody tr', { hasText: 'chef de file' });
+    assert.match(
+      (await row.locator('td').nth(4).textContent()) ?? '',
+      /^[-−]\d+,\d → [-−]\d+,\d LUFS$/,
+    );
+  });
+
+  it('edits the article details later: the feed and the API follow, the guid stays', async () => {
+    const before = (await feed()).items.find((i) => i.title === ARTICLE.title);
+    assert.ok(before?.guid);
+    await page.goto(`${app.baseUrl}/studio/episodes/${ready.id}`);
+    await page.click('#edit-article summary');
+    assert.equal(await page.inputValue('#f-title'), ARTICLE.title);
+    assert.equal(await page.inputValue('#f-categories'), ARTICLE.categories.join('\n'));
+    await page.fill('#f-title', 'La Team Normandie, « chef de file » du numérique’');
+    await page.fill('#f-interviewees', 'Mounir Mahjoubi, secrétaire d’État chargée du numérique');
+    await page.fill('#f-articleUrl', 'pas une adresse');
+    await page.click('#metadata-form button[type="submit"]');
+    await page.locator('#f-articleUrl-error').filter({ hasText: /http/ }).waitFor();
+    assert.equal((await episode(ready.id)).title, ARTICLE.title, 'nothing saved on error');
+    await page.fill('#f-articleUrl', ARTICLE.articleUrl);
+    await page.click('#metadata-form button[type="submit"]');
+    await page.waitForSelector('#metadata-status:has-text("Enregistré")');
+    assert.equal(await page.textContent('h1'), 'La Team Normandie, « chef de file » du numérique’');
+    await shot('04-edited');
+
+    const after = await episode(ready.id);
+    assert.equal(after.title, 'La Team Normandie, « chef de file » du numérique’');
+    assert.deepEqual(after.interviewees, [
+      { name: 'Mounir Mahjoubi', role: 'secrétaire d’État chargée du numérique' },
+    ]);
+    assert.equal(after.guid, ready.guid);
+    const item = (await feed()).items.find((i) => i.guid === before.guid);
+    assert.equal(item?.title, 'La Team Normandie, « chef de file » du numérique’');
+  });
+
+  it('says why an episode failed and processes it again on request', async () => {
+    await page.goto(`${app.baseUrl}/studio/episodes/${failed.id}`);
+    assert.equal(await page.textContent('#episode-state'), 'Échec');
+    assert.equal(await page.textContent('#failure'), failed.failureReason);
+    assert.ok(failed.failureReason && failed.failureReason.length > 10);
+    await shot('05-failed');
+    await page.click('#retry');
+    // A new processing run (the revision moves on), which fails again for the same reason.
+    const deadline = Date.now() + 60_000;
+    let body = await episode(failed.id);
+    while (body.processingRevision === failed.processingRevision || body.state !== 'failed') {
+      assert.ok(Date.now() < deadline, `still ${body.state}, revision ${body.processingRevision}`);
+      await new Promise((r) => setTimeout(r, 200));
+      body = await episode(failed.id);
+    }
+    assert.equal(body.processingRevision, failed.processingRevision + 1);
+    assert.equal(body.failureReason, failed.failureReason);
+    await page.waitForSelector('#episode-state.state-failed');
+    assert.equal(await page.textContent('#failure'), failed.failureReason);
+  });
+
+  it('says plainly when the session expired: next to the form, keeping what was typed, then on sign-in', async () => {
+    await page.goto(`${app.baseUrl}/studio/shows/${SHOW_INPUT.slug}/settings`);
+    await app.antenne.db.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .execute();
+    await page.fill('#f-title', 'Un titre tapé avant l’expiration');
+    await page.click('#show-settings-form button[type="submit"]');
+    const general = page.locator('#show-settings-form [data-error-for="(form)"]');
+    await general.filter({ hasText: /session a expiré/ }).waitFor();
+    assert.equal(await general.locator('a[target="_blank"]').count(), 1);
+    assert.equal(await page.inputValue('#f-title'), 'Un titre tapé avant l’expiration');
+    await shot('06-expired-form');
+    await page.reload();
+    await page.waitForURL(/\/studio\/login\?next=.*&expired=1$/);
+    assert.match((await page.textContent('#session-expired')) ?? '', /session a expiré/);
+  });
+});
