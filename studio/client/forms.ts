@@ -127,6 +127,17 @@ export function onSubmit(
 ) {
   form?.addEventListener('submit', (event) => {
     event.preventDefault();
+    // Empty required fields and malformed URLs or e-mails are told at once, in the
+    // browser's language; the server's checks (and their messages) still follow.
+    const invalid = Array.from(form.elements).filter((el): el is HTMLInputElement =>
+      el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement
+        ? el.validity.valueMissing || el.validity.typeMismatch
+        : false,
+    );
+    if (invalid.length)
+      return showProblem(form, {
+        errors: invalid.map((el) => ({ field: el.name, message: el.validationMessage })),
+      });
     const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
     if (button) button.disabled = true;
     handler(form)

@@ -247,11 +247,17 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
     await page.click('#edit-article summary');
     assert.equal(await page.inputValue('#f-title'), ARTICLE.title);
     assert.equal(await page.inputValue('#f-categories'), ARTICLE.categories.join('\n'));
+    // A required field left empty is told next to it before anything is sent.
+    await page.fill('#f-title', '');
+    await page.click('#metadata-form button[type="submit"]');
+    await page.locator('#f-title-error').filter({ hasText: /\S/ }).waitFor();
+    assert.equal(await page.getAttribute('#f-title', 'aria-invalid'), 'true');
     await page.fill('#f-title', 'La Team Normandie, « chef de file » du numérique’');
     await page.fill('#f-interviewees', 'Mounir Mahjoubi, secrétaire d’État chargée du numérique');
     await page.fill('#f-articleUrl', 'pas une adresse');
     await page.click('#metadata-form button[type="submit"]');
-    await page.locator('#f-articleUrl-error').filter({ hasText: /http/ }).waitFor();
+    await page.locator('#f-articleUrl-error').filter({ hasText: /\S/ }).waitFor();
+    assert.equal(await page.getAttribute('#f-articleUrl', 'aria-invalid'), 'true');
     assert.equal((await episode(ready.id)).title, ARTICLE.title, 'nothing saved on error');
     await page.fill('#f-articleUrl', ARTICLE.articleUrl);
     await page.click('#metadata-form button[type="submit"]');
