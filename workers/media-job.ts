@@ -1,7 +1,8 @@
 /**
  * What every media job (process-audio, make-clip) does around its own work:
  * check the payload, work on a local copy of the stored audio in a scratch
- * directory, and tell a worker shutdown from a failure.
+ * directory, and tell a worker shutdown from a failure. Handlers import it as
+ * a namespace: `mediaJob.parsePayload(...)`.
  */
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { ZodType } from 'zod';
@@ -12,8 +13,19 @@ import { withTempDir } from '../src/storage/temp.js';
 /** The reason the runtime aborts a job when it shuts down: the job is handed back, not failed. */
 export const SHUTDOWN_REASON = 'worker-shutdown';
 
+/**
+ * A BullMQ processor for a media job. `token` and `signal` are what hand a job
+ * back on shutdown (see handBackIfShuttingDown); it resolves to what became of
+ * the record (the job's return value).
+ */
+export type Processor = (
+  job: Job,
+  token?: string,
+  signal?: AbortSignal,
+) => Promise<{ state: string }>;
+
 /** The job's payload; a malformed one would fail every attempt, so it is not retried. */
-export function parseJobPayload<T>(job: Job, schema: ZodType<T>): T {
+export function parsePayload<T>(job: Job, schema: ZodType<T>): T {
   const parsed = schema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`Invalid job payload: ${parsed.error.message}`);
   return parsed.data;

@@ -29,12 +29,7 @@ import {
 } from '../../src/media/profiles.js';
 import { assertUsableAudio, unreadableReason } from '../../src/media/validate-input.js';
 import { storageKeys, type BlobStorage } from '../../src/storage/blob-storage.js';
-import {
-  handBackIfShuttingDown,
-  isFinalAttempt,
-  parseJobPayload,
-  withStoredFileInTempDir,
-} from '../media-job.js';
+import * as mediaJob from '../media-job.js';
 
 export interface ProcessAudioDeps {
   readonly shows: ShowsRepository;
@@ -99,13 +94,9 @@ export function revisionOf(jobId: string | undefined): number | null {
  * the episode at once (no retry); other errors retry, and the last attempt fails
  * it. A job for an older revision (the editor asked to reprocess since) stops.
  */
-export function makeProcessAudio(deps: ProcessAudioDeps) {
-  return async function processAudio(
-    job: Job,
-    token?: string,
-    signal?: AbortSignal,
-  ): Promise<{ state: string }> {
-    const { episodeId } = parseJobPayload(job, processAudioPayload);
+export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor {
+  return async function processAudio(job, token, signal) {
+    const { episodeId } = mediaJob.parsePayload(job, processAudioPayload);
     const log = deps.logger.child({ episodeId, jobId: job.id, queue: job.queueName });
 
     const episode = await deps.episodes.findById(episodeId);
@@ -141,7 +132,7 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
         deps.defaultLadder ?? ['mp3-128k', 'aac-128k', 'opus-48k'],
       );
       const artworkKey = await findArtwork(deps.storage, show);
-      const result = await withStoredFileInTempDir(
+      const result = await mediaJob.withStoredFileInTempDir(
         deps,
         'job',
         episode.original.key,
@@ -242,8 +233,8 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
       log.info({ durationSeconds: result.durationSeconds }, 'episode ready');
       return { state: 'ready' };
     } catch (error) {
-      await handBackIfShuttingDown(job, token, signal, log, 'job');
-      const finalAttempt = isFinalAttempt(job);
+      await mediaJob.handBackIfShuttingDown(job, token, signal, log, 'job');
+      const finalAttempt = mediaJob.isFinalAttempt(job);
       if (error instanceof BadMediaError) {
         await deps.episodes.transition(episodeId, 'failed', { failureReason: error.reason });
         log.warn({ reason: error.reason }, 'episode failed: bad input');
