@@ -57,6 +57,15 @@ export function embedRouter(deps: { data: ReaderData }): Router {
     return { js: `${ASSET_PREFIX}${assets.js.name}`, css: `${ASSET_PREFIX}${assets.css.name}` };
   };
 
+  // Every page with a player (episode, clip, episode page) reads ?t= and the
+  // theme from the query the same way.
+  const playerPageOptions = async (req: Request, player: PlayerView) => ({
+    startAt: parseStart(req.query.t, player.durationSeconds),
+    theme: parseTheme(req.query),
+    assets: await assetUrls(),
+    mediaOrigin,
+  });
+
   router.get('/embed/assets/:name', async (req, res) => {
     const assets = await playerAssets();
     const asset = [assets.js, assets.css].find((a) => a.name === req.params.name);
@@ -67,29 +76,13 @@ export function embedRouter(deps: { data: ReaderData }): Router {
   router.get('/embed/episodes/:id', async (req, res) => {
     const loaded = ID.test(req.params.id) ? await data.episode(req.params.id) : null;
     if (!loaded) throw notFound('Episode', 'No published episode has this id.');
-    sendPage(
-      res,
-      renderEmbedPage(loaded.player, {
-        startAt: parseStart(req.query.t, loaded.player.durationSeconds),
-        theme: parseTheme(req.query),
-        assets: await assetUrls(),
-        mediaOrigin,
-      }),
-    );
+    sendPage(res, renderEmbedPage(loaded.player, await playerPageOptions(req, loaded.player)));
   });
 
   router.get('/embed/clips/:id', async (req, res) => {
     const loaded = ID.test(req.params.id) ? await data.clip(req.params.id) : null;
     if (!loaded) throw notFound('Clip', 'No ready clip of a published episode has this id.');
-    sendPage(
-      res,
-      renderEmbedPage(loaded.player, {
-        startAt: parseStart(req.query.t, loaded.player.durationSeconds),
-        theme: parseTheme(req.query),
-        assets: await assetUrls(),
-        mediaOrigin,
-      }),
-    );
+    sendPage(res, renderEmbedPage(loaded.player, await playerPageOptions(req, loaded.player)));
   });
 
   router.get('/episodes/:id', async (req, res) => {
@@ -111,13 +104,7 @@ export function embedRouter(deps: { data: ReaderData }): Router {
           oembedUrl: `${data.publicUrl}/oembed?url=${encodeURIComponent(player.pageUrl)}`,
           embedCode: embedCodeFor(player),
         },
-        {
-          startAt: parseStart(req.query.t, player.durationSeconds),
-          theme: parseTheme(req.query),
-          assets: await assetUrls(),
-          mediaOrigin,
-          showSiteUrl: show.siteUrl,
-        },
+        { ...(await playerPageOptions(req, player)), showSiteUrl: show.siteUrl },
       ),
     );
   });

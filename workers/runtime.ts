@@ -6,7 +6,7 @@ import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js
 import type { JobProducer } from '../src/queue/producer.js';
 import { workerConnection } from '../src/queue/connection.js';
 import { sweepOrphans } from '../src/storage/temp.js';
-import { SHUTDOWN_REASON } from './handlers/process-audio.js';
+import { SHUTDOWN_REASON } from './media-job.js';
 import { reconcile } from './reconcile.js';
 import { buildHandlers, type HandlerDeps } from './registry.js';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import { CLIP_FADE_SECONDS, type Clip } from '../../src/core/clips.js';
 import type { Rendition } from '../../src/core/domain.js';
 import { makeClipPayload } from '../../src/core/jobs.js';
@@ -16,8 +16,8 @@ import { runFfmpeg } from '../../src/media/ffmpeg.js';
 import { probe } from '../../src/media/ffprobe.js';
 import { peaksFromPcmFile } from '../../src/media/peaks.js';
 import { PUBLIC_PREFIX, type BlobStorage } from '../../src/storage/blob-storage.js';
-import { withTempDir } from '../../src/storage/temp.js';
-import { SHUTDOWN_REASON, tagsFor } from './process-audio.js';
+import * as mediaJob from '../media-job.js';
+import { tagsFor } from './process-audio.js';
 
 export interface MakeClipDeps {
   readonly clips: ClipsRepository;
@@ -53,16 +53,9 @@ export function clipSource(renditions: readonly Rendition[]): Rendition | undefi
 class ClipFailure extends Error {}
 
 /** Cuts the clip from the episode with short fades into its own MP3 and peaks. */
-export function makeMakeClip(deps: MakeClipDeps) {
-  return async function makeClip(
-    job: Job,
-    token?: string,
-    signal?: AbortSignal,
-  ): Promise<{ state: string }> {
-    const parsed = makeClipPayload.safeParse(job.data);
-    if (!parsed.success)
-      throw new UnrecoverableError(`Invalid job payload: ${parsed.error.message}`);
-    const { clipId } = parsed.data;
+export function makeMakeClip(deps: MakeClipDeps): mediaJob.Processor {
+  return async function makeClip(job, token, signal) {
+    const { clipId } = mediaJob.parsePayload(job, makeClipPayload);
     const log = deps.logger.child({ clipId, jobId: job.id, queue: job.queueName });
 
     const clip = await deps.clips.findById(clipId);
@@ -81,10 +74,11 @@ export function makeMakeClip(deps: MakeClipDeps) {
       if (!source)
         throw new ClipFailure('The episode has no MP3 rendition yet: process the episode first.');
       const tags = { ...tagsFor(episode, show), title: clip.title };
-      const stored = await withTempDir(deps.jobsTmpDir, 'clip', (dir) =>
-        deps.storage.withLocalFile(source.storageKey, (input) =>
-          cut(deps, clip, input, dir, tags, signal, log),
-        ),
+      const stored = await mediaJob.withStoredFileInTempDir(
+        deps,
+        'clip',
+        source.storageKey,
+        (input, dir) => cut(deps, clip, input, dir, tags, signal, log),
       );
       const replaced = await deps.clips.markReady(clipId, stored);
       for (const key of replaced) await deps.storage.delete(key);
@@ -92,17 +86,13 @@ export function makeMakeClip(deps: MakeClipDeps) {
       log.info({ durationSeconds: stored.durationSeconds }, 'clip ready');
       return { state: 'ready' };
     } catch (error) {
-      if (signal?.aborted && signal.reason === SHUTDOWN_REASON && token) {
-        log.warn('worker shutting down: clip job handed back to the queue');
-        await job.moveToWait(token);
-        throw new WaitingError();
-      }
+      await mediaJob.handBackIfShuttingDown(job, token, signal, log, 'clip job');
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof ClipFailure) {
         await deps.clips.setState(clipId, 'failed', message);
         throw new UnrecoverableError(message);
       }
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+      if (mediaJob.isFinalAttempt(job))
         await deps.clips.setState(clipId, 'failed', `Cutting the clip failed: ${message}`);
       log.error({ err: error }, 'clip attempt failed');
       throw error;

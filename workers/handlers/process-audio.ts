@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { Episode, Show } from '../../src/core/domain.js';
 import { BadMediaError } from '../../src/core/errors.js';
 import { newRenditionId } from '../../src/core/ids.js';
-import { processAudioPayload, type ProcessAudioPayload } from '../../src/core/jobs.js';
+import { processAudioPayload } from '../../src/core/jobs.js';
 import type { Logger } from '../../src/core/logger.js';
 import {
   DEFAULT_TARGET_STEREO_LUFS,
@@ -29,7 +29,7 @@ import {
 } from '../../src/media/profiles.js';
 import { assertUsableAudio, unreadableReason } from '../../src/media/validate-input.js';
 import { storageKeys, type BlobStorage } from '../../src/storage/blob-storage.js';
-import { withTempDir } from '../../src/storage/temp.js';
+import * as mediaJob from '../media-job.js';
 
 export interface ProcessAudioDeps {
   readonly shows: ShowsRepository;
@@ -48,9 +48,6 @@ export interface ProcessAudioDeps {
   /** Ladder for shows without their own (profile names, MP3 first). */
   readonly defaultLadder?: readonly string[] | undefined;
 }
-
-/** The reason the runtime aborts a job when it shuts down: the job is handed back, not failed. */
-export const SHUTDOWN_REASON = 'worker-shutdown';
 
 export function tagsFor(episode: Episode, show: Show): RenditionTags {
   return {
@@ -97,16 +94,9 @@ export function revisionOf(jobId: string | undefined): number | null {
  * the episode at once (no retry); other errors retry, and the last attempt fails
  * it. A job for an older revision (the editor asked to reprocess since) stops.
  */
-export function makeProcessAudio(deps: ProcessAudioDeps) {
-  return async function processAudio(
-    job: Job,
-    token?: string,
-    signal?: AbortSignal,
-  ): Promise<{ state: string }> {
-    const parsed = processAudioPayload.safeParse(job.data);
-    if (!parsed.success)
-      throw new UnrecoverableError(`Invalid job payload: ${parsed.error.message}`);
-    const { episodeId }: ProcessAudioPayload = parsed.data;
+export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor {
+  return async function processAudio(job, token, signal) {
+    const { episodeId } = mediaJob.parsePayload(job, processAudioPayload);
     const log = deps.logger.child({ episodeId, jobId: job.id, queue: job.queueName });
 
     const episode = await deps.episodes.findById(episodeId);
@@ -142,8 +132,11 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
         deps.defaultLadder ?? ['mp3-128k', 'aac-128k', 'opus-48k'],
       );
       const artworkKey = await findArtwork(deps.storage, show);
-      const result = await withTempDir(deps.jobsTmpDir, 'job', (dir) =>
-        deps.storage.withLocalFile(episode.original.key, async (input) => {
+      const result = await mediaJob.withStoredFileInTempDir(
+        deps,
+        'job',
+        episode.original.key,
+        async (input, dir) => {
           const inputProbe = await probe(input, { ffprobePath: deps.ffprobePath }).catch(
             (error: unknown) => {
               if (error instanceof ProbeError)
@@ -226,7 +219,7 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
           await removeUnreferenced(deps, episodeId);
           log.info({ loudness: processed.loudness }, 'renditions stored');
           return { durationSeconds: enclosureDuration };
-        }),
+        },
       );
       if (!result) {
         log.info({ revision }, 'superseded while running: results dropped');
@@ -240,13 +233,8 @@ export function makeProcessAudio(deps: ProcessAudioDeps) {
       log.info({ durationSeconds: result.durationSeconds }, 'episode ready');
       return { state: 'ready' };
     } catch (error) {
-      if (signal?.aborted && signal.reason === SHUTDOWN_REASON && token) {
-        // Hand the job back untouched: another worker (or this one after restart) takes it.
-        log.warn('worker shutting down: job handed back to the queue');
-        await job.moveToWait(token);
-        throw new WaitingError();
-      }
-      const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      await mediaJob.handBackIfShuttingDown(job, token, signal, log, 'job');
+      const finalAttempt = mediaJob.isFinalAttempt(job);
       if (error instanceof BadMediaError) {
         await deps.episodes.transition(episodeId, 'failed', { failureReason: error.reason });
         log.warn({ reason: error.reason }, 'episode failed: bad input');

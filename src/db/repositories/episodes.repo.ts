@@ -2,9 +2,10 @@ import { sql } from 'kysely';
 import type { Chapters } from '../../core/chapters.js';
 import type { Episode, ProcessingOptions } from '../../core/domain.js';
 import type { LoudnessReport } from '../../core/media-types.js';
-import { assertTransition, type EpisodeState } from '../../core/episode-state.js';
+import type { EpisodeState } from '../../core/episode-state.js';
 import type { Db } from '../connect.js';
 import type { EpisodeRow, NewEpisodeRow } from '../schema.js';
+import { replaceFileKey, transitionEpisodeRow } from './row-locks.js';
 
 export type NewEpisode = Omit<
   Episode,
@@ -99,44 +100,17 @@ export class EpisodesRepository {
     to: EpisodeState,
     fields: { failureReason?: string | null; progress?: number; durationSeconds?: number } = {},
   ): Promise<Episode> {
-    return this.db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('episodes')
-        .select('state')
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      assertTransition(current.state, to);
-      const updated = await trx
-        .updateTable('episodes')
-        .set({
-          state: to,
-          updated_at: sql<Date>`now()`,
-          ...(fields.failureReason !== undefined ? { failure_reason: fields.failureReason } : {}),
-          ...(fields.progress !== undefined ? { progress: fields.progress } : {}),
-          ...(fields.durationSeconds !== undefined
-            ? { duration_seconds: fields.durationSeconds }
-            : {}),
-        })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toEpisode(updated);
+    const row = await transitionEpisodeRow(this.db, id, to, {
+      ...(fields.failureReason !== undefined ? { failure_reason: fields.failureReason } : {}),
+      ...(fields.progress !== undefined ? { progress: fields.progress } : {}),
+      ...(fields.durationSeconds !== undefined ? { duration_seconds: fields.durationSeconds } : {}),
     });
+    return toEpisode(row);
   }
 
   /** Records the peaks file; returns the key it replaced (to delete), if any. */
   async setPeaksKey(id: string, key: string): Promise<string | null> {
-    return this.db.transaction().execute(async (trx) => {
-      const before = await trx
-        .selectFrom('episodes')
-        .select('peaks_key')
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      await trx.updateTable('episodes').set({ peaks_key: key }).where('id', '=', id).execute();
-      return before.peaks_key && before.peaks_key !== key ? before.peaks_key : null;
-    });
+    return replaceFileKey(this.db, 'episodes', id, 'peaks_key', key);
   }
 
   async setLoudness(id: string, report: LoudnessReport): Promise<void> {
@@ -157,30 +131,14 @@ export class EpisodesRepository {
     options: ProcessingOptions,
     chapters: Chapters | undefined,
   ): Promise<Episode> {
-    return this.db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('episodes')
-        .select('state')
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      assertTransition(current.state, 'processing');
-      const updated = await trx
-        .updateTable('episodes')
-        .set({
-          state: 'processing',
-          progress: 0,
-          failure_reason: null,
-          processing_revision: sql<number>`processing_revision + 1`,
-          processing_options: JSON.stringify(options),
-          ...(chapters ? { chapters: JSON.stringify(chapters) } : {}),
-          updated_at: sql<Date>`now()`,
-        })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toEpisode(updated);
+    const row = await transitionEpisodeRow(this.db, id, 'processing', {
+      progress: 0,
+      failure_reason: null,
+      processing_revision: sql<number>`processing_revision + 1`,
+      processing_options: JSON.stringify(options),
+      ...(chapters ? { chapters: JSON.stringify(chapters) } : {}),
     });
+    return toEpisode(row);
   }
 
   async setProgress(id: string, progress: number): Promise<void> {

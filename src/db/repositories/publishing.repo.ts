@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Episode, Show } from '../../core/domain.js';
 import {
   assertTransition,
@@ -10,6 +9,12 @@ import type { EpisodePatch, ShowPatch } from '../../core/feed-schemas.js';
 import type { Db } from '../connect.js';
 import type { EpisodeUpdate } from '../schema.js';
 import { toEpisode } from './episodes.repo.js';
+import {
+  replaceFileKey,
+  selectEpisodeForUpdate,
+  updateEpisodeRow,
+  updatedAtNow,
+} from './row-locks.js';
 import { toShow } from './shows.repo.js';
 
 /** Writes of publishing: state + schedule, metadata edits, attachments (artwork, transcript, chapters). */
@@ -22,28 +27,18 @@ export class PublishingRepository {
    */
   async applyAction(id: string, action: PublicationAction, at: Date | null): Promise<Episode> {
     return this.db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('episodes')
-        .select('state')
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
+      const current = await selectEpisodeForUpdate(trx, id, ['state']).executeTakeFirstOrThrow();
       const to = publicationTarget(current.state, action);
       if (!to)
         throw new IllegalTransitionError(
           current.state,
           action === 'publish' ? 'published' : action === 'schedule' ? 'scheduled' : 'unpublished',
         );
-      const row = await trx
-        .updateTable('episodes')
-        .set({
-          state: to,
-          scheduled_at: to === 'scheduled' ? at : null,
-          updated_at: sql<Date>`now()`,
-        })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await updateEpisodeRow(trx, id, {
+        state: to,
+        scheduled_at: to === 'scheduled' ? at : null,
+        ...updatedAtNow,
+      });
       return toEpisode(row);
     });
   }
@@ -55,21 +50,18 @@ export class PublishingRepository {
    */
   async publishIfDue(id: string, now: Date): Promise<Episode | null> {
     return this.db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('episodes')
-        .select(['state', 'scheduled_at'])
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirst();
+      const current = await selectEpisodeForUpdate(trx, id, [
+        'state',
+        'scheduled_at',
+      ]).executeTakeFirst();
       if (!current || current.state !== 'scheduled' || !current.scheduled_at) return null;
       if (new Date(current.scheduled_at).getTime() > now.getTime()) return null;
       assertTransition(current.state, 'published');
-      const row = await trx
-        .updateTable('episodes')
-        .set({ state: 'published', scheduled_at: null, updated_at: sql<Date>`now()` })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await updateEpisodeRow(trx, id, {
+        state: 'published',
+        scheduled_at: null,
+        ...updatedAtNow,
+      });
       return toEpisode(row);
     });
   }
@@ -90,7 +82,7 @@ export class PublishingRepository {
 
   /** Edits article and item fields. The guid is not among them: it never changes. */
   async patchEpisode(id: string, patch: Partial<EpisodePatch>): Promise<Episode> {
-    const set: EpisodeUpdate = { updated_at: sql<Date>`now()` as unknown as Date };
+    const set: EpisodeUpdate = { ...updatedAtNow };
     if (patch.title !== undefined) set.title = patch.title;
     if (patch.summary !== undefined) set.summary = patch.summary;
     if (patch.articleUrl !== undefined) set.article_url = patch.articleUrl;
@@ -108,13 +100,7 @@ export class PublishingRepository {
     if (patch.explicit !== undefined) set.explicit = patch.explicit;
     if (patch.location !== undefined)
       set.location = patch.location ? JSON.stringify(patch.location) : null;
-    const row = await this.db
-      .updateTable('episodes')
-      .set(set)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toEpisode(row);
+    return toEpisode(await updateEpisodeRow(this.db, id, set));
   }
 
   /** Sets (or clears) an attachment; returns the key it replaced so the caller can delete the file. */
@@ -123,26 +109,13 @@ export class PublishingRepository {
     kind: 'transcript' | 'chapters',
     value: { key: string; type?: string } | null,
   ): Promise<string | null> {
-    return this.db.transaction().execute(async (trx) => {
-      const column = kind === 'transcript' ? 'transcript_key' : 'chapters_key';
-      const previous = await trx
-        .selectFrom('episodes')
-        .select(column)
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      const set: EpisodeUpdate =
-        kind === 'transcript'
-          ? { transcript_key: value?.key ?? null, transcript_type: value?.type ?? null }
-          : { chapters_key: value?.key ?? null };
-      await trx
-        .updateTable('episodes')
-        .set({ ...set, updated_at: sql<Date>`now()` as unknown as Date })
-        .where('id', '=', id)
-        .execute();
-      const old = (previous as Record<string, string | null>)[column] ?? null;
-      return old && old !== value?.key ? old : null;
-    });
+    const newKey = value?.key ?? null;
+    return kind === 'transcript'
+      ? replaceFileKey(this.db, 'episodes', id, 'transcript_key', newKey, {
+          transcript_type: value?.type ?? null,
+          ...updatedAtNow,
+        })
+      : replaceFileKey(this.db, 'episodes', id, 'chapters_key', newKey, updatedAtNow);
   }
 
   async patchShow(id: string, patch: ShowPatch): Promise<Show> {
@@ -166,7 +139,7 @@ export class PublishingRepository {
         ...(patch.medium !== undefined ? { medium: patch.medium } : {}),
         ...(patch.locked !== undefined ? { locked: patch.locked } : {}),
         ...(patch.txt !== undefined ? { txt: patch.txt } : {}),
-        updated_at: sql<Date>`now()` as unknown as Date,
+        ...updatedAtNow,
       })
       .where('id', '=', id)
       .returningAll()
@@ -176,19 +149,6 @@ export class PublishingRepository {
 
   /** Sets the artwork key; returns the key it replaced. */
   async setArtwork(showId: string, key: string): Promise<string | null> {
-    return this.db.transaction().execute(async (trx) => {
-      const previous = await trx
-        .selectFrom('shows')
-        .select('artwork_key')
-        .where('id', '=', showId)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      await trx
-        .updateTable('shows')
-        .set({ artwork_key: key, updated_at: sql<Date>`now()` as unknown as Date })
-        .where('id', '=', showId)
-        .execute();
-      return previous.artwork_key && previous.artwork_key !== key ? previous.artwork_key : null;
-    });
+    return replaceFileKey(this.db, 'shows', showId, 'artwork_key', key, updatedAtNow);
   }
 }
