@@ -4,7 +4,7 @@
  */
 import { text } from 'node:stream/consumers';
 import type { Episode } from '../src/core/domain.js';
-import { chaptersSchema } from '../src/core/feed-schemas.js';
+import { chaptersSchema } from '../src/core/chapters.js';
 import { checkTranscript, parseCues } from '../src/core/transcripts.js';
 import type { BlobStorage } from '../src/storage/blob-storage.js';
 import type { ChapterEntry, EpisodeExtrasSource, TranscriptCue } from './extras.js';

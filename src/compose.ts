@@ -124,7 +124,14 @@ export async function createAntenne(
   }
 
   const showService = new ShowService(repos.shows, config.publicUrl);
-  const episodeService = new EpisodeService({ ...repos, storage, producer, logger });
+  const episodeService = new EpisodeService({
+    ...repos,
+    storage,
+    producer,
+    logger,
+    // Bound late: the publishing service is built below, and only called after start.
+    onChapters: (episodeId, chapters) => publishing.setChapters(episodeId, chapters),
+  });
   const accounts = new AccountService(
     new UsersRepository(db.db),
     new SessionsRepository(db.db),

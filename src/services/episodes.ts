@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import type { Chapters } from '../core/chapters.js';
 import path from 'node:path';
 import type { Episode, Rendition, Show } from '../core/domain.js';
 import { AppError, notFound } from '../core/errors.js';
@@ -32,6 +33,12 @@ export interface EpisodeServiceDeps {
   readonly storage: BlobStorage;
   readonly producer: JobProducer;
   readonly logger: Logger;
+  /**
+   * Chapters came with an upload or a reprocessing request: publish them for the
+   * feed and the player too (PublishingService.setChapters), so that one list
+   * serves the files, the feed and the player whichever way it arrived.
+   */
+  readonly onChapters?: (episodeId: string, chapters: Chapters) => Promise<unknown>;
 }
 
 export class EpisodeService {
@@ -90,6 +97,8 @@ export class EpisodeService {
       throw error;
     }
 
+    if (metadata.chapters) await this.deps.onChapters?.(id, metadata.chapters);
+
     try {
       await producer.enqueue('process-audio', { episodeId: id }, episode.processingRevision);
     } catch (error) {
@@ -140,6 +149,7 @@ export class EpisodeService {
     }
     const { chapters, ...options } = input;
     const episode = await episodes.requestReprocessing(id, options, chapters);
+    if (chapters) await this.deps.onChapters?.(id, chapters);
     try {
       await producer.enqueue('process-audio', { episodeId: id }, episode.processingRevision);
     } catch (error) {

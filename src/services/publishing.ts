@@ -10,12 +10,8 @@ import { checkArtwork } from '../core/artwork.js';
 import type { Episode, Show, TopicFeed } from '../core/domain.js';
 import { IllegalTransitionError } from '../core/episode-state.js';
 import { AppError, notFound, validationFailed } from '../core/errors.js';
-import {
-  chaptersSchema,
-  type EpisodePatch,
-  type ShowPatch,
-  type TopicFeedInput,
-} from '../core/feed-schemas.js';
+import { chaptersSchema } from '../core/chapters.js';
+import type { EpisodePatch, ShowPatch, TopicFeedInput } from '../core/feed-schemas.js';
 import { newShowId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import { appleCategoryProblem } from '../core/apple-categories.js';
@@ -202,7 +198,7 @@ export class PublishingService {
     if (!check.ok) throw validationFailed([{ field: 'transcript', message: check.problem }]);
     const key = `${PUBLIC_PREFIX}episodes/${id}/transcript-${sha256(bytes).slice(0, 12)}.${check.format}`;
     await this.store(key, Buffer.from(check.text, 'utf8'));
-    const replaced = await this.deps.publishing.setAttachment(id, 'transcript', {
+    const replaced = await this.deps.publishing.setTranscript(id, {
       key,
       type: TRANSCRIPT_TYPES[check.format],
     });
@@ -218,7 +214,7 @@ export class PublishingService {
     const bytes = Buffer.from(JSON.stringify(parsed.data), 'utf8');
     const key = `${PUBLIC_PREFIX}episodes/${id}/chapters-${sha256(bytes).slice(0, 12)}.chapters.json`;
     await this.store(key, bytes);
-    const replaced = await this.deps.publishing.setAttachment(id, 'chapters', { key });
+    const replaced = await this.deps.publishing.setChapters(id, key, parsed.data);
     if (replaced) await this.deps.storage.delete(replaced);
     await this.deps.onFeedChange(episode.showId);
     return this.episode(id);

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { createClipSchema, playerSettingsSchema } from '../../src/core/clips.js';
+import { chaptersSchema } from '../../src/core/chapters.js';
 import {
-  chaptersSchema,
   episodePatchSchema,
   publishSchema,
   showPatchSchema,

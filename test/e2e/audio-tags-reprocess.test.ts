@@ -42,6 +42,7 @@ interface EpisodeJson {
   failureReason: string | null;
   processingRevision: number;
   chapters: unknown;
+  chaptersUrl: string | null;
   loudness: { target: { integrated: number } } | null;
   renditions: { profile: string; url: string }[];
   peaksUrl: string;
@@ -106,6 +107,11 @@ for (const engine of ENGINES) {
       const ready = (await waitForEpisode(app.baseUrl, id)) as unknown as EpisodeJson;
       assert.equal(ready.state, 'ready', String(ready.failureReason));
       assert.deepEqual(ready.chapters, CHAPTERS);
+      // The same list is published for the feed and the player (podcast:chapters).
+      assert.ok(ready.chaptersUrl, 'chapters sent with the upload reach the feed');
+      assert.deepEqual(await (await fetch(ready.chaptersUrl)).json(), CHAPTERS);
+      const feedXml = await (await fetch(`${app.baseUrl}/feeds/${SHOW_INPUT.slug}.xml`)).text();
+      assert.ok(!feedXml.includes(ready.chaptersUrl), 'not in the feed before publication');
 
       const mp3 = await download(
         ready.renditions.find((r) => r.profile === 'mp3-128k')!.url,
@@ -154,6 +160,34 @@ for (const engine of ENGINES) {
         }
       }
 
+      // Chapters edited after upload (the studio's PUT): one list again, written into
+      // the files by the next processing.
+      const edited = {
+        version: '1.2.0',
+        chapters: [
+          { startTime: 0, title: 'Accueil' },
+          { startTime: 1.5, title: 'La « fibre »' },
+          { startTime: 4, title: 'Et après ?' },
+        ],
+      };
+      const put = await app.authed(`/api/episodes/${id}/chapters`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(edited),
+      });
+      assert.equal(put.status, 200, await put.clone().text());
+      const withEdited = (await put.json()) as EpisodeJson;
+      assert.deepEqual(withEdited.chapters, edited);
+      assert.deepEqual(await (await fetch(withEdited.chaptersUrl!)).json(), edited);
+      const transcript = await app.authed(`/api/episodes/${id}/transcript`, {
+        method: 'PUT',
+        headers: { 'content-type': 'text/vtt' },
+        body: 'WEBVTT\n\n00:00.000 --> 00:02.500\nBonjour, « numérique » !\n',
+      });
+      assert.equal(transcript.status, 200, await transcript.clone().text());
+      const transcriptUrl = ((await transcript.json()) as { transcript: { url: string } })
+        .transcript.url;
+
       // Reprocess: a mono speech ladder at −18 LUFS (stereo target → −21 in mono).
       const before = await fs.readdir(path.join(app.dataDir, 'media', 'public', 'episodes', id));
       const again = await app.authed(`/api/episodes/${id}/reprocess`, {
@@ -180,12 +214,19 @@ for (const engine of ENGINES) {
       const loud = await measureLoudness(mono);
       assert.ok(Math.abs(loud.integrated + 21) <= 1, `${loud.integrated} LUFS`);
       assert.ok(loud.truePeak <= -0.5);
-      // Chapters kept from the upload.
-      assert.equal((await ffprobeChapters(mono)).length, 2);
-      // One rendition and one peaks file on disk: the old ones are gone.
+      // The edited chapters are now in the file.
+      assert.deepEqual(
+        (await ffprobeChapters(mono)).map((c) => [Number(c.start_time), c.tags?.title]),
+        edited.chapters.map((c) => [c.startTime, c.title]),
+      );
+      // The editor's files survive reprocessing; the old renditions and peaks are gone.
+      assert.equal((await fetch(withEdited.chaptersUrl!)).status, 200);
+      assert.match(await (await fetch(transcriptUrl)).text(), /Bonjour, « numérique » !/);
       const after = await fs.readdir(path.join(app.dataDir, 'media', 'public', 'episodes', id));
-      assert.equal(before.length, 4, `before: ${before.join(', ')}`);
-      assert.equal(after.length, 2, `after: ${after.join(', ')}`);
+      assert.equal(before.length, 6, `before: ${before.join(', ')}`);
+      assert.equal(after.length, 4, `after: ${after.join(', ')}`);
+      assert.equal(after.filter((f) => f.endsWith('.chapters.json')).length, 1);
+      assert.equal(after.filter((f) => f.startsWith('transcript-')).length, 1);
       assert.ok(after.some((f) => f.startsWith('mp3-64k-mono-')));
       assert.ok(after.some((f) => f.startsWith('peaks-')));
       // The old job id and the new one both exist, once each.

@@ -9,7 +9,8 @@ import {
   FEED_STATES,
   publicationTarget,
 } from '../../src/core/episode-state.js';
-import { chaptersSchema, episodePatchSchema, sentKeysOnly } from '../../src/core/feed-schemas.js';
+import { chaptersSchema } from '../../src/core/chapters.js';
+import { episodePatchSchema, sentKeysOnly } from '../../src/core/feed-schemas.js';
 import { createShowSchema } from '../../src/core/schemas.js';
 import { checkTranscript } from '../../src/core/transcripts.js';
 import { SHOW_INPUT } from '../helpers/app.js';
@@ -138,12 +139,13 @@ describe('chapters (JSON chapters 1.2.0)', () => {
 
   it('names the offending fields', () => {
     const result = chaptersSchema.safeParse({
-      version: '1.1',
+      version: '2.0',
       chapters: [{ startTime: 10 }, { startTime: 5, url: 'javascript:alert(1)' }],
     });
     assert.equal(result.success, false);
     const paths = result.error.issues.map((i) => i.path.join('.')).sort();
-    assert.deepEqual(paths, ['chapters.1.url', 'version']);
+    // Every problem at once: the bad URL, the version and the order.
+    assert.deepEqual(paths, ['chapters.1.startTime', 'chapters.1.url', 'version']);
     const order = chaptersSchema.safeParse({
       version: '1.2.0',
       chapters: [{ startTime: 10 }, { startTime: 5 }],

@@ -280,14 +280,17 @@ async function storePeaks(
 
 /**
  * A run killed between storing a file and recording it leaves a file no row
- * points at: once this run's rows are in, whatever else is in the episode's
- * folder goes. One set of renditions, whatever happened before.
+ * points at: once this run's rows are in, whatever else in the episode's
+ * folder no row points at goes. One set of renditions, whatever happened before.
  */
 async function removeUnreferenced(deps: ProcessAudioDeps, episodeId: string): Promise<void> {
   const episode = await deps.episodes.findById(episodeId);
   const referenced = new Set([
     ...(await deps.renditions.listByEpisode(episodeId)).map((r) => r.storageKey),
     ...(episode?.peaksKey ? [episode.peaksKey] : []),
+    // The editor's transcript and chapters files share the folder; they are not this run's to remove.
+    ...(episode?.feed?.transcript ? [episode.feed.transcript.key] : []),
+    ...(episode?.feed?.chaptersKey ? [episode.feed.chaptersKey] : []),
   ]);
   for (const key of await deps.storage.list(storageKeys.episodeFolder(episodeId))) {
     if (!referenced.has(key)) await deps.storage.delete(key);

@@ -1,3 +1,4 @@
+import type { Chapters } from '../../core/chapters.js';
 import type { Episode, Show } from '../../core/domain.js';
 import {
   assertTransition,
@@ -104,18 +105,24 @@ export class PublishingRepository {
   }
 
   /** Sets (or clears) an attachment; returns the key it replaced so the caller can delete the file. */
-  async setAttachment(
-    id: string,
-    kind: 'transcript' | 'chapters',
-    value: { key: string; type?: string } | null,
-  ): Promise<string | null> {
-    const newKey = value?.key ?? null;
-    return kind === 'transcript'
-      ? replaceFileKey(this.db, 'episodes', id, 'transcript_key', newKey, {
-          transcript_type: value?.type ?? null,
-          ...updatedAtNow,
-        })
-      : replaceFileKey(this.db, 'episodes', id, 'chapters_key', newKey, updatedAtNow);
+  /** Sets the transcript file; returns the key it replaced. */
+  async setTranscript(id: string, value: { key: string; type: string }): Promise<string | null> {
+    return replaceFileKey(this.db, 'episodes', id, 'transcript_key', value.key, {
+      transcript_type: value.type,
+      ...updatedAtNow,
+    });
+  }
+
+  /**
+   * The episode's one chapter list: kept with the episode (written into the audio
+   * files at the next processing) and as the JSON file the feed and the player read.
+   * Returns the file key it replaced.
+   */
+  async setChapters(id: string, key: string, chapters: Chapters): Promise<string | null> {
+    return replaceFileKey(this.db, 'episodes', id, 'chapters_key', key, {
+      chapters: JSON.stringify(chapters),
+      ...updatedAtNow,
+    });
   }
 
   async patchShow(id: string, patch: ShowPatch): Promise<Show> {
