@@ -223,6 +223,14 @@ export function studioPages(deps: {
           showSlug: show.slug,
           renditions: json.renditions,
           scheduledAt: episode.feed?.scheduledAt?.toISOString() ?? null,
+          feedFields: {
+            episodeType: episode.feed?.episodeType ?? 'full',
+            season: episode.feed?.season ?? null,
+            episodeNumber: episode.feed?.episodeNumber ?? null,
+            explicit: episode.feed?.explicit ?? null,
+          },
+          chapters: episode.chapters?.chapters ?? [],
+          transcriptUrl: json.transcript?.url ?? null,
           loudnessHtml: loudnessTable(ctx.t, ctx.lang, episode.loudness),
           article: {
             title: a.title,

@@ -1,12 +1,15 @@
 /** An episode's page: live processing progress, publishing, copy buttons, edits. */
+import { parseChaptersText } from '../chapters-text.js';
 import {
   $,
   api,
   articleFrom,
   clearErrors,
+  csrf,
   onSubmit,
   showProblem,
   t,
+  value,
   type Problem,
 } from './forms.js';
 
@@ -118,4 +121,62 @@ onSubmit($<HTMLFormElement>('#metadata-form'), async (form) => {
   $('main h1')!.textContent = saved.title;
   document.title = `${saved.title} · ${t.studio}`;
   status.textContent = t.saved!;
+});
+
+// Apple's item fields: type, season and episode numbers, explicit (empty: the show's).
+onSubmit($<HTMLFormElement>('#feed-fields-form'), async (form) => {
+  const status = $('#feed-fields-status')!;
+  status.textContent = '';
+  const number = (name: string) => (value(form, name) ? Number(value(form, name)) : null);
+  const explicit = value(form, 'explicit');
+  const res = await api('PATCH', `/api/episodes/${form.dataset.episode}`, {
+    episodeType: value(form, 'episodeType'),
+    season: number('season'),
+    episodeNumber: number('episodeNumber'),
+    explicit: explicit === '' ? null : explicit === 'yes',
+  });
+  if (!res.ok) return showProblem(form, res.data as Problem);
+  clearErrors(form);
+  status.textContent = t.saved!;
+});
+
+// Chapters typed one a line ("4:30 Title"), sent as Podcasting 2.0 JSON chapters.
+onSubmit($<HTMLFormElement>('#chapters-form'), async (form) => {
+  const status = $('#chapters-status')!;
+  status.textContent = '';
+  const parsed = parseChaptersText(value(form, 'chapters'));
+  if (!parsed.ok)
+    return showProblem(form, {
+      errors: [
+        {
+          field: 'chapters',
+          message: t.chaptersBadLines!.replace('{lines}', parsed.badLines.join(', ')),
+        },
+      ],
+    });
+  const res = await api('PUT', `/api/episodes/${form.dataset.episode}/chapters`, {
+    version: '1.2.0',
+    chapters: parsed.chapters,
+  });
+  if (!res.ok) return showProblem(form, res.data as Problem);
+  clearErrors(form);
+  status.textContent = t.saved!;
+});
+
+// Transcript: the file is the request body, typed by its extension.
+onSubmit($<HTMLFormElement>('#transcript-form'), async (form) => {
+  const status = $('#transcript-status')!;
+  status.textContent = '';
+  const file = (form.elements.namedItem('transcript') as HTMLInputElement).files?.[0];
+  if (!file) return showProblem(form, { errors: [{ field: 'transcript', message: t.noFile! }] });
+  const type = /\.srt$/i.test(file.name) ? 'application/srt' : 'text/vtt';
+  const res = await fetch(`/api/episodes/${form.dataset.episode}/transcript`, {
+    method: 'PUT',
+    headers: { 'content-type': type, 'x-csrf-token': csrf, accept: 'application/json' },
+    credentials: 'same-origin',
+    body: file,
+  });
+  if (!res.ok) return showProblem(form, (await res.json().catch(() => null)) as Problem | null);
+  clearErrors(form);
+  status.textContent = t.transcriptUploaded!;
 });

@@ -1,4 +1,5 @@
 /** A new episode (prefill, drop, upload) and an episode's own page. */
+import { chaptersToText } from '../chapters-text.js';
 import { stateLabel, type Strings } from '../i18n.js';
 import { e, field, layout, type PageContext } from './html.js';
 
@@ -77,6 +78,15 @@ export interface EpisodeView {
   /** The before/after loudness table, already rendered (see loudness.ts). */
   readonly loudnessHtml: string;
   readonly article: ArticleFormValues;
+  /** Apple's item fields (null: not set, or the show's setting for explicit). */
+  readonly feedFields: {
+    readonly episodeType: string;
+    readonly season: number | null;
+    readonly episodeNumber: number | null;
+    readonly explicit: boolean | null;
+  };
+  readonly chapters: readonly { startTime: number; title?: string | undefined }[];
+  readonly transcriptUrl: string | null;
   /** When a scheduled episode goes public (ISO 8601). */
   readonly scheduledAt: string | null;
   readonly embedCode: string;
@@ -149,6 +159,49 @@ ${field('end', t.clipEnd, { type: 'number', required: true, id: 'clip-end', attr
 ${articleFields(t, ep.article)}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
 <button type="submit">${e(t.save)}</button>
-<p class="status" id="metadata-status" role="status" aria-live="polite"></p></form></details>`,
+<p class="status" id="metadata-status" role="status" aria-live="polite"></p></form></details>
+${podcastAppsSection(t, ep)}`,
   );
+}
+
+/** What podcast apps read besides the article: Apple's item fields, chapters, transcript. */
+function podcastAppsSection(t: Strings, ep: EpisodeView): string {
+  const f = ep.feedFields;
+  const explicit = f.explicit === null ? '' : f.explicit ? 'yes' : 'no';
+  return `<details id="edit-podcast"><summary><h2>${e(t.podcastApps)}</h2></summary>
+<form id="feed-fields-form" data-episode="${e(ep.id)}" novalidate>
+${field('episodeType', t.episodeType, {
+  type: 'select',
+  value: f.episodeType,
+  options: [
+    { value: 'full', label: t.episodeFull },
+    { value: 'trailer', label: t.episodeTrailer },
+    { value: 'bonus', label: t.episodeBonus },
+  ],
+})}
+${field('season', t.season, { type: 'number', value: f.season, attrs: 'min="1" step="1"' })}
+${field('episodeNumber', t.episodeNumber, { type: 'number', value: f.episodeNumber, attrs: 'min="1" step="1"' })}
+${field('explicit', t.explicit, {
+  type: 'select',
+  value: explicit,
+  options: [
+    { value: '', label: t.explicitShow },
+    { value: 'yes', label: t.yes },
+    { value: 'no', label: t.no },
+  ],
+})}
+<p class="error form-error" role="alert" data-error-for="(form)"></p>
+<button type="submit">${e(t.save)}</button>
+<p class="status" id="feed-fields-status" role="status" aria-live="polite"></p></form>
+<form id="chapters-form" data-episode="${e(ep.id)}" novalidate>
+${field('chapters', t.chapters, { type: 'textarea', hint: t.chaptersHint, value: chaptersToText(ep.chapters) })}
+<p class="error form-error" role="alert" data-error-for="(form)"></p>
+<button type="submit">${e(t.saveChapters)}</button>
+<p class="status" id="chapters-status" role="status" aria-live="polite"></p></form>
+<form id="transcript-form" data-episode="${e(ep.id)}" novalidate>
+${ep.transcriptUrl ? `<p id="transcript-current"><a href="${e(ep.transcriptUrl)}">${e(t.currentTranscript)}</a></p>` : ''}
+${field('transcript', t.transcriptFile, { type: 'file', hint: t.transcriptHint, attrs: 'accept=".vtt,.srt,text/vtt"' })}
+<p class="error form-error" role="alert" data-error-for="(form)"></p>
+<button type="submit">${e(t.uploadTranscript)}</button>
+<p class="status" id="transcript-status" role="status" aria-live="polite"></p></form></details>`;
 }

@@ -275,6 +275,71 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
     assert.equal(item?.title, 'La Team Normandie, « chef de file » du numérique’');
   });
 
+  it('sets what podcast apps read: type and numbers, chapters typed one a line, a transcript file', async () => {
+    await page.goto(`${app.baseUrl}/studio/episodes/${ready.id}`);
+    await page.click('#edit-podcast summary');
+    await assertLabelled();
+    await page.selectOption('#f-episodeType', 'bonus');
+    await page.fill('#f-season', '2');
+    await page.fill('#f-episodeNumber', '7');
+    await page.selectOption('#f-explicit', 'no');
+    await page.click('#feed-fields-form button[type="submit"]');
+    await page.waitForSelector('#feed-fields-status:has-text("Enregistré")');
+
+    await page.fill('#f-chapters', '0:00 Accueil\n0:05 La « fibre », enfin\npas une heure');
+    await page.click('#chapters-form button[type="submit"]');
+    await page
+      .locator('#f-chapters-error')
+      .filter({ hasText: /ligne 3/ })
+      .waitFor();
+    await page.fill('#f-chapters', '0:00 Accueil\n0:05 La « fibre », enfin');
+    await page.click('#chapters-form button[type="submit"]');
+    await page.waitForSelector('#chapters-status:has-text("Enregistré")');
+
+    const vtt = path.join(work, 'entretien.vtt');
+    await fs.writeFile(
+      vtt,
+      'WEBVTT\n\n00:00.000 --> 00:04.000\nBonjour, « madame la secrétaire d’État ».\n',
+    );
+    await page.setInputFiles('#f-transcript', vtt);
+    await page.click('#transcript-form button[type="submit"]');
+    await page.waitForSelector('#transcript-status:has-text("Transcription enregistrée")');
+    await shot('05-podcast-apps');
+
+    const body = (await episode(ready.id)) as unknown as {
+      episodeType: string;
+      season: number;
+      episodeNumber: number;
+      explicit: boolean;
+      chaptersUrl: string;
+      transcript: { url: string };
+    };
+    assert.deepEqual(
+      [body.episodeType, body.season, body.episodeNumber, body.explicit],
+      ['bonus', 2, 7, false],
+    );
+    assert.deepEqual(await (await fetch(body.chaptersUrl)).json(), {
+      version: '1.2.0',
+      chapters: [
+        { startTime: 0, title: 'Accueil' },
+        { startTime: 5, title: 'La « fibre », enfin' },
+      ],
+    });
+    assert.match(
+      await (await fetch(body.transcript.url)).text(),
+      /« madame la secrétaire d’État »/,
+    );
+    const xml = await (await fetch(`${app.baseUrl}/feeds/${SHOW_INPUT.slug}.xml`)).text();
+    assert.match(xml, /<itunes:episodeType>bonus<\/itunes:episodeType>/);
+    assert.match(xml, /<itunes:season>2<\/itunes:season>/);
+    assert.match(xml, /<itunes:episode>7<\/itunes:episode>/);
+    assert.ok(xml.includes(`<podcast:chapters url="${body.chaptersUrl}"`));
+    assert.ok(xml.includes(`<podcast:transcript url="${body.transcript.url}"`));
+    // Shown again as typed when the page comes back.
+    await page.reload();
+    assert.equal(await page.inputValue('#f-chapters'), '0:00 Accueil\n0:05 La « fibre », enfin');
+  });
+
   it('says why an episode failed and processes it again on request', async () => {
     await page.goto(`${app.baseUrl}/studio/episodes/${failed.id}`);
     assert.equal(await page.textContent('#episode-state'), 'Échec');

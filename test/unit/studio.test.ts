@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import {
+  chaptersToText,
+  formatChapterTime,
+  parseChaptersText,
+} from '../../studio/chapters-text.js';
 import { pickLang, stateLabel, STRINGS } from '../../studio/i18n.js';
 import type { LoudnessReport } from '../../src/core/media-types.js';
 import { loudnessSummary, loudnessTable } from '../../studio/pages/loudness.js';
@@ -47,5 +52,33 @@ describe('studio: language, labels and figures', () => {
     assert.match(html, /Gain applied: \+7\.0 dB — gain, then a true-peak limiter/);
     // Rows processed before loudness was recorded show nothing rather than a broken table.
     assert.equal(loudnessTable(STRINGS.en, 'en', null), '');
+  });
+});
+
+describe('studio: chapters typed one a line', () => {
+  it('reads m:ss and h:mm:ss with an optional fraction, keeps the title as typed', () => {
+    assert.deepEqual(parseChaptersText('0:00 Accueil\n\n4:30 La « fibre », enfin\n1:02:03.5 Fin'), {
+      ok: true,
+      chapters: [
+        { startTime: 0, title: 'Accueil' },
+        { startTime: 270, title: 'La « fibre », enfin' },
+        { startTime: 3723.5, title: 'Fin' },
+      ],
+    });
+  });
+  it('names the lines that are not "time title"', () => {
+    assert.deepEqual(parseChaptersText('0:00 A\n4:75 B\nsans heure\n1:60:00 C\n5:00'), {
+      ok: false,
+      badLines: [2, 3, 4, 5],
+    });
+  });
+  it('writes stored chapters back the same way', () => {
+    const text = chaptersToText([
+      { startTime: 0, title: 'Accueil' },
+      { startTime: 270.4, title: 'La « fibre »' },
+      { startTime: 3723, title: 'Fin' },
+    ]);
+    assert.equal(text, '0:00 Accueil\n4:30 La « fibre »\n1:02:03 Fin');
+    assert.equal(formatChapterTime(59.9), '0:59');
   });
 });
