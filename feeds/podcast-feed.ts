@@ -1,12 +1,20 @@
 /**
  * Pure: (show, episodes, files) → RSS 2.0 + Apple (itunes:) + Podcasting 2.0
- * (podcast:) XML. Deterministic: the same data gives the same bytes (the
- * ETag only changes when the feed does), so dates come from the data, never the clock.
+ * (podcast:) XML, written by the npm `podcast` package (RSS and itunes:*) with the
+ * Podcasting 2.0 elements as its custom elements: every text and attribute is
+ * escaped by its XML writer, never concatenated here. Deterministic: the same data
+ * gives the same bytes (the ETag only changes when the feed does), so dates come
+ * from the data, never the clock.
+ *
+ * The publisher renders items one by one and reuses them while they are unchanged
+ * (a 10,000-episode feed is rebuilt in about a second): `podcast` renders a whole
+ * document, so a fragment is cut from a document whose other parts are ours and fixed.
  */
+import { Podcast, type FeedOptions, type ItemOptions } from 'podcast';
+import renderXml, { type XmlObject } from 'xml';
 import { showArtworkUrl, type Episode, type Rendition, type Show } from '../src/core/domain.js';
 import { htmlToText, sanitizeSummary } from '../src/core/sanitize.js';
 import { appleMimeType, itunesDuration } from './itunes.js';
-import { XmlWriter } from './xml.js';
 
 export interface Soundbite {
   readonly startTime: number;
@@ -39,13 +47,8 @@ export interface FeedInput extends FeedChannel {
   readonly generator?: string;
 }
 
-const NAMESPACES = {
-  'xmlns:itunes': 'http://www.itunes.com/dtds/podcast-1.0.dtd',
-  'xmlns:podcast': 'https://podcastindex.org/namespace/1.0',
-  'xmlns:atom': 'http://www.w3.org/2005/Atom',
-  'xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
-  'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
-};
+/** The namespaces `podcast` does not declare by itself (it adds itunes and podcast; rss adds dc, content, atom). */
+const NAMESPACE_OPTIONS = { iTunes: true, podcast: true, simpleChapters: false };
 
 /** Apple's limit for descriptions (bytes are a safe reading of "characters"). */
 const DESCRIPTION_MAX_BYTES = 4000;
@@ -73,66 +76,117 @@ export interface ChannelHead extends FeedChannel {
   readonly newest: Date;
 }
 
-/** The document up to the first item. */
-export function channelHead(input: ChannelHead): string {
-  const { show } = input;
-  const artwork = showArtworkUrl(show, input.mediaUrl);
-  const title = input.title ?? show.title;
-  const x = new XmlWriter();
-  x.open('rss', { version: '2.0', ...NAMESPACES });
-  x.open('channel');
-  x.text('title', title);
-  x.text('link', show.siteUrl);
-  x.text('description', input.description ?? show.description);
-  x.text('language', show.language);
-  x.text('copyright', show.copyright);
-  x.text('generator', input.generator ?? 'Antenne');
-  x.text('pubDate', input.newest.toUTCString());
-  x.text('lastBuildDate', input.lastChange.toUTCString());
-  x.empty('atom:link', { href: input.feedUrl, rel: 'self', type: 'application/rss+xml' });
-  if (artwork) {
-    x.open('image');
-    x.text('url', artwork);
-    x.text('title', title);
-    x.text('link', show.siteUrl);
-    x.close('image');
-    x.empty('itunes:image', { href: artwork });
+/** XML 1.0 forbids these characters (controls, lone surrogates): dropped, not escaped. */
+const FORBIDDEN = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const xmlChars = (text: string) => text.replace(FORBIDDEN, '');
+
+/** An element with attributes and optional text, in the notation `podcast` (and `xml`) take. */
+const element = (
+  name: string,
+  attrs: Record<string, string | number | undefined>,
+  text?: string,
+): Record<string, unknown> => {
+  const clean = Object.fromEntries(
+    Object.entries(attrs)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, typeof v === 'string' ? xmlChars(v) : v]),
+  );
+  return { [name]: text === undefined ? { _attr: clean } : [{ _attr: clean }, xmlChars(text)] };
+};
+
+/**
+ * `rss` (under `podcast`) stamps lastBuildDate with the clock. The feed's must
+ * come from the data, so the clock reads `at` while the (synchronous) render runs.
+ */
+function renderedAt(at: Date, render: () => string): string {
+  const RealDate = Date;
+  class DataDate extends RealDate {
+    constructor(...args: ConstructorParameters<DateConstructor> | []) {
+      if (args.length === 0) super(at.getTime());
+      else super(...(args));
+    }
   }
-  x.text('itunes:author', show.author);
-  x.open('itunes:owner');
-  x.text('itunes:name', show.owner.name);
-  x.text('itunes:email', show.owner.email);
-  x.close('itunes:owner');
-  if (show.subcategory) {
-    x.open('itunes:category', { text: show.category });
-    x.empty('itunes:category', { text: show.subcategory });
-    x.close('itunes:category');
-  } else {
-    x.empty('itunes:category', { text: show.category });
+  globalThis.Date = DataDate as DateConstructor;
+  try {
+    return render();
+  } finally {
+    globalThis.Date = RealDate;
   }
-  x.text('itunes:explicit', show.explicit ? 'true' : 'false');
-  x.text('itunes:type', show.type);
-  x.text('podcast:guid', input.podcastGuid ?? show.podcastGuid);
-  x.text('podcast:locked', show.locked === false ? 'no' : 'yes', { owner: show.owner.email });
-  x.text('podcast:medium', show.medium ?? 'podcast');
-  if (show.txt) x.text('podcast:txt', show.txt);
-  return x.toString();
 }
 
-export const CHANNEL_END = '  </channel>\n</rss>\n';
-export const ITEM_END = '    </item>\n';
+function channelOptions(input: ChannelHead): FeedOptions {
+  const { show } = input;
+  const artwork = showArtworkUrl(show, input.mediaUrl);
+  const title = xmlChars(input.title ?? show.title);
+  const description = xmlChars(input.description ?? show.description);
+  const customElements: unknown[] = [];
+  if (artwork) {
+    // RSS 2.0's own <image> (rss renders it only from an option `podcast` does not pass on).
+    customElements.push({
+      image: [{ url: artwork }, { title }, { link: xmlChars(show.siteUrl) }],
+    });
+  }
+  customElements.push(
+    { 'podcast:guid': input.podcastGuid ?? show.podcastGuid },
+    element('podcast:locked', { owner: show.owner.email }, show.locked === false ? 'no' : 'yes'),
+    { 'podcast:medium': show.medium ?? 'podcast' },
+  );
+  if (show.txt) customElements.push({ 'podcast:txt': xmlChars(show.txt) });
+  return {
+    title,
+    description,
+    siteUrl: xmlChars(show.siteUrl),
+    feedUrl: xmlChars(input.feedUrl),
+    language: show.language,
+    ...(show.copyright ? { copyright: xmlChars(show.copyright) } : {}),
+    generator: input.generator ?? 'Antenne',
+    pubDate: input.newest,
+    // itunes:author only: RSS 2.0 has no channel <author> (rss would write one from `author`).
+    itunesAuthor: xmlChars(show.author),
+    itunesSummary: description,
+    itunesOwner: { name: xmlChars(show.owner.name), email: xmlChars(show.owner.email) },
+    itunesCategory: [
+      show.subcategory
+        ? { text: show.category, subcats: [{ text: show.subcategory }] }
+        : { text: show.category },
+    ],
+    itunesExplicit: show.explicit,
+    itunesType: show.type,
+    ...(artwork ? { itunesImage: artwork } : {}),
+    namespaces: NAMESPACE_OPTIONS,
+    customElements,
+  };
+}
+
+const CHANNEL_CLOSE = '  </channel>';
+const ITEM_OPEN = '    <item>';
+const ITEM_CLOSE = '    </item>';
+
+/** The document up to the first item. */
+export function channelHead(input: ChannelHead): string {
+  const doc = renderedAt(input.lastChange, () =>
+    new Podcast(channelOptions(input)).buildXml({ indent: '  ' }),
+  );
+  // Everything before the channel's closing tag (the last one: text cannot hold a raw "<").
+  return `${doc.slice(0, doc.lastIndexOf(CHANNEL_CLOSE)).replace(/\s*$/, '')}\n`;
+}
+
+export const CHANNEL_END = `${CHANNEL_CLOSE}\n</rss>\n`;
+export const ITEM_END = `${ITEM_CLOSE}\n`;
 
 /** `podcast:soundbite` lines of an item (kept apart: they change without the episode changing). */
 export function soundbitesXml(soundbites: readonly Soundbite[] | undefined): string {
   if (!soundbites?.length) return '';
-  const x = new XmlWriter(3);
-  for (const bite of soundbites) {
-    x.text('podcast:soundbite', bite.title ?? '', {
-      startTime: seconds(bite.startTime),
-      duration: seconds(bite.duration),
-    });
-  }
-  return x.toString();
+  const lines = soundbites.map((bite) =>
+    renderXml([
+      element(
+        'podcast:soundbite',
+        { startTime: seconds(bite.startTime), duration: seconds(bite.duration) },
+        bite.title ?? '',
+      ) as XmlObject,
+    ]),
+  );
+  return lines.map((line) => `      ${line}\n`).join('');
 }
 
 export function buildPodcastFeed(input: FeedInput): string {
@@ -150,6 +204,14 @@ export function buildPodcastFeed(input: FeedInput): string {
   return parts.join('');
 }
 
+/** The fixed channel an item is rendered in, to be cut out of it. */
+const ITEM_FRAME: FeedOptions = {
+  title: 'item',
+  feedUrl: 'https://antenne.invalid/',
+  siteUrl: 'https://antenne.invalid/',
+  namespaces: NAMESPACE_OPTIONS,
+};
+
 /**
  * An item without its soundbites and closing tag: depends only on the show,
  * the episode and its renditions, so a rebuild reuses it while they are unchanged.
@@ -158,87 +220,108 @@ export function itemBody(
   input: { show: Show; mediaUrl: (storageKey: string) => string },
   entry: Omit<FeedEntry, 'soundbites'>,
 ): string {
-  const x = new XmlWriter(2);
-  writeItem(x, input, entry, showArtworkUrl(input.show, input.mediaUrl));
-  return x.toString();
+  const doc = renderedAt(entry.episode.updatedAt, () =>
+    new Podcast(ITEM_FRAME, [
+      itemOptions(input, entry, showArtworkUrl(input.show, input.mediaUrl)),
+    ]).buildXml({ indent: '  ' }),
+  );
+  // The frame holds nothing that looks like a tag, so the first <item> is the item's,
+  // and its closing tag is the last one.
+  return `${doc.slice(doc.indexOf(ITEM_OPEN), doc.lastIndexOf(ITEM_CLOSE)).replace(/\s*$/, '')}\n`;
 }
 
-function writeItem(
-  x: XmlWriter,
+function itemOptions(
   input: { show: Show; mediaUrl: (storageKey: string) => string },
   entry: Omit<FeedEntry, 'soundbites'>,
   artwork: string | null,
-) {
+): ItemOptions {
   const { show } = input;
   const { episode, enclosure } = entry;
   const a = episode.article;
   const feed = episode.feed;
-  const html = sanitizeSummary(a.summary);
+  const html = xmlChars(sanitizeSummary(a.summary));
+  const title = xmlChars(a.title);
   const description = html
     ? Buffer.byteLength(html, 'utf8') <= DESCRIPTION_MAX_BYTES
       ? html
       : truncateBytes(htmlToText(html), DESCRIPTION_MAX_BYTES)
-    : a.title;
+    : title;
   const image = a.imageUrl ?? artwork;
-  const explicit = feed?.explicit ?? show.explicit;
+  const author = xmlChars(a.author ?? show.author);
+  const language = a.language ?? show.language;
 
-  x.open('item');
-  x.text('title', a.title);
-  x.text('itunes:title', a.title);
-  x.text('link', a.url);
-  x.text('description', description);
-  if (html) x.text('content:encoded', html);
-  x.text('guid', episode.guid, { isPermaLink: 'false' });
-  x.text('pubDate', a.publishedAt.toUTCString());
-  const author = a.author ?? show.author;
-  x.text('dc:creator', author);
-  x.text('itunes:author', author);
-  for (const category of a.categories) x.text('category', category);
-  x.empty('enclosure', {
-    url: input.mediaUrl(enclosure.storageKey),
-    length: enclosure.bytes,
-    type: appleMimeType(enclosure.mimeType),
-  });
-  x.text('itunes:duration', itunesDuration(enclosure.durationSeconds));
-  if (image) x.empty('itunes:image', { href: image });
-  x.text('itunes:explicit', explicit ? 'true' : 'false');
-  x.text('itunes:episodeType', feed?.episodeType ?? 'full');
-  if (feed?.season) x.text('itunes:season', feed.season);
-  if (feed?.episodeNumber) x.text('itunes:episode', feed.episodeNumber);
-  x.text('podcast:contentLink', 'Lire l’article', { href: a.url });
-  if (a.author) x.text('podcast:person', a.author, { role: 'host', group: 'cast' });
+  const custom: unknown[] = [element('podcast:contentLink', { href: a.url }, 'Lire l’article')];
+  if (a.author) custom.push(element('podcast:person', { role: 'host', group: 'cast' }, a.author));
   for (const person of episode.interviewees) {
-    x.text('podcast:person', person.name, { role: 'guest', group: 'cast' });
+    custom.push(element('podcast:person', { role: 'guest', group: 'cast' }, person.name));
   }
   if (feed?.transcript) {
-    x.empty('podcast:transcript', {
-      url: input.mediaUrl(feed.transcript.key),
-      type: feed.transcript.type,
-      language: a.language ?? show.language,
-    });
+    custom.push(
+      element('podcast:transcript', {
+        url: input.mediaUrl(feed.transcript.key),
+        type: feed.transcript.type,
+        language,
+      }),
+    );
   }
   if (feed?.chaptersKey) {
-    x.empty('podcast:chapters', {
-      url: input.mediaUrl(feed.chaptersKey),
-      type: 'application/json+chapters',
-    });
+    custom.push(
+      element('podcast:chapters', {
+        url: input.mediaUrl(feed.chaptersKey),
+        type: 'application/json+chapters',
+      }),
+    );
   }
   if (feed?.location) {
-    x.text('podcast:location', feed.location.name, {
-      geo: feed.location.geo,
-      osm: feed.location.osm,
-    });
+    custom.push(
+      element(
+        'podcast:location',
+        { geo: feed.location.geo, osm: feed.location.osm },
+        feed.location.name,
+      ),
+    );
   }
   for (const alt of entry.alternates ?? []) {
-    x.open('podcast:alternateEnclosure', {
-      type: appleMimeType(alt.mimeType),
-      length: alt.bytes,
-      bitrate: alt.bitrateKbps * 1000,
-      title: alt.profile,
+    custom.push({
+      'podcast:alternateEnclosure': [
+        {
+          _attr: {
+            type: appleMimeType(alt.mimeType),
+            length: alt.bytes,
+            bitrate: alt.bitrateKbps * 1000,
+            title: alt.profile,
+          },
+        },
+        element('podcast:source', { uri: input.mediaUrl(alt.storageKey) }),
+        element('podcast:integrity', { type: 'sri', value: sri(alt.sha256) }),
+      ],
     });
-    x.empty('podcast:source', { uri: input.mediaUrl(alt.storageKey) });
-    x.empty('podcast:integrity', { type: 'sri', value: sri(alt.sha256) });
-    x.close('podcast:alternateEnclosure');
   }
-  // </item> is ITEM_END, written by the caller after the soundbites.
+
+  return {
+    title,
+    description,
+    ...(html ? { content: html } : {}),
+    url: xmlChars(a.url),
+    guid: episode.guid,
+    date: a.publishedAt,
+    author,
+    categories: a.categories.map(xmlChars),
+    enclosure: {
+      url: input.mediaUrl(enclosure.storageKey),
+      size: enclosure.bytes,
+      type: appleMimeType(enclosure.mimeType),
+    },
+    itunesTitle: title,
+    itunesAuthor: author,
+    // itunes:summary is plain text; the HTML goes to description and content:encoded.
+    itunesSummary: truncateBytes(htmlToText(description), DESCRIPTION_MAX_BYTES),
+    itunesDuration: itunesDuration(enclosure.durationSeconds),
+    itunesExplicit: feed?.explicit ?? show.explicit,
+    itunesEpisodeType: feed?.episodeType ?? 'full',
+    ...(feed?.season ? { itunesSeason: feed.season } : {}),
+    ...(feed?.episodeNumber ? { itunesEpisode: feed.episodeNumber } : {}),
+    ...(image ? { itunesImage: image } : {}),
+    customElements: custom,
+  };
 }
