@@ -103,7 +103,7 @@ function renderedAt(at: Date, render: () => string): string {
   class DataDate extends RealDate {
     constructor(...args: ConstructorParameters<DateConstructor> | []) {
       if (args.length === 0) super(at.getTime());
-      else super(...(args));
+      else super(...args);
     }
   }
   globalThis.Date = DataDate as DateConstructor;
