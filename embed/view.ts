@@ -42,9 +42,12 @@ export interface EpisodePageView {
   readonly embedCode: string;
 }
 
-/** The iframe height that fits the player: taller when it has chapters or a transcript. */
+/** The iframe height that fits the player: taller when it shows chapters or a transcript. */
+export const playerHeightWith = (chaptersOrTranscript: boolean): number =>
+  chaptersOrTranscript ? 420 : 190;
+
 export function playerHeight(view: Pick<PlayerView, 'chapters' | 'transcript'>): number {
-  return view.chapters.length || view.transcript.length ? 420 : 190;
+  return playerHeightWith(view.chapters.length > 0 || view.transcript.length > 0);
 }
 export const PLAYER_WIDTH = 640;
 

@@ -7,7 +7,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { parseCookie } from 'cookie';
 import { z } from 'zod';
 import { iframeHtml } from '../embed/oembed.js';
-import { PLAYER_WIDTH } from '../embed/view.js';
+import { PLAYER_WIDTH, playerHeightWith } from '../embed/view.js';
 import { EPISODE_STATES } from '../src/core/episode-state.js';
 import { notFound } from '../src/core/errors.js';
 import { slugSchema } from '../src/core/schemas.js';
@@ -247,7 +247,13 @@ export function studioPages(deps: {
               p.role ? { name: p.name, role: p.role } : { name: p.name },
             ),
           },
-          embedCode: iframeHtml(embedUrl, PLAYER_WIDTH, 190, episode.article.title),
+          // The same size oEmbed gives: taller once the player shows chapters or a transcript.
+          embedCode: iframeHtml(
+            embedUrl,
+            PLAYER_WIDTH,
+            playerHeightWith(!!(episode.feed?.chaptersKey || episode.feed?.transcript)),
+            episode.article.title,
+          ),
           oembedUrl: `${deps.publicUrl}/oembed?url=${encodeURIComponent(`${deps.publicUrl}/episodes/${episode.id}`)}`,
           peaksUrl: json.peaksUrl,
           durationSeconds: episode.durationSeconds,

@@ -338,6 +338,14 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
     // Shown again as typed when the page comes back.
     await page.reload();
     assert.equal(await page.inputValue('#f-chapters'), '0:00 Accueil\n0:05 La « fibre », enfin');
+    // The embed code now makes room for the chapters and transcript, as oEmbed does.
+    const oembed = (await (
+      await fetch(
+        `${app.baseUrl}/oembed?url=${encodeURIComponent(`${app.baseUrl}/episodes/${ready.id}`)}`,
+      )
+    ).json()) as { height: number; html: string };
+    assert.equal(oembed.height, 420);
+    assert.match(await page.inputValue('#embed-code'), / height="420"/);
   });
 
   it('says why an episode failed and processes it again on request', async () => {
