@@ -182,6 +182,7 @@ export async function createAntenne(
     requireAdmin,
     accounts,
     clips: clipService,
+    publishing,
   });
 
   const app = createApp({

@@ -11,6 +11,7 @@ import { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import type { AccountService } from '../src/services/accounts.js';
 import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';
+import type { PublishingService } from '../src/services/publishing.js';
 import { studioApiRouter } from './api-router.js';
 import { openApiRouter } from './openapi/router.js';
 import { studioPages } from './pages-router.js';
@@ -32,6 +33,7 @@ export function createStudio(deps: {
   requireAdmin: RequestHandler;
   accounts: AccountService;
   clips: ClipService;
+  publishing: PublishingService;
 }): Studio {
   const progress = new ProgressHub({
     redisUrl: deps.config.redisUrl,
@@ -42,6 +44,7 @@ export function createStudio(deps: {
   const pages = studioPages({
     accounts: deps.accounts,
     clips: deps.clips,
+    publishing: deps.publishing,
     episodes: deps.episodes,
     episodesRepo: deps.episodesRepo,
     listings,

@@ -19,6 +19,7 @@ import { episodeJson, showJson } from '../src/http/representations.js';
 import type { AccountService } from '../src/services/accounts.js';
 import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';
+import { topicFeedUrlFor, type PublishingService } from '../src/services/publishing.js';
 import { studioAssets } from './assets.js';
 import { pickLang, STRINGS } from './i18n.js';
 import { episodePage, newEpisodePage } from './pages/episode.js';
@@ -44,6 +45,7 @@ export function studioPages(deps: {
   accounts: AccountService;
   episodes: EpisodeService;
   clips: ClipService;
+  publishing: PublishingService;
   episodesRepo: EpisodesRepository;
   listings: ListingsRepository;
   publicUrl: string;
@@ -190,8 +192,26 @@ export function studioPages(deps: {
   router.get(
     '/studio/shows/:slug/settings',
     ...page('editor', async (req, res, ctx) => {
-      const show = await deps.episodes.requireShow(parseOr400(slugSchema, req.params.slug));
-      send(res, showSettingsPage(ctx, showJson(show, deps.publicUrl)));
+      const { show, topics } = await deps.publishing.listTopics(
+        parseOr400(slugSchema, req.params.slug),
+      );
+      // The article categories the show's episodes carry: what a topic feed can follow.
+      const episodes = await deps.episodesRepo.listByShow(show.id, EPISODE_STATES);
+      const categories = [...new Set(episodes.flatMap((ep) => ep.article.categories))].sort(
+        (a, b) => a.localeCompare(b, 'fr'),
+      );
+      send(
+        res,
+        showSettingsPage(ctx, showJson(show, deps.publicUrl), {
+          topics: topics.map((t) => ({
+            slug: t.slug,
+            title: t.title,
+            category: t.category,
+            feedUrl: topicFeedUrlFor(deps.publicUrl, show.slug, t.slug),
+          })),
+          categories,
+        }),
+      );
     }),
   );
 
@@ -228,6 +248,7 @@ export function studioPages(deps: {
             season: episode.feed?.season ?? null,
             episodeNumber: episode.feed?.episodeNumber ?? null,
             explicit: episode.feed?.explicit ?? null,
+            location: episode.feed?.location ?? null,
           },
           chapters: episode.chapters?.chapters ?? [],
           transcriptUrl: json.transcript?.url ?? null,

@@ -134,6 +134,13 @@ onSubmit($<HTMLFormElement>('#feed-fields-form'), async (form) => {
     season: number('season'),
     episodeNumber: number('episodeNumber'),
     explicit: explicit === '' ? null : explicit === 'yes',
+    // podcast:location: a place name, with coordinates if given; no name clears it.
+    location: value(form, 'location.name')
+      ? {
+          name: value(form, 'location.name'),
+          ...(value(form, 'location.geo') ? { geo: value(form, 'location.geo') } : {}),
+        }
+      : null,
   });
   if (!res.ok) return showProblem(form, res.data as Problem);
   clearErrors(form);

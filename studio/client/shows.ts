@@ -99,3 +99,33 @@ onSubmit($<HTMLFormElement>('#artwork-form'), async (form) => {
   current.replaceWith(img);
   status.textContent = t.artworkUploaded!;
 });
+
+// Topic feeds: create one for an article category; delete one.
+onSubmit($<HTMLFormElement>('#topic-form'), async (form) => {
+  const description = value(form, 'description');
+  const res = await api(
+    'POST',
+    `/api/shows/${encodeURIComponent(form.dataset.show ?? '')}/topics`,
+    {
+      slug: value(form, 'slug'),
+      title: value(form, 'title'),
+      category: value(form, 'category'),
+      ...(description ? { description } : {}),
+    },
+  );
+  if (res.ok) return location.reload();
+  showProblem(form, res.data as Problem);
+});
+document.querySelectorAll<HTMLButtonElement>('button.delete-topic').forEach((button) => {
+  button.addEventListener('click', () => {
+    const show = $<HTMLFormElement>('#topic-form')?.dataset.show ?? '';
+    void api(
+      'DELETE',
+      `/api/shows/${encodeURIComponent(show)}/topics/${encodeURIComponent(button.dataset.topic ?? '')}`,
+    ).then((res) => {
+      if (res.ok) return location.reload();
+      const p = res.data as Problem;
+      $('#topic-delete-error')!.textContent = [p.title, p.detail].filter(Boolean).join(' — ');
+    });
+  });
+});

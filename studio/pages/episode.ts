@@ -84,6 +84,7 @@ export interface EpisodeView {
     readonly season: number | null;
     readonly episodeNumber: number | null;
     readonly explicit: boolean | null;
+    readonly location: { readonly name: string; readonly geo?: string | undefined } | null;
   };
   readonly chapters: readonly { startTime: number; title?: string | undefined }[];
   readonly transcriptUrl: string | null;
@@ -190,6 +191,8 @@ ${field('explicit', t.explicit, {
     { value: 'no', label: t.no },
   ],
 })}
+${field('location.name', t.locationName, { value: f.location?.name, hint: t.locationHint })}
+${field('location.geo', t.locationGeo, { value: f.location?.geo, hint: 'geo:49.1829,-0.3707' })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
 <button type="submit">${e(t.save)}</button>
 <p class="status" id="feed-fields-status" role="status" aria-live="polite"></p></form>

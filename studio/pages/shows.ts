@@ -99,7 +99,43 @@ export interface ShowSettingsView {
   readonly feedUrl: string;
 }
 
-export function showSettingsPage(ctx: PageContext, show: ShowSettingsView): string {
+/** Topic feeds: one feed per article category, for listeners who follow one subject. */
+export interface TopicsView {
+  readonly topics: readonly { slug: string; title: string; category: string; feedUrl: string }[];
+  /** Categories the show's episodes carry, offered as suggestions. */
+  readonly categories: readonly string[];
+}
+
+function topicsSection(ctx: PageContext, slug: string, view: TopicsView): string {
+  const { t } = ctx;
+  const rows = view.topics.length
+    ? `<table id="topics"><thead><tr><th scope="col">${e(t.title)}</th><th scope="col">${e(t.topicCategory)}</th><th scope="col">${e(t.feed)}</th><th scope="col"></th></tr></thead><tbody>
+${view.topics
+  .map(
+    (topic) =>
+      `<tr><td>${e(topic.title)}</td><td>${e(topic.category)}</td><td><a href="${e(topic.feedUrl)}">${e(topic.slug)}.xml</a></td><td><button type="button" class="delete-topic" data-topic="${e(topic.slug)}" aria-label="${e(`${t.deleteTopic} ${topic.title}`)}">${e(t.deleteTopic)}</button></td></tr>`,
+  )
+  .join('\n')}</tbody></table>`
+    : `<p>${e(t.noTopics)}</p>`;
+  return `<section aria-labelledby="topics-heading"><h2 id="topics-heading">${e(t.topicFeeds)}</h2>
+<p class="hint">${e(t.topicFeedsHint)}</p>
+${rows}
+<form id="topic-form" data-show="${e(slug)}" novalidate>
+${field('slug', t.slug, { required: true, id: 'topic-slug', attrs: 'pattern="[a-z0-9-]+"' })}
+${field('title', t.title, { required: true, id: 'topic-title' })}
+${field('category', t.topicCategory, { required: true, id: 'topic-category', attrs: 'list="known-categories"' })}
+<datalist id="known-categories">${view.categories.map((c) => `<option value="${e(c)}"></option>`).join('')}</datalist>
+${field('description', t.description, { type: 'textarea', id: 'topic-description' })}
+<p class="error form-error" role="alert" data-error-for="(form)"></p>
+<button type="submit">${e(t.createTopic)}</button>
+<p class="error" id="topic-delete-error" role="alert"></p></form></section>`;
+}
+
+export function showSettingsPage(
+  ctx: PageContext,
+  show: ShowSettingsView,
+  topics: TopicsView = { topics: [], categories: [] },
+): string {
   const { t } = ctx;
   const artwork = show.artworkUrl
     ? `<img id="artwork-current" src="${e(show.artworkUrl)}" alt="${e(t.currentArtwork)}" width="200" height="200">`
@@ -139,6 +175,7 @@ ${field('type', t.showType, {
 ${field('explicit', t.explicit, { type: 'checkbox', checked: show.explicit })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
 <button type="submit">${e(t.save)}</button>
-<p class="status" id="show-settings-status" role="status" aria-live="polite"></p></form></section>`,
+<p class="status" id="show-settings-status" role="status" aria-live="polite"></p></form></section>
+${topicsSection(ctx, show.slug, topics)}`,
   );
 }

@@ -215,6 +215,43 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
     assert.equal(show.subcategory, SHOW_INPUT.subcategory, 'fields left alone are kept');
   });
 
+  it('makes a topic feed for one article category, then deletes it', async () => {
+    await page.goto(`${app.baseUrl}/studio/shows/${SHOW_INPUT.slug}/settings`);
+    const known = await page.$$eval('#known-categories option', (options) =>
+      options.map((o) => (o as HTMLOptionElement).value),
+    );
+    assert.deepEqual(
+      known,
+      [...ARTICLE.categories].sort((a, b) => a.localeCompare(b, 'fr')),
+    );
+    await page.fill('#topic-slug', 'Pas Valide');
+    await page.fill('#topic-title', 'Les « Événements »');
+    await page.fill('#topic-category', 'Événements');
+    await page.click('#topic-form button[type="submit"]');
+    await page
+      .locator('#topic-slug-error')
+      .filter({ hasText: /lowercase/ })
+      .waitFor();
+    await page.fill('#topic-slug', 'evenements');
+    await page.click('#topic-form button[type="submit"]');
+    await page.waitForSelector('#topics td:has-text("Les « Événements »")');
+    await assertLabelled();
+    await shot('03-topic');
+    const topicUrl = await page.getAttribute('#topics a', 'href');
+    assert.equal(topicUrl, `${app.baseUrl}/feeds/${SHOW_INPUT.slug}/evenements.xml`);
+    const topic = (await new Parser().parseString(
+      await (await fetch(topicUrl)).text(),
+    )) as unknown as Feed;
+    assert.equal(topic.title, 'Les « Événements »');
+    assert.deepEqual(
+      topic.items.map((i) => i.guid),
+      [ready.guid],
+    );
+    await page.click('button.delete-topic');
+    await page.waitForSelector('#topics', { state: 'detached' });
+    assert.equal((await fetch(topicUrl)).status, 404);
+  });
+
   it('shows loudness before and after processing, next to the target', async () => {
     await page.goto(`${app.baseUrl}/studio/episodes/${ready.id}`);
     await assertLabelled();
@@ -283,6 +320,11 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
     await page.fill('#f-season', '2');
     await page.fill('#f-episodeNumber', '7');
     await page.selectOption('#f-explicit', 'no');
+    await page.fill('#f-location-name', 'Caen, Normandie');
+    await page.fill('#f-location-geo', 'pas des coordonnées');
+    await page.click('#feed-fields-form button[type="submit"]');
+    await page.locator('#f-location-geo-error').filter({ hasText: /geo/ }).waitFor();
+    await page.fill('#f-location-geo', 'geo:49.1829,-0.3707');
     await page.click('#feed-fields-form button[type="submit"]');
     await page.waitForSelector('#feed-fields-status:has-text("Enregistré")');
 
@@ -333,6 +375,10 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
     assert.match(xml, /<itunes:episodeType>bonus<\/itunes:episodeType>/);
     assert.match(xml, /<itunes:season>2<\/itunes:season>/);
     assert.match(xml, /<itunes:episode>7<\/itunes:episode>/);
+    assert.match(
+      xml,
+      /<podcast:location geo="geo:49.1829,-0.3707">Caen, Normandie<\/podcast:location>/,
+    );
     assert.ok(xml.includes(`<podcast:chapters url="${body.chaptersUrl}"`));
     assert.ok(xml.includes(`<podcast:transcript url="${body.transcript.url}"`));
     // Shown again as typed when the page comes back.
