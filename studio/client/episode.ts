@@ -5,7 +5,6 @@ import {
   api,
   articleFrom,
   clearErrors,
-  csrf,
   onSubmit,
   showProblem,
   t,
@@ -177,13 +176,12 @@ onSubmit($<HTMLFormElement>('#transcript-form'), async (form) => {
   const file = (form.elements.namedItem('transcript') as HTMLInputElement).files?.[0];
   if (!file) return showProblem(form, { errors: [{ field: 'transcript', message: t.noFile! }] });
   const type = /\.srt$/i.test(file.name) ? 'application/srt' : 'text/vtt';
-  const res = await fetch(`/api/episodes/${form.dataset.episode}/transcript`, {
-    method: 'PUT',
-    headers: { 'content-type': type, 'x-csrf-token': csrf, accept: 'application/json' },
-    credentials: 'same-origin',
-    body: file,
-  });
-  if (!res.ok) return showProblem(form, (await res.json().catch(() => null)) as Problem | null);
+  const res = await api(
+    'PUT',
+    `/api/episodes/${form.dataset.episode}/transcript`,
+    new Blob([file], { type }),
+  );
+  if (!res.ok) return showProblem(form, res.data as Problem);
   clearErrors(form);
   status.textContent = t.transcriptUploaded!;
 });

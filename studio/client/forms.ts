@@ -15,6 +15,7 @@ export const $ = <T extends HTMLElement = HTMLElement>(sel: string, root: Parent
 export const t: Strings = JSON.parse($('#strings')?.textContent ?? '{}') as Strings;
 export const csrf = $<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
 
+/** A call to the API with the session's CSRF token: a JSON body, or a file sent as it is. */
 export async function api(
   method: string,
   url: string,
@@ -22,12 +23,13 @@ export async function api(
 ): Promise<{ ok: boolean; status: number; data: unknown }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (csrf) headers['x-csrf-token'] = csrf;
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const file = body instanceof Blob;
+  if (body !== undefined) headers['content-type'] = file ? body.type : 'application/json';
   const res = await fetch(url, {
     method,
     headers,
     credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : file ? body : JSON.stringify(body),
   });
   const text = await res.text();
   let data: unknown;

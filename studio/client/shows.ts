@@ -1,15 +1,5 @@
 /** A new show, a show's settings and its artwork. */
-import {
-  $,
-  api,
-  clearErrors,
-  csrf,
-  onSubmit,
-  showProblem,
-  t,
-  value,
-  type Problem,
-} from './forms.js';
+import { $, api, clearErrors, onSubmit, showProblem, t, value, type Problem } from './forms.js';
 
 // New show.
 onSubmit($<HTMLFormElement>('#show-form'), async (form) => {
@@ -80,13 +70,12 @@ onSubmit($<HTMLFormElement>('#artwork-form'), async (form) => {
   if (!file) return showProblem(form, { errors: [{ field: 'artwork', message: t.noFile! }] });
   const problem = await artworkProblem(file);
   if (problem) return showProblem(form, { errors: [{ field: 'artwork', message: problem }] });
-  const res = await fetch(`/api/shows/${encodeURIComponent(form.dataset.show ?? '')}/artwork`, {
-    method: 'PUT',
-    headers: { 'content-type': file.type, 'x-csrf-token': csrf, accept: 'application/json' },
-    credentials: 'same-origin',
-    body: file,
-  });
-  const body = (await res.json().catch(() => ({}))) as Problem & { artworkUrl?: string };
+  const res = await api(
+    'PUT',
+    `/api/shows/${encodeURIComponent(form.dataset.show ?? '')}/artwork`,
+    file,
+  );
+  const body = res.data as Problem & { artworkUrl?: string };
   if (!res.ok) return showProblem(form, body);
   clearErrors(form);
   const current = $('#artwork-current')!;
