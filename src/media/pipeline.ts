@@ -4,7 +4,8 @@
  *   1. measure (ebur128, true peak) in the enclosure's channel layout;
  *   2. if the loudness range is wide, measure again after the speech leveler;
  *   3. plan: linear gain, or gain + limiter (then measure the limited chain and
- *      correct the gain by what the limiter took away);
+ *      correct the gain by what the limiter took away; past 10 minutes, on a
+ *      tenth of the program, against the same sample without the chain);
  *   4. encode the ladder as ≤ `parallelism` ffmpeg processes, each decoding the
  *      master once and splitting the processed signal to its encoders; the
  *      lightest one also meters the processed signal (the "after" figures) and
@@ -75,6 +76,14 @@ const MEASURE_SHARE = 10;
 
 /** Second gain tried when measuring what the limiter takes (dB above the plain gain). */
 const CORRECTION_PROBE_DB = 1;
+
+/**
+ * From this length on, what the limiter takes is measured on a sample of the program
+ * (30 s in every 5 minutes, a tenth) rather than on all of it: the probes then cost a
+ * tenth of a pass, not a whole one, on the long recordings where that pass shows.
+ */
+export const SAMPLED_PROBES_FROM_SECONDS = 600;
+export const PROBE_SAMPLE_FILTER = "aselect='lt(mod(t,300),30)',asetpts=N/SR/TB";
 
 /** Next gain correction from the (correction → loudness) points measured so far. */
 export function nextCorrection(
@@ -189,14 +198,27 @@ export async function processMaster(
     const probes = [0, CORRECTION_PROBE_DB].map((correction) =>
       planChain(beforeGain, spec.target, leveled, correction, plan),
     );
-    const measured = await Promise.all(
-      probes.map((probeChain) =>
-        measure([layout, ...probeChain.filters], false, MEASURE_SHARE * 0.75, MEASURE_SHARE),
+    // On a long program, measure a sample with and without the chain: the change it
+    // makes there, added to the full measurement, is the full program's loudness.
+    // (A leveled chain keeps full passes: the leveler's window would see the cuts.)
+    const sampled = !leveled && spec.durationSeconds >= SAMPLED_PROBES_FROM_SECONDS;
+    const sample = sampled ? [PROBE_SAMPLE_FILTER] : [];
+    const [reference, ...measured] = await Promise.all([
+      sampled ? measure([layout, ...sample], false, MEASURE_SHARE * 0.75, MEASURE_SHARE) : null,
+      ...probes.map((probeChain) =>
+        measure(
+          [layout, ...sample, ...probeChain.filters],
+          false,
+          MEASURE_SHARE * 0.75,
+          MEASURE_SHARE,
+        ),
       ),
-    );
+    ]);
     const points = measured.map((m, i) => ({
       correction: i * CORRECTION_PROBE_DB,
-      integrated: m.integrated,
+      integrated: reference
+        ? beforeGain.integrated + (m.integrated - reference.integrated)
+        : m.integrated,
     }));
     const correction = nextCorrection(points, spec.target.integrated - points[1]!.integrated);
     chain = planChain(beforeGain, spec.target, leveled, correction, plan);
