@@ -36,8 +36,36 @@ function isAlive(pid: number): boolean {
 }
 
 /**
+ * Processes still working in `dir`: their working directory or one of their
+ * arguments is inside it. A worker killed with SIGKILL leaves its ffmpeg runs
+ * behind, encoding into its temp dir for nobody. Linux (/proc); elsewhere none.
+ */
+export async function processesWorkingIn(dir: string): Promise<number[]> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir('/proc');
+  } catch {
+    return [];
+  }
+  // /proc shows resolved absolute paths.
+  const real = await fs.realpath(dir).catch(() => path.resolve(dir));
+  const inside = (p: string) => p === real || p.startsWith(`${real}${path.sep}`);
+  const found: number[] = [];
+  for (const name of entries) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const [cwd, cmdline] = await Promise.all([
+      fs.readlink(`/proc/${name}/cwd`).catch(() => ''),
+      fs.readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => ''),
+    ]);
+    if (inside(cwd) || cmdline.split('\0').some(inside)) found.push(Number(name));
+  }
+  return found;
+}
+
+/**
  * Removes what a killed process left in `dir` (a SIGKILL skips every `finally`):
- * entries whose owner pid is gone. Called at boot. Returns how many it removed.
+ * entries whose owner pid is gone, after stopping the processes it left running
+ * in them. Called at boot. Returns how many entries it removed.
  */
 export async function sweepOrphans(dir: string): Promise<number> {
   let entries: string[];
@@ -51,7 +79,15 @@ export async function sweepOrphans(dir: string): Promise<number> {
     const pid = ownerPid(name);
     if (pid !== null && pid !== process.pid && isAlive(pid)) continue;
     if (pid === process.pid) continue;
-    await fs.rm(path.join(dir, name), { recursive: true, force: true });
+    const entry = path.join(dir, name);
+    for (const orphan of await processesWorkingIn(entry)) {
+      try {
+        process.kill(orphan, 'SIGKILL');
+      } catch {
+        // Gone meanwhile, or not ours to stop.
+      }
+    }
+    await fs.rm(entry, { recursive: true, force: true });
     removed++;
   }
   return removed;

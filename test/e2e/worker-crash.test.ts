@@ -129,15 +129,9 @@ describe('worker killed with SIGKILL during a job', function () {
     assert.ok(ffmpegs.length >= 1, 'ffmpeg was running');
     first.kill('SIGKILL');
     await exited(first);
-    // SIGKILL skips every cleanup: the ffmpeg children would run on as orphans; stop them
-    // (by pid) so they do not compete with the restarted worker for the two cores.
-    for (const pid of ffmpegs) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
+    // SIGKILL skips every cleanup: the ffmpeg children run on as orphans until the
+    // restarted worker's boot sweep stops them with the dead run's temp dir
+    // (test/integration/storage-local-disk.test.ts proves the stopping itself).
     assert.deepEqual(await fs.readdir(jobsTmp), tempBefore, 'the killed run left its temp dir');
 
     startWorker();
@@ -160,6 +154,16 @@ describe('worker killed with SIGKILL during a job', function () {
     assert.equal(files.length, 4, files.join(', '));
     // No temp files: the restarted worker swept the dead one's dir; its own run removed its own.
     assert.deepEqual(await fs.readdir(jobsTmp), []);
+    // And no orphaned ffmpeg is left running.
+    const alive = ffmpegs.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(alive, []);
 
     // One job, completed once.
     const queue = app.antenne.producer.queue('audio');
