@@ -30,6 +30,11 @@ import { forbiddenPage, loginPage } from './pages/sign-in.js';
 import { tokensPage } from './pages/tokens.js';
 
 const LANG_COOKIE = 'antenne_lang';
+
+/** What a page guard leaves for the page it guards. */
+interface PageLocals {
+  studioPage: PageContext;
+}
 const episodeId = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an episode id');
 
 export interface StudioPages {
@@ -92,16 +97,17 @@ export function studioPages(deps: {
       const ctx = await context(req);
       if (!ctx.user) return res.redirect(303, signInUrl(req));
       if (role === 'admin' && ctx.user.role !== 'admin') return send(res, forbiddenPage(ctx), 403);
+      (res.locals as PageLocals).studioPage = ctx;
       next();
     };
 
-  /** A signed-in page (API tokens do not open pages). */
+  /** A signed-in page (API tokens do not open pages), given the context its guard made. */
   const page = (
     role: 'editor' | 'admin',
     handler: (req: Request, res: Response, ctx: PageContext) => Promise<void>,
   ): RequestHandler[] => [
     guard(role),
-    async (req: Request, res: Response) => handler(req, res, await context(req)),
+    (req: Request, res: Response) => handler(req, res, (res.locals as PageLocals).studioPage),
   ];
 
   router.get('/studio/assets/:name', async (req, res) => {
@@ -158,22 +164,15 @@ export function studioPages(deps: {
     ...page('editor', async (req, res, ctx) => {
       const show = await deps.episodes.requireShow(parseOr400(slugSchema, req.params.slug));
       const list = await deps.episodesRepo.listByShow(show.id, EPISODE_STATES);
-      const rows = await Promise.all(
-        list.map(async (ep) => {
-          const { renditions } = await deps.episodes.get(ep.id);
-          const json = episodeJson(ep, show, renditions, deps.publicUrl) as ReturnType<
-            typeof episodeJson
-          > & { scheduledAt?: string | null };
-          return {
-            id: ep.id,
-            title: ep.article.title,
-            state: ep.state,
-            durationSeconds: ep.durationSeconds,
-            publishedAt: json.scheduledAt ?? json.publishedAt,
-            loudness: loudnessSummary(ctx.lang, ep.loudness),
-          };
-        }),
-      );
+      // Everything a row shows is on the episode row: no per-episode query.
+      const rows = list.map((ep) => ({
+        id: ep.id,
+        title: ep.article.title,
+        state: ep.state,
+        durationSeconds: ep.durationSeconds,
+        publishedAt: (ep.feed?.scheduledAt ?? ep.article.publishedAt).toISOString(),
+        loudness: loudnessSummary(ctx.lang, ep.loudness),
+      }));
       send(
         res,
         showPage(
@@ -196,10 +195,7 @@ export function studioPages(deps: {
         parseOr400(slugSchema, req.params.slug),
       );
       // The article categories the show's episodes carry: what a topic feed can follow.
-      const episodes = await deps.episodesRepo.listByShow(show.id, EPISODE_STATES);
-      const categories = [...new Set(episodes.flatMap((ep) => ep.article.categories))].sort(
-        (a, b) => a.localeCompare(b, 'fr'),
-      );
+      const categories = await deps.listings.categoriesOf(show.id);
       send(
         res,
         showSettingsPage(ctx, showJson(show, deps.publicUrl), {

@@ -36,11 +36,12 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * Processes still working in `dir`: their working directory or one of their
- * arguments is inside it. A worker killed with SIGKILL leaves its ffmpeg runs
- * behind, encoding into its temp dir for nobody. Linux (/proc); elsewhere none.
+ * Processes still working in one of `dirs`: their working directory or one of
+ * their arguments is inside it. A worker killed with SIGKILL leaves its ffmpeg
+ * runs behind, encoding into its temp dir for nobody. One pass over /proc for all
+ * the dirs (Linux; elsewhere none are found).
  */
-export async function processesWorkingIn(dir: string): Promise<number[]> {
+async function processesWorkingIn(dirs: readonly string[]): Promise<number[]> {
   let entries: string[];
   try {
     entries = await fs.readdir('/proc');
@@ -48,8 +49,10 @@ export async function processesWorkingIn(dir: string): Promise<number[]> {
     return [];
   }
   // /proc shows resolved absolute paths.
-  const real = await fs.realpath(dir).catch(() => path.resolve(dir));
-  const inside = (p: string) => p === real || p.startsWith(`${real}${path.sep}`);
+  const roots = await Promise.all(
+    dirs.map((dir) => fs.realpath(dir).catch(() => path.resolve(dir))),
+  );
+  const inside = (p: string) => roots.some((r) => p === r || p.startsWith(`${r}${path.sep}`));
   const found: number[] = [];
   for (const name of entries) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
@@ -74,21 +77,20 @@ export async function sweepOrphans(dir: string): Promise<number> {
   } catch {
     return 0;
   }
-  let removed = 0;
-  for (const name of entries) {
-    const pid = ownerPid(name);
-    if (pid !== null && pid !== process.pid && isAlive(pid)) continue;
-    if (pid === process.pid) continue;
-    const entry = path.join(dir, name);
-    for (const orphan of await processesWorkingIn(entry)) {
-      try {
-        process.kill(orphan, 'SIGKILL');
-      } catch {
-        // Gone meanwhile, or not ours to stop.
-      }
+  const orphaned = entries
+    .filter((name) => {
+      const pid = ownerPid(name);
+      return pid !== process.pid && (pid === null || !isAlive(pid));
+    })
+    .map((name) => path.join(dir, name));
+  if (!orphaned.length) return 0;
+  for (const pid of await processesWorkingIn(orphaned)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone meanwhile, or not ours to stop.
     }
-    await fs.rm(entry, { recursive: true, force: true });
-    removed++;
   }
-  return removed;
+  for (const entry of orphaned) await fs.rm(entry, { recursive: true, force: true });
+  return orphaned.length;
 }

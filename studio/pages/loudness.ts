@@ -6,12 +6,21 @@ import type { LoudnessReport } from '../../src/core/media-types.js';
 import type { Strings, StudioLang } from '../i18n.js';
 import { e } from './html.js';
 
-const number = (lang: StudioLang, v: number, signed = false) =>
-  new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-    signDisplay: signed ? 'exceptZero' : 'auto',
-  }).format(v);
+/** One formatter per language and sign style, made once (a show page formats every row). */
+const formatters = new Map<string, Intl.NumberFormat>();
+const number = (lang: StudioLang, v: number, signed = false) => {
+  const key = `${lang}:${signed}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+      signDisplay: signed ? 'exceptZero' : 'auto',
+    });
+    formatters.set(key, format);
+  }
+  return format.format(v);
+};
 
 /** A report from the worker, or null for rows processed before loudness was recorded. */
 function complete(report: LoudnessReport | null | undefined): report is LoudnessReport {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { IllegalTransitionError } from '../../src/core/episode-state.js';
 import { migrateToLatest } from '../../src/db/connect.js';
 import { EpisodesRepository, type NewEpisode } from '../../src/db/repositories/episodes.repo.js';
+import { ListingsRepository } from '../../src/db/repositories/listings.repo.js';
 import { RenditionsRepository } from '../../src/db/repositories/renditions.repo.js';
 import { ShowsRepository } from '../../src/db/repositories/shows.repo.js';
 import { ENGINES, openTestDb } from '../helpers/databases.js';
@@ -14,6 +15,7 @@ for (const engine of ENGINES) {
     let shows: ShowsRepository;
     let episodes: EpisodesRepository;
     let renditions: RenditionsRepository;
+    let listings: ListingsRepository;
     let migrateAgain: () => Promise<string[]>;
 
     before(async () => {
@@ -22,6 +24,7 @@ for (const engine of ENGINES) {
       shows = new ShowsRepository(opened.handle.db);
       episodes = new EpisodesRepository(opened.handle.db);
       renditions = new RenditionsRepository(opened.handle.db);
+      listings = new ListingsRepository(opened.handle.db);
       migrateAgain = () => migrateToLatest(opened.handle.db);
       await shows.insert({
         id: 'show1',
@@ -154,6 +157,23 @@ for (const engine of ENGINES) {
         stuck.map((e) => e.id),
         ['ep3'],
       );
+    });
+
+    it('lists the article categories of a show’s episodes once each, in French order', async () => {
+      await episodes.insert({
+        ...newEpisode('ep4', '2018-01-01T00:00:00Z'),
+        article: {
+          ...newEpisode('ep4', '2018-01-01T00:00:00Z').article,
+          categories: ['Numérique', 'Économie', 'Zoom'],
+        },
+      });
+      assert.deepEqual(await listings.categoriesOf('show1'), [
+        'Économie',
+        'Événements',
+        'Numérique',
+        'Zoom',
+      ]);
+      assert.deepEqual(await listings.categoriesOf('no-such-show'), []);
     });
 
     it('enforces one guid per episode and a known state', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 
 export interface ShowSummary {
@@ -36,5 +37,16 @@ export class ListingsRepository {
       language: r.language,
       episodes: Number(r.n),
     }));
+  }
+
+  /** The article categories a show's episodes carry, once each, in French order. */
+  async categoriesOf(showId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('episodes')
+      .select(sql<string>`jsonb_array_elements_text(categories)`.as('category'))
+      .where('show_id', '=', showId)
+      .distinct()
+      .execute();
+    return rows.map((r) => r.category).sort((a, b) => a.localeCompare(b, 'fr'));
   }
 }
