@@ -159,6 +159,9 @@ const en = {
   locationName: 'Place (podcast:location)',
   locationHint: 'Where the interview happened or what it is about: Caen, Normandie.',
   locationGeo: 'Coordinates (optional)',
+  notFound: 'Not found',
+  notFoundText:
+    'Nothing is at this address: the show or episode may have been renamed or deleted, or the link is incomplete.',
   st_uploaded: 'Uploaded',
   st_processing: 'Processing',
   st_ready: 'Ready',
@@ -332,6 +335,9 @@ const fr: Strings = {
   locationName: 'Lieu (podcast:location)',
   locationHint: 'Où l’entretien a eu lieu, ou de quoi il parle : Caen, Normandie.',
   locationGeo: 'Coordonnées (facultatif)',
+  notFound: 'Introuvable',
+  notFoundText:
+    'Rien à cette adresse : l’émission ou l’épisode a peut-être été renommé ou supprimé, ou le lien est incomplet.',
   st_uploaded: 'Envoyé',
   st_processing: 'En traitement',
   st_ready: 'Prêt',

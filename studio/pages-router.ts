@@ -3,13 +3,19 @@
  * editors to admin pages get a 403 page saying why. Data comes from the same
  * services and representations as the API.
  */
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import {
+  Router,
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { parseCookie } from 'cookie';
 import { z } from 'zod';
 import { iframeHtml } from '../embed/oembed.js';
 import { PLAYER_WIDTH, playerHeightWith } from '../embed/view.js';
 import { EPISODE_STATES } from '../src/core/episode-state.js';
-import { notFound } from '../src/core/errors.js';
+import { AppError, notFound } from '../src/core/errors.js';
 import { slugSchema } from '../src/core/schemas.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
 import type { ListingsRepository } from '../src/db/repositories/listings.repo.js';
@@ -26,7 +32,7 @@ import { episodePage, newEpisodePage } from './pages/episode.js';
 import type { PageContext } from './pages/html.js';
 import { loudnessSummary, loudnessTable } from './pages/loudness.js';
 import { showPage, showSettingsPage, showsPage } from './pages/shows.js';
-import { forbiddenPage, loginPage } from './pages/sign-in.js';
+import { forbiddenPage, loginPage, notFoundPage } from './pages/sign-in.js';
 import { tokensPage } from './pages/tokens.js';
 
 const LANG_COOKIE = 'antenne_lang';
@@ -305,6 +311,16 @@ export function studioPages(deps: {
       );
     }),
   );
+
+  // A page that cannot be shown (a stale link, a mistyped address) answers a page in
+  // the editor's language, not the API's JSON problem. Other errors go on as problems.
+  const pageError: ErrorRequestHandler = async (err, req, res, next) => {
+    const status = err instanceof AppError ? err.status : 0;
+    if ((status !== 404 && status !== 400) || req.accepts(['json', 'html']) !== 'html')
+      return next(err);
+    send(res, notFoundPage(await context(req)), 404);
+  };
+  router.use('/studio', pageError);
 
   return { router, guard };
 }

@@ -1,4 +1,4 @@
-/** Sign-in and refusal pages. */
+/** Sign-in, refusal and not-found pages. */
 import { e, field, layout, type PageContext } from './html.js';
 
 /** `expired`: the visitor was signed in and the session ran out; say so. */
@@ -19,4 +19,14 @@ ${field('password', t.password, { type: 'password', required: true, attrs: 'auto
 
 export function forbiddenPage(ctx: PageContext): string {
   return layout(ctx, 'forbidden', ctx.t.forbidden, `<p>${e(ctx.t.forbiddenText)}</p>`);
+}
+
+export function notFoundPage(ctx: PageContext): string {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    'not-found',
+    t.notFound,
+    `<p>${e(t.notFoundText)}</p><p><a href="/studio/shows">${e(t.shows)}</a></p>`,
+  );
 }

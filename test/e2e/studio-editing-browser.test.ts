@@ -145,6 +145,24 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
     assert.equal(api.status, 401);
   });
 
+  it('answers a stale or mistyped studio link with a page in French, not JSON', async () => {
+    for (const url of [
+      '/studio/shows/plus-la/settings',
+      '/studio/episodes/zzzz',
+      '/studio/episodes/PAS_UN_ID',
+    ]) {
+      const response = await page.goto(`${app.baseUrl}${url}`);
+      assert.equal(response?.status(), 404, url);
+      assert.match(response?.headers()['content-type'] ?? '', /^text\/html/);
+      assert.equal(await page.textContent('h1'), 'Introuvable');
+      assert.equal(await page.locator('main a[href="/studio/shows"]').count(), 1);
+    }
+    // API clients still get the problem document.
+    const api = await fetch(`${app.baseUrl}/api/episodes/zzzz`);
+    assert.equal(api.status, 404);
+    assert.match(api.headers.get('content-type') ?? '', /problem\+json/);
+  });
+
   it('explains the artwork rules and refuses a wrong image next to the field, in French', async () => {
     await page.goto(`${app.baseUrl}/studio/shows/${SHOW_INPUT.slug}`);
     await page.click(`a[href="/studio/shows/${SHOW_INPUT.slug}/settings"]`);
