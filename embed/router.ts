@@ -15,6 +15,7 @@ import { embedCodeFor, renderEmbedPage, renderEpisodePage, type RenderedPage } f
 import { sanitizeSummary, summaryText } from './sanitize.js';
 import { parseTheme } from './theme.js';
 import { parseStart, playerHeight, PLAYER_WIDTH, type PlayerView } from './view.js';
+import { publicRoute, publishedOnly } from '../src/http/access.js';
 
 const ID = /^[a-z0-9]{1,64}$/;
 const ASSET_PREFIX = '/embed/assets/';
@@ -52,6 +53,9 @@ export function embedRouter(deps: { data: ReaderData }): Router {
   // Pages and assets only: media is served (with Range) by the media router.
   router.use(['/embed', '/episodes', '/oembed'], compression({ threshold: 0 }));
 
+  // ReaderData loads published episodes and ready clips of published episodes only.
+  const readers = publishedOnly('reader pages of published episodes and their clips');
+
   const assetUrls = async () => {
     const assets = await playerAssets();
     return { js: `${ASSET_PREFIX}${assets.js.name}`, css: `${ASSET_PREFIX}${assets.css.name}` };
@@ -66,27 +70,30 @@ export function embedRouter(deps: { data: ReaderData }): Router {
     mediaOrigin,
   });
 
-  router.get('/embed/assets/:name', async (req, res) => {
+  router.get('/embed/assets/:name', publicRoute('player code and styles'), async (req, res) => {
     const assets = await playerAssets();
     const asset = [assets.js, assets.css].find((a) => a.name === req.params.name);
     if (!asset) throw notFound('Asset');
     sendAsset(req, res, asset);
   });
 
-  router.get('/embed/episodes/:id', async (req, res) => {
-    const loaded = ID.test(req.params.id) ? await data.episode(req.params.id) : null;
+  router.get('/embed/episodes/:id', readers, async (req, res) => {
+    const id = String(req.params.id);
+    const loaded = ID.test(id) ? await data.episode(id) : null;
     if (!loaded) throw notFound('Episode', 'No published episode has this id.');
     sendPage(res, renderEmbedPage(loaded.player, await playerPageOptions(req, loaded.player)));
   });
 
-  router.get('/embed/clips/:id', async (req, res) => {
-    const loaded = ID.test(req.params.id) ? await data.clip(req.params.id) : null;
+  router.get('/embed/clips/:id', readers, async (req, res) => {
+    const id = String(req.params.id);
+    const loaded = ID.test(id) ? await data.clip(id) : null;
     if (!loaded) throw notFound('Clip', 'No ready clip of a published episode has this id.');
     sendPage(res, renderEmbedPage(loaded.player, await playerPageOptions(req, loaded.player)));
   });
 
-  router.get('/episodes/:id', async (req, res) => {
-    const loaded = ID.test(req.params.id) ? await data.episode(req.params.id) : null;
+  router.get('/episodes/:id', readers, async (req, res) => {
+    const id = String(req.params.id);
+    const loaded = ID.test(id) ? await data.episode(id) : null;
     if (!loaded) throw notFound('Episode', 'No published episode has this id.');
     const { episode, show, player } = loaded;
     sendPage(
@@ -109,7 +116,7 @@ export function embedRouter(deps: { data: ReaderData }): Router {
     );
   });
 
-  router.get('/oembed', async (req, res) => {
+  router.get('/oembed', readers, async (req, res) => {
     const format = typeof req.query.format === 'string' ? req.query.format : 'json';
     if (format !== 'json' && format !== 'xml') {
       throw new AppError(

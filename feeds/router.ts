@@ -4,6 +4,7 @@ import { slugSchema } from '../src/core/schemas.js';
 import { parseOr400 } from '../src/http/middleware/validate.js';
 import type { FeedPublisher, ServedFeed } from './publisher.js';
 import { sendFeed } from './serve.js';
+import { publishedOnly } from '../src/http/access.js';
 
 /**
  * GET/HEAD of a pre-rendered feed through Express: what the fast path (serve.ts)
@@ -29,9 +30,10 @@ export function feedsRouter(deps: { publisher: FeedPublisher }): Router {
     send(req, res, render);
   };
 
-  router.get('/feeds/:slug.xml', showFeed);
-  router.head('/feeds/:slug.xml', showFeed);
-  router.get('/feeds/:slug/:topic.xml', topicFeed);
-  router.head('/feeds/:slug/:topic.xml', topicFeed);
+  const published = publishedOnly('feeds list published episodes only');
+  router.get('/feeds/:slug.xml', published, showFeed);
+  router.head('/feeds/:slug.xml', published, showFeed);
+  router.get('/feeds/:slug/:topic.xml', published, topicFeed);
+  router.head('/feeds/:slug/:topic.xml', published, topicFeed);
   return router;
 }

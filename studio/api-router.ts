@@ -39,7 +39,7 @@ export function studioApiRouter(deps: {
     res.set('Cache-Control', 'no-store').json(extractArticle(page.html, page.url));
   });
 
-  router.get('/api/shows', async (_req, res) => {
+  router.get('/api/shows', deps.requireEditor, async (_req, res) => {
     const shows = await deps.listings.shows();
     res.set('Cache-Control', 'no-store').json({
       shows: shows.map((s) => ({
@@ -56,7 +56,7 @@ export function studioApiRouter(deps: {
     });
   });
 
-  router.get('/api/shows/:slug/episodes', async (req, res) => {
+  router.get('/api/shows/:slug/episodes', deps.requireEditor, async (req, res) => {
     const slug = parseOr400(slugSchema, req.params.slug);
     const show = await deps.episodes.requireShow(slug);
     const list = await deps.episodesRepo.listByShow(show.id, EPISODE_STATES);
@@ -70,7 +70,7 @@ export function studioApiRouter(deps: {
 
   // Server-sent events: `progress` from the job queue as it happens, `state` from the
   // database (every pollMs and after each job event). Ends once the episode settles.
-  router.get('/api/episodes/:id/events', async (req, res) => {
+  router.get('/api/episodes/:id/events', deps.requireEditor, async (req, res) => {
     const id = parseOr400(episodeId, req.params.id);
     await deps.episodes.get(id); // 404 before the stream starts
     res.writeHead(200, {

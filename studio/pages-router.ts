@@ -34,6 +34,7 @@ import { loudnessSummary, loudnessTable } from './pages/loudness.js';
 import { showPage, showSettingsPage, showsPage } from './pages/shows.js';
 import { forbiddenPage, loginPage, notFoundPage } from './pages/sign-in.js';
 import { tokensPage } from './pages/tokens.js';
+import { publicRoute, withAccess } from '../src/http/access.js';
 
 const LANG_COOKIE = 'antenne_lang';
 
@@ -97,15 +98,19 @@ export function studioPages(deps: {
   const signInUrl = (req: Request) =>
     `/studio/login?next=${encodeURIComponent(req.originalUrl)}${sessionExpired(req) ? '&expired=1' : ''}`;
 
-  const guard =
-    (role: 'editor' | 'admin'): RequestHandler =>
-    async (req, res, next) => {
-      const ctx = await context(req);
-      if (!ctx.user) return res.redirect(303, signInUrl(req));
-      if (role === 'admin' && ctx.user.role !== 'admin') return send(res, forbiddenPage(ctx), 403);
-      (res.locals as PageLocals).studioPage = ctx;
-      next();
-    };
+  const guard = (role: 'editor' | 'admin'): RequestHandler =>
+    withAccess(
+      async (req, res, next) => {
+        const ctx = await context(req);
+        if (!ctx.user) return res.redirect(303, signInUrl(req));
+        if (role === 'admin' && ctx.user.role !== 'admin') {
+          return send(res, forbiddenPage(ctx), 403);
+        }
+        (res.locals as PageLocals).studioPage = ctx;
+        next();
+      },
+      { kind: role === 'admin' ? 'admin-page' : 'editor-page' },
+    );
 
   /** A signed-in page (API tokens do not open pages), given the context its guard made. */
   const page = (
@@ -116,7 +121,7 @@ export function studioPages(deps: {
     (req: Request, res: Response) => handler(req, res, (res.locals as PageLocals).studioPage),
   ];
 
-  router.get('/studio/assets/:name', async (req, res) => {
+  router.get('/studio/assets/:name', publicRoute('studio code and styles'), async (req, res) => {
     const assets = await studioAssets();
     const asset = [assets.js, assets.css].find((a) => a.name === req.params.name);
     if (!asset) throw notFound('Asset');
@@ -129,7 +134,7 @@ export function studioPages(deps: {
       .send(asset.body);
   });
 
-  router.get('/studio/lang/:lang', (req, res) => {
+  router.get('/studio/lang/:lang', publicRoute('sets a language cookie'), (req, res) => {
     const lang = req.params.lang === 'fr' ? 'fr' : 'en';
     const next =
       typeof req.query.next === 'string' && req.query.next.startsWith('/studio')
@@ -139,11 +144,11 @@ export function studioPages(deps: {
     res.redirect(303, next);
   });
 
-  router.get('/studio', (req, res) => {
+  router.get('/studio', publicRoute('redirects to sign-in or the shows'), (req, res) => {
     res.redirect(303, principalOf(req)?.kind === 'session' ? '/studio/shows' : '/studio/login');
   });
 
-  router.get('/studio/login', async (req, res) => {
+  router.get('/studio/login', publicRoute('the sign-in form'), async (req, res) => {
     const next =
       typeof req.query.next === 'string' && req.query.next.startsWith('/studio/')
         ? req.query.next

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { buildOpenApiDocument } from './document.js';
 import { renderDocsPage } from './docs-page.js';
+import { publicRoute } from '../../src/http/access.js';
 
 export function openApiRouter(deps: { publicUrl: string }): Router {
   const router = Router();
@@ -8,12 +9,12 @@ export function openApiRouter(deps: { publicUrl: string }): Router {
   const json = JSON.stringify(doc);
   const page = renderDocsPage(doc);
 
-  router.get('/api/openapi.json', (_req, res) => {
+  router.get('/api/openapi.json', publicRoute('the API description, no data'), (_req, res) => {
     res.set({ 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'public, max-age=300' });
     res.type('application/json; charset=utf-8').send(json);
   });
 
-  router.get('/api/docs', (_req, res) => {
+  router.get('/api/docs', publicRoute('the API description, no data'), (_req, res) => {
     res.set({
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
       'X-Content-Type-Options': 'nosniff',

@@ -8,6 +8,7 @@ import { parseCookie } from 'cookie';
 import { AppError } from '../../core/errors.js';
 import type { User } from '../../db/repositories/users.repo.js';
 import { safeEqual, type AccountService } from '../../services/accounts.js';
+import { withAccess } from '../access.js';
 
 export const SESSION_COOKIE = 'antenne_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -126,24 +127,30 @@ function csrfProblem(req: Request, principal: Principal): AppError | null {
   );
 }
 
-export const requireEditor: RequestHandler = (req, res, next) => {
-  const principal = principalOf(req);
-  if (!principal) return next(unauthenticated(req, res));
-  next(csrfProblem(req, principal) ?? undefined);
-};
+export const requireEditor: RequestHandler = withAccess(
+  (req, res, next) => {
+    const principal = principalOf(req);
+    if (!principal) return next(unauthenticated(req, res));
+    next(csrfProblem(req, principal) ?? undefined);
+  },
+  { kind: 'editor' },
+);
 
-export const requireAdmin: RequestHandler = (req, res, next) => {
-  const principal = principalOf(req);
-  if (!principal) return next(unauthenticated(req, res));
-  if (principal.kind !== 'session' || principal.user.role !== 'admin') {
-    return next(
-      new AppError(
-        403,
-        'forbidden',
-        'Administrators only',
-        'Only an administrator, signed in to the studio, can do this.',
-      ),
-    );
-  }
-  next(csrfProblem(req, principal) ?? undefined);
-};
+export const requireAdmin: RequestHandler = withAccess(
+  (req, res, next) => {
+    const principal = principalOf(req);
+    if (!principal) return next(unauthenticated(req, res));
+    if (principal.kind !== 'session' || principal.user.role !== 'admin') {
+      return next(
+        new AppError(
+          403,
+          'forbidden',
+          'Administrators only',
+          'Only an administrator, signed in to the studio, can do this.',
+        ),
+      );
+    }
+    next(csrfProblem(req, principal) ?? undefined);
+  },
+  { kind: 'admin' },
+);

@@ -6,6 +6,7 @@ import type { AccountService } from '../../services/accounts.js';
 import { principalOf, requireAdmin, requireEditor, SESSION_COOKIE } from '../middleware/auth.js';
 import { sendProblem } from '../middleware/problem.js';
 import { parseOr400 } from '../middleware/validate.js';
+import { publicRoute } from '../access.js';
 
 export const loginSchema = z.object({
   email: z.string().trim().min(1, 'is required'),
@@ -63,7 +64,7 @@ export function accountsRouter(deps: {
       ),
   });
 
-  router.post('/api/session', loginLimiter, async (req, res) => {
+  router.post('/api/session', publicRoute('sign-in'), loginLimiter, async (req, res) => {
     const { email, password } = parseOr400(loginSchema, req.body);
     const session = await deps.accounts.login(email, password);
     res.cookie(SESSION_COOKIE, session.sessionToken, {

@@ -47,13 +47,13 @@ export function clipsRouter(deps: {
     res.status(202).location(body.links.self).json(body);
   });
 
-  router.get('/api/episodes/:id/clips', async (req, res) => {
+  router.get('/api/episodes/:id/clips', deps.requireEditor, async (req, res) => {
     const episodeId = parseOr400(id('an episode'), req.params.id);
     const clips = await deps.clips.listForEpisode(episodeId);
     res.set('Cache-Control', 'no-store').json(clips.map((c) => clipJson(c, deps.publicUrl)));
   });
 
-  router.get('/api/clips/:id', async (req, res) => {
+  router.get('/api/clips/:id', deps.requireEditor, async (req, res) => {
     const clip = await deps.clips.get(parseOr400(id('a clip'), req.params.id));
     res.set('Cache-Control', 'no-store').json(clipJson(clip, deps.publicUrl));
   });

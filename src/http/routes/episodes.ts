@@ -44,7 +44,7 @@ export function episodesRouter(deps: {
     },
   );
 
-  router.get('/api/episodes/:id', async (req, res) => {
+  router.get('/api/episodes/:id', deps.requireEditor, async (req, res) => {
     const id = parseOr400(episodeId, req.params.id);
     const { episode, show, renditions } = await deps.episodes.get(id);
     res

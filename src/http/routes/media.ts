@@ -9,6 +9,7 @@ import {
   type BlobInfo,
   type BlobStorage,
 } from '../../storage/blob-storage.js';
+import { publishedOnly } from '../access.js';
 
 /** Apple lists `audio/x-m4a` for M4A enclosures; mime-types would say audio/mp4. */
 const TYPE_OVERRIDES: Record<string, string> = {
@@ -109,7 +110,8 @@ export function mediaRouter(deps: { storage: BlobStorage }): Router {
     }
   };
 
-  router.get('/media/*key', serve);
-  router.head('/media/*key', serve);
+  const access = publishedOnly('files of published episodes; the rest need a signed URL');
+  router.get('/media/*key', access, serve);
+  router.head('/media/*key', access, serve);
   return router;
 }

@@ -124,7 +124,7 @@ export function publishingRouter(deps: {
     feedUrl: topicFeedUrlFor(publicUrl, showSlug, t.slug),
   });
 
-  router.get('/api/shows/:slug/topics', async (req, res) => {
+  router.get('/api/shows/:slug/topics', editor, async (req, res) => {
     const slug = parseOr400(slugSchema, req.params.slug);
     const { topics } = await publishing.listTopics(slug);
     res.json({ topics: topics.map((t) => topicJson(slug, t)) });

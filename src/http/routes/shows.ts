@@ -17,7 +17,7 @@ export function showsRouter(deps: {
     res.status(201).location(`/api/shows/${show.slug}`).json(showJson(show, deps.publicUrl));
   });
 
-  router.get('/api/shows/:slug', async (req, res) => {
+  router.get('/api/shows/:slug', deps.requireEditor, async (req, res) => {
     const slug = parseOr400(slugSchema, req.params.slug);
     res.json(showJson(await deps.shows.getBySlug(slug), deps.publicUrl));
   });
