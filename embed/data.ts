@@ -11,7 +11,7 @@ import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js
 import type { PlayerSettingsRepository } from '../src/db/repositories/player-settings.repo.js';
 import type { RenditionsRepository } from '../src/db/repositories/renditions.repo.js';
 import type { ShowsRepository } from '../src/db/repositories/shows.repo.js';
-import { mediaUrl } from '../src/http/representations.js';
+import { directMediaUrl, publishedMediaUrls } from '../src/http/media-urls.js';
 import { feedUrlFor } from '../src/services/shows.js';
 import { cleanChapters, cleanTranscript, type EpisodeExtrasSource } from './extras.js';
 import { langOf } from './i18n.js';
@@ -54,7 +54,8 @@ export class ReaderData {
     oembed: (url: string, format: 'json' | 'xml') =>
       `${this.deps.publicUrl}/oembed?${new URLSearchParams({ url, format }).toString()}`,
     feed: (slug: string) => feedUrlFor(this.deps.publicUrl, slug),
-    media: (key: string) => mediaUrl(this.deps.publicUrl, key),
+    /** Show artwork (always public); episode files go through `filesOf`. */
+    media: (key: string) => directMediaUrl(this.deps.publicUrl, key),
   };
 
   get publicUrl(): string {
@@ -80,7 +81,8 @@ export class ReaderData {
       this.deps.extras.transcript(episode).catch(() => null),
       this.deps.playerSettings.get(show.id),
     ]);
-    const audioUrl = this.urls.media(audio.storageKey);
+    const files = publishedMediaUrls(this.deps.publicUrl, episode);
+    const audioUrl = files(audio.storageKey);
     return {
       episode,
       show,
@@ -95,7 +97,7 @@ export class ReaderData {
         artworkUrl: episode.article.imageUrl ?? showArtworkUrl(show, this.urls.media),
         audio: { url: audioUrl, type: audio.mimeType, bytes: audio.bytes },
         durationSeconds: duration,
-        peaksUrl: episode.peaksKey ? this.urls.media(episode.peaksKey) : null,
+        peaksUrl: episode.peaksKey ? files(episode.peaksKey) : null,
         chapters: cleanChapters(chapters, duration),
         transcript: cleanTranscript(transcript),
         downloadUrl: settings.allowDownload ? audioUrl : null,
@@ -113,7 +115,8 @@ export class ReaderData {
     if (!found) return null;
     const { episode, show } = found;
     const settings = await this.deps.playerSettings.get(show.id);
-    const audioUrl = this.urls.media(clip.storageKey);
+    const files = publishedMediaUrls(this.deps.publicUrl, episode);
+    const audioUrl = files(clip.storageKey);
     return {
       clip,
       episode,
@@ -129,7 +132,7 @@ export class ReaderData {
         artworkUrl: episode.article.imageUrl ?? showArtworkUrl(show, this.urls.media),
         audio: { url: audioUrl, type: 'audio/mpeg', bytes: clip.bytes ?? 0 },
         durationSeconds: clip.durationSeconds ?? clip.endSeconds - clip.startSeconds,
-        peaksUrl: clip.peaksKey ? this.urls.media(clip.peaksKey) : null,
+        peaksUrl: clip.peaksKey ? files(clip.peaksKey) : null,
         chapters: [],
         transcript: [],
         downloadUrl: settings.allowDownload ? audioUrl : null,

@@ -17,7 +17,7 @@ import type {
   FeedsRepository,
   StoredRender,
 } from '../src/db/repositories/feeds.repo.js';
-import { mediaUrl } from '../src/http/representations.js';
+import { directMediaUrl, publishedMediaUrls } from '../src/http/media-urls.js';
 import type { BlobStorage } from '../src/storage/blob-storage.js';
 import { topicFeedUrlFor } from '../src/services/publishing.js';
 import { feedUrlFor } from '../src/services/shows.js';
@@ -89,7 +89,8 @@ export function renderFeeds(
   soundbites: ReadonlyMap<string, readonly Soundbite[]> = new Map(),
 ): { feeds: RenderedFeed[]; fragments: Map<string, Fragment> } {
   const { show } = snapshot;
-  const toMediaUrl = (key: string) => mediaUrl(publicUrl, key);
+  // The channel shows the show's artwork only; items their episode's published files.
+  const toMediaUrl = (key: string) => directMediaUrl(publicUrl, key);
   const full = new Map(snapshot.episodes.map((e) => [e.id, e]));
   const fragments = new Map<string, Fragment>();
   let lastChange = show.updatedAt;
@@ -109,7 +110,7 @@ export function renderFeeds(
       categories: episode.article.categories,
       body: enclosure
         ? itemBody(
-            { show, mediaUrl: toMediaUrl },
+            { show, mediaUrl: publishedMediaUrls(publicUrl, episode) },
             {
               episode,
               enclosure,

@@ -47,6 +47,10 @@ import { PublishingService } from './services/publishing.js';
 import { ShowService } from './services/shows.js';
 import { LocalDiskStorage } from './storage/local-disk.js';
 import { sweepOrphans } from './storage/temp.js';
+import { MediaSigner, MediaUrls } from './http/media-urls.js';
+import { PublishedMediaCheck } from './http/published-media.js';
+import { PublicationsRepository } from './db/repositories/publications.repo.js';
+import { serverSecret } from './db/repositories/server-secrets.repo.js';
 
 export interface Antenne {
   readonly config: Config;
@@ -54,6 +58,8 @@ export interface Antenne {
   readonly db: DbHandle;
   readonly producer: JobProducer;
   readonly storage: LocalDiskStorage;
+  /** URLs of stored files for editors (signed while unpublished). */
+  readonly mediaUrls: MediaUrls;
   readonly repos: {
     shows: ShowsRepository;
     episodes: EpisodesRepository;
@@ -107,6 +113,8 @@ export async function createAntenne(
     playerSettings: new PlayerSettingsRepository(db.db),
   };
   const storage = new LocalDiskStorage(paths.media);
+  const signer = new MediaSigner(await serverSecret(db.db, 'media-signing'));
+  const mediaUrls = new MediaUrls(config.publicUrl, signer);
   const producer = await JobProducer.connect({
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
@@ -183,6 +191,7 @@ export async function createAntenne(
     accounts,
     clips: clipService,
     publishing,
+    mediaUrls,
   });
 
   const app = createApp({
@@ -213,6 +222,7 @@ export async function createAntenne(
       episodesRouter({
         episodes: episodeService,
         publicUrl: config.publicUrl,
+        mediaUrls,
         requireEditor: editorOnly,
         upload: audioUpload({
           tmpDir: paths.uploadsTmp,
@@ -220,17 +230,27 @@ export async function createAntenne(
           field: 'audio',
         }),
       }),
-      clipsRouter({ clips: clipService, publicUrl: config.publicUrl, requireEditor: editorOnly }),
+      clipsRouter({
+        clips: clipService,
+        publicUrl: config.publicUrl,
+        mediaUrls,
+        requireEditor: editorOnly,
+      }),
       publishingRouter({
         publishing,
         episodes: episodeService,
         publicUrl: config.publicUrl,
+        mediaUrls,
         requireEditor: editorOnly,
       }),
       feedCheckRouter({ publisher: feedPublisher, requireEditor: editorOnly }),
       feedsRouter({ publisher: feedPublisher }),
       embedRouter({ data: readerData }),
-      mediaRouter({ storage }),
+      mediaRouter({
+        storage,
+        signer,
+        published: new PublishedMediaCheck(new PublicationsRepository(db.db)),
+      }),
       ...studio.routers,
     ],
   });
@@ -245,6 +265,7 @@ export async function createAntenne(
     db,
     producer,
     storage,
+    mediaUrls,
     repos,
     editorTokens,
     accounts,

@@ -4,7 +4,6 @@
  */
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { EPISODE_STATES } from '../src/core/episode-state.js';
 import { slugSchema } from '../src/core/schemas.js';
 import type { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
@@ -14,7 +13,8 @@ import type { EpisodeService } from '../src/services/episodes.js';
 import { extractArticle } from './prefill/extract.js';
 import { fetchArticlePage, type FetchPolicy } from './prefill/fetch-page.js';
 import type { ProgressHub } from './progress-hub.js';
-import { prefillRequestSchema } from './schemas.js';
+import { encodeEpisodeCursor, episodePageQuerySchema, prefillRequestSchema } from './schemas.js';
+import type { MediaUrls } from '../src/http/media-urls.js';
 
 const episodeId = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an episode id');
 /** States in which nothing more will happen without an editor. */
@@ -28,6 +28,8 @@ export function studioApiRouter(deps: {
   episodes: EpisodeService;
   progress: ProgressHub;
   publicUrl: string;
+  /** URLs of stored files for editors (signed while unpublished). */
+  mediaUrls: MediaUrls;
   /** How often the event stream re-reads the episode row (state changes, fallback). */
   pollMs?: number;
 }): Router {
@@ -56,15 +58,27 @@ export function studioApiRouter(deps: {
     });
   });
 
+  // Newest article first, a page at a time: `next` is the cursor of the following page.
   router.get('/api/shows/:slug/episodes', deps.requireEditor, async (req, res) => {
     const slug = parseOr400(slugSchema, req.params.slug);
-    const show = await deps.episodes.requireShow(slug);
-    const list = await deps.episodesRepo.listByShow(show.id, EPISODE_STATES);
-    const withRenditions = await Promise.all(list.map((e) => deps.episodes.get(e.id)));
+    const { limit, cursor } = parseOr400(episodePageQuerySchema, req.query);
+    const page = await deps.episodes.pageOfShow(slug, { limit: limit + 1, after: cursor });
+    const shown = page.episodes.slice(0, limit);
+    const last = shown.at(-1);
+    const next =
+      page.episodes.length > limit && last
+        ? encodeEpisodeCursor({ publishedAt: last.article.publishedAt, id: last.id })
+        : null;
     res.set('Cache-Control', 'no-store').json({
-      episodes: withRenditions.map((x) =>
-        episodeJson(x.episode, x.show, x.renditions, deps.publicUrl),
+      episodes: shown.map((e) =>
+        episodeJson(e, page.show, page.renditions.get(e.id) ?? [], deps.mediaUrls),
       ),
+      next,
+      links: {
+        next: next
+          ? `${deps.publicUrl}/api/shows/${slug}/episodes?${new URLSearchParams({ limit: String(limit), cursor: next }).toString()}`
+          : null,
+      },
     });
   });
 

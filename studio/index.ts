@@ -17,6 +17,7 @@ import { openApiRouter } from './openapi/router.js';
 import { studioPages } from './pages-router.js';
 import { ProgressHub } from './progress-hub.js';
 import { queueDashboard } from './queue-dashboard.js';
+import type { MediaUrls } from '../src/http/media-urls.js';
 
 export interface Studio {
   readonly routers: Router[];
@@ -34,6 +35,7 @@ export function createStudio(deps: {
   accounts: AccountService;
   clips: ClipService;
   publishing: PublishingService;
+  mediaUrls: MediaUrls;
 }): Studio {
   const progress = new ProgressHub({
     redisUrl: deps.config.redisUrl,
@@ -49,6 +51,7 @@ export function createStudio(deps: {
     episodesRepo: deps.episodesRepo,
     listings,
     publicUrl: deps.config.publicUrl,
+    mediaUrls: deps.mediaUrls,
   });
   const dashboard = queueDashboard({
     redisUrl: deps.config.redisUrl,
@@ -64,6 +67,7 @@ export function createStudio(deps: {
     episodes: deps.episodes,
     progress,
     publicUrl: deps.config.publicUrl,
+    mediaUrls: deps.mediaUrls,
   });
   return {
     routers: [

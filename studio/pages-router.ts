@@ -35,6 +35,7 @@ import { showPage, showSettingsPage, showsPage } from './pages/shows.js';
 import { forbiddenPage, loginPage, notFoundPage } from './pages/sign-in.js';
 import { tokensPage } from './pages/tokens.js';
 import { publicRoute, withAccess } from '../src/http/access.js';
+import type { MediaUrls } from '../src/http/media-urls.js';
 
 const LANG_COOKIE = 'antenne_lang';
 
@@ -61,6 +62,8 @@ export function studioPages(deps: {
   episodesRepo: EpisodesRepository;
   listings: ListingsRepository;
   publicUrl: string;
+  /** URLs of stored files for editors (signed while unpublished). */
+  mediaUrls: MediaUrls;
 }): StudioPages {
   const router = Router();
 
@@ -236,7 +239,7 @@ export function studioPages(deps: {
       const { episode, show, renditions } = await deps.episodes.get(
         parseOr400(episodeId, req.params.id),
       );
-      const json = episodeJson(episode, show, renditions, deps.publicUrl);
+      const json = episodeJson(episode, show, renditions, deps.mediaUrls);
       const a = episode.article;
       const embedUrl = `${deps.publicUrl}/embed/episodes/${episode.id}`;
       send(

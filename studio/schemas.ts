@@ -16,3 +16,41 @@ export const prefillResponseSchema = z.object({
   language: z.string().nullable(),
   source: z.string().nullable(),
 });
+
+/** Position in a show's episode list: the last episode of the previous page. */
+export interface EpisodeCursor {
+  readonly publishedAt: Date;
+  readonly id: string;
+}
+
+export const encodeEpisodeCursor = (c: EpisodeCursor): string =>
+  Buffer.from(`${c.publishedAt.toISOString()}|${c.id}`, 'utf8').toString('base64url');
+
+const cursorSchema = z
+  .string()
+  .max(200, 'is not a cursor from this list')
+  .transform((value, ctx): EpisodeCursor => {
+    const [at, id, extra] = Buffer.from(value, 'base64url').toString('utf8').split('|');
+    const publishedAt = new Date(at ?? '');
+    if (
+      extra !== undefined ||
+      !id ||
+      !/^[a-z0-9]{1,64}$/.test(id) ||
+      isNaN(publishedAt.getTime())
+    ) {
+      ctx.addIssue({ code: 'custom', message: 'is not a cursor from this list' });
+      return z.NEVER;
+    }
+    return { publishedAt, id };
+  });
+
+/** GET /api/shows/:slug/episodes?limit&cursor */
+export const episodePageQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(200, 'must be at most 200')
+    .default(50),
+  cursor: cursorSchema.optional(),
+});

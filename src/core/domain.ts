@@ -103,6 +103,11 @@ export interface Episode {
   /** Loudness measured before and after processing. */
   readonly loudness?: LoudnessReport | null | undefined;
   readonly processingOptions?: ProcessingOptions | null | undefined;
+  /**
+   * The key of the current publication: part of every public media URL, new at each
+   * publication, null while the episode is not published (its media are then private).
+   */
+  readonly publicationKey?: string | null | undefined;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   /** Publication and item fields (0003-feeds); the repository always fills it. */

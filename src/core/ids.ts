@@ -12,3 +12,10 @@ export const newId = (): string => nano();
 
 /** An episode guid: opaque, set once, never derived from anything that can change. */
 export const newEpisodeGuid = (): string => randomUUID();
+
+/**
+ * The key of one publication of an episode, part of its public media URLs: long
+ * enough not to be guessed, new at each publication so a withdrawn URL stays dead.
+ */
+const publicationNano = customAlphabet('0123456789abcdefghijkmnopqrstuvwxyz', 22);
+export const newPublicationKey = (): string => publicationNano();

@@ -86,6 +86,8 @@ export interface EpisodesTable {
   transcript_key: Generated<string | null>;
   transcript_type: Generated<string | null>;
   chapters_key: Generated<string | null>;
+  // 0007-publication-keys: set on each publication, cleared when it ends.
+  publication_key: Generated<string | null>;
 }
 
 export interface EpisodeLocationRow {
@@ -199,6 +201,14 @@ export interface Database {
   player_settings: PlayerSettingsTable;
   topic_feeds: TopicFeedsTable;
   feed_renders: FeedRendersTable;
+  server_secrets: ServerSecretsTable;
+}
+
+/** Secrets every process shares (0007), e.g. the key that signs private media URLs. */
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: CreatedAt;
 }
 
 export type ShowRow = Selectable<ShowsTable>;

@@ -6,9 +6,7 @@ import {
   type Show,
 } from '../core/domain.js';
 
-/** Public URL of a stored file (served by routes/media.ts, or a CDN in front of it). */
-export const mediaUrl = (publicUrl: string, storageKey: string) =>
-  `${publicUrl}/media/${storageKey}`;
+import { directMediaUrl, type MediaUrls } from './media-urls.js';
 
 export function showJson(show: Show, publicUrl: string) {
   return {
@@ -29,7 +27,7 @@ export function showJson(show: Show, publicUrl: string) {
     podcastGuid: show.podcastGuid,
     audio: show.audio ?? null,
     feedUrl: `${publicUrl}/feeds/${show.slug}.xml`,
-    artworkUrl: showArtworkUrl(show, (key) => mediaUrl(publicUrl, key)),
+    artworkUrl: showArtworkUrl(show, (key) => directMediaUrl(publicUrl, key)),
     medium: show.medium ?? 'podcast',
     locked: show.locked ?? true,
     txt: show.txt ?? null,
@@ -42,8 +40,11 @@ export function episodeJson(
   episode: Episode,
   show: Show,
   renditions: readonly Rendition[],
-  publicUrl: string,
+  urls: MediaUrls,
 ) {
+  const { publicUrl } = urls;
+  // Public URLs while published (as in the feed), short-lived signed ones otherwise.
+  const mediaUrl = urls.forEpisode(episode);
   const a = episode.article;
   return {
     id: episode.id,
@@ -64,7 +65,7 @@ export function episodeJson(
     language: a.language,
     interviewees: episode.interviewees,
     durationSeconds: episode.durationSeconds,
-    peaksUrl: episode.peaksKey ? mediaUrl(publicUrl, episode.peaksKey) : null,
+    peaksUrl: episode.peaksKey ? mediaUrl(episode.peaksKey) : null,
     chapters: episode.chapters ?? null,
     loudness: episode.loudness ?? null,
     processingRevision: episode.processingRevision,
@@ -72,7 +73,7 @@ export function episodeJson(
     original: { name: episode.original.name, bytes: episode.original.bytes },
     renditions: renditions.map((r) => ({
       profile: r.profile,
-      url: mediaUrl(publicUrl, r.storageKey),
+      url: mediaUrl(r.storageKey),
       mimeType: r.mimeType,
       codec: r.codec,
       bitrateKbps: r.bitrateKbps,
@@ -82,7 +83,7 @@ export function episodeJson(
       durationSeconds: r.durationSeconds,
       sha256: r.sha256,
     })),
-    ...(episode.feed ? episodeFeedJson(episode.feed, publicUrl) : {}),
+    ...(episode.feed ? episodeFeedJson(episode.feed, mediaUrl) : {}),
     links: {
       self: `${publicUrl}/api/episodes/${episode.id}`,
       feed: `${publicUrl}/feeds/${show.slug}.xml`,
@@ -93,7 +94,7 @@ export function episodeJson(
 }
 
 /** Publication and item fields (issue 4). */
-export function episodeFeedJson(feed: EpisodeFeedFields, publicUrl: string) {
+export function episodeFeedJson(feed: EpisodeFeedFields, mediaUrl: (key: string) => string) {
   return {
     scheduledAt: feed.scheduledAt?.toISOString() ?? null,
     episodeType: feed.episodeType,
@@ -102,8 +103,8 @@ export function episodeFeedJson(feed: EpisodeFeedFields, publicUrl: string) {
     explicit: feed.explicit,
     location: feed.location,
     transcript: feed.transcript
-      ? { url: mediaUrl(publicUrl, feed.transcript.key), type: feed.transcript.type }
+      ? { url: mediaUrl(feed.transcript.key), type: feed.transcript.type }
       : null,
-    chaptersUrl: feed.chaptersKey ? mediaUrl(publicUrl, feed.chaptersKey) : null,
+    chaptersUrl: feed.chaptersKey ? mediaUrl(feed.chaptersKey) : null,
   };
 }

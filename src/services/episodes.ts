@@ -171,6 +171,17 @@ export class EpisodeService {
     return episode;
   }
 
+  /** A page of a show's episodes with their renditions: a fixed number of queries per page. */
+  async pageOfShow(
+    slug: string,
+    page: { limit: number; after?: { publishedAt: Date; id: string } | undefined },
+  ): Promise<{ show: Show; episodes: Episode[]; renditions: Map<string, Rendition[]> }> {
+    const show = await this.requireShow(slug);
+    const episodes = await this.deps.episodes.pageByShow(show.id, page);
+    const renditions = await this.deps.renditions.listByEpisodes(episodes.map((e) => e.id));
+    return { show, episodes, renditions };
+  }
+
   async get(id: string): Promise<{ episode: Episode; show: Show; renditions: Rendition[] }> {
     const episode = await this.deps.episodes.findById(id);
     if (!episode) throw notFound('Episode', `No episode has the id "${id}".`);

@@ -5,6 +5,7 @@ import * as m0003 from './0003-feeds.js';
 import * as m0004 from './0004-audio.js';
 import * as m0005 from './0005-clips.js';
 import * as m0006 from './0006-accounts.js';
+import * as m0007 from './0007-publication-keys.js';
 
 /**
  * The one ordered set of migrations, for PGlite and PostgreSQL alike. Listed in
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-audio': m0004,
   '0005-clips': m0005,
   '0006-accounts': m0006,
+  '0007-publication-keys': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

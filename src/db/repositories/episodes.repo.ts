@@ -80,6 +80,33 @@ export class EpisodesRepository {
     return rows.map(toEpisode);
   }
 
+  /**
+   * One page of a show's episodes, newest article first, after `cursor` (the last
+   * row of the previous page): keyset pagination, one query whatever the page.
+   */
+  async pageByShow(
+    showId: string,
+    page: { limit: number; after?: { publishedAt: Date; id: string } | undefined },
+  ): Promise<Episode[]> {
+    let query = this.db
+      .selectFrom('episodes')
+      .selectAll()
+      .where('show_id', '=', showId)
+      .orderBy('published_at', 'desc')
+      .orderBy('id')
+      .limit(page.limit);
+    const after = page.after;
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('published_at', '<', after.publishedAt),
+          eb.and([eb('published_at', '=', after.publishedAt), eb('id', '>', after.id)]),
+        ]),
+      );
+    }
+    return (await query.execute()).map(toEpisode);
+  }
+
   /** Rows a lost job may have left behind: the reconciler re-enqueues them. */
   async listStuck(olderThan: Date): Promise<Episode[]> {
     const rows = await this.db
@@ -179,6 +206,7 @@ export function toEpisode(row: EpisodeRow): Episode {
     chapters: (row.chapters ?? null) as Chapters | null,
     loudness: (row.loudness ?? null) as LoudnessReport | null,
     processingOptions: row.processing_options ?? null,
+    publicationKey: row.publication_key,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     feed: {

@@ -7,6 +7,7 @@ import {
   type PublicationAction,
 } from '../../core/episode-state.js';
 import type { EpisodePatch, ShowPatch } from '../../core/feed-schemas.js';
+import { newPublicationKey } from '../../core/ids.js';
 import type { Db } from '../connect.js';
 import type { EpisodeUpdate } from '../schema.js';
 import { toEpisode } from './episodes.repo.js';
@@ -38,6 +39,7 @@ export class PublishingRepository {
       const row = await updateEpisodeRow(trx, id, {
         state: to,
         scheduled_at: to === 'scheduled' ? at : null,
+        publication_key: to === 'published' ? newPublicationKey() : null,
         ...updatedAtNow,
       });
       return toEpisode(row);
@@ -61,6 +63,7 @@ export class PublishingRepository {
       const row = await updateEpisodeRow(trx, id, {
         state: 'published',
         scheduled_at: null,
+        publication_key: newPublicationKey(),
         ...updatedAtNow,
       });
       return toEpisode(row);

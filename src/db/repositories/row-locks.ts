@@ -51,7 +51,9 @@ export function transitionEpisodeRow(
   return db.transaction().execute(async (trx) => {
     const current = await selectEpisodeForUpdate(trx, id, ['state']).executeTakeFirstOrThrow();
     assertTransition(current.state, to);
-    return updateEpisodeRow(trx, id, { ...set, state: to, ...updatedAtNow });
+    // Media are public only while published (publication keys are set by publishing).
+    const withdrawn = to === 'published' ? {} : { publication_key: null };
+    return updateEpisodeRow(trx, id, { ...set, ...withdrawn, state: to, ...updatedAtNow });
   });
 }
 

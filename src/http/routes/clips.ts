@@ -4,11 +4,13 @@ import { createClipSchema, playerSettingsSchema, type Clip } from '../../core/cl
 import { slugSchema } from '../../core/schemas.js';
 import type { ClipService } from '../../services/clips.js';
 import { parseOr400 } from '../middleware/validate.js';
-import { mediaUrl } from '../representations.js';
+import type { MediaUrls } from '../media-urls.js';
 
 const id = (what: string) => z.string().regex(/^[a-z0-9]{1,64}$/, `is not ${what} id`);
 
-export function clipJson(clip: Clip, publicUrl: string) {
+/** A clip for editors: its files through signed URLs (the clip's embed is its public face). */
+export function clipJson(clip: Clip, urls: MediaUrls) {
+  const { publicUrl } = urls;
   return {
     id: clip.id,
     episodeId: clip.episodeId,
@@ -18,9 +20,9 @@ export function clipJson(clip: Clip, publicUrl: string) {
     state: clip.state,
     failureReason: clip.failureReason,
     durationSeconds: clip.durationSeconds,
-    audioUrl: clip.storageKey ? mediaUrl(publicUrl, clip.storageKey) : null,
+    audioUrl: clip.storageKey ? urls.signed(clip.storageKey) : null,
     bytes: clip.bytes,
-    peaksUrl: clip.peaksKey ? mediaUrl(publicUrl, clip.peaksKey) : null,
+    peaksUrl: clip.peaksKey ? urls.signed(clip.peaksKey) : null,
     links: {
       self: `${publicUrl}/api/clips/${clip.id}`,
       embed: `${publicUrl}/embed/clips/${clip.id}`,
@@ -35,6 +37,8 @@ export function clipJson(clip: Clip, publicUrl: string) {
 export function clipsRouter(deps: {
   clips: ClipService;
   publicUrl: string;
+  /** URLs of stored files for editors (signed while unpublished). */
+  mediaUrls: MediaUrls;
   requireEditor: RequestHandler;
 }): Router {
   const router = Router();
@@ -43,19 +47,19 @@ export function clipsRouter(deps: {
     const episodeId = parseOr400(id('an episode'), req.params.id);
     const input = parseOr400(createClipSchema, req.body);
     const { clip } = await deps.clips.create(episodeId, input);
-    const body = clipJson(clip, deps.publicUrl);
+    const body = clipJson(clip, deps.mediaUrls);
     res.status(202).location(body.links.self).json(body);
   });
 
   router.get('/api/episodes/:id/clips', deps.requireEditor, async (req, res) => {
     const episodeId = parseOr400(id('an episode'), req.params.id);
     const clips = await deps.clips.listForEpisode(episodeId);
-    res.set('Cache-Control', 'no-store').json(clips.map((c) => clipJson(c, deps.publicUrl)));
+    res.set('Cache-Control', 'no-store').json(clips.map((c) => clipJson(c, deps.mediaUrls)));
   });
 
   router.get('/api/clips/:id', deps.requireEditor, async (req, res) => {
     const clip = await deps.clips.get(parseOr400(id('a clip'), req.params.id));
-    res.set('Cache-Control', 'no-store').json(clipJson(clip, deps.publicUrl));
+    res.set('Cache-Control', 'no-store').json(clipJson(clip, deps.mediaUrls));
   });
 
   router.put('/api/shows/:slug/player', deps.requireEditor, async (req, res) => {

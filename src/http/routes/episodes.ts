@@ -4,12 +4,15 @@ import { episodeMetadataSchema, reprocessSchema, slugSchema } from '../../core/s
 import type { EpisodeService } from '../../services/episodes.js';
 import { parseOr400 } from '../middleware/validate.js';
 import { episodeJson } from '../representations.js';
+import type { MediaUrls } from '../media-urls.js';
 
 const episodeId = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an episode id');
 
 export function episodesRouter(deps: {
   episodes: EpisodeService;
   publicUrl: string;
+  /** URLs of stored files for editors (signed while unpublished). */
+  mediaUrls: MediaUrls;
   requireEditor: RequestHandler;
   upload: RequestHandler;
 }): Router {
@@ -36,7 +39,7 @@ export function episodesRouter(deps: {
         bytes: file.size,
       });
       const { show, renditions } = await deps.episodes.get(episode.id);
-      const body = episodeJson(episode, show, renditions, deps.publicUrl);
+      const body = episodeJson(episode, show, renditions, deps.mediaUrls);
       res
         .status(202)
         .location(body.links.self)
@@ -49,7 +52,7 @@ export function episodesRouter(deps: {
     const { episode, show, renditions } = await deps.episodes.get(id);
     res
       .set('Cache-Control', 'no-store')
-      .json(episodeJson(episode, show, renditions, deps.publicUrl));
+      .json(episodeJson(episode, show, renditions, deps.mediaUrls));
   });
 
   router.post('/api/episodes/:id/reprocess', deps.requireEditor, async (req, res) => {
@@ -57,7 +60,7 @@ export function episodesRouter(deps: {
     const input = parseOr400(reprocessSchema, req.body);
     const episode = await deps.episodes.reprocess(id, input);
     const { show, renditions } = await deps.episodes.get(episode.id);
-    const body = episodeJson(episode, show, renditions, deps.publicUrl);
+    const body = episodeJson(episode, show, renditions, deps.mediaUrls);
     res.status(202).location(body.links.self).json(body);
   });
 

@@ -10,6 +10,8 @@ import {
   type BlobStorage,
 } from '../../storage/blob-storage.js';
 import { publishedOnly } from '../access.js';
+import { isAlwaysPublicKey, PUBLISHED_SEGMENT, type MediaSigner } from '../media-urls.js';
+import type { PublishedMediaCheck } from '../published-media.js';
 
 /** Apple lists `audio/x-m4a` for M4A enclosures; mime-types would say audio/mp4. */
 const TYPE_OVERRIDES: Record<string, string> = {
@@ -41,17 +43,43 @@ function ifRangeMatches(req: Request, etag: string, info: BlobInfo): boolean {
   );
 }
 
+/** Published files: caches may keep them this long, so an unpublish reaches them within it. */
+const PUBLISHED_MAX_AGE = 300;
+
 /**
- * GET and HEAD for stored public files, with single byte ranges (206/416),
- * conditional requests and immutable caching: a changed file gets a new key.
+ * GET and HEAD for stored files, with single byte ranges (206/416) and
+ * conditional requests, for whoever may fetch them (see ../media-urls.ts):
+ * `/media/p/<publication key>/<key>` while the episode is published under that key,
+ * `/media/<key>?expires&signature` for editors, `/media/<show artwork key>` for anyone.
+ * Everything else is 404, the same answer whether the file exists or not.
  */
-export function mediaRouter(deps: { storage: BlobStorage }): Router {
+export function mediaRouter(deps: {
+  storage: BlobStorage;
+  signer: MediaSigner;
+  published: PublishedMediaCheck;
+}): Router {
   const router = Router();
 
-  const serve = async (req: Request, res: Response) => {
+  /** The storage key and how long caches may keep it, or null when the caller may not have it. */
+  const authorise = async (req: Request): Promise<{ key: string; cacheControl: string } | null> => {
     const segments = (req.params as { key?: string[] }).key ?? [];
+    if (segments[0] === PUBLISHED_SEGMENT && segments.length > 2) {
+      const key = segments.slice(2).join('/');
+      if (!isValidKey(key) || !(await deps.published.allows(key, segments[1]!))) return null;
+      return { key, cacheControl: `public, max-age=${PUBLISHED_MAX_AGE}` };
+    }
     const key = segments.join('/');
-    if (!key.startsWith(PUBLIC_PREFIX) || !isValidKey(key)) throw notFound('File');
+    if (!key.startsWith(PUBLIC_PREFIX) || !isValidKey(key)) return null;
+    // Show artwork: the key changes with the file.
+    if (isAlwaysPublicKey(key)) return { key, cacheControl: 'public, max-age=31536000, immutable' };
+    const left = deps.signer.verify(key, req.query.expires, req.query.signature);
+    return left === null ? null : { key, cacheControl: `private, max-age=${Math.min(left, 3600)}` };
+  };
+
+  const serve = async (req: Request, res: Response) => {
+    const allowed = await authorise(req);
+    if (!allowed) throw notFound('File');
+    const { key } = allowed;
     const info = await deps.storage.stat(key);
     if (!info) throw notFound('File');
 
@@ -59,7 +87,7 @@ export function mediaRouter(deps: { storage: BlobStorage }): Router {
     res.set({
       'Accept-Ranges': 'bytes',
       'Content-Type': contentTypeFor(key),
-      'Cache-Control': 'public, max-age=31536000, immutable',
+      'Cache-Control': allowed.cacheControl,
       ETag: etag,
       'Last-Modified': info.modifiedAt.toUTCString(),
       // Players on other origins (the embed, third-party web players) read these files.

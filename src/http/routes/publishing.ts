@@ -13,6 +13,7 @@ import type { EpisodeService } from '../../services/episodes.js';
 import { topicFeedUrlFor, type PublishingService } from '../../services/publishing.js';
 import { parseOr400 } from '../middleware/validate.js';
 import { episodeJson, showJson } from '../representations.js';
+import type { MediaUrls } from '../media-urls.js';
 
 const episodeId = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an episode id');
 
@@ -42,6 +43,8 @@ export function publishingRouter(deps: {
   publishing: PublishingService;
   episodes: EpisodeService;
   publicUrl: string;
+  /** URLs of stored files for editors (signed while unpublished). */
+  mediaUrls: MediaUrls;
   requireEditor: RequestHandler;
 }): Router {
   const router = Router();
@@ -50,7 +53,7 @@ export function publishingRouter(deps: {
 
   const episodeBody = async (id: string) => {
     const { episode, show, renditions } = await deps.episodes.get(id);
-    return episodeJson(episode, show, renditions, publicUrl);
+    return episodeJson(episode, show, renditions, deps.mediaUrls);
   };
 
   router.post('/api/episodes/:id/publish', editor, async (req, res) => {
