@@ -1,8 +1,9 @@
 /**
  * Decides whether a publication-keyed media URL may be served: its file must
  * belong to an episode (or a clip of one) that is published under that very key.
- * Answers are kept a couple of seconds per process, so the hot path costs no query
- * per Range request and an unpublish still withdraws the files within seconds.
+ * A yes is kept a couple of seconds per process, so the hot path costs no query per
+ * Range request and an unpublish still withdraws the files within seconds; a no is
+ * asked again each time, so a publication opens the files at once.
  */
 import type { PublicationsRepository } from '../db/repositories/publications.repo.js';
 
@@ -14,7 +15,7 @@ export function ownerOfKey(key: string): { kind: 'episode' | 'clip'; id: string 
 }
 
 export class PublishedMediaCheck {
-  private readonly cache = new Map<string, { key: string | null; until: number }>();
+  private readonly cache = new Map<string, { key: string; until: number }>();
 
   constructor(
     private readonly publications: PublicationsRepository,
@@ -26,23 +27,19 @@ export class PublishedMediaCheck {
   async allows(storageKey: string, publicationKey: string): Promise<boolean> {
     const owner = ownerOfKey(storageKey);
     if (!owner) return false;
-    return (await this.currentKey(owner)) === publicationKey;
-  }
-
-  private async currentKey(owner: {
-    kind: 'episode' | 'clip';
-    id: string;
-  }): Promise<string | null> {
     const cacheKey = `${owner.kind}:${owner.id}`;
-    const now = this.now();
     const hit = this.cache.get(cacheKey);
-    if (hit && hit.until > now) return hit.key;
-    const key =
+    if (hit && hit.until > this.now() && hit.key === publicationKey) return true;
+    const current =
       owner.kind === 'episode'
         ? await this.publications.ofEpisode(owner.id)
         : await this.publications.ofClip(owner.id);
+    if (current === null) {
+      this.cache.delete(cacheKey);
+      return false;
+    }
     if (this.cache.size >= this.maxEntries) this.cache.clear();
-    this.cache.set(cacheKey, { key, until: now + this.ttlMs });
-    return key;
+    this.cache.set(cacheKey, { key: current, until: this.now() + this.ttlMs });
+    return current === publicationKey;
   }
 }

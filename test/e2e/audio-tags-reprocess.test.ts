@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { storageKeys } from '../../src/storage/blob-storage.js';
 import { ENGINES } from '../helpers/databases.js';
 import {
+  EDITOR_HEADERS,
   ARTICLE,
   SHOW_INPUT,
   episodeForm,
@@ -313,7 +314,7 @@ for (const engine of ENGINES) {
         while (Date.now() < deadline) {
           sawReader ||= await fifoHasReader(fifo);
           const body = (await (
-            await fetch(`${app.baseUrl}/api/episodes/${id}`)
+            await fetch(`${app.baseUrl}/api/episodes/${id}`, { headers: EDITOR_HEADERS })
           ).json()) as EpisodeJson;
           if (body.state === 'failed' || body.state === 'ready') {
             done = body;

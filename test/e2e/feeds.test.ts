@@ -14,6 +14,7 @@ import { parseFeed } from 'podcast-partytime';
 import Parser from 'rss-parser';
 import { ENGINES } from '../helpers/databases.js';
 import {
+  EDITOR_HEADERS,
   ARTICLE,
   SHOW_INPUT,
   episodeForm,
@@ -370,7 +371,9 @@ for (const engine of ENGINES) {
         ...json({ slug: 'sport', title: 'Sport', category: 'Sport' }),
       });
       const listed = (await (
-        await fetch(`${app.baseUrl}/api/shows/${SHOW_INPUT.slug}/topics`)
+        await fetch(`${app.baseUrl}/api/shows/${SHOW_INPUT.slug}/topics`, {
+          headers: EDITOR_HEADERS,
+        })
       ).json()) as {
         topics: { slug: string }[];
       };

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, type Frame, type Page } from 'playwright-core';
 import {
+  EDITOR_HEADERS,
   ARTICLE,
   SHOW_INPUT,
   episodeForm,
@@ -138,7 +139,9 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
     assert.equal(clip.status, 202, await clip.clone().text());
     clipId = ((await clip.json()) as { id: string }).id;
     for (let i = 0; ; i++) {
-      const c = (await (await fetch(`${app.baseUrl}/api/clips/${clipId}`)).json()) as {
+      const c = (await (
+        await fetch(`${app.baseUrl}/api/clips/${clipId}`, { headers: EDITOR_HEADERS })
+      ).json()) as {
         state: string;
       };
       if (c.state === 'ready') break;

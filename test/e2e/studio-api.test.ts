@@ -4,7 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { ENGINES } from '../helpers/databases.js';
-import { ARTICLE, SHOW_INPUT, episodeForm, startTestApp, type TestApp } from '../helpers/app.js';
+import {
+  EDITOR_HEADERS,
+  ARTICLE,
+  SHOW_INPUT,
+  episodeForm,
+  startTestApp,
+  type TestApp,
+} from '../helpers/app.js';
 import { makeTone, tempDir } from '../helpers/audio.js';
 
 interface SseEvent {
@@ -57,7 +64,9 @@ for (const engine of ENGINES) {
       assert.equal(created.status, 202);
       const { id } = (await created.json()) as { id: string };
       // Subscribed before any worker runs: every progress report must reach the stream.
-      const stream = await fetch(`${app.baseUrl}/api/episodes/${id}/events`);
+      const stream = await fetch(`${app.baseUrl}/api/episodes/${id}/events`, {
+        headers: EDITOR_HEADERS,
+      });
       assert.equal(stream.status, 200);
       assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
       const reading = readEvents(stream);
@@ -77,12 +86,16 @@ for (const engine of ENGINES) {
     });
 
     it('answers 404 for the events of an unknown episode', async () => {
-      const res = await fetch(`${app.baseUrl}/api/episodes/nope0000/events`);
+      const res = await fetch(`${app.baseUrl}/api/episodes/nope0000/events`, {
+        headers: EDITOR_HEADERS,
+      });
       assert.equal(res.status, 404);
     });
 
     it('lists shows with episode counts and a show’s episodes in every state', async () => {
-      const shows = (await (await fetch(`${app.baseUrl}/api/shows`)).json()) as {
+      const shows = (await (
+        await fetch(`${app.baseUrl}/api/shows`, { headers: EDITOR_HEADERS })
+      ).json()) as {
         shows: { slug: string; title: string; episodes: number }[];
       };
       assert.deepEqual(
@@ -90,13 +103,17 @@ for (const engine of ENGINES) {
         [[SHOW_INPUT.slug, SHOW_INPUT.title, 1]],
       );
       const list = (await (
-        await fetch(`${app.baseUrl}/api/shows/${SHOW_INPUT.slug}/episodes`)
+        await fetch(`${app.baseUrl}/api/shows/${SHOW_INPUT.slug}/episodes`, {
+          headers: EDITOR_HEADERS,
+        })
       ).json()) as { episodes: { title: string; state: string }[] };
       assert.deepEqual(
         list.episodes.map((e) => [e.title, e.state]),
         [[ARTICLE.title, 'ready']],
       );
-      const missing = await fetch(`${app.baseUrl}/api/shows/inconnue/episodes`);
+      const missing = await fetch(`${app.baseUrl}/api/shows/inconnue/episodes`, {
+        headers: EDITOR_HEADERS,
+      });
       assert.equal(missing.status, 404);
     });
   });

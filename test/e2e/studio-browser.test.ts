@@ -12,7 +12,7 @@ import Parser from 'rss-parser';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { QUEUES } from '../../src/core/jobs.js';
 import { launchChromium } from '../helpers/browser.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { EDITOR_HEADERS, startTestApp, type TestApp } from '../helpers/app.js';
 import { serveArticle } from '../helpers/article-page.js';
 import { makeInterview, tempDir } from '../helpers/audio.js';
 
@@ -259,7 +259,7 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
     await page.waitForSelector('#clips li:has-text("Extrait « chef de file »")');
     await shot(page, '06b-clip');
     const clips = (await (
-      await fetch(`${app.baseUrl}/api/episodes/${episodeId}/clips`)
+      await fetch(`${app.baseUrl}/api/episodes/${episodeId}/clips`, { headers: EDITOR_HEADERS })
     ).json()) as {
       title: string;
       start: number;
@@ -363,7 +363,9 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
     await page.click('#schedule');
     await page.waitForSelector('#episode-state.state-scheduled');
     assert.equal(await page.textContent('#episode-state'), 'Programmé');
-    const episode = (await (await fetch(`${app.baseUrl}/api/episodes/${episodeId}`)).json()) as {
+    const episode = (await (
+      await fetch(`${app.baseUrl}/api/episodes/${episodeId}`, { headers: EDITOR_HEADERS })
+    ).json()) as {
       state: string;
       scheduledAt: string;
     };

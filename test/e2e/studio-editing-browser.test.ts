@@ -11,6 +11,7 @@ import path from 'node:path';
 import Parser from 'rss-parser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
+  EDITOR_HEADERS,
   ARTICLE,
   SHOW_INPUT,
   episodeForm,
@@ -56,7 +57,9 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
   const shot = (name: string) =>
     page.screenshot({ path: path.join(ARTIFACTS, `studio-edit-${name}.png`), fullPage: true });
   const episode = async (id: string) =>
-    (await (await fetch(`${app.baseUrl}/api/episodes/${id}`)).json()) as EpisodeBody;
+    (await (
+      await fetch(`${app.baseUrl}/api/episodes/${id}`, { headers: EDITOR_HEADERS })
+    ).json()) as EpisodeBody;
   const feed = async () =>
     (await new Parser().parseString(
       await (await fetch(`${app.baseUrl}/feeds/${SHOW_INPUT.slug}.xml`)).text(),
@@ -158,7 +161,7 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
       assert.equal(await page.locator('main a[href="/studio/shows"]').count(), 1);
     }
     // API clients still get the problem document.
-    const api = await fetch(`${app.baseUrl}/api/episodes/zzzz`);
+    const api = await fetch(`${app.baseUrl}/api/episodes/zzzz`, { headers: EDITOR_HEADERS });
     assert.equal(api.status, 404);
     assert.match(api.headers.get('content-type') ?? '', /problem\+json/);
   });
@@ -182,7 +185,9 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
       assert.equal(await page.getAttribute('#f-artwork', 'aria-invalid'), 'true');
     }
     await shot('01-artwork-refused');
-    const show = (await (await fetch(`${app.baseUrl}/api/shows/${SHOW_INPUT.slug}`)).json()) as {
+    const show = (await (
+      await fetch(`${app.baseUrl}/api/shows/${SHOW_INPUT.slug}`, { headers: EDITOR_HEADERS })
+    ).json()) as {
       artworkUrl: string;
     };
     assert.equal(show.artworkUrl, SHOW_INPUT.imageUrl, 'nothing stored by a refused image');
@@ -225,7 +230,9 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
     await page.click('#show-settings-form button[type="submit"]');
     await page.waitForSelector('#show-settings-status:has-text("Enregistré")');
     assert.equal((await feed()).title, 'Normandie Numérique « le podcast »');
-    const show = (await (await fetch(`${app.baseUrl}/api/shows/${SHOW_INPUT.slug}`)).json()) as {
+    const show = (await (
+      await fetch(`${app.baseUrl}/api/shows/${SHOW_INPUT.slug}`, { headers: EDITOR_HEADERS })
+    ).json()) as {
       explicit: boolean;
       subcategory: string;
     };

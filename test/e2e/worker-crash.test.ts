@@ -9,6 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createScratchDatabase } from '../helpers/databases.js';
 import {
+  EDITOR_HEADERS,
   ARTICLE,
   SHOW_INPUT,
   episodeForm,
@@ -112,7 +113,9 @@ describe('worker killed with SIGKILL during a job', function () {
     // Wait until the encodes run (progress past the measuring passes), then kill -9.
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const body = (await (await fetch(`${app.baseUrl}/api/episodes/${id}`)).json()) as {
+      const body = (await (
+        await fetch(`${app.baseUrl}/api/episodes/${id}`, { headers: EDITOR_HEADERS })
+      ).json()) as {
         state: string;
         progress: number;
       };

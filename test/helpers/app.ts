@@ -9,6 +9,8 @@ import { tempDir } from './audio.js';
 import { TEST_REDIS_URL } from './env.js';
 
 export const TEST_TOKEN = 'test-editor-token-0123456789abcdef';
+/** What an editor's API client sends. */
+export const EDITOR_HEADERS = { authorization: `Bearer ${TEST_TOKEN}` } as const;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -188,7 +190,7 @@ export async function waitForEpisode(
 ): Promise<Record<string, unknown> & { state: string; progress: number }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await fetch(`${baseUrl}/api/episodes/${id}`);
+    const res = await fetch(`${baseUrl}/api/episodes/${id}`, { headers: EDITOR_HEADERS });
     const body = (await res.json()) as Record<string, unknown> & {
       state: string;
       progress: number;

@@ -32,6 +32,9 @@ export function makeShow(overrides: Partial<Show> = {}): Show {
 
 let counter = 0;
 
+/** Every fixture episode is published under this key. */
+export const FIXTURE_PUBLICATION_KEY = 'fixturepublicationkey0';
+
 export function makeEpisode(
   overrides: Partial<Episode> & { title?: string; summary?: string } = {},
 ): Episode {
@@ -42,6 +45,7 @@ export function makeEpisode(
     showId: 'show1',
     guid: `6f1c3a52-0000-4000-8000-${String(counter).padStart(12, '0')}`,
     state: 'published',
+    publicationKey: FIXTURE_PUBLICATION_KEY,
     progress: 100,
     failureReason: null,
     processingRevision: 0,

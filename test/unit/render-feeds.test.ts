@@ -5,7 +5,13 @@ import type { FeedIndexRow, FeedSnapshot } from '../../src/db/repositories/feeds
 import { buildPodcastFeed } from '../../feeds/podcast-feed.js';
 import { renderFeeds } from '../../feeds/publisher.js';
 import { pickEncoding } from '../../feeds/serve.js';
-import { makeEpisode, makeRendition, makeShow } from '../helpers/feed-fixtures.js';
+import { publishedMediaUrl } from '../../src/http/media-urls.js';
+import {
+  FIXTURE_PUBLICATION_KEY,
+  makeEpisode,
+  makeRendition,
+  makeShow,
+} from '../helpers/feed-fixtures.js';
 
 const PUBLIC = 'https://podcasts.example.org';
 
@@ -57,7 +63,7 @@ describe('incremental feed rendering', () => {
     const expected = buildPodcastFeed({
       show: makeShow(),
       feedUrl: `${PUBLIC}/feeds/normandie-numerique.xml`,
-      mediaUrl: (k) => `${PUBLIC}/media/${k}`,
+      mediaUrl: (k) => publishedMediaUrl(PUBLIC, FIXTURE_PUBLICATION_KEY, k),
       entries: episodes.map((episode) => ({
         episode,
         enclosure: renditions.get(episode.id)![0]!,
