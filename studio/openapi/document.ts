@@ -35,12 +35,20 @@ const SECURITY: Record<Access, JsonObject[] | undefined> = {
 };
 
 function operation(op: Operation): JsonObject {
-  const params = [...op.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({
-    name: m[1],
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
-  }));
+  const queryParams = op.query
+    ? Object.entries((jsonSchema(op.query, 'input').properties ?? {}) as JsonObject).map(
+        ([name, schema]) => ({ name, in: 'query', required: false, schema }),
+      )
+    : [];
+  const params = [
+    ...[...op.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    })),
+    ...queryParams,
+  ];
   const responses: JsonObject = {};
   for (const [status, r] of Object.entries(op.responses)) {
     const mediaType = r.mediaType ?? 'application/json';

@@ -19,7 +19,7 @@ import {
   reprocessSchema,
 } from '../../src/core/schemas.js';
 import { loginSchema, newTokenSchema, newUserSchema } from '../../src/http/routes/accounts.js';
-import { prefillRequestSchema, prefillResponseSchema } from '../schemas.js';
+import { episodePageQuerySchema, prefillRequestSchema, prefillResponseSchema } from '../schemas.js';
 
 export type Access = 'public' | 'editor' | 'admin' | 'session';
 
@@ -31,6 +31,8 @@ export interface Operation {
   readonly summary: string;
   readonly description?: string;
   readonly access: Access;
+  /** Query parameters, as the route validates them. */
+  readonly query?: z.ZodObject;
   /** JSON (or multipart) described by a zod schema, or a raw body of the given media types. */
   readonly body?:
     | { readonly schema: z.ZodType; readonly multipart?: boolean }
@@ -127,7 +129,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/api/shows',
     tag: 'Shows',
     summary: 'List shows',
-    access: 'public',
+    access: 'editor',
     responses: { 200: { description: 'Shows with episode counts', schema: anyObject } },
   },
   {
@@ -145,7 +147,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/api/shows/:slug',
     tag: 'Shows',
     summary: 'A show',
-    access: 'public',
+    access: 'editor',
     responses: { 200: { description: 'The show', schema: anyObject } },
     errors: [404],
   },
@@ -164,9 +166,12 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'get',
     path: '/api/shows/:slug/episodes',
     tag: 'Episodes',
-    summary: 'List a show’s episodes in every state',
-    access: 'public',
-    responses: { 200: { description: 'Episodes, newest article first', schema: anyObject } },
+    summary: 'List a show’s episodes in every state, a page at a time',
+    description:
+      'Newest article first. `next` is the cursor of the following page (null on the last); pass it back as `cursor` with the same `limit`. File URLs of unpublished episodes are signed and expire after an hour or so.',
+    access: 'editor',
+    query: episodePageQuerySchema,
+    responses: { 200: { description: 'One page of episodes', schema: anyObject } },
     errors: [404],
   },
   {
@@ -186,7 +191,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/api/episodes/:id',
     tag: 'Episodes',
     summary: 'An episode, with its state, progress and renditions',
-    access: 'public',
+    access: 'editor',
     responses: { 200: { description: 'The episode', schema: anyObject } },
     errors: [404],
   },
@@ -197,7 +202,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Processing progress as server-sent events',
     description:
       'Events `progress` ({progress}) from the job queue and `state` ({state, progress, failureReason}) from the database; the stream ends when the episode settles.',
-    access: 'public',
+    access: 'editor',
     responses: { 200: { description: 'An event stream', mediaType: 'text/event-stream' } },
     errors: [404],
   },
@@ -309,7 +314,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/api/shows/:slug/topics',
     tag: 'Shows',
     summary: 'A show’s topic feeds',
-    access: 'public',
+    access: 'editor',
     responses: { 200: { description: 'Topic feeds', schema: anyObject } },
     errors: [404],
   },
@@ -357,7 +362,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/api/episodes/:id/clips',
     tag: 'Clips',
     summary: 'An episode’s clips',
-    access: 'public',
+    access: 'editor',
     responses: { 200: { description: 'Clips', schema: z.array(anyObject) } },
     errors: [404],
   },
@@ -366,7 +371,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/api/clips/:id',
     tag: 'Clips',
     summary: 'A clip',
-    access: 'public',
+    access: 'editor',
     responses: { 200: { description: 'The clip', schema: anyObject } },
     errors: [404],
   },

@@ -20,6 +20,7 @@ import {
 } from '../helpers/app.js';
 import { makeTone, tempDir } from '../helpers/audio.js';
 import { listRoutes, type RouteInfo } from '../helpers/routes.js';
+import { OPERATIONS } from '../../studio/openapi/operations.js';
 
 const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
 const EDITOR = { email: 'editor@example.org', password: 'another long passphrase' };
@@ -183,6 +184,16 @@ for (const engine of ENGINES) {
         .map((r) => `${r.method} ${r.path}`)
         .sort();
       assert.deepEqual(publicApi, ['get /api/docs', 'get /api/openapi.json', 'post /api/session']);
+      // The API's description says the same as the router.
+      const documented = { public: 'public', editor: 'editor', session: 'editor', admin: 'admin' };
+      const disagreements = OPERATIONS.flatMap((op) => {
+        const route = routes.find((r) => r.method === op.method && r.path === op.path);
+        const declared = route?.access?.kind.replace('published-only', 'public');
+        return declared === documented[op.access]
+          ? []
+          : [`${op.method} ${op.path}: documented ${op.access}, declared ${declared}`];
+      });
+      assert.deepEqual(disagreements, []);
     });
 
     it('answers every caller of every route as its declaration says', async () => {
