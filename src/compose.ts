@@ -45,6 +45,7 @@ import { ClipService } from './services/clips.js';
 import { EpisodeService } from './services/episodes.js';
 import { PublishingService } from './services/publishing.js';
 import { ShowService } from './services/shows.js';
+import type { FetchRules } from './net/safe-fetch.js';
 import { LocalDiskStorage } from './storage/local-disk.js';
 import { sweepOrphans } from './storage/temp.js';
 
@@ -88,6 +89,8 @@ export async function createAntenne(
     /** Chapters and transcripts for the player (none until the feeds issue stores them). */
     embedExtras?: EpisodeExtrasSource;
     soundbites?: SoundbiteProvider;
+    /** Server-side fetch rules instead of the defaults (tests reach their local servers). */
+    outboundFetch?: { prefill?: FetchRules; feedCheck?: FetchRules };
   } = {},
 ): Promise<Antenne> {
   const paths = dirs(config.dataDir);
@@ -183,6 +186,7 @@ export async function createAntenne(
     accounts,
     clips: clipService,
     publishing,
+    prefillFetch: options.outboundFetch?.prefill,
   });
 
   const app = createApp({
@@ -227,7 +231,12 @@ export async function createAntenne(
         publicUrl: config.publicUrl,
         requireEditor: editorOnly,
       }),
-      feedCheckRouter({ publisher: feedPublisher, requireEditor: editorOnly }),
+      feedCheckRouter({
+        publisher: feedPublisher,
+        requireEditor: editorOnly,
+        publicUrl: config.publicUrl,
+        ...options.outboundFetch?.feedCheck,
+      }),
       feedsRouter({ publisher: feedPublisher }),
       embedRouter({ data: readerData }),
       mediaRouter({ storage }),
