@@ -6,6 +6,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { appleCategoryProblem } from '../src/core/apple-categories.js';
 import { checkArtwork } from '../src/core/artwork.js';
+import type { SafeResponse } from '../src/net/safe-fetch.js';
 
 export interface FeedProblem {
   readonly severity: 'error' | 'warning';
@@ -20,11 +21,16 @@ export interface FeedCheckResult {
   readonly problems: readonly FeedProblem[];
 }
 
+/** A GET or HEAD through the SSRF-safe fetcher; rejects with a SafeFetchError. */
+export type FeedFetch = (url: string, method: 'GET' | 'HEAD') => Promise<SafeResponse>;
+
 export interface FeedCheckOptions {
   /** Fetches artwork and HEADs enclosures; omit to skip the network checks. */
-  readonly fetch?: typeof fetch;
+  readonly fetch?: FeedFetch;
   readonly concurrency?: number;
 }
+
+const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 const ARRAYS = new Set([
   'item',
@@ -154,14 +160,14 @@ export async function checkFeed(
   if (!artwork) error(c, '<itunes:image href> is required by Apple.');
   else if (options.fetch) {
     try {
-      const res = await options.fetch(artwork);
+      const res = await options.fetch(artwork, 'GET');
       if (!res.ok) error(c, `The artwork ${artwork} answers HTTP ${res.status}.`);
       else {
-        const check = checkArtwork(new Uint8Array(await res.arrayBuffer()));
+        const check = checkArtwork(new Uint8Array(res.body));
         if (!check.ok) error(c, check.problem);
       }
     } catch (e) {
-      error(c, `The artwork ${artwork} cannot be fetched: ${(e as Error).message}.`);
+      error(c, `The artwork ${artwork} could not be checked: ${reason(e)}.`);
     }
   }
 
@@ -246,13 +252,13 @@ export async function checkFeed(
   if (doFetch) {
     await mapLimit(enclosures, options.concurrency ?? 8, async ({ where, url, length }) => {
       try {
-        const res = await doFetch(url, { method: 'HEAD' });
-        const served = Number(res.headers.get('content-length'));
+        const res = await doFetch(url, 'HEAD');
+        const served = Number(res.headers['content-length']);
         if (!res.ok) error(where, `The enclosure ${url} answers HTTP ${res.status}.`);
         else if (served !== length)
           error(where, `<enclosure length="${length}"> but the server sends ${served} bytes.`);
       } catch (e) {
-        error(where, `The enclosure ${url} cannot be fetched: ${(e as Error).message}.`);
+        error(where, `The enclosure ${url} could not be checked: ${reason(e)}.`);
       }
     });
   }

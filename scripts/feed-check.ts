@@ -4,6 +4,8 @@
  * PUBLIC_URL (the server must be running). Exit code 1 when there are errors.
  */
 import { checkFeed } from '../feeds/check.js';
+import { FEED_CHECK_LIMITS } from '../feeds/check-route.js';
+import { safeFetch } from '../src/net/safe-fetch.js';
 import { loadConfig } from '../src/core/config.js';
 import { slugSchema } from '../src/core/schemas.js';
 import { feedUrlFor } from '../src/services/shows.js';
@@ -27,7 +29,16 @@ async function main(): Promise<number> {
     process.stderr.write(`${url} answers HTTP ${res.status}.\n`);
     return 1;
   }
-  const result = await checkFeed(await res.text(), { fetch });
+  // The operator's own tool on the operator's machine: any address, same deadline and caps.
+  const result = await checkFeed(await res.text(), {
+    fetch: (target, method) =>
+      safeFetch(target, {
+        policy: { allowPrivate: true, allowedHosts: [] },
+        limits: FEED_CHECK_LIMITS,
+        method,
+        userAgent: 'Antenne/1.0 (feed check)',
+      }),
+  });
   const errors = result.problems.filter((p) => p.severity === 'error');
   const warnings = result.problems.filter((p) => p.severity === 'warning');
   process.stdout.write(

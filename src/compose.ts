@@ -45,6 +45,7 @@ import { ClipService } from './services/clips.js';
 import { EpisodeService } from './services/episodes.js';
 import { PublishingService } from './services/publishing.js';
 import { ShowService } from './services/shows.js';
+import type { FetchRules } from './net/safe-fetch.js';
 import { LocalDiskStorage } from './storage/local-disk.js';
 import { sweepOrphans } from './storage/temp.js';
 import { MediaSigner, MediaUrls } from './http/media-urls.js';
@@ -94,6 +95,8 @@ export async function createAntenne(
     /** Chapters and transcripts for the player (none until the feeds issue stores them). */
     embedExtras?: EpisodeExtrasSource;
     soundbites?: SoundbiteProvider;
+    /** Server-side fetch rules instead of the defaults (tests reach their local servers). */
+    outboundFetch?: { prefill?: FetchRules; feedCheck?: FetchRules };
   } = {},
 ): Promise<Antenne> {
   const paths = dirs(config.dataDir);
@@ -192,6 +195,7 @@ export async function createAntenne(
     clips: clipService,
     publishing,
     mediaUrls,
+    prefillFetch: options.outboundFetch?.prefill,
   });
 
   const app = createApp({
@@ -243,7 +247,12 @@ export async function createAntenne(
         mediaUrls,
         requireEditor: editorOnly,
       }),
-      feedCheckRouter({ publisher: feedPublisher, requireEditor: editorOnly }),
+      feedCheckRouter({
+        publisher: feedPublisher,
+        requireEditor: editorOnly,
+        publicUrl: config.publicUrl,
+        ...options.outboundFetch?.feedCheck,
+      }),
       feedsRouter({ publisher: feedPublisher }),
       embedRouter({ data: readerData }),
       mediaRouter({

@@ -11,6 +11,7 @@ import { parseOr400 } from '../src/http/middleware/validate.js';
 import { episodeJson } from '../src/http/representations.js';
 import type { EpisodeService } from '../src/services/episodes.js';
 import { extractArticle } from './prefill/extract.js';
+import type { FetchLimits } from '../src/net/safe-fetch.js';
 import { fetchArticlePage, type FetchPolicy } from './prefill/fetch-page.js';
 import type { ProgressHub } from './progress-hub.js';
 import { encodeEpisodeCursor, episodePageQuerySchema, prefillRequestSchema } from './schemas.js';
@@ -23,6 +24,8 @@ const SETTLED = new Set(['ready', 'failed', 'published', 'scheduled', 'unpublish
 export function studioApiRouter(deps: {
   requireEditor: RequestHandler;
   prefill: FetchPolicy;
+  /** The prefill's deadline, size cap and redirects (default PREFILL_LIMITS). */
+  prefillLimits?: FetchLimits;
   listings: ListingsRepository;
   episodesRepo: EpisodesRepository;
   episodes: EpisodeService;
@@ -37,7 +40,7 @@ export function studioApiRouter(deps: {
 
   router.post('/api/prefill', deps.requireEditor, async (req, res) => {
     const { url } = parseOr400(prefillRequestSchema, req.body);
-    const page = await fetchArticlePage(url, deps.prefill);
+    const page = await fetchArticlePage(url, deps.prefill, deps.prefillLimits);
     res.set('Cache-Control', 'no-store').json(extractArticle(page.html, page.url));
   });
 

@@ -11,6 +11,7 @@ import { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import type { AccountService } from '../src/services/accounts.js';
 import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';
+import type { FetchRules } from '../src/net/safe-fetch.js';
 import type { PublishingService } from '../src/services/publishing.js';
 import { studioApiRouter } from './api-router.js';
 import { openApiRouter } from './openapi/router.js';
@@ -36,6 +37,8 @@ export function createStudio(deps: {
   clips: ClipService;
   publishing: PublishingService;
   mediaUrls: MediaUrls;
+  /** The prefill's fetch rules instead of the configured policy and default limits. */
+  prefillFetch?: FetchRules;
 }): Studio {
   const progress = new ProgressHub({
     redisUrl: deps.config.redisUrl,
@@ -61,7 +64,8 @@ export function createStudio(deps: {
   });
   const api = studioApiRouter({
     requireEditor: deps.requireEditor,
-    prefill: deps.config.prefill,
+    prefill: deps.prefillFetch?.policy ?? deps.config.prefill,
+    prefillLimits: deps.prefillFetch?.limits,
     listings,
     episodesRepo: deps.episodesRepo,
     episodes: deps.episodes,

@@ -22,6 +22,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Conflict with the current state',
   413: 'The file is larger than the configured limit',
   422: 'The request cannot be carried out as asked',
+  424: 'A remote address named in the request could not be read (timeout, too large, error)',
   429: 'Too many attempts',
   502: 'A remote server could not be read',
   503: 'The job queue is unavailable; nothing was stored',

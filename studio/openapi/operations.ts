@@ -212,11 +212,11 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'Episodes',
     summary: 'Read an article page’s metadata (JSON-LD, OpenGraph, meta)',
     description:
-      'The server fetches the page: http(s) only, never a private, loopback or link-local address unless configured (PREFILL_ALLOWED_HOSTS, PREFILL_ALLOW_PRIVATE).',
+      'The server fetches the page through its SSRF-safe fetcher: http(s) only, public addresses only unless configured (PREFILL_ALLOWED_HOSTS, PREFILL_ALLOW_PRIVATE), 8 s, 2 MiB, 3 redirects. 422 `fetch-refused` when the address is not fetched, 424 `fetch-failed` when the page could not be read.',
     access: 'editor',
     body: { schema: prefillRequestSchema },
     responses: { 200: { description: 'What the page says', schema: prefillResponseSchema } },
-    errors: [422, 502],
+    errors: [422, 424],
   },
   // Audio (issue 3)
   {
@@ -342,6 +342,8 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/api/shows/:slug/feed-check',
     tag: 'Shows',
     summary: 'Check the show’s feed against Apple and Podcasting 2.0 rules',
+    description:
+      'Artwork and enclosures are fetched through the SSRF-safe fetcher (public addresses and this instance’s own origin, 10 s, 10 MiB); one that cannot be fetched is reported as a problem, the check itself still answers 200.',
     access: 'editor',
     responses: { 200: { description: 'The findings', schema: anyObject } },
     errors: [404],
