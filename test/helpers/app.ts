@@ -179,7 +179,7 @@ export async function episodeForm(
   return form;
 }
 
-/** Polls the status URL (as a client would) until the episode leaves processing. */
+/** Polls the status URL with the editor token (as the CMS would) until the episode leaves processing. */
 export async function waitForEpisode(
   baseUrl: string,
   id: string,
@@ -188,7 +188,10 @@ export async function waitForEpisode(
 ): Promise<Record<string, unknown> & { state: string; progress: number }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await fetch(`${baseUrl}/api/episodes/${id}`);
+    const res = await fetch(`${baseUrl}/api/episodes/${id}`, {
+      headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    });
+    if (!res.ok) throw new Error(`GET /api/episodes/${id}: ${res.status} ${await res.text()}`);
     const body = (await res.json()) as Record<string, unknown> & {
       state: string;
       progress: number;
