@@ -22,7 +22,7 @@ const ladder = DEFAULT_LADDER.map((name) => RENDITION_PROFILES[name]!);
 const result = await processMaster(
   {
     input,
-    durationSeconds: probed.durationSeconds!,
+    declaredDurationSeconds: probed.audio?.durationSeconds ?? probed.durationSeconds,
     dir,
     ladder,
     target: targetFor(ladder[0]!.channels, -16, -1),

@@ -7,6 +7,7 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { ZodType } from 'zod';
 import type { Logger } from '../src/core/logger.js';
+import { FfmpegError } from '../src/media/ffmpeg.js';
 import type { BlobStorage } from '../src/storage/blob-storage.js';
 import { withTempDir } from '../src/storage/temp.js';
 
@@ -69,4 +70,20 @@ export async function handBackIfShuttingDown(
 /** Whether a failure now is the last: BullMQ will not retry the job. */
 export function isFinalAttempt(job: Job): boolean {
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+/**
+ * What an editor reads when a job fails for a cause that is not the file's.
+ * Never the error's own message: ffmpeg's, ffprobe's and the file system's
+ * name server paths. The error itself goes to the log; our own unrecoverable
+ * errors (bad payload, unknown profile) are sentences written for editors.
+ */
+export function failureSummary(error: unknown): string {
+  if (error instanceof UnrecoverableError) return error.message;
+  if (error instanceof FfmpegError && error.reason === 'timeout') {
+    return 'ffmpeg took longer than the time allowed and was stopped. Try again later, or ask an administrator to raise FFMPEG_TIMEOUT_SECONDS.';
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOSPC') return "the server's disk is full. Ask an administrator.";
+  return "an error on the server (the details are in the worker's log). Try again later, or ask an administrator.";
 }

@@ -32,8 +32,14 @@ export async function reconcile(deps: {
       );
       requeued++;
     } else if (state === 'failed' && episode.state === 'processing') {
+      // The job's own message can quote ffmpeg or the file system (server paths): logged, not shown.
+      deps.logger.warn(
+        { episodeId: episode.id, jobId, failedReason: job?.failedReason },
+        'job failed without recording the failure',
+      );
       await deps.episodes.transition(episode.id, 'failed', {
-        failureReason: `Processing failed: ${job?.failedReason ?? 'unknown error'}`,
+        failureReason:
+          "Processing failed: the job stopped before it could record why (the details are in the worker's log). Reprocess the episode to try again.",
       });
       failed++;
     }

@@ -35,12 +35,30 @@ export const validationFailed = (errors: readonly FieldError[]) =>
     errors,
   );
 
+/** Why an upload can never become an episode (for logs and tests; editors read `reason`). */
+export type MediaRefusal =
+  | 'not-audio'
+  | 'playlist'
+  | 'unsupported-format'
+  | 'unsupported-codec'
+  | 'damaged-header'
+  | 'too-long'
+  | 'incomplete'
+  | 'damaged'
+  | 'empty'
+  | 'too-short'
+  | 'silent';
+
 /**
  * Input that can never be processed (not audio, empty, too long…). Workers
- * fail the episode with `reason` and do not retry.
+ * fail the episode with `reason` and do not retry. `reason` is shown to
+ * editors: it never quotes ffmpeg's output (which names server paths).
  */
 export class BadMediaError extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly category: MediaRefusal,
+  ) {
     super(reason);
     this.name = 'BadMediaError';
   }

@@ -9,7 +9,11 @@ export interface ProbeResult {
     readonly sampleRate: number;
     readonly channels: number;
     readonly bitRate: number | null;
+    /** The audio stream's own duration, when the container gives one per stream. */
+    readonly durationSeconds: number | null;
   } | null;
+  /** A video stream (not a cover picture) is present. */
+  readonly hasVideo: boolean;
   readonly tags: Readonly<Record<string, string>>;
 }
 

@@ -44,6 +44,7 @@ export function parseProbeJson(json: string): ProbeResult {
   const raw = JSON.parse(json) as RawProbe;
   const streams = raw.streams ?? [];
   const audio = streams.find((s) => s.codec_type === 'audio' && !s.disposition?.attached_pic);
+  const hasVideo = streams.some((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
   const formatDuration = finiteOrNull(raw.format?.duration);
   const streamDuration = finiteOrNull(audio?.duration);
   return {
@@ -56,8 +57,10 @@ export function parseProbeJson(json: string): ProbeResult {
           sampleRate: finiteOrNull(audio.sample_rate) ?? 0,
           channels: audio.channels ?? 0,
           bitRate: finiteOrNull(audio.bit_rate),
+          durationSeconds: streamDuration,
         }
       : null,
+    hasVideo,
     tags: raw.format?.tags ?? {},
   };
 }

@@ -1,7 +1,10 @@
 /**
  * The audio pipeline for one master file, from measurement to encoded files:
  *
- *   1. measure (ebur128, true peak) in the enclosure's channel layout;
+ *   1. measure (ebur128, true peak) in the enclosure's channel layout; this
+ *      pass also finds how long the audio really is (samples decoded, stopped
+ *      a second past the duration limit) and whether it decodes cleanly, and
+ *      refuses it if not (see validate-input.ts): the header is not believed;
  *   2. if the loudness range is wide, measure again after the speech leveler;
  *   3. plan: linear gain, or gain + limiter (then measure the limited chain and
  *      correct the gain by what the limiter took away; past 10 minutes, on a
@@ -14,11 +17,11 @@
  * Measuring passes cost ~2–5 % of the encodes (perf-baselines §1), so this is
  * ~the cost of the encodes alone, spread over the cores.
  */
+import fs from 'node:fs/promises';
 import path from 'node:path';
-import { BadMediaError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { LoudnessFigures, LoudnessReport, RenditionProfile } from '../core/media-types.js';
-import { FfmpegError, runFfmpeg, type FfmpegInvocation } from './ffmpeg.js';
+import { FfmpegError, parseProgressTime, runFfmpeg, type FfmpegInvocation } from './ffmpeg.js';
 import {
   PLAN_DEFAULTS,
   layoutFilter,
@@ -30,23 +33,37 @@ import {
   type PlanOptions,
 } from './loudness.js';
 import {
+  chapterSpans,
   encodeGroupInvocation,
   encoderHeadroomDb,
+  ffmetadataFor,
   measureInvocation,
+  oggChapterSpans,
   planEncodeGroups,
   type RenditionTags,
 } from './profiles.js';
+import { assertDecodedAudio, decodeFailure, silentRecording } from './validate-input.js';
+
+/** Podcasting 2.0 chapters, as the episode stores them. */
+export interface ChapterInput {
+  readonly startTime: number;
+  readonly endTime?: number | undefined;
+  readonly title?: string | undefined;
+}
 
 export interface PipelineInput {
   readonly input: string;
-  readonly durationSeconds: number;
+  /** What the header says (progress estimate, and the "incomplete" check); null when unknown. */
+  readonly declaredDurationSeconds: number | null;
+  /** Longer decoded audio is refused; decoding stops a second past it. */
+  readonly maxDurationSeconds?: number | undefined;
   /** Where outputs are written (the job's temp dir). */
   readonly dir: string;
   readonly ladder: readonly RenditionProfile[];
   readonly target: LoudnessTarget;
   readonly tags: RenditionTags;
-  readonly chaptersFile?: string | undefined;
-  readonly oggChaptersFile?: string | undefined;
+  /** Written into the renditions, clipped to the decoded audio. */
+  readonly chapters?: readonly ChapterInput[] | undefined;
   readonly artworkFile?: string | undefined;
   readonly parallelism: number;
   readonly plan?: PlanOptions;
@@ -62,6 +79,8 @@ export interface PipelineRuntime {
 }
 
 export interface PipelineResult {
+  /** Length of the decoded input. */
+  readonly durationSeconds: number;
   readonly outputs: readonly { profile: RenditionProfile; path: string }[];
   readonly peaksPcmPath: string;
   readonly loudness: LoudnessReport;
@@ -117,10 +136,43 @@ function summaryCollector() {
   };
 }
 
-/** ffmpeg failing on the content itself (not on the machine) is bad input: no retry can help. */
-const DECODE_FAILURE =
-  /Invalid data found|could not find codec parameters|Error while decoding|corrupt/i;
+/**
+ * The first filters of the input's measuring pass: timestamps from the count of
+ * decoded samples (what the audio is, whatever the container says), and a stop
+ * one second past the limit so that a lying header cannot make us decode hours.
+ */
+export function decodeGuardFilters(maxDurationSeconds: number | undefined): string[] {
+  return [
+    'asetpts=N/SR/TB',
+    ...(maxDurationSeconds !== undefined && Number.isFinite(maxDurationSeconds)
+      ? [`atrim=end=${maxDurationSeconds + 1}`]
+      : []),
+  ];
+}
 
+/**
+ * Collects, from a run's stderr, how much audio came out (the `time=` of the
+ * last statistics line, which ffmpeg prints when it ends) and the decode errors.
+ */
+export function decodedAudioCollector() {
+  let seconds = 0;
+  let decodeErrors = 0;
+  const errorLines: string[] = [];
+  return {
+    onLine: (line: string) => {
+      // Statistics lines only: a tag printed with the input could read "time=…".
+      const time = /^\s*size=/.test(line) ? parseProgressTime(line) : null;
+      if (time !== null) seconds = time;
+      if (/^Error while decoding stream/.test(line)) {
+        decodeErrors++;
+        if (errorLines.length < 5) errorLines.push(line);
+      }
+    },
+    result: () => ({ seconds, decodeErrors, errorLines }),
+  };
+}
+
+/** ffmpeg failing on the content itself (not on the machine) is bad input: no retry can help. */
 export async function runDecoding(
   invocation: FfmpegInvocation,
   options: Parameters<typeof runFfmpeg>[1],
@@ -128,14 +180,8 @@ export async function runDecoding(
   try {
     await runFfmpeg(invocation, options);
   } catch (error) {
-    if (
-      error instanceof FfmpegError &&
-      error.reason === 'failed' &&
-      DECODE_FAILURE.test(error.stderrTail)
-    ) {
-      throw new BadMediaError(
-        'The audio could not be decoded: the file is damaged or incomplete. Export it again from the recorder or editor and upload it again.',
-      );
+    if (error instanceof FfmpegError && error.reason === 'failed') {
+      throw decodeFailure(error.stderrTail) ?? error;
     }
     throw error;
   }
@@ -153,23 +199,32 @@ export async function processMaster(
   const enclosure = spec.ladder[0];
   if (!enclosure) throw new Error('An empty rendition ladder');
   const layout = layoutFilter(enclosure.channels);
-  const base = {
+  let base = {
     ffmpegPath: runtime.ffmpegPath,
     timeoutMs: runtime.timeoutMs,
     signal: runtime.signal,
     cwd: spec.dir,
     logger: runtime.logger,
-    inputDurationSeconds: spec.durationSeconds,
+    inputDurationSeconds: spec.declaredDurationSeconds ?? undefined,
   };
   const progress = (p: number) => runtime.onProgress?.(Math.max(0, Math.min(100, p)));
 
   let measurePasses = 0;
-  const measure = async (filters: string[], truePeak: boolean, from: number, to: number) => {
+  const measure = async (
+    filters: string[],
+    truePeak: boolean,
+    from: number,
+    to: number,
+    onLine?: (line: string) => void,
+  ) => {
     measurePasses++;
     const collector = summaryCollector();
     await runDecoding(measureInvocation(spec.input, filters, truePeak), {
       ...base,
-      onStderrLine: collector.onLine,
+      onStderrLine: (line) => {
+        collector.onLine(line);
+        onLine?.(line);
+      },
       onProgress: (p) => progress(from + ((to - from) * p) / 100),
     });
     const figures = collector.result();
@@ -177,16 +232,40 @@ export async function processMaster(
     return figures;
   };
 
-  // 1–3: measure and plan.
-  const input = await measure([layout], true, 0, MEASURE_SHARE * 0.5);
+  // 1: measure the input, and learn from the same decode how long it really is.
+  const decoding = decodedAudioCollector();
+  const input = await measure(
+    [...decodeGuardFilters(spec.maxDurationSeconds), layout],
+    true,
+    0,
+    MEASURE_SHARE * 0.5,
+    decoding.onLine,
+  );
+  const decoded = decoding.result();
+  if (decoded.decodeErrors) {
+    runtime.logger?.warn(
+      { decodeErrors: decoded.decodeErrors, lines: decoded.errorLines },
+      'ffmpeg reported decode errors',
+    );
+  }
+  runtime.logger?.info(
+    { declaredSeconds: spec.declaredDurationSeconds, decodedSeconds: decoded.seconds },
+    'input decoded',
+  );
+  assertDecodedAudio(decoded, {
+    declaredSeconds: spec.declaredDurationSeconds,
+    maxSeconds: spec.maxDurationSeconds ?? Infinity,
+  });
+  const durationSeconds = decoded.seconds;
+  base = { ...base, inputDurationSeconds: durationSeconds };
   if (
     !Number.isFinite(input.integrated) ||
     spec.target.integrated - input.integrated > plan.maxGainDb
   ) {
-    throw new BadMediaError(
-      `The recording is silent or almost silent (${Number.isFinite(input.integrated) ? input.integrated.toFixed(1) : '-∞'} LUFS). Check that the right track was exported, then upload it again.`,
-    );
+    throw silentRecording(input.integrated);
   }
+
+  // 2–3: plan.
   const leveled = needsLeveling(input, plan);
   const beforeGain = leveled
     ? await measure([layout, LEVELER_FILTER], true, MEASURE_SHARE * 0.5, MEASURE_SHARE * 0.75)
@@ -201,7 +280,7 @@ export async function processMaster(
     // On a long program, measure a sample with and without the chain: the change it
     // makes there, added to the full measurement, is the full program's loudness.
     // (A leveled chain keeps full passes: the leveler's window would see the cuts.)
-    const sampled = !leveled && spec.durationSeconds >= SAMPLED_PROBES_FROM_SECONDS;
+    const sampled = !leveled && durationSeconds >= SAMPLED_PROBES_FROM_SECONDS;
     const sample = sampled ? [PROBE_SAMPLE_FILTER] : [];
     const [reference, ...measured] = await Promise.all([
       sampled ? measure([layout, ...sample], false, MEASURE_SHARE * 0.75, MEASURE_SHARE) : null,
@@ -226,6 +305,9 @@ export async function processMaster(
   runtime.logger?.info({ input, beforeGain, chain }, 'loudness planned');
 
   // 4: encode, in parallel processes.
+  const chapters = spec.chapters
+    ? await writeChapterFiles(spec.dir, spec.chapters, durationSeconds)
+    : undefined;
   const { groups, meterGroup } = planEncodeGroups(spec.ladder, spec.parallelism);
   const peaksPcmPath = path.join(spec.dir, 'peaks.pcm');
   const outputs = spec.ladder.map((profile) => ({
@@ -248,8 +330,8 @@ export async function processMaster(
             filters: [layout, ...chain.filters],
             outputs: indices.map((i) => outputs[i]!),
             tags: spec.tags,
-            chaptersFile: spec.chaptersFile,
-            oggChaptersFile: spec.oggChaptersFile,
+            chaptersFile: chapters?.chaptersFile,
+            oggChaptersFile: chapters?.oggChaptersFile,
             artworkFile: spec.artworkFile,
             meter: g === meterGroup,
             peaksPcmPath: g === meterGroup ? peaksPcmPath : undefined,
@@ -284,6 +366,7 @@ export async function processMaster(
   const output = meter.result();
   if (!output) throw new Error('ffmpeg did not print the loudness summary of the output');
   return {
+    durationSeconds,
     outputs,
     peaksPcmPath,
     filters: [layout, ...chain.filters],
@@ -296,4 +379,18 @@ export async function processMaster(
       gainDb: chain.gainDb,
     },
   };
+}
+
+/** The chapters as ffmetadata files (one with Ogg's start times), clipped to the audio. */
+async function writeChapterFiles(
+  dir: string,
+  chapters: readonly ChapterInput[],
+  durationSeconds: number,
+): Promise<{ chaptersFile: string; oggChaptersFile: string }> {
+  const spans = chapterSpans(chapters, durationSeconds);
+  const chaptersFile = path.join(dir, 'chapters.ffmeta');
+  const oggChaptersFile = path.join(dir, 'chapters-ogg.ffmeta');
+  await fs.writeFile(chaptersFile, ffmetadataFor(spans));
+  await fs.writeFile(oggChaptersFile, ffmetadataFor(oggChapterSpans(spans)));
+  return { chaptersFile, oggChaptersFile };
 }

@@ -1,35 +1,270 @@
-import { BadMediaError } from '../core/errors.js';
+/**
+ * What can never become an episode, in reasons an editor can act on: first
+ * what ffprobe reads of the header, then what ffmpeg actually decodes (a
+ * header can lie about its length; only decoded audio is believed).
+ *
+ * Pure functions. A reason never quotes ffmpeg's or ffprobe's output, which
+ * names server paths: it names a category and the figures that matter, and
+ * the raw output goes to the worker's log.
+ */
+import { BadMediaError, type MediaRefusal } from '../core/errors.js';
 import type { ProbeResult } from '../core/media-types.js';
 
-function formatDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  return h ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min`;
+/** Shorter than this there is nothing to publish, nor a loudness to measure (EBU R128 gates 400 ms blocks). */
+export const MIN_AUDIO_SECONDS = 1;
+
+/** A header outside these bounds describes no recording we can process (64: swresample's channel limit). */
+export const MAX_CHANNELS = 64;
+export const MIN_SAMPLE_RATE = 1000;
+export const MAX_SAMPLE_RATE = 768_000;
+
+/** Decoded less than 90 % of the declared length, and more than a second short: the file was cut. */
+const INCOMPLETE_RATIO = 0.9;
+const INCOMPLETE_MIN_GAP_SECONDS = 1;
+
+const UPLOAD_AUDIO =
+  'Upload the interview as an audio file (MP3, WAV, M4A, FLAC, OGG…) or a video with sound.';
+const EXPORT_AGAIN = 'Export it again from the recorder or editor and upload it again.';
+
+const refuse = (category: MediaRefusal, reason: string) => new BadMediaError(reason, category);
+
+/** Seconds as a clock: "1:00", "1:02:03"; under 10 s, hundredths when there are some: "0:00.6". */
+export function formatClock(seconds: number): string {
+  const hundredths = Math.round(Math.max(0, Number.isFinite(seconds) ? seconds : 0) * 100);
+  if (hundredths < 1000 && hundredths % 100) {
+    const fraction = String(hundredths % 100)
+      .padStart(2, '0')
+      .replace(/0$/, '');
+    return `0:0${Math.floor(hundredths / 100)}.${fraction}`;
+  }
+  const total = Math.round(hundredths / 100);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const ss = String(total % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
-/** Refuses what can never become an episode, with a reason an editor can act on. */
-export function assertUsableAudio(probe: ProbeResult, maxDurationSeconds: number): void {
-  if (!probe.audio) {
-    throw new BadMediaError(
-      `The file has no audio track (ffmpeg sees a "${probe.formatName}" file). Upload the interview as an audio file (MP3, WAV, M4A, FLAC, OGG…) or a video with sound.`,
+/** A figure read from a header, printed only as the integer it is. */
+function figure(value: number): string {
+  return Number.isSafeInteger(value) ? String(value) : 'an impossible number of';
+}
+
+/** A name ffmpeg gives a format or codec, quoted only when it is one (never free text). */
+function toolName(name: string | undefined): string | null {
+  return name && /^[a-z0-9_]{1,32}$/i.test(name) && !/^(unknown|none)$/i.test(name) ? name : null;
+}
+
+function damagedHeader(declares: string): BadMediaError {
+  return refuse(
+    'damaged-header',
+    `The file's header is damaged or not supported (it declares ${declares}). ${EXPORT_AGAIN}`,
+  );
+}
+
+function unsupportedCodec(codec: string | undefined): BadMediaError {
+  const name = toolName(codec);
+  return refuse(
+    'unsupported-codec',
+    `The audio is encoded with a codec this service cannot decode${name ? ` (${name})` : ''}. Export it as MP3, WAV, M4A, FLAC or OGG and upload it again.`,
+  );
+}
+
+const damaged = () =>
+  refuse(
+    'damaged',
+    `The file is damaged: parts of the audio could not be decoded. ${EXPORT_AGAIN}`,
+  );
+
+/** Refuses, from ffprobe's reading of the header, what decoding cannot turn into an episode. */
+export function assertProbedAudio(probe: ProbeResult): void {
+  const audio = probe.audio;
+  if (!audio) {
+    throw refuse(
+      'not-audio',
+      probe.hasVideo
+        ? `The file is a video without sound: it has no audio track. ${UPLOAD_AUDIO}`
+        : `The file has no audio track. ${UPLOAD_AUDIO}`,
     );
   }
-  if (probe.durationSeconds === null || probe.durationSeconds <= 0) {
-    throw new BadMediaError(
-      'The audio track is empty (its duration is zero). Check the recording and upload it again.',
+  if (!(audio.channels >= 1 && audio.channels <= MAX_CHANNELS)) {
+    throw damagedHeader(`${figure(audio.channels)} channels`);
+  }
+  if (!(audio.sampleRate >= MIN_SAMPLE_RATE && audio.sampleRate <= MAX_SAMPLE_RATE)) {
+    throw damagedHeader(`a sample rate of ${figure(audio.sampleRate)} Hz`);
+  }
+  if (!toolName(audio.codec)) throw unsupportedCodec(audio.codec);
+}
+
+/** What a decoding pass saw: the audio's length in samples (as seconds) and ffmpeg's decode errors. */
+export interface DecodedAudio {
+  readonly seconds: number;
+  readonly decodeErrors: number;
+}
+
+export interface DurationLimits {
+  /** What the header says (null when it does not say). */
+  readonly declaredSeconds: number | null;
+  readonly maxSeconds: number;
+  readonly minSeconds?: number;
+}
+
+/**
+ * Refuses what the decoded audio shows, the header notwithstanding. `decoded`
+ * comes from a pass that stopped a little past `maxSeconds`, so anything
+ * longer than the limit is "more than" the limit.
+ */
+export function assertDecodedAudio(decoded: DecodedAudio, limits: DurationLimits): void {
+  const { seconds } = decoded;
+  if (seconds > limits.maxSeconds) {
+    const limit = formatClock(limits.maxSeconds);
+    throw refuse(
+      'too-long',
+      `The recording lasts more than ${limit}, the limit is ${limit}. Upload a shorter edit.`,
     );
   }
-  if (probe.durationSeconds > maxDurationSeconds) {
-    throw new BadMediaError(
-      `The recording lasts ${formatDuration(probe.durationSeconds)}, longer than the ${formatDuration(maxDurationSeconds)} this service accepts.`,
+  const declared = limits.declaredSeconds;
+  if (
+    declared !== null &&
+    seconds < declared * INCOMPLETE_RATIO &&
+    declared - seconds > INCOMPLETE_MIN_GAP_SECONDS
+  ) {
+    throw refuse(
+      'incomplete',
+      `The file is incomplete: it declares ${formatClock(declared)} but only ${formatClock(seconds)} could be read — upload it again.`,
+    );
+  }
+  if (decoded.decodeErrors > 0) throw damaged();
+  if (seconds <= 0) {
+    throw refuse(
+      'empty',
+      'The audio track is empty: no sound could be read from it. Check the recording and upload it again.',
+    );
+  }
+  const min = limits.minSeconds ?? MIN_AUDIO_SECONDS;
+  if (seconds < min) {
+    throw refuse(
+      'too-short',
+      `The recording is too short: ${formatClock(seconds)}, at least ${min} s is needed. Check that the whole recording was exported, then upload it again.`,
     );
   }
 }
 
-/** ffprobe's complaint about a file it cannot read, in an editor's words. */
-export function unreadableReason(ffprobeMessage: string): string {
-  if (/not on whitelist|Protocol '.*' not on whitelist/i.test(ffprobeMessage)) {
-    return 'The file is a playlist or a reference to other files, not audio. Upload the recording itself.';
+/** The recording is silence or noise: no gain within reason brings it to the target. */
+export function silentRecording(integratedLufs: number): BadMediaError {
+  const level =
+    Number.isFinite(integratedLufs) && integratedLufs > -200
+      ? ` (${integratedLufs.toFixed(1)} LUFS)`
+      : '';
+  return refuse(
+    'silent',
+    `The recording is silent or almost silent${level}. Check that the right track was exported, then upload it again.`,
+  );
+}
+
+/** Demuxers that read other files or network resources: such an upload is a list, not a recording. */
+const REFERENCE_DEMUXERS = new Set([
+  'hls',
+  'applehttp',
+  'dash',
+  'concat',
+  'imf',
+  'sdp',
+  'rtp',
+  'rtsp',
+  'webm_dash_manifest',
+]);
+const IMAGE_DEMUXERS = new Set(['image2', 'gif', 'apng', 'ico', 'alias_pix', 'brender_pix']);
+const TEXT_DEMUXERS = new Set([
+  'tty',
+  'webvtt',
+  'srt',
+  'ass',
+  'subviewer',
+  'subviewer1',
+  'microdvd',
+  'mpl2',
+  'mpsub',
+  'pjs',
+  'realtext',
+  'sami',
+  'scc',
+  'stl',
+  'vplayer',
+  'jacosub',
+  'lrc',
+  'aqtitle',
+  'ffmetadata',
+]);
+const VIDEO_DEMUXERS = new Set([
+  'h264',
+  'hevc',
+  'ivf',
+  'obu',
+  'm4v',
+  'mjpeg',
+  'mpegvideo',
+  'vc1',
+  'yuv4mpegpipe',
+  'rawvideo',
+]);
+
+const PLAYLIST_REASON =
+  'The file is a playlist or a reference to other files, not audio. Upload the recording itself.';
+
+/** A format ffmpeg recognised but the input guard does not accept, by its kind. */
+function refusedFormat(demuxer: string): BadMediaError {
+  if (REFERENCE_DEMUXERS.has(demuxer)) return refuse('playlist', PLAYLIST_REASON);
+  if (IMAGE_DEMUXERS.has(demuxer) || demuxer.endsWith('_pipe')) {
+    return refuse('not-audio', `The file is an image, not audio. ${UPLOAD_AUDIO}`);
   }
-  return `The file is not audio that can be read (${ffprobeMessage.replace(/^.*?:\s*/, '').slice(0, 200)}). Upload an audio file such as MP3, WAV, M4A, FLAC or OGG.`;
+  if (TEXT_DEMUXERS.has(demuxer)) {
+    return refuse('not-audio', `The file is text or subtitles, not audio. ${UPLOAD_AUDIO}`);
+  }
+  if (VIDEO_DEMUXERS.has(demuxer)) {
+    return refuse('not-audio', `The file is video without sound, not audio. ${UPLOAD_AUDIO}`);
+  }
+  const name = toolName(demuxer);
+  return refuse(
+    'unsupported-format',
+    `The file's format${name ? ` (${name})` : ''} is not one this service accepts. Export the recording as MP3, WAV, M4A, FLAC or OGG and upload it again.`,
+  );
+}
+
+/**
+ * The refusal for a file ffprobe could not read, from its stderr; null when
+ * there is nothing to go on (ffprobe did not run or was killed: not the file's fault).
+ */
+export function probeFailure(stderr: string): BadMediaError | null {
+  if (!stderr.trim()) return null;
+  const format =
+    /\[([\w-]+) @ 0x[0-9a-f]+\] Format not on whitelist/i.exec(stderr) ??
+    /Format ([\w-]+) is not on whitelist/i.exec(stderr);
+  if (format) return refusedFormat(format[1]!);
+  if (/Protocol '[^']*' not on whitelist/i.test(stderr)) return refuse('playlist', PLAYLIST_REASON);
+  const channels = /Too many channels: (-?\d+)/.exec(stderr);
+  if (channels) return damagedHeader(`${figure(Number(channels[1]))} channels`);
+  return refuse(
+    'not-audio',
+    `The file is not audio that can be read: its content is in no audio format this service knows, or it is damaged. ${UPLOAD_AUDIO}`,
+  );
+}
+
+/**
+ * The refusal for a decoding pass that ffmpeg gave up on because of the
+ * content (from its stderr); null when the cause is elsewhere (machine, signal),
+ * which a retry may cure.
+ */
+export function decodeFailure(stderr: string): BadMediaError | null {
+  const decoder = /Decoder \((?:codec )?([\w-]+)\) not found/.exec(stderr);
+  if (decoder) return unsupportedCodec(decoder[1]);
+  const channels = /Too many channels: (-?\d+)/.exec(stderr);
+  if (channels) return damagedHeader(`${figure(Number(channels[1]))} channels`);
+  if (
+    /Invalid data found|could not find codec parameters|Error while decoding|corrupt|Error reinitializing filters/i.test(
+      stderr,
+    )
+  ) {
+    return damaged();
+  }
+  return null;
 }

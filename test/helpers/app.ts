@@ -181,7 +181,7 @@ export async function episodeForm(
   return form;
 }
 
-/** Polls the status URL (as a client would) until the episode leaves processing. */
+/** Polls the status URL with the editor token (as the CMS would) until the episode leaves processing. */
 export async function waitForEpisode(
   baseUrl: string,
   id: string,
@@ -191,6 +191,7 @@ export async function waitForEpisode(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await fetch(`${baseUrl}/api/episodes/${id}`, { headers: EDITOR_HEADERS });
+    if (!res.ok) throw new Error(`GET /api/episodes/${id}: ${res.status} ${await res.text()}`);
     const body = (await res.json()) as Record<string, unknown> & {
       state: string;
       progress: number;

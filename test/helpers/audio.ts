@@ -208,3 +208,91 @@ export async function decodedDuration(file: string): Promise<number> {
     await fs.rm(out, { force: true });
   }
 }
+
+/**
+ * An MP3 whose Xing/Info header (LAME's first frame) counts the frames of
+ * `claimedSeconds` while `realSeconds` of audio follow it: the header lies
+ * about the length, as a hand-edited or hostile upload can. Mono 32 kb/s, small.
+ */
+export async function makeMp3WithLyingHeader(
+  dir: string,
+  claimedSeconds: number,
+  realSeconds: number,
+): Promise<string> {
+  const out = path.join(dir, `claims-${claimedSeconds}s-holds-${realSeconds}s.mp3`);
+  await ffmpegRun([
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=44100:duration=${realSeconds}`,
+    '-ac',
+    '1',
+    '-c:a',
+    'libmp3lame',
+    '-b:a',
+    '32k',
+    out,
+  ]);
+  const bytes = await fs.readFile(out);
+  // The tag sits in the first frame, after the side information.
+  const tag = [bytes.indexOf('Xing'), bytes.indexOf('Info')].find((i) => i >= 0 && i < 200);
+  if (tag === undefined) throw new Error('LAME wrote no Xing/Info header');
+  if (!(bytes.readUInt32BE(tag + 4) & 1)) throw new Error('the Xing header has no frame count');
+  // MPEG-1 Layer III: 1152 samples a frame.
+  bytes.writeUInt32BE(Math.round((claimedSeconds * 44100) / 1152), tag + 8);
+  await fs.writeFile(out, bytes);
+  return out;
+}
+
+/** The first `bytes` of a `seconds`-long 128 kb/s stereo MP3: an upload cut short. Its header still declares `seconds`. */
+export async function makeTruncatedMp3(
+  dir: string,
+  seconds: number,
+  bytes: number,
+): Promise<string> {
+  const whole = path.join(dir, `whole-${seconds}s.mp3`);
+  await ffmpegRun([
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:duration=${seconds}`,
+    '-ac',
+    '2',
+    '-c:a',
+    'libmp3lame',
+    '-b:a',
+    '128k',
+    whole,
+  ]);
+  const out = path.join(dir, `first-${bytes}-bytes-of-${seconds}s.mp3`);
+  await fs.writeFile(out, (await fs.readFile(whole)).subarray(0, bytes));
+  return out;
+}
+
+/** A copy of a WAV file whose "fmt " chunk declares `channels` channels. */
+export async function withWavChannels(wav: string, channels: number): Promise<string> {
+  const bytes = await fs.readFile(wav);
+  const fmt = bytes.indexOf('fmt ');
+  if (fmt < 0) throw new Error(`${wav} has no fmt chunk`);
+  bytes.writeUInt16LE(channels, fmt + 10);
+  const out = wav.replace(/\.wav$/, `-${channels}ch.wav`);
+  await fs.writeFile(out, bytes);
+  return out;
+}
+
+/** A short H.264 video with no audio track at all. */
+export async function makeSilentVideo(dir: string): Promise<string> {
+  const out = path.join(dir, 'video-without-sound.mp4');
+  await ffmpegRun([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=160x90:rate=10:duration=2',
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
+  return out;
+}

@@ -39,7 +39,7 @@ describe('loudness of a long program: limiter probes on a sample', function () {
     const result = await processMaster(
       {
         input,
-        durationSeconds: seconds,
+        declaredDurationSeconds: seconds,
         dir: work,
         ladder,
         target,

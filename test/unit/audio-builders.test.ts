@@ -11,7 +11,11 @@ import {
   targetFor,
   type LoudnessTarget,
 } from '../../src/media/loudness.js';
-import { nextCorrection } from '../../src/media/pipeline.js';
+import {
+  decodeGuardFilters,
+  decodedAudioCollector,
+  nextCorrection,
+} from '../../src/media/pipeline.js';
 import {
   chapterSpans,
   encodeGroupInvocation,
@@ -179,6 +183,43 @@ describe('encode groups', () => {
       filterComplex: '[0:a:0]aformat=channel_layouts=mono,ebur128=framelog=verbose[metered]',
       outputs: [{ path: '-', options: ['-map', '[metered]', '-f', 'null'] }],
     });
+  });
+
+  it('the input pass times the audio by its samples and stops a second past the limit', () => {
+    assert.deepEqual(decodeGuardFilters(60), ['asetpts=N/SR/TB', 'atrim=end=61']);
+    assert.deepEqual(decodeGuardFilters(undefined), ['asetpts=N/SR/TB']);
+    assert.equal(
+      measureInvocation(
+        '/in.mp3',
+        [...decodeGuardFilters(60), 'aformat=channel_layouts=stereo'],
+        true,
+      ).filterComplex,
+      '[0:a:0]asetpts=N/SR/TB,atrim=end=61,aformat=channel_layouts=stereo,ebur128=peak=true:framelog=verbose[metered]',
+    );
+  });
+
+  it('reads the decoded length from the last progress line and counts decode errors', () => {
+    const collector = decodedAudioCollector();
+    for (const line of [
+      '[mp3 @ 0x1] filesize and duration do not match (growing file?)',
+      'size=N/A time=00:00:00.00 bitrate=N/A speed=N/A    ',
+      '[mp3float @ 0x2] Header missing',
+      'Error while decoding stream #0:0: Invalid data found when processing input',
+      'size=N/A time=00:01:01.00 bitrate=N/A speed= 339x    ',
+      'video:0kB audio:5254kB subtitle:0kB other streams:0kB global headers:0kB muxing overhead: unknown',
+    ]) {
+      collector.onLine(line);
+    }
+    assert.deepEqual(collector.result(), {
+      seconds: 61,
+      decodeErrors: 1,
+      errorLines: ['Error while decoding stream #0:0: Invalid data found when processing input'],
+    });
+    // Nothing decoded: a tag that reads like progress is not taken for it.
+    const nothing = decodedAudioCollector();
+    nothing.onLine('    comment         : recorded at time=01:02:03.00');
+    nothing.onLine('size=N/A time=N/A bitrate=N/A speed=N/A    ');
+    assert.deepEqual(nothing.result(), { seconds: 0, decodeErrors: 0, errorLines: [] });
   });
 });
 

@@ -64,7 +64,9 @@ describe('ffmpeg output parsers', () => {
       sampleRate: 44100,
       channels: 2,
       bitRate: 128000,
+      durationSeconds: null,
     });
+    assert.equal(withCover.hasVideo, false, 'a cover picture is not a video');
     assert.equal(withCover.tags.title, 'É');
 
     const streamDuration = parseProbeJson(
@@ -82,6 +84,7 @@ describe('ffmpeg output parsers', () => {
       }),
     );
     assert.equal(streamDuration.durationSeconds, 12.5);
+    assert.equal(streamDuration.audio?.durationSeconds, 12.5);
 
     const videoOnly = parseProbeJson(
       JSON.stringify({
@@ -90,5 +93,6 @@ describe('ffmpeg output parsers', () => {
       }),
     );
     assert.equal(videoOnly.audio, null);
+    assert.equal(videoOnly.hasVideo, true);
   });
 });

@@ -87,13 +87,14 @@ export function makeMakeClip(deps: MakeClipDeps): mediaJob.Processor {
       return { state: 'ready' };
     } catch (error) {
       await mediaJob.handBackIfShuttingDown(job, token, signal, log, 'clip job');
-      const message = error instanceof Error ? error.message : String(error);
       if (error instanceof ClipFailure) {
-        await deps.clips.setState(clipId, 'failed', message);
-        throw new UnrecoverableError(message);
+        await deps.clips.setState(clipId, 'failed', error.message);
+        throw new UnrecoverableError(error.message);
       }
-      if (mediaJob.isFinalAttempt(job))
-        await deps.clips.setState(clipId, 'failed', `Cutting the clip failed: ${message}`);
+      if (mediaJob.isFinalAttempt(job)) {
+        const reason = `Cutting the clip failed: ${mediaJob.failureSummary(error)}`;
+        await deps.clips.setState(clipId, 'failed', reason);
+      }
       log.error({ err: error }, 'clip attempt failed');
       throw error;
     }

@@ -21,13 +21,8 @@ import { probe, ProbeError } from '../../src/media/ffprobe.js';
 import { targetFor, type LoudnessTarget } from '../../src/media/loudness.js';
 import { peaksFromPcmFile } from '../../src/media/peaks.js';
 import { processMaster } from '../../src/media/pipeline.js';
-import {
-  chapterSpans,
-  ffmetadataFor,
-  oggChapterSpans,
-  type RenditionTags,
-} from '../../src/media/profiles.js';
-import { assertUsableAudio, unreadableReason } from '../../src/media/validate-input.js';
+import type { RenditionTags } from '../../src/media/profiles.js';
+import { assertProbedAudio, probeFailure } from '../../src/media/validate-input.js';
 import { storageKeys, type BlobStorage } from '../../src/storage/blob-storage.js';
 import * as mediaJob from '../media-job.js';
 
@@ -139,35 +134,29 @@ export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor {
         async (input, dir) => {
           const inputProbe = await probe(input, { ffprobePath: deps.ffprobePath }).catch(
             (error: unknown) => {
-              if (error instanceof ProbeError)
-                throw new BadMediaError(unreadableReason(error.message));
-              throw error;
+              if (!(error instanceof ProbeError)) throw error;
+              const refusal = probeFailure(error.stderr);
+              if (!refusal) throw error;
+              log.warn({ stderr: error.stderr }, 'ffprobe could not read the upload');
+              throw refusal;
             },
           );
-          assertUsableAudio(inputProbe, deps.maxAudioDurationSeconds);
-          const durationSeconds = inputProbe.durationSeconds!;
           log.info({ probe: inputProbe, ladder: ladder.map((p) => p.name) }, 'input probed');
+          assertProbedAudio(inputProbe);
 
-          let chaptersFile: string | undefined;
-          let oggChaptersFile: string | undefined;
-          if (episode.chapters) {
-            chaptersFile = path.join(dir, 'chapters.ffmeta');
-            oggChaptersFile = path.join(dir, 'chapters-ogg.ffmeta');
-            const spans = chapterSpans(episode.chapters.chapters, durationSeconds);
-            await fs.writeFile(chaptersFile, ffmetadataFor(spans));
-            await fs.writeFile(oggChaptersFile, ffmetadataFor(oggChapterSpans(spans)));
-          }
           const run = (artworkFile: string | undefined) =>
             processMaster(
               {
                 input,
-                durationSeconds,
+                // The stream's own length first: a container's can include video or padding.
+                declaredDurationSeconds:
+                  inputProbe.audio?.durationSeconds ?? inputProbe.durationSeconds,
+                maxDurationSeconds: deps.maxAudioDurationSeconds,
                 dir,
                 ladder,
                 target,
                 tags: tagsFor(episode, show),
-                chaptersFile,
-                oggChaptersFile,
+                chapters: episode.chapters?.chapters,
                 artworkFile,
                 parallelism: deps.encodeParallelism ?? 2,
               },
@@ -185,13 +174,13 @@ export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor {
 
           if (await superseded()) return null;
           // Store: every output under a content-addressed key, then the rows.
-          let enclosureDuration = durationSeconds;
+          let enclosureDuration = processed.durationSeconds;
           for (const [index, { profile, path: output }] of processed.outputs.entries()) {
             const outputProbe = await probe(output, { ffprobePath: deps.ffprobePath });
             const sha256 = await sha256File(output);
             const key = storageKeys.rendition(episodeId, profile.name, sha256, profile.extension);
             const stored = await deps.storage.putFile(key, output);
-            const duration = outputProbe.durationSeconds ?? durationSeconds;
+            const duration = outputProbe.durationSeconds ?? processed.durationSeconds;
             if (index === 0) enclosureDuration = duration;
             const { replacedKey } = await deps.renditions.upsert({
               id: newRenditionId(),
@@ -237,13 +226,12 @@ export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor {
       const finalAttempt = mediaJob.isFinalAttempt(job);
       if (error instanceof BadMediaError) {
         await deps.episodes.transition(episodeId, 'failed', { failureReason: error.reason });
-        log.warn({ reason: error.reason }, 'episode failed: bad input');
+        log.warn({ reason: error.reason, category: error.category }, 'episode failed: bad input');
         throw new UnrecoverableError(error.reason);
       }
-      const message = error instanceof Error ? error.message : String(error);
       if (finalAttempt || error instanceof UnrecoverableError) {
         await deps.episodes.transition(episodeId, 'failed', {
-          failureReason: `Processing failed after ${job.attemptsMade + 1} attempt(s): ${message}`,
+          failureReason: `Processing failed after ${job.attemptsMade + 1} attempt(s): ${mediaJob.failureSummary(error)}`,
         });
       }
       log.error({ err: error, finalAttempt }, 'processing attempt failed');
