@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { notFound } from '../src/core/errors.js';
 import { slugSchema } from '../src/core/schemas.js';
-import { parseOr400 } from '../src/http/middleware/validate.js';
+import { pathParam } from '../src/http/middleware/validate.js';
 import { checkFeed } from './check.js';
 import type { FeedPublisher } from './publisher.js';
 
@@ -12,7 +12,7 @@ export function feedCheckRouter(deps: {
 }): Router {
   const router = Router();
   router.get('/api/shows/:slug/feed-check', deps.requireEditor, async (req, res) => {
-    const slug = parseOr400(slugSchema, req.params.slug);
+    const slug = pathParam(req, 'slug', slugSchema);
     const render = await deps.publisher.get(slug);
     if (!render) throw notFound('Show', `No show has the slug "${slug}".`);
     const result = await checkFeed(render.body.toString('utf8'), { fetch });

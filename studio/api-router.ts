@@ -8,7 +8,7 @@ import { EPISODE_STATES } from '../src/core/episode-state.js';
 import { slugSchema } from '../src/core/schemas.js';
 import type { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
-import { parseOr400 } from '../src/http/middleware/validate.js';
+import { parseOr400, pathParam } from '../src/http/middleware/validate.js';
 import { episodeJson } from '../src/http/representations.js';
 import type { EpisodeService } from '../src/services/episodes.js';
 import { extractArticle } from './prefill/extract.js';
@@ -57,7 +57,7 @@ export function studioApiRouter(deps: {
   });
 
   router.get('/api/shows/:slug/episodes', deps.requireEditor, async (req, res) => {
-    const slug = parseOr400(slugSchema, req.params.slug);
+    const slug = pathParam(req, 'slug', slugSchema);
     const show = await deps.episodes.requireShow(slug);
     const list = await deps.episodesRepo.listByShow(show.id, EPISODE_STATES);
     const withRenditions = await Promise.all(list.map((e) => deps.episodes.get(e.id)));
@@ -71,7 +71,7 @@ export function studioApiRouter(deps: {
   // Server-sent events: `progress` from the job queue as it happens, `state` from the
   // database (every pollMs and after each job event). Ends once the episode settles.
   router.get('/api/episodes/:id/events', deps.requireEditor, async (req, res) => {
-    const id = parseOr400(episodeId, req.params.id);
+    const id = pathParam(req, 'id', episodeId);
     await deps.episodes.get(id); // 404 before the stream starts
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
