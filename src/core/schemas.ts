@@ -146,7 +146,14 @@ const interviewee = z.preprocess(
     const role = line.slice(comma + 1).trim();
     return { name: line.slice(0, comma), ...(role ? { role } : {}) };
   },
-  z.object({ name: text(255).min(1, 'is required'), role: text(255).optional() }),
+  z.object({
+    name: text(255).min(1, 'is required'),
+    // CMSs send "" or null for "no role": the same as leaving it out.
+    role: text(255)
+      .nullish()
+      .transform((role) => role || undefined)
+      .optional(),
+  }),
 );
 
 /** The article metadata that comes with an uploaded interview. */

@@ -45,6 +45,15 @@ describe('request schemas', () => {
       { name: 'Mounir Mahjoubi', role: 'secrétaire d’État' },
     ]);
     assert.deepEqual(people('Hervé Morin,'), [{ name: 'Hervé Morin' }]);
+    assert.deepEqual(
+      JSON.stringify(
+        people([
+          { name: 'A', role: null },
+          { name: 'B', role: '' },
+        ]),
+      ),
+      '[{"name":"A"},{"name":"B"}]',
+    );
     for (const malformed of ['{"name":"x"', '[{"name":', '[x]']) {
       const result = episodeMetadataSchema.safeParse({ ...base, interviewees: malformed });
       assert.equal(result.success, false, malformed);
