@@ -3,6 +3,8 @@
  * `rich` response with the player iframe, sized within maxwidth/maxheight.
  */
 import escapeHtml from 'escape-html';
+import { z } from 'zod';
+import { xmlSafeText } from '../src/core/text-chars.js';
 
 export type OEmbedTarget = { readonly kind: 'episode' | 'clip' | 'page'; readonly id: string };
 
@@ -38,6 +40,34 @@ export function parseMax(value: unknown): number | undefined {
   const n = Number(value);
   return n > 0 ? n : undefined;
 }
+
+/** A maxwidth/maxheight: absent, or a positive whole number of pixels. */
+const maxPixels = z
+  .string({ error: 'must be given once' })
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const n = parseMax(value);
+    if (n === undefined)
+      ctx.addIssue({ code: 'custom', message: 'must be a whole number of pixels, 1 or more' });
+    return n;
+  });
+
+/**
+ * The query of `GET /oembed`. `format` is checked apart: an unknown one is the
+ * spec's 501, not a 400.
+ */
+export const oembedQuerySchema = z.object({
+  url: z
+    .string({
+      error: (issue) => (issue.input === undefined ? 'is required' : 'must be given once'),
+    })
+    .min(1, 'is required')
+    .max(2048, 'must be at most 2048 characters'),
+  format: z.string({ error: 'must be given once' }).default('json'),
+  maxwidth: maxPixels,
+  maxheight: maxPixels,
+});
 
 export function fitSize(
   size: { width: number; height: number },
@@ -92,10 +122,13 @@ export function oembedResponse(input: OEmbedInput): OEmbedResponse {
   };
 }
 
-/** The XML form (oembed.com §2.3.4): one element per field, text escaped. */
+/**
+ * The XML form (oembed.com §2.3.4): one element per field, text escaped, with the
+ * feed's character rule (what XML 1.0 cannot carry is dropped), so it stays well-formed.
+ */
 export function oembedXml(response: OEmbedResponse): string {
   const fields = Object.entries(response)
-    .map(([k, v]) => `<${k}>${escapeHtml(String(v))}</${k}>`)
+    .map(([k, v]) => `<${k}>${escapeHtml(xmlSafeText(String(v)))}</${k}>`)
     .join('');
   return `<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n<oembed>${fields}</oembed>\n`;
 }

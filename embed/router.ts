@@ -10,12 +10,13 @@ import { Router, type Request, type Response } from 'express';
 import { AppError, notFound } from '../src/core/errors.js';
 import { playerAssets, type Asset } from './assets.js';
 import type { ReaderData } from './data.js';
-import { fitSize, oembedResponse, oembedXml, parseMax, parseTargetUrl } from './oembed.js';
+import { fitSize, oembedQuerySchema, oembedResponse, oembedXml, parseTargetUrl } from './oembed.js';
 import { embedCodeFor, renderEmbedPage, renderEpisodePage, type RenderedPage } from './pages.js';
 import { sanitizeSummary, summaryText } from './sanitize.js';
 import { parseTheme } from './theme.js';
 import { parseStart, playerHeight, PLAYER_WIDTH, type PlayerView } from './view.js';
 import { publicRoute, publishedOnly } from '../src/http/access.js';
+import { parseOr400 } from '../src/http/middleware/validate.js';
 
 const ID = /^[a-z0-9]{1,64}$/;
 const ASSET_PREFIX = '/embed/assets/';
@@ -117,20 +118,16 @@ export function embedRouter(deps: { data: ReaderData }): Router {
   });
 
   router.get('/oembed', readers, async (req, res) => {
-    const format = typeof req.query.format === 'string' ? req.query.format : 'json';
+    const { url, format, maxwidth, maxheight } = parseOr400(oembedQuerySchema, req.query, 'query');
     if (format !== 'json' && format !== 'xml') {
+      // oembed.com §2.3.5: a format the provider does not offer is a 501.
       throw new AppError(
         501,
         'oembed-format',
         'Format not implemented',
         `The oEmbed format "${format}" is not supported: use json or xml.`,
+        [{ field: 'format', in: 'query', message: 'must be json or xml' }],
       );
-    }
-    const url = typeof req.query.url === 'string' ? req.query.url : '';
-    if (!url) {
-      throw new AppError(400, 'validation', 'The url parameter is required', 'url: is required', [
-        { field: 'url', message: 'is required' },
-      ]);
     }
     const target = parseTargetUrl(url, data.publicUrl);
     const loaded =
@@ -143,7 +140,7 @@ export function embedRouter(deps: { data: ReaderData }): Router {
     const player: PlayerView = loaded.player;
     const size = fitSize(
       { width: PLAYER_WIDTH, height: playerHeight(player) },
-      { maxwidth: parseMax(req.query.maxwidth), maxheight: parseMax(req.query.maxheight) },
+      { maxwidth, maxheight },
     );
     const artwork = showArtworkUrl(loaded.show, data.urls.media);
     const body = oembedResponse({

@@ -3,7 +3,7 @@ import { notFound } from '../src/core/errors.js';
 import { slugSchema } from '../src/core/schemas.js';
 import { PUBLIC_ONLY, type FetchPolicy } from '../src/net/fetch-policy.js';
 import { safeFetch, type FetchLimits } from '../src/net/safe-fetch.js';
-import { parseOr400 } from '../src/http/middleware/validate.js';
+import { pathParam } from '../src/http/middleware/validate.js';
 import { checkFeed, type FeedFetch } from './check.js';
 import type { FeedPublisher } from './publisher.js';
 
@@ -43,7 +43,7 @@ export function feedCheckRouter(deps: {
     });
   const router = Router();
   router.get('/api/shows/:slug/feed-check', deps.requireEditor, async (req, res) => {
-    const slug = parseOr400(slugSchema, req.params.slug);
+    const slug = pathParam(req, 'slug', slugSchema);
     const render = await deps.publisher.get(slug);
     if (!render) throw notFound('Show', `No show has the slug "${slug}".`);
     const result = await checkFeed(render.body.toString('utf8'), { fetch: fetcher });

@@ -14,6 +14,8 @@ import { Podcast, type FeedOptions, type ItemOptions } from 'podcast';
 import renderXml, { type XmlObject } from 'xml';
 import { showArtworkUrl, type Episode, type Rendition, type Show } from '../src/core/domain.js';
 import { htmlToText, sanitizeSummary } from '../src/core/sanitize.js';
+// XML 1.0 forbids some characters (controls, lone surrogates): dropped, not escaped.
+import { xmlSafeText as xmlChars } from '../src/core/text-chars.js';
 import { appleMimeType, itunesDuration } from './itunes.js';
 
 export interface Soundbite {
@@ -75,10 +77,6 @@ export interface ChannelHead extends FeedChannel {
   /** Newest item's date: pubDate. */
   readonly newest: Date;
 }
-
-/** XML 1.0 forbids these characters (controls, lone surrogates): dropped, not escaped. */
-const FORBIDDEN = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-const xmlChars = (text: string) => text.replace(FORBIDDEN, '');
 
 /** An element with attributes and optional text, in the notation `podcast` (and `xml`) take. */
 const element = (

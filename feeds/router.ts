@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { notFound } from '../src/core/errors.js';
 import { slugSchema } from '../src/core/schemas.js';
-import { parseOr400 } from '../src/http/middleware/validate.js';
+import { pathParam } from '../src/http/middleware/validate.js';
 import type { FeedPublisher, ServedFeed } from './publisher.js';
 import { sendFeed } from './serve.js';
 import { publishedOnly } from '../src/http/access.js';
@@ -22,7 +22,7 @@ export function feedsRouter(deps: { publisher: FeedPublisher }): Router {
     send(req, res, render);
   };
   const topicFeed: RequestHandler = async (req, res) => {
-    const slug = parseOr400(slugSchema, req.params.slug);
+    const slug = pathParam(req, 'slug', slugSchema);
     const topic = slugSchema.safeParse(req.params.topic);
     const render = topic.success ? await deps.publisher.get(slug, topic.data) : null;
     if (!render)

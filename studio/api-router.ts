@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { slugSchema } from '../src/core/schemas.js';
 import type { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
-import { parseOr400 } from '../src/http/middleware/validate.js';
+import { parseOr400, pathParam } from '../src/http/middleware/validate.js';
 import { episodeJson } from '../src/http/representations.js';
 import type { EpisodeService } from '../src/services/episodes.js';
 import { extractArticle } from './prefill/extract.js';
@@ -63,8 +63,8 @@ export function studioApiRouter(deps: {
 
   // Newest article first, a page at a time: `next` is the cursor of the following page.
   router.get('/api/shows/:slug/episodes', deps.requireEditor, async (req, res) => {
-    const slug = parseOr400(slugSchema, req.params.slug);
-    const { limit, cursor } = parseOr400(episodePageQuerySchema, req.query);
+    const slug = pathParam(req, 'slug', slugSchema);
+    const { limit, cursor } = parseOr400(episodePageQuerySchema, req.query, 'query');
     const page = await deps.episodes.pageOfShow(slug, { limit: limit + 1, after: cursor });
     const shown = page.episodes.slice(0, limit);
     const last = shown.at(-1);
@@ -88,7 +88,7 @@ export function studioApiRouter(deps: {
   // Server-sent events: `progress` from the job queue as it happens, `state` from the
   // database (every pollMs and after each job event). Ends once the episode settles.
   router.get('/api/episodes/:id/events', deps.requireEditor, async (req, res) => {
-    const id = parseOr400(episodeId, req.params.id);
+    const id = pathParam(req, 'id', episodeId);
     await deps.episodes.get(id); // 404 before the stream starts
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',

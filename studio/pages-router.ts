@@ -20,7 +20,7 @@ import { slugSchema } from '../src/core/schemas.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
 import type { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import { principalOf, sessionExpired } from '../src/http/middleware/auth.js';
-import { parseOr400 } from '../src/http/middleware/validate.js';
+import { pathParam } from '../src/http/middleware/validate.js';
 import { episodeJson, showJson } from '../src/http/representations.js';
 import type { AccountService } from '../src/services/accounts.js';
 import type { ClipService } from '../src/services/clips.js';
@@ -176,7 +176,7 @@ export function studioPages(deps: {
   router.get(
     '/studio/shows/:slug',
     ...page('editor', async (req, res, ctx) => {
-      const show = await deps.episodes.requireShow(parseOr400(slugSchema, req.params.slug));
+      const show = await deps.episodes.requireShow(pathParam(req, 'slug', slugSchema));
       const list = await deps.episodesRepo.listByShow(show.id, EPISODE_STATES);
       // Everything a row shows is on the episode row: no per-episode query.
       const rows = list.map((ep) => ({
@@ -205,9 +205,7 @@ export function studioPages(deps: {
   router.get(
     '/studio/shows/:slug/settings',
     ...page('editor', async (req, res, ctx) => {
-      const { show, topics } = await deps.publishing.listTopics(
-        parseOr400(slugSchema, req.params.slug),
-      );
+      const { show, topics } = await deps.publishing.listTopics(pathParam(req, 'slug', slugSchema));
       // The article categories the show's episodes carry: what a topic feed can follow.
       const categories = await deps.listings.categoriesOf(show.id);
       send(
@@ -228,7 +226,7 @@ export function studioPages(deps: {
   router.get(
     '/studio/shows/:slug/new',
     ...page('editor', async (req, res, ctx) => {
-      const show = await deps.episodes.requireShow(parseOr400(slugSchema, req.params.slug));
+      const show = await deps.episodes.requireShow(pathParam(req, 'slug', slugSchema));
       send(res, newEpisodePage(ctx, show));
     }),
   );
@@ -237,7 +235,7 @@ export function studioPages(deps: {
     '/studio/episodes/:id',
     ...page('editor', async (req, res, ctx) => {
       const { episode, show, renditions } = await deps.episodes.get(
-        parseOr400(episodeId, req.params.id),
+        pathParam(req, 'id', episodeId),
       );
       const json = episodeJson(episode, show, renditions, deps.mediaUrls);
       const a = episode.article;

@@ -4,6 +4,7 @@
  * https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/examples/chapters/jsonChapters.md
  */
 import { z } from 'zod';
+import { parseJsonText } from './json-text.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
 const seconds = z
@@ -59,11 +60,30 @@ export const chaptersSchema = z
 export type Chapters = z.infer<typeof chaptersSchema>;
 
 /** A multipart field holds JSON text; a JSON body holds the object itself. */
-export const chaptersField = z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
-}, chaptersSchema);
+export const chaptersField = z.preprocess(
+  (value, ctx) =>
+    typeof value === 'string' ? parseJsonText(value, ctx, 'a JSON chapters document') : value,
+  chaptersSchema,
+);
+
+/**
+ * Chapters that start at or after the end of the audio: a player could never
+ * reach them. Checked once the duration is known (an upload's chapters come
+ * before it is; the files then keep the chapters within the audio).
+ */
+export function chaptersBeyondAudio(
+  doc: Chapters,
+  durationSeconds: number | null,
+): { field: string; message: string }[] {
+  if (durationSeconds === null) return [];
+  return doc.chapters.flatMap((c, i) =>
+    c.startTime >= durationSeconds
+      ? [
+          {
+            field: `chapters.${i}.startTime`,
+            message: `must be before the end of the audio (${Math.floor(durationSeconds * 10) / 10} s)`,
+          },
+        ]
+      : [],
+  );
+}

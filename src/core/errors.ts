@@ -1,7 +1,12 @@
+/** Where a request carries a parameter (OpenAPI's `in`); a field without one is in the body. */
+export type ParameterLocation = 'path' | 'query';
+
 /** One field that failed validation, as it appears in a problem body. */
 export interface FieldError {
-  /** Dotted path of the field, e.g. "title" or "interviewees.0.name". */
+  /** Dotted path of the field, e.g. "title" or "interviewees.0.name", or a parameter's name. */
   readonly field: string;
+  /** Set for path and query parameters only, so body fields keep their plain shape. */
+  readonly in?: ParameterLocation;
   readonly message: string;
 }
 

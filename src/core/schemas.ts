@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { appleCategoryProblem } from './apple-categories.js';
 import { chaptersField } from './chapters.js';
+import { parseJsonText } from './json-text.js';
 import { RENDITION_PROFILES, RENDITION_PROFILE_NAMES } from './media-types.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
@@ -14,19 +15,27 @@ const optionalText = (max: number) =>
     .optional()
     .transform((v) => (v ? v : null));
 
-/** Multipart fields are strings: a list may come as repeated fields, one field, or a JSON array. */
-function listField<T extends z.ZodType>(item: T) {
-  return z.preprocess((value) => {
+/**
+ * Multipart fields are strings: a list may come as repeated fields, one field, or
+ * a JSON array. Lists of `text` take "[…]" that is not JSON as one item (a
+ * category may read "[AUDIO]"); lists of `records` refuse it, and take a single
+ * object as a list of one.
+ */
+function listField<T extends z.ZodType>(item: T, of: 'text' | 'records') {
+  return z.preprocess((value, ctx) => {
     if (value === undefined || value === null || value === '') return [];
     if (Array.isArray(value)) return value as unknown[];
     if (typeof value === 'string' && value.trim().startsWith('[')) {
+      if (of === 'records') return parseJsonText(value, ctx, 'a JSON list');
       try {
         return JSON.parse(value) as unknown;
       } catch {
-        return value;
+        return [value];
       }
     }
-    return [value];
+    if (typeof value === 'string') return [value];
+    if (of === 'records' && typeof value === 'object') return [value];
+    return value; // not a list: the array schema says so
   }, z.array(item));
 }
 
@@ -122,12 +131,30 @@ export function checkAppleCategory(
 export const createShowSchema = showFieldsSchema.superRefine(checkAppleCategory);
 export type CreateShowInput = z.infer<typeof createShowSchema>;
 
-const interviewee = z.union([
-  text(255)
-    .min(1)
-    .transform((name) => ({ name })),
-  z.object({ name: text(255).min(1, 'is required'), role: text(255).optional() }),
-]);
+/**
+ * A person: `{name, role?}`, that object as JSON text (one form field per
+ * person, or the whole field), or a line as the studio writes it: "Name" or
+ * "Name, role" (the role is everything after the first comma).
+ */
+const interviewee = z.preprocess(
+  (value, ctx) => {
+    if (typeof value !== 'string') return value;
+    const line = value.trim();
+    if (line.startsWith('{')) return parseJsonText(line, ctx, 'a person {"name", "role"}');
+    const comma = line.indexOf(',');
+    if (comma < 0) return { name: line };
+    const role = line.slice(comma + 1).trim();
+    return { name: line.slice(0, comma), ...(role ? { role } : {}) };
+  },
+  z.object({
+    name: text(255).min(1, 'is required'),
+    // CMSs send "" or null for "no role": the same as leaving it out.
+    role: text(255)
+      .nullish()
+      .transform((role) => role || undefined)
+      .optional(),
+  }),
+);
 
 /** The article metadata that comes with an uploaded interview. */
 export const episodeMetadataSchema = z.object({
@@ -143,7 +170,7 @@ export const episodeMetadataSchema = z.object({
     .or(z.iso.date({ error: 'must be an ISO 8601 date, e.g. 2018-05-31' }))
     .transform((s) => new Date(s))
     .optional(),
-  categories: listField(text(100).min(1)).pipe(
+  categories: listField(text(100).min(1), 'text').pipe(
     z.array(z.string()).max(20, 'at most 20 categories'),
   ),
   imageUrl: httpUrl.optional().transform((v) => v ?? null),
@@ -155,7 +182,7 @@ export const episodeMetadataSchema = z.object({
     .optional()
     .transform((v) => v ?? null),
   chapters: chaptersField.optional(),
-  interviewees: listField(interviewee).pipe(
+  interviewees: listField(interviewee, 'records').pipe(
     z
       .array(z.object({ name: z.string(), role: z.string().optional() }))
       .max(50, 'at most 50 people'),
@@ -163,13 +190,36 @@ export const episodeMetadataSchema = z.object({
 });
 export type EpisodeMetadata = z.infer<typeof episodeMetadataSchema>;
 
-/** zod issues → the per-field list of a problem body. */
-export function fieldErrors(error: z.ZodError): { field: string; message: string }[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.join('.') : '(body)',
-    message:
-      issue.code === 'invalid_type' && /received undefined/.test(issue.message)
-        ? 'is required'
-        : issue.message,
-  }));
+/** Where a field sits in its input: keys and array indexes. */
+export type FieldPath = readonly (string | number)[];
+
+/**
+ * zod issues → the per-field list of a problem body. `under` prefixes every
+ * path (a path parameter's name); an issue about the whole body is "(body)".
+ */
+export function fieldErrors(
+  error: z.ZodError,
+  under: FieldPath = [],
+): { field: string; message: string }[] {
+  const name = (path: readonly PropertyKey[]) => {
+    const full = [...under, ...path].map(String);
+    return full.length ? full.join('.') : '(body)';
+  };
+  return error.issues.flatMap((issue) =>
+    // A strict schema's unknown keys: each is named, not lumped on the object.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          field: name([...issue.path, key]),
+          message: 'is not a known field',
+        }))
+      : [
+          {
+            field: name(issue.path),
+            message:
+              issue.code === 'invalid_type' && /received undefined/.test(issue.message)
+                ? 'is required'
+                : issue.message,
+          },
+        ],
+  );
 }

@@ -1,6 +1,7 @@
 import express, { type RequestHandler, type Router } from 'express';
 import type { Logger } from '../core/logger.js';
 import { notFoundHandler, problemHandler } from './middleware/problem.js';
+import { markUnparsedBody, queryMustBeText } from './middleware/validate.js';
 
 /**
  * The Express app without listen(): tests start it on port 0. Routers come from
@@ -17,6 +18,10 @@ export function createApp(deps: {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '1mb' }));
+  // A body in another type is left for the route: multer, express.raw, or a 415 from parseOr400.
+  app.use(markUnparsedBody);
+  // NUL and the like are refused in every query string, whatever the route reads of it.
+  app.use(queryMustBeText);
   // Only where it matters: feeds and media stay free of per-request account lookups.
   if (deps.authenticate) app.use(['/api', '/studio'], deps.authenticate);
   for (const router of deps.routers) app.use(router);

@@ -21,6 +21,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict with the current state',
   413: 'The file is larger than the configured limit',
+  415: 'The body is not of the type this operation takes (JSON unless said otherwise)',
   422: 'The request cannot be carried out as asked',
   424: 'A remote address named in the request could not be read (timeout, too large, error)',
   429: 'Too many attempts',
@@ -67,6 +68,7 @@ function operation(op: Operation): JsonObject {
   }
   const errors = new Set<number>(op.errors ?? []);
   if (op.body || params.length) errors.add(400);
+  if (op.body) errors.add(415);
   if (op.access !== 'public') errors.add(401);
   if (op.access === 'admin' || op.access === 'editor' || op.access === 'session') errors.add(403);
   for (const status of [...errors].sort()) {
@@ -158,7 +160,15 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
               type: 'array',
               items: {
                 type: 'object',
-                properties: { field: { type: 'string' }, message: { type: 'string' } },
+                properties: {
+                  field: { type: 'string', description: 'e.g. "title", "interviewees.0.name"' },
+                  in: {
+                    type: 'string',
+                    enum: ['path', 'query'],
+                    description: 'For a path or query parameter; absent for a body field',
+                  },
+                  message: { type: 'string' },
+                },
                 required: ['field', 'message'],
               },
             },

@@ -8,7 +8,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ENGINES } from '../helpers/databases.js';
 import {
-  EDITOR_HEADERS,
   ARTICLE,
   SHOW_INPUT,
   episodeForm,
@@ -50,9 +49,7 @@ for (const engine of ENGINES) {
 
     async function waitForClip(id: string): Promise<ClipBody> {
       for (let i = 0; i < 300; i++) {
-        const clip = (await (
-          await fetch(`${app.baseUrl}/api/clips/${id}`, { headers: EDITOR_HEADERS })
-        ).json()) as ClipBody;
+        const clip = (await (await app.authed(`/api/clips/${id}`)).json()) as ClipBody;
         if (clip.state === 'ready' || clip.state === 'failed') return clip;
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -174,7 +171,7 @@ for (const engine of ENGINES) {
 
     it('answers oEmbed for episode, clip and page URLs; 404 unknown, 501 format, sizes within max', async () => {
       const [clip] = (await (
-        await fetch(`${app.baseUrl}/api/episodes/${episodeId}/clips`, { headers: EDITOR_HEADERS })
+        await app.authed(`/api/episodes/${episodeId}/clips`)
       ).json()) as ClipBody[];
       const urls = [
         `${app.baseUrl}/embed/episodes/${episodeId}`,

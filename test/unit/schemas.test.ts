@@ -33,6 +33,43 @@ describe('request schemas', () => {
     ]);
   });
 
+  it('reads interviewees as one object, JSON object text, or "Name, role" lines', () => {
+    const people = (interviewees: unknown) =>
+      episodeMetadataSchema.parse({ ...base, interviewees }).interviewees;
+    assert.deepEqual(people('{"name":"x"}'), [{ name: 'x' }]);
+    assert.deepEqual(people({ name: 'Hervé Morin', role: 'président' }), [
+      { name: 'Hervé Morin', role: 'président' },
+    ]);
+    assert.deepEqual(people(['{"name":"A","role":"r"}', 'Mounir Mahjoubi, secrétaire d’État']), [
+      { name: 'A', role: 'r' },
+      { name: 'Mounir Mahjoubi', role: 'secrétaire d’État' },
+    ]);
+    assert.deepEqual(people('Hervé Morin,'), [{ name: 'Hervé Morin' }]);
+    assert.deepEqual(
+      JSON.stringify(
+        people([
+          { name: 'A', role: null },
+          { name: 'B', role: '' },
+        ]),
+      ),
+      '[{"name":"A"},{"name":"B"}]',
+    );
+    for (const malformed of ['{"name":"x"', '[{"name":', '[x]']) {
+      const result = episodeMetadataSchema.safeParse({ ...base, interviewees: malformed });
+      assert.equal(result.success, false, malformed);
+      assert.match(fieldErrors(result.error)[0]!.message, /is not valid JSON/);
+    }
+    // A category is free text: "[AUDIO]" stays one, an object is not a list.
+    assert.deepEqual(episodeMetadataSchema.parse({ ...base, categories: '[AUDIO]' }).categories, [
+      '[AUDIO]',
+    ]);
+    const object = episodeMetadataSchema.safeParse({ ...base, categories: { a: 'b' } });
+    assert.deepEqual(
+      fieldErrors(object.error!).map((e) => e.field),
+      ['categories'],
+    );
+  });
+
   it('names each offending field', () => {
     const result = episodeMetadataSchema.safeParse({
       articleUrl: 'javascript:alert(1)',

@@ -41,6 +41,14 @@ function fromHttpError(error: unknown): AppError | null {
   if (e.type === 'entity.parse.failed') {
     return new AppError(400, 'malformed-json', 'The request body is not valid JSON', e.message);
   }
+  if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
+    return new AppError(
+      415,
+      'unsupported-media-type',
+      'Send the request body as UTF-8 JSON',
+      e.message,
+    );
+  }
   if (e.type === 'entity.too.large') {
     return new AppError(413, 'too-large', 'The request body is too large', e.message);
   }

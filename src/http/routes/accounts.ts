@@ -5,7 +5,7 @@ import { AppError } from '../../core/errors.js';
 import type { AccountService } from '../../services/accounts.js';
 import { principalOf, requireAdmin, requireEditor, SESSION_COOKIE } from '../middleware/auth.js';
 import { sendProblem } from '../middleware/problem.js';
-import { parseOr400 } from '../middleware/validate.js';
+import { parseOr400, pathParam } from '../middleware/validate.js';
 import { publicRoute } from '../access.js';
 
 export const loginSchema = z.object({
@@ -137,7 +137,7 @@ export function accountsRouter(deps: {
   });
 
   router.delete('/api/tokens/:id', requireAdmin, async (req, res) => {
-    const id = parseOr400(idParam, req.params.id);
+    const id = pathParam(req, 'id', idParam);
     res.json(tokenJson(await deps.accounts.revokeApiToken(id)));
   });
 

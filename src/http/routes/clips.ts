@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createClipSchema, playerSettingsSchema, type Clip } from '../../core/clips.js';
 import { slugSchema } from '../../core/schemas.js';
 import type { ClipService } from '../../services/clips.js';
-import { parseOr400 } from '../middleware/validate.js';
+import { parseOr400, pathParam } from '../middleware/validate.js';
 import type { MediaUrls } from '../media-urls.js';
 
 const id = (what: string) => z.string().regex(/^[a-z0-9]{1,64}$/, `is not ${what} id`);
@@ -44,7 +44,7 @@ export function clipsRouter(deps: {
   const router = Router();
 
   router.post('/api/episodes/:id/clips', deps.requireEditor, async (req, res) => {
-    const episodeId = parseOr400(id('an episode'), req.params.id);
+    const episodeId = pathParam(req, 'id', id('an episode'));
     const input = parseOr400(createClipSchema, req.body);
     const { clip } = await deps.clips.create(episodeId, input);
     const body = clipJson(clip, deps.mediaUrls);
@@ -52,18 +52,18 @@ export function clipsRouter(deps: {
   });
 
   router.get('/api/episodes/:id/clips', deps.requireEditor, async (req, res) => {
-    const episodeId = parseOr400(id('an episode'), req.params.id);
+    const episodeId = pathParam(req, 'id', id('an episode'));
     const clips = await deps.clips.listForEpisode(episodeId);
     res.set('Cache-Control', 'no-store').json(clips.map((c) => clipJson(c, deps.mediaUrls)));
   });
 
   router.get('/api/clips/:id', deps.requireEditor, async (req, res) => {
-    const clip = await deps.clips.get(parseOr400(id('a clip'), req.params.id));
+    const clip = await deps.clips.get(pathParam(req, 'id', id('a clip')));
     res.set('Cache-Control', 'no-store').json(clipJson(clip, deps.mediaUrls));
   });
 
   router.put('/api/shows/:slug/player', deps.requireEditor, async (req, res) => {
-    const slug = parseOr400(slugSchema, req.params.slug);
+    const slug = pathParam(req, 'slug', slugSchema);
     const { settings } = await deps.clips.setPlayerSettings(
       slug,
       parseOr400(playerSettingsSchema, req.body),

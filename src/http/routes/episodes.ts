@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { episodeMetadataSchema, reprocessSchema, slugSchema } from '../../core/schemas.js';
 import type { EpisodeService } from '../../services/episodes.js';
-import { parseOr400 } from '../middleware/validate.js';
+import { parseOr400, pathParam } from '../middleware/validate.js';
 import { episodeJson } from '../representations.js';
 import type { MediaUrls } from '../media-urls.js';
 
@@ -20,7 +20,7 @@ export function episodesRouter(deps: {
 
   // Auth runs before the upload is read: an anonymous client never streams a file to our disk.
   const showMustExist: RequestHandler = async (req, _res, next) => {
-    await deps.episodes.requireShow(parseOr400(slugSchema, req.params.slug));
+    await deps.episodes.requireShow(pathParam(req, 'slug', slugSchema));
     next();
   };
 
@@ -30,7 +30,7 @@ export function episodesRouter(deps: {
     showMustExist,
     deps.upload,
     async (req, res) => {
-      const slug = parseOr400(slugSchema, req.params.slug);
+      const slug = pathParam(req, 'slug', slugSchema);
       const metadata = parseOr400(episodeMetadataSchema, req.body);
       const file = req.file!;
       const episode = await deps.episodes.createFromUpload(slug, metadata, {
@@ -48,7 +48,7 @@ export function episodesRouter(deps: {
   );
 
   router.get('/api/episodes/:id', deps.requireEditor, async (req, res) => {
-    const id = parseOr400(episodeId, req.params.id);
+    const id = pathParam(req, 'id', episodeId);
     const { episode, show, renditions } = await deps.episodes.get(id);
     res
       .set('Cache-Control', 'no-store')
@@ -56,7 +56,7 @@ export function episodesRouter(deps: {
   });
 
   router.post('/api/episodes/:id/reprocess', deps.requireEditor, async (req, res) => {
-    const id = parseOr400(episodeId, req.params.id);
+    const id = pathParam(req, 'id', episodeId);
     const input = parseOr400(reprocessSchema, req.body);
     const episode = await deps.episodes.reprocess(id, input);
     const { show, renditions } = await deps.episodes.get(episode.id);

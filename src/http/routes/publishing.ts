@@ -1,6 +1,7 @@
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { AppError } from '../../core/errors.js';
+import { chaptersBeyondAudio, chaptersSchema } from '../../core/chapters.js';
+import { AppError, validationFailed } from '../../core/errors.js';
 import {
   episodePatchSchema,
   publishSchema,
@@ -11,7 +12,7 @@ import {
 import { slugSchema } from '../../core/schemas.js';
 import type { EpisodeService } from '../../services/episodes.js';
 import { topicFeedUrlFor, type PublishingService } from '../../services/publishing.js';
-import { parseOr400 } from '../middleware/validate.js';
+import { parseOr400, pathParam } from '../middleware/validate.js';
 import { episodeJson, showJson } from '../representations.js';
 import type { MediaUrls } from '../media-urls.js';
 
@@ -57,20 +58,20 @@ export function publishingRouter(deps: {
   };
 
   router.post('/api/episodes/:id/publish', editor, async (req, res) => {
-    const id = parseOr400(episodeId, req.params.id);
+    const id = pathParam(req, 'id', episodeId);
     const { at } = parseOr400(publishSchema, req.body);
     await publishing.publish(id, at);
     res.json(await episodeBody(id));
   });
 
   router.post('/api/episodes/:id/unpublish', editor, async (req, res) => {
-    const id = parseOr400(episodeId, req.params.id);
+    const id = pathParam(req, 'id', episodeId);
     await publishing.unpublish(id);
     res.json(await episodeBody(id));
   });
 
   router.patch('/api/episodes/:id', editor, async (req, res) => {
-    const id = parseOr400(episodeId, req.params.id);
+    const id = pathParam(req, 'id', episodeId);
     const patch = sentKeysOnly(parseOr400(episodePatchSchema, req.body), req.body);
     await publishing.patch(id, patch);
     res.json(await episodeBody(id));
@@ -81,20 +82,24 @@ export function publishingRouter(deps: {
     editor,
     ...rawBody(TRANSCRIPT_TYPES, '10mb', 'WebVTT or SRT transcript'),
     async (req, res) => {
-      const id = parseOr400(episodeId, req.params.id);
+      const id = pathParam(req, 'id', episodeId);
       await publishing.setTranscript(id, req.body as Buffer);
       res.json(await episodeBody(id));
     },
   );
 
   router.put('/api/episodes/:id/chapters', editor, async (req, res) => {
-    const id = parseOr400(episodeId, req.params.id);
-    await publishing.setChapters(id, req.body);
+    const id = pathParam(req, 'id', episodeId);
+    const chapters = parseOr400(chaptersSchema, req.body);
+    const { episode } = await deps.episodes.get(id);
+    const beyond = chaptersBeyondAudio(chapters, episode.durationSeconds);
+    if (beyond.length) throw validationFailed(beyond);
+    await publishing.setChapters(id, chapters);
     res.json(await episodeBody(id));
   });
 
   router.patch('/api/shows/:slug', editor, async (req, res) => {
-    const slug = parseOr400(slugSchema, req.params.slug);
+    const slug = pathParam(req, 'slug', slugSchema);
     const patch = sentKeysOnly(parseOr400(showPatchSchema, req.body), req.body);
     res.json(showJson(await publishing.patchShow(slug, patch), publicUrl));
   });
@@ -104,7 +109,7 @@ export function publishingRouter(deps: {
     editor,
     ...rawBody(IMAGE_TYPES, '20mb', 'artwork (JPEG or PNG)'),
     async (req, res) => {
-      const slug = parseOr400(slugSchema, req.params.slug);
+      const slug = pathParam(req, 'slug', slugSchema);
       res.json(showJson(await publishing.setArtwork(slug, req.body as Buffer), publicUrl));
     },
   );
@@ -128,21 +133,21 @@ export function publishingRouter(deps: {
   });
 
   router.get('/api/shows/:slug/topics', editor, async (req, res) => {
-    const slug = parseOr400(slugSchema, req.params.slug);
+    const slug = pathParam(req, 'slug', slugSchema);
     const { topics } = await publishing.listTopics(slug);
     res.json({ topics: topics.map((t) => topicJson(slug, t)) });
   });
 
   router.post('/api/shows/:slug/topics', editor, async (req, res) => {
-    const slug = parseOr400(slugSchema, req.params.slug);
+    const slug = pathParam(req, 'slug', slugSchema);
     const topic = await publishing.createTopic(slug, parseOr400(topicFeedSchema, req.body));
     const body = topicJson(slug, topic);
     res.status(201).location(body.feedUrl).json(body);
   });
 
   router.delete('/api/shows/:slug/topics/:topic', editor, async (req, res) => {
-    const slug = parseOr400(slugSchema, req.params.slug);
-    await publishing.deleteTopic(slug, parseOr400(slugSchema, req.params.topic));
+    const slug = pathParam(req, 'slug', slugSchema);
+    await publishing.deleteTopic(slug, pathParam(req, 'topic', slugSchema));
     res.status(204).end();
   });
 

@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { audioSettingsSchema, createShowSchema, slugSchema } from '../../core/schemas.js';
 import type { ShowService } from '../../services/shows.js';
-import { parseOr400 } from '../middleware/validate.js';
+import { parseOr400, pathParam } from '../middleware/validate.js';
 import { showJson } from '../representations.js';
 
 export function showsRouter(deps: {
@@ -18,12 +18,12 @@ export function showsRouter(deps: {
   });
 
   router.get('/api/shows/:slug', deps.requireEditor, async (req, res) => {
-    const slug = parseOr400(slugSchema, req.params.slug);
+    const slug = pathParam(req, 'slug', slugSchema);
     res.json(showJson(await deps.shows.getBySlug(slug), deps.publicUrl));
   });
 
   router.put('/api/shows/:slug/audio', deps.requireEditor, async (req, res) => {
-    const slug = parseOr400(slugSchema, req.params.slug);
+    const slug = pathParam(req, 'slug', slugSchema);
     const input = parseOr400(audioSettingsSchema.strict(), req.body);
     res.json(showJson(await deps.shows.setAudio(slug, input), deps.publicUrl));
   });
