@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
+import { sql } from 'kysely';
 import { ENGINES } from '../helpers/databases.js';
 import {
   ARTICLE,
@@ -422,10 +423,11 @@ for (const engine of ENGINES) {
         api(admin, 'PATCH', `/api/users/${other.id}`, { role: 'editor' }),
         api(asOther, 'PATCH', `/api/users/${adminId}`, { role: 'editor' }),
       ]);
-      // The loser gets 409, or 401 when the winner's change ended its session first.
+      // The loser gets 409; or 401 / 403 when the winner's change was already committed
+      // as its request was being authenticated (session ended, or role already editor).
       const statuses = [a.status, b.status].sort();
       assert.equal(statuses[0], 200, JSON.stringify([a.body, b.body]));
-      assert.ok([401, 409].includes(statuses[1]!), JSON.stringify([a.body, b.body]));
+      assert.ok([401, 403, 409].includes(statuses[1]!), JSON.stringify([a.body, b.body]));
       const admins = (
         (await app.antenne.db.db
           .selectFrom('users')
@@ -446,6 +448,69 @@ for (const engine of ENGINES) {
       admin = await signIn(app.baseUrl, ADMIN.email, ADMIN.password);
       assert.equal((await api(admin, 'GET', '/api/users')).status, 200);
     });
+
+    // PGlite has one connection: transactions there cannot overlap at all.
+    if (engine === 'postgres') {
+      it('waits for a demotion in flight before counting the administrators left', async () => {
+        const db = app.antenne.db.db;
+        const other = await newAccount('admin', 'Administratrice pressée');
+        const asOther = await signIn(app.baseUrl, other.email, other.password);
+        const adminId = ((await me(admin)).body.user as { id: string }).id;
+
+        // Another transaction demotes `other` and holds on before committing, as a
+        // concurrent request would. Only its own target row is locked.
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        let holding!: () => void;
+        const held = new Promise<void>((resolve) => (holding = resolve));
+        const inFlight = db.transaction().execute(async (trx) => {
+          await trx
+            .selectFrom('users')
+            .select('id')
+            .where('id', '=', other.id)
+            .forUpdate()
+            .execute();
+          await trx
+            .updateTable('users')
+            .set({ role: 'editor' })
+            .where('id', '=', other.id)
+            .execute();
+          holding();
+          await gate;
+        });
+        await held;
+
+        // Meanwhile `other` (still an administrator as far as committed data says) demotes
+        // the first administrator. Let the transaction commit once the request waits on a
+        // lock, or once it has answered (which it must not do while the other is open).
+        const answer = api(asOther, 'PATCH', `/api/users/${adminId}`, { role: 'editor' });
+        let answered = false;
+        void answer.then(() => (answered = true));
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
+          if (answered || rows[0]!.n > 0) break;
+          assert.ok(Date.now() < deadline, 'the request neither waited on a lock nor answered');
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        release();
+        await inFlight;
+
+        assertProblem(await answer, 409, 'last-admin');
+        const admins = await db
+          .selectFrom('users')
+          .select('id')
+          .where('role', '=', 'admin')
+          .where('disabled_at', 'is', null)
+          .execute();
+        assert.deepEqual(
+          admins.map((u) => u.id),
+          [adminId],
+        );
+        admin = await signIn(app.baseUrl, ADMIN.email, ADMIN.password);
+      });
+    }
 
     it('keeps account management to administrators’ sessions, with the CSRF token', async () => {
       const editor = await newAccount('editor');
