@@ -187,10 +187,6 @@ export class AccountService {
     return revoked;
   }
 
-  listUsers(): Promise<User[]> {
-    return this.users.list();
-  }
-
   /** Users with their live sessions and tokens, for the administrators' page. */
   listUsersWithAccess(): Promise<UserListing[]> {
     return this.users.listWithAccess();
