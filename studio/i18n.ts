@@ -169,6 +169,52 @@ const en = {
   st_published: 'Published',
   st_unpublished: 'Unpublished',
   st_failed: 'Failed',
+  users: 'Users',
+  myAccount: 'My account',
+  usersHint:
+    'Disabling an account, changing its role or setting a new password signs that person out everywhere at once.',
+  you: 'you',
+  name: 'Name',
+  role: 'Role',
+  role_admin: 'Administrator',
+  role_editor: 'Editor',
+  stateActive: 'Active',
+  stateDisabled: 'Disabled',
+  openSessions: 'Open sessions: {n}',
+  liveTokens: 'API tokens created, still valid: {n}',
+  roleOf: 'Role of {name}',
+  changeRole: 'Change the role',
+  newPasswordFor: 'New password for {name}',
+  passwordRule: 'At least 12 characters: a phrase of a few words is easiest to remember.',
+  passwordTooShort: 'Use at least 12 characters.',
+  setPassword: 'Set this password',
+  passwordSet: 'Password changed: {name} is signed out everywhere and must use the new one.',
+  disable: 'Disable',
+  enable: 'Enable',
+  endSessions: 'Sign out everywhere',
+  deleteUser: 'Delete',
+  deleteTitle: 'Delete this account?',
+  deleteText:
+    '{name} will no longer be able to sign in, and their open sessions end now. Shows and episodes stay as they are. This cannot be undone: to stop access for a while, disable the account instead.',
+  revokeTheirTokens:
+    'Also revoke the API tokens this person created ({n}): the integrations that use them stop working.',
+  confirmDelete: 'Delete the account',
+  cancel: 'Cancel',
+  createUser: 'Create an account',
+  createUserButton: 'Create the account',
+  lastAdmin:
+    'This would leave no active administrator: make another account an administrator first.',
+  accountDisabledText: 'This account is disabled: ask an administrator to enable it again.',
+  changePassword: 'Change my password',
+  currentPassword: 'Current password',
+  newPassword: 'New password',
+  confirmPassword: 'New password, once more',
+  passwordsDiffer: 'The two new passwords are not the same.',
+  wrongCurrentPassword: 'This is not your current password.',
+  passwordChanged: 'Password changed. Your other sessions are signed out; this one goes on.',
+  signOutEverywhere: 'Sign out everywhere',
+  signOutEverywhereText:
+    'Ends your sessions on every device and browser, this one included: useful after signing in on a computer that is not yours, or losing a phone.',
 } as const;
 
 export type Strings = { readonly [K in keyof typeof en]: string };
@@ -345,7 +391,61 @@ const fr: Strings = {
   st_published: 'Publié',
   st_unpublished: 'Dépublié',
   st_failed: 'Échec',
+  users: 'Utilisateurs',
+  myAccount: 'Mon compte',
+  usersHint:
+    'Désactiver un compte, changer son rôle ou lui donner un nouveau mot de passe déconnecte aussitôt la personne partout.',
+  you: 'vous',
+  name: 'Nom',
+  role: 'Rôle',
+  role_admin: 'Administrateur',
+  role_editor: 'Éditeur',
+  stateActive: 'Actif',
+  stateDisabled: 'Désactivé',
+  openSessions: 'Sessions ouvertes : {n}',
+  liveTokens: 'Jetons d’API créés, encore valides : {n}',
+  roleOf: 'Rôle ({name})',
+  changeRole: 'Changer le rôle',
+  newPasswordFor: 'Nouveau mot de passe ({name})',
+  passwordRule: 'Au moins 12 caractères : une phrase de quelques mots se retient le mieux.',
+  passwordTooShort: 'Utilisez au moins 12 caractères.',
+  setPassword: 'Définir ce mot de passe',
+  passwordSet:
+    'Mot de passe changé : {name} doit désormais utiliser le nouveau, et toutes ses sessions sont fermées.',
+  disable: 'Désactiver',
+  enable: 'Réactiver',
+  endSessions: 'Déconnecter partout',
+  deleteUser: 'Supprimer',
+  deleteTitle: 'Supprimer ce compte ?',
+  deleteText:
+    '{name} ne pourra plus se connecter, et ses sessions ouvertes se ferment aussitôt. Les émissions et les épisodes restent tels quels. C’est définitif : pour suspendre l’accès un temps, désactivez plutôt le compte.',
+  revokeTheirTokens:
+    'Révoquer aussi les jetons d’API créés par cette personne ({n}) : les intégrations qui s’en servent cesseront de fonctionner.',
+  confirmDelete: 'Supprimer le compte',
+  cancel: 'Annuler',
+  createUser: 'Créer un compte',
+  createUserButton: 'Créer le compte',
+  lastAdmin:
+    'Il ne resterait aucun administrateur actif : nommez d’abord un autre compte administrateur.',
+  accountDisabledText: 'Ce compte est désactivé : demandez à un administrateur de le réactiver.',
+  changePassword: 'Changer mon mot de passe',
+  currentPassword: 'Mot de passe actuel',
+  newPassword: 'Nouveau mot de passe',
+  confirmPassword: 'Nouveau mot de passe, une seconde fois',
+  passwordsDiffer: 'Les deux nouveaux mots de passe ne sont pas identiques.',
+  wrongCurrentPassword: 'Ce n’est pas votre mot de passe actuel.',
+  passwordChanged: 'Mot de passe changé. Vos autres sessions sont fermées ; celle-ci continue.',
+  signOutEverywhere: 'Se déconnecter partout',
+  signOutEverywhereText:
+    'Ferme vos sessions sur tous les appareils et navigateurs, celui-ci compris : utile après une connexion sur un ordinateur qui n’est pas le vôtre, ou la perte d’un téléphone.',
 };
+
+/** A string with its `{name}`-style slots filled. */
+export function fill(template: string, values: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{(\w+)\}/g, (slot, key: string) =>
+    key in values ? String(values[key]) : slot,
+  );
+}
 
 /** An episode state in the editor's words. */
 export function stateLabel(t: Strings, state: string): string {

@@ -34,6 +34,7 @@ import { loudnessSummary, loudnessTable } from './pages/loudness.js';
 import { showPage, showSettingsPage, showsPage } from './pages/shows.js';
 import { forbiddenPage, loginPage, notFoundPage } from './pages/sign-in.js';
 import { tokensPage } from './pages/tokens.js';
+import { accountPage, usersPage } from './pages/users.js';
 import { publicRoute, withAccess } from '../src/http/access.js';
 import type { MediaUrls } from '../src/http/media-urls.js';
 
@@ -315,6 +316,33 @@ export function studioPages(deps: {
           })),
         ),
       );
+    }),
+  );
+
+  router.get(
+    '/studio/users',
+    ...page('admin', async (req, res, ctx) => {
+      const users = await deps.accounts.listUsersWithAccess();
+      const p = principalOf(req);
+      send(
+        res,
+        usersPage(
+          ctx,
+          users.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
+          p?.kind === 'session' ? p.user.id : '',
+        ),
+      );
+    }),
+  );
+
+  router.get(
+    '/studio/account',
+    ...page('editor', (req, res, ctx) => {
+      // The guard let a session through (API tokens do not open pages).
+      const p = principalOf(req);
+      if (p?.kind !== 'session') return Promise.reject(notFound('Account'));
+      send(res, accountPage(ctx, p.user));
+      return Promise.resolve();
     }),
   );
 

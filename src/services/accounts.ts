@@ -4,7 +4,12 @@ import { AppError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { ApiToken, ApiTokensRepository } from '../db/repositories/api-tokens.repo.js';
 import type { SessionsRepository } from '../db/repositories/sessions.repo.js';
-import type { User, UsersRepository } from '../db/repositories/users.repo.js';
+import type {
+  User,
+  UserChange,
+  UserListing,
+  UsersRepository,
+} from '../db/repositories/users.repo.js';
 import type { Role } from '../db/schema.js';
 
 /** How long an expired session is still recognised (to say "expired" rather than nothing). */
@@ -21,6 +26,34 @@ export function safeEqual(a: string, b: string): boolean {
 }
 
 export const MIN_PASSWORD_LENGTH = 12;
+/** Long enough for any passphrase; argon2 of a megabyte would be a cheap way to load the server. */
+export const MAX_PASSWORD_LENGTH = 1024;
+
+/**
+ * The one password rule, wherever a password is set (new account, reset, change):
+ * a length, as NIST SP 800-63B advises, rather than character classes.
+ */
+export function passwordProblem(password: string, field: string): AppError | null {
+  if (password.length >= MIN_PASSWORD_LENGTH && password.length <= MAX_PASSWORD_LENGTH) return null;
+  const short = password.length < MIN_PASSWORD_LENGTH;
+  return new AppError(
+    400,
+    'validation',
+    short ? 'The password is too short' : 'The password is too long',
+    undefined,
+    [
+      {
+        field,
+        message: short
+          ? `must be at least ${MIN_PASSWORD_LENGTH} characters`
+          : `must be at most ${MAX_PASSWORD_LENGTH} characters`,
+      },
+    ],
+  );
+}
+
+const userNotFound = (id: string) =>
+  new AppError(404, 'not-found', 'User not found', `No user has the id "${id}".`);
 /** Verified against when the e-mail is unknown, so both failures take the same time. */
 const DUMMY_HASH = argon2Hash('antenne-dummy-password-for-timing');
 
@@ -45,11 +78,8 @@ export class AccountService {
     role: Role;
   }): Promise<User> {
     const email = input.email.trim().toLowerCase();
-    if (input.password.length < MIN_PASSWORD_LENGTH) {
-      throw new AppError(400, 'validation', 'The password is too short', undefined, [
-        { field: 'password', message: `must be at least ${MIN_PASSWORD_LENGTH} characters` },
-      ]);
-    }
+    const weak = passwordProblem(input.password, 'password');
+    if (weak) throw weak;
     if (await this.users.findByEmail(email)) {
       throw new AppError(409, 'conflict', 'This e-mail already has an account', undefined, [
         { field: 'email', message: 'is already used' },
@@ -71,12 +101,22 @@ export class AccountService {
   ): Promise<{ sessionToken: string; csrfToken: string; user: User; expiresAt: Date }> {
     const user = await this.users.findByEmail(emailInput.trim().toLowerCase());
     const valid = await argon2Verify(user?.passwordHash ?? (await DUMMY_HASH), password);
-    if (!user || !valid || user.disabled) {
+    if (!user || !valid) {
       throw new AppError(
         401,
         'wrong-credentials',
         'Wrong e-mail or password',
         'Check the e-mail address and the password, then try again.',
+      );
+    }
+    // Said only to someone who has just given the right password: it tells a guesser
+    // nothing, and tells the person why they cannot get in and whom to ask.
+    if (user.disabled) {
+      throw new AppError(
+        403,
+        'account-disabled',
+        'This account is disabled',
+        'An administrator disabled it. Ask one of them to enable it again.',
       );
     }
     const sessionToken = secret();
@@ -147,8 +187,148 @@ export class AccountService {
     return revoked;
   }
 
-  listUsers(): Promise<User[]> {
-    return this.users.list();
+  /** Users with their live sessions and tokens, for the administrators' page. */
+  listUsersWithAccess(): Promise<UserListing[]> {
+    return this.users.listWithAccess();
+  }
+
+  /**
+   * Changes an account. A change of role or of the disabled flag ends all the user's
+   * sessions at once (they sign in again under the new rights); a new name or e-mail
+   * does not. Refused with 409 when it would leave no active administrator.
+   */
+  async updateUser(id: string, input: UserChange): Promise<{ user: User; sessionsEnded: number }> {
+    const change: UserChange = {
+      ...input,
+      ...(input.email !== undefined ? { email: input.email.trim().toLowerCase() } : {}),
+      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+    };
+    return this.inTransaction(async ({ users, sessions }) => {
+      await users.lockActiveAdmins();
+      const before = await users.findForUpdate(id);
+      if (!before) throw userNotFound(id);
+      if (change.email !== undefined && change.email !== before.email) {
+        const holder = await users.findByEmail(change.email);
+        if (holder && holder.id !== id) {
+          throw new AppError(409, 'conflict', 'This e-mail already has an account', undefined, [
+            { field: 'email', message: 'is already used' },
+          ]);
+        }
+      }
+      const user = (await users.update(id, change))!;
+      const accessChanged = user.role !== before.role || user.disabled !== before.disabled;
+      if (!accessChanged) return { user, sessionsEnded: 0 };
+      await this.assertAnActiveAdminRemains(users, 'change');
+      return { user, sessionsEnded: await sessions.deleteAllOf(id) };
+    });
+  }
+
+  /**
+   * Deletes an account and ends its sessions. What it made stays: shows and episodes
+   * do not record their author, and its API tokens keep working (integrations rely on
+   * them) unless `revokeTokens` asks to revoke them too.
+   */
+  async deleteUser(
+    id: string,
+    options: { revokeTokens: boolean },
+  ): Promise<{ user: User; sessionsEnded: number; tokensRevoked: ApiToken[] }> {
+    return this.inTransaction(async ({ users, sessions, tokens }) => {
+      await users.lockActiveAdmins();
+      const user = await users.findForUpdate(id);
+      if (!user) throw userNotFound(id);
+      const sessionsEnded = await sessions.deleteAllOf(id);
+      const tokensRevoked = options.revokeTokens ? await tokens.revokeCreatedBy(id) : [];
+      await users.delete(id);
+      await this.assertAnActiveAdminRemains(users, 'delete');
+      return { user, sessionsEnded, tokensRevoked };
+    });
+  }
+
+  /** An administrator sets a new password for someone; all that person's sessions end. */
+  async resetPassword(id: string, password: string): Promise<{ sessionsEnded: number }> {
+    const weak = passwordProblem(password, 'password');
+    if (weak) throw weak;
+    // Hashed before the transaction: argon2 takes a while, row locks should not.
+    const passwordHash = await argon2Hash(password);
+    return this.inTransaction(async ({ users, sessions }) => {
+      if (!(await users.findForUpdate(id))) throw userNotFound(id);
+      await users.setPasswordHash(id, passwordHash);
+      return { sessionsEnded: await sessions.deleteAllOf(id) };
+    });
+  }
+
+  /**
+   * A signed-in user changes their own password, proving the current one. Their other
+   * sessions end (a stolen cookie stops working); the one making the change goes on.
+   */
+  async changeOwnPassword(
+    userId: string,
+    sessionToken: string,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<{ sessionsEnded: number }> {
+    const user = await this.users.findWithHashById(userId);
+    if (!user) throw userNotFound(userId);
+    if (!(await argon2Verify(user.passwordHash, currentPassword))) {
+      throw new AppError(
+        403,
+        'wrong-password',
+        'The current password is wrong',
+        'Type the password you sign in with now, then the new one.',
+        [{ field: 'currentPassword', message: 'is not your current password' }],
+      );
+    }
+    const weak = passwordProblem(newPassword, 'newPassword');
+    if (weak) throw weak;
+    const passwordHash = await argon2Hash(newPassword);
+    return this.inTransaction(async ({ users, sessions }) => {
+      if (!(await users.findForUpdate(userId))) throw userNotFound(userId);
+      await users.setPasswordHash(userId, passwordHash);
+      return { sessionsEnded: await sessions.deleteAllOf(userId, sha256Hex(sessionToken)) };
+    });
+  }
+
+  /** Ends every session of the user (an administrator's "sign out everywhere" for them). */
+  async endSessions(id: string): Promise<{ sessionsEnded: number }> {
+    if (!(await this.users.findById(id))) throw userNotFound(id);
+    return { sessionsEnded: await this.sessions.deleteAllOf(id) };
+  }
+
+  /** "Sign out everywhere": every session of the user, the caller's included. */
+  async signOutEverywhere(userId: string): Promise<{ sessionsEnded: number }> {
+    return { sessionsEnded: await this.sessions.deleteAllOf(userId) };
+  }
+
+  private inTransaction<T>(
+    fn: (repos: {
+      users: UsersRepository;
+      sessions: SessionsRepository;
+      tokens: ApiTokensRepository;
+    }) => Promise<T>,
+  ): Promise<T> {
+    return this.users.transaction((trx) =>
+      fn({
+        users: this.users.bind(trx),
+        sessions: this.sessions.bind(trx),
+        tokens: this.tokens.bind(trx),
+      }),
+    );
+  }
+
+  /** Throws (rolling the transaction back) when no enabled administrator would be left. */
+  private async assertAnActiveAdminRemains(
+    users: UsersRepository,
+    action: 'change' | 'delete',
+  ): Promise<void> {
+    if ((await users.countActiveAdmins()) > 0) return;
+    throw new AppError(
+      409,
+      'last-admin',
+      'This would leave no active administrator',
+      action === 'delete'
+        ? 'Make another account an administrator first, then delete this one.'
+        : 'Make another account an administrator first: someone must be able to manage accounts.',
+    );
   }
 
   async hasUsers(): Promise<boolean> {

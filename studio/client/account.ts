@@ -1,5 +1,15 @@
 /** Sign in, sign out, and API tokens (administrators). */
-import { $, api, clearErrors, onSubmit, showProblem, t, value, type Problem } from './forms.js';
+import {
+  $,
+  api,
+  clearErrors,
+  onSubmit,
+  secret,
+  showProblem,
+  t,
+  value,
+  type Problem,
+} from './forms.js';
 
 // Sign out (every signed-in page).
 $('#sign-out')?.addEventListener('click', () => {
@@ -10,10 +20,15 @@ $('#sign-out')?.addEventListener('click', () => {
 onSubmit($<HTMLFormElement>('#login-form'), async (form) => {
   const res = await api('POST', '/api/session', {
     email: value(form, 'email'),
-    password: value(form, 'password'),
+    password: secret(form, 'password'),
   });
   if (res.ok) return location.assign(form.dataset.next || '/studio/shows');
-  showProblem(form, res.data as Problem, res.status === 401 ? t.wrongPassword : undefined);
+  const disabled = (res.data as Problem | null)?.type === '/problems/account-disabled';
+  showProblem(
+    form,
+    res.data as Problem,
+    res.status === 401 ? t.wrongPassword : disabled ? t.accountDisabledText : undefined,
+  );
 });
 
 // API tokens (administrators).

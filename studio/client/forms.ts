@@ -123,6 +123,14 @@ export function articleFrom(form: HTMLFormElement): Record<string, unknown> {
 export const value = (form: HTMLFormElement, name: string) =>
   (form.elements.namedItem(name) as HTMLInputElement | null)?.value.trim() ?? '';
 
+/** A field exactly as typed: passwords keep their spaces. */
+export const secret = (form: HTMLFormElement, name: string) =>
+  (form.elements.namedItem(name) as HTMLInputElement | null)?.value ?? '';
+
+/** A string with its `{name}`-style slots filled. */
+export const fill = (text: string, values: Readonly<Record<string, string | number>>) =>
+  text.replace(/\{(\w+)\}/g, (slot, key: string) => (key in values ? String(values[key]) : slot));
+
 export function onSubmit(
   form: HTMLFormElement | null,
   handler: (form: HTMLFormElement) => Promise<void>,

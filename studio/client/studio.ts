@@ -5,6 +5,8 @@
  * module acts only on the page that has its elements.
  */
 import './account.js';
+import './users.js';
+import './my-account.js';
 import './shows.js';
 import './new-episode.js';
 import './episode.js';

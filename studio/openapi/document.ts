@@ -37,20 +37,21 @@ const SECURITY: Record<Access, JsonObject[] | undefined> = {
 };
 
 function operation(op: Operation): JsonObject {
-  const queryParams = op.query
-    ? Object.entries((jsonSchema(op.query, 'input').properties ?? {}) as JsonObject).map(
-        ([name, schema]) => ({ name, in: 'query', required: false, schema }),
-      )
-    : [];
-  const params = [
-    ...[...op.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    })),
-    ...queryParams,
-  ];
+  const params: JsonObject[] = [...op.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  const query = (op.query?.shape ?? {}) as Record<string, z.ZodType>;
+  for (const [name, schema] of Object.entries(query)) {
+    params.push({
+      name,
+      in: 'query',
+      required: !schema.safeParse(undefined).success,
+      schema: jsonSchema(schema, 'input'),
+    });
+  }
   const responses: JsonObject = {};
   for (const [status, r] of Object.entries(op.responses)) {
     const mediaType = r.mediaType ?? 'application/json';

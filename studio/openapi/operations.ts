@@ -18,7 +18,15 @@ import {
   episodeMetadataSchema,
   reprocessSchema,
 } from '../../src/core/schemas.js';
-import { loginSchema, newTokenSchema, newUserSchema } from '../../src/http/routes/accounts.js';
+import {
+  loginSchema,
+  newTokenSchema,
+  newUserSchema,
+  passwordChangeSchema,
+  passwordResetSchema,
+  userDeleteQuerySchema,
+  userPatchSchema,
+} from '../../src/http/routes/accounts.js';
 import { episodePageQuerySchema, prefillRequestSchema, prefillResponseSchema } from '../schemas.js';
 
 export type Access = 'public' | 'editor' | 'admin' | 'session';
@@ -31,7 +39,7 @@ export interface Operation {
   readonly summary: string;
   readonly description?: string;
   readonly access: Access;
-  /** Query parameters, as the route validates them. */
+  /** Query parameters, one per key of the object schema the route parses `req.query` with. */
   readonly query?: z.ZodObject;
   /** JSON (or multipart) described by a zod schema, or a raw body of the given media types. */
   readonly body?:
@@ -55,11 +63,11 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'Accounts',
     summary: 'Sign in to the studio',
     description:
-      'Sets the HttpOnly session cookie and returns the CSRF token to send in `x-csrf-token` on every write. Rate-limited per client address.',
+      'Sets the HttpOnly session cookie and returns the CSRF token to send in `x-csrf-token` on every write. Rate-limited per client address. A wrong e-mail or password: 401, the same for both; the right password of a disabled account: 403 `account-disabled`.',
     access: 'public',
     body: { schema: loginSchema },
     responses: { 200: { description: 'Signed in', schema: anyObject } },
-    errors: [401, 429],
+    errors: [401, 403, 429],
   },
   {
     method: 'get',
@@ -79,10 +87,40 @@ export const OPERATIONS: readonly Operation[] = [
     responses: { 204: { description: 'Signed out' } },
   },
   {
+    method: 'put',
+    path: '/api/session/password',
+    tag: 'Accounts',
+    summary: 'Change my password',
+    description:
+      'Needs the current password. Every other session of the user ends; this one goes on. Studio sessions only (an API token belongs to no one). Wrong current password: 403 naming `currentPassword`; rate-limited per client address.',
+    access: 'session',
+    body: { schema: passwordChangeSchema },
+    responses: {
+      200: {
+        description: 'Changed; `otherSessionsEnded` counts the sessions ended',
+        schema: anyObject,
+      },
+    },
+    errors: [429],
+  },
+  {
+    method: 'post',
+    path: '/api/session/sign-out-everywhere',
+    tag: 'Accounts',
+    summary: 'Sign out everywhere',
+    description: 'Ends every session of the signed-in user, this one included.',
+    access: 'session',
+    responses: {
+      200: { description: 'Signed out; `sessionsEnded` counts them', schema: anyObject },
+    },
+  },
+  {
     method: 'get',
     path: '/api/users',
     tag: 'Accounts',
     summary: 'List users',
+    description:
+      'With, for each, `disabled`, the sessions still open (`activeSessions`) and the API tokens they created that still work (`liveApiTokens`).',
     access: 'admin',
     responses: { 200: { description: 'Users', schema: anyObject } },
   },
@@ -95,6 +133,57 @@ export const OPERATIONS: readonly Operation[] = [
     body: { schema: newUserSchema },
     responses: { 201: { description: 'Created', schema: anyObject } },
     errors: [409],
+  },
+  {
+    method: 'patch',
+    path: '/api/users/:id',
+    tag: 'Accounts',
+    summary: 'Change a user: disable or enable, role, name, e-mail',
+    description:
+      'Only the fields sent change. A change of `role` or `disabled` ends all the user’s sessions at once. 409 when it would leave no active administrator, or when the e-mail is taken.',
+    access: 'admin',
+    body: { schema: userPatchSchema },
+    responses: {
+      200: { description: 'The user as changed, with `sessionsEnded`', schema: anyObject },
+    },
+    errors: [404, 409],
+  },
+  {
+    method: 'delete',
+    path: '/api/users/:id',
+    tag: 'Accounts',
+    summary: 'Delete a user',
+    description:
+      'Ends their sessions. Shows and episodes stay (they do not record who made them). The API tokens they created keep working unless `revokeTokens=true`. 409 when it would leave no active administrator.',
+    access: 'admin',
+    query: userDeleteQuerySchema,
+    responses: {
+      200: {
+        description: 'Deleted; `sessionsEnded` and the `tokensRevoked`',
+        schema: anyObject,
+      },
+    },
+    errors: [404, 409],
+  },
+  {
+    method: 'post',
+    path: '/api/users/:id/password',
+    tag: 'Accounts',
+    summary: 'Reset a user’s password',
+    description: 'Sets a new password for the user and ends all their sessions.',
+    access: 'admin',
+    body: { schema: passwordResetSchema },
+    responses: { 200: { description: 'Reset; `sessionsEnded` counts them', schema: anyObject } },
+    errors: [404],
+  },
+  {
+    method: 'delete',
+    path: '/api/users/:id/sessions',
+    tag: 'Accounts',
+    summary: 'Sign a user out everywhere',
+    access: 'admin',
+    responses: { 200: { description: '`sessionsEnded` counts them', schema: anyObject } },
+    errors: [404],
   },
   {
     method: 'get',

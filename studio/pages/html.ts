@@ -22,8 +22,9 @@ export function layout(ctx: PageContext, page: string, title: string, body: stri
   const nav = ctx.user
     ? `<nav aria-label="${e(t.studio)}"><ul>
 <li><a href="/studio/shows">${e(t.shows)}</a></li>
-${ctx.user.role === 'admin' ? `<li><a href="/studio/tokens">${e(t.tokens)}</a></li><li><a href="/studio/queues">${e(t.queues)}</a></li>` : ''}
+${ctx.user.role === 'admin' ? `<li><a href="/studio/users">${e(t.users)}</a></li><li><a href="/studio/tokens">${e(t.tokens)}</a></li><li><a href="/studio/queues">${e(t.queues)}</a></li>` : ''}
 <li><a href="/api/docs">${e(t.apiDocs)}</a></li>
+<li><a href="/studio/account">${e(t.myAccount)}</a></li>
 <li><button type="button" id="sign-out">${e(t.signOut)}</button> <span class="who">${e(ctx.user.name)}</span></li>
 </ul></nav>`
     : '';

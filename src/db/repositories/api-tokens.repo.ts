@@ -15,6 +15,11 @@ export interface ApiToken {
 export class ApiTokensRepository {
   constructor(private readonly db: Db) {}
 
+  /** This repository on another connection (a transaction). */
+  bind(db: Db): ApiTokensRepository {
+    return new ApiTokensRepository(db);
+  }
+
   async insert(t: {
     id: string;
     name: string;
@@ -51,6 +56,18 @@ export class ApiTokensRepository {
 
   async list(): Promise<ApiToken[]> {
     const rows = await this.db.selectFrom('api_tokens').selectAll().orderBy('created_at').execute();
+    return rows.map(toToken);
+  }
+
+  /** Revokes every live token `userId` created; returns them. */
+  async revokeCreatedBy(userId: string): Promise<ApiToken[]> {
+    const rows = await this.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: sql<Date>`now()` })
+      .where('created_by', '=', userId)
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .execute();
     return rows.map(toToken);
   }
 

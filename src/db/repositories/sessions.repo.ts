@@ -9,6 +9,11 @@ export interface SessionRecord {
 export class SessionsRepository {
   constructor(private readonly db: Db) {}
 
+  /** This repository on another connection (a transaction). */
+  bind(db: Db): SessionsRepository {
+    return new SessionsRepository(db);
+  }
+
   async insert(s: {
     idHash: string;
     userId: string;
@@ -39,6 +44,14 @@ export class SessionsRepository {
 
   async delete(idHash: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  }
+
+  /** Ends every session of the user, but the one with `keepIdHash` if given; returns how many ended. */
+  async deleteAllOf(userId: string, keepIdHash?: string): Promise<number> {
+    let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (keepIdHash !== undefined) query = query.where('id_hash', '!=', keepIdHash);
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async deleteExpired(now = new Date()): Promise<void> {
