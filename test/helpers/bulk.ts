@@ -1,6 +1,11 @@
 /** Many published episodes with an MP3 rendition row each, inserted in bulk (feed scale tests and bench). */
 import type { Db } from '../../src/db/connect.js';
-import { newEpisodeGuid, newEpisodeId, newRenditionId } from '../../src/core/ids.js';
+import {
+  newEpisodeGuid,
+  newEpisodeId,
+  newRenditionId,
+  newPublicationKey,
+} from '../../src/core/ids.js';
 
 const SUMMARY =
   '<p>Entretien avec la secrétaire d’État chargée du numérique, à Caen : « la Normandie doit être chef de file ». ' +
@@ -16,6 +21,7 @@ export async function addEpisodes(db: Db, showId: string, from: number, count: n
         show_id: showId,
         guid: newEpisodeGuid(),
         state: 'published' as const,
+        publication_key: newPublicationKey(),
         title: `Entretien n° ${k} : « le numérique en Normandie » & l’État`,
         summary: SUMMARY,
         article_url: `https://example.org/2018/05/31/entretien-${k}`,
