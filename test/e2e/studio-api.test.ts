@@ -57,7 +57,7 @@ for (const engine of ENGINES) {
       assert.equal(created.status, 202);
       const { id } = (await created.json()) as { id: string };
       // Subscribed before any worker runs: every progress report must reach the stream.
-      const stream = await fetch(`${app.baseUrl}/api/episodes/${id}/events`);
+      const stream = await app.authed(`/api/episodes/${id}/events`);
       assert.equal(stream.status, 200);
       assert.match(stream.headers.get('content-type') ?? '', /^text\/event-stream/);
       const reading = readEvents(stream);
@@ -77,26 +77,26 @@ for (const engine of ENGINES) {
     });
 
     it('answers 404 for the events of an unknown episode', async () => {
-      const res = await fetch(`${app.baseUrl}/api/episodes/nope0000/events`);
+      const res = await app.authed(`/api/episodes/nope0000/events`);
       assert.equal(res.status, 404);
     });
 
     it('lists shows with episode counts and a show’s episodes in every state', async () => {
-      const shows = (await (await fetch(`${app.baseUrl}/api/shows`)).json()) as {
+      const shows = (await (await app.authed(`/api/shows`)).json()) as {
         shows: { slug: string; title: string; episodes: number }[];
       };
       assert.deepEqual(
         shows.shows.map((s) => [s.slug, s.title, s.episodes]),
         [[SHOW_INPUT.slug, SHOW_INPUT.title, 1]],
       );
-      const list = (await (
-        await fetch(`${app.baseUrl}/api/shows/${SHOW_INPUT.slug}/episodes`)
-      ).json()) as { episodes: { title: string; state: string }[] };
+      const list = (await (await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`)).json()) as {
+        episodes: { title: string; state: string }[];
+      };
       assert.deepEqual(
         list.episodes.map((e) => [e.title, e.state]),
         [[ARTICLE.title, 'ready']],
       );
-      const missing = await fetch(`${app.baseUrl}/api/shows/inconnue/episodes`);
+      const missing = await app.authed(`/api/shows/inconnue/episodes`);
       assert.equal(missing.status, 404);
     });
   });

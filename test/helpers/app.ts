@@ -188,7 +188,10 @@ export async function waitForEpisode(
 ): Promise<Record<string, unknown> & { state: string; progress: number }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await fetch(`${baseUrl}/api/episodes/${id}`);
+    // Editor reads: the API shows unpublished episodes to editors only.
+    const res = await fetch(`${baseUrl}/api/episodes/${id}`, {
+      headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    });
     const body = (await res.json()) as Record<string, unknown> & {
       state: string;
       progress: number;
