@@ -1,8 +1,8 @@
 /**
  * Issue 10, HTTP transport: body deadlines and upload idle timeouts, malformed
- * multipart, early refusals a streaming client can read. Real sockets throughout:
- * raw `net` clients where the timing of bytes matters, Node's fetch in a separate
- * process for the refusals.
+ * multipart, early refusals a streaming client can read, and the queue dashboard
+ * while Redis is down. Real sockets throughout: raw `net` clients where the
+ * timing of bytes matters, Node's fetch in a separate process for the refusals.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -18,6 +18,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import { makeTone, tempDir } from '../helpers/audio.js';
+import { TEST_REDIS_URL } from '../helpers/env.js';
 import { streamUploads } from '../helpers/streaming-upload.js';
 
 const MB = 1024 * 1024;
@@ -310,6 +311,63 @@ describe('HTTP transport', function () {
   });
 });
 
+describe('queue dashboard while Redis is down', function () {
+  this.timeout(60_000);
+  const ADMIN = { email: 'admin@example.org', password: 'un mot de passe « solide »' };
+  let proxy: TcpProxy;
+  let app: TestApp;
+  let cookie: string;
+
+  before(async () => {
+    // The app reaches Redis through this proxy: closing it is an outage for this app
+    // alone, never for the machine's Redis, which others use.
+    const redis = new URL(TEST_REDIS_URL);
+    proxy = await TcpProxy.start(redis.hostname, Number(redis.port || 6379));
+    app = await startTestApp({
+      engine: 'pglite',
+      worker: false,
+      env: {
+        REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+      },
+    });
+    const res = await fetch(`${app.baseUrl}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  });
+  after(async () => {
+    await proxy?.resume();
+    await app?.close();
+    await proxy?.close();
+  });
+
+  const dashboardApi = () =>
+    fetch(`${app.baseUrl}/studio/queues/api/queues`, {
+      headers: { cookie, accept: 'application/json' },
+      // A hang fails the test instead of the suite's timeout.
+      signal: AbortSignal.timeout(5_000),
+    });
+
+  it('answers 503 while Redis is unreachable, and the board again once it is back', async () => {
+    assert.equal((await dashboardApi()).status, 200, 'the board works with Redis up');
+
+    await proxy.cut();
+    const down = await dashboardApi();
+    assert.equal(down.status, 503);
+    assert.match(down.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    const problem = (await down.json()) as Problem;
+    assert.equal(problem.type, '/problems/queue-unavailable');
+
+    await proxy.resume();
+    await until(async () => (await dashboardApi()).status === 200, 'the board comes back');
+  });
+});
+
 /** A raw HTTP/1.1 client: writes what it is told, collects the answer, notes how the connection ended. */
 class RawClient {
   private readonly chunks: Buffer[] = [];
@@ -378,6 +436,53 @@ class Exchange {
 
   json<T>(): T {
     return JSON.parse(this.body) as T;
+  }
+}
+
+/** A TCP proxy to Redis that a test can cut (connections dropped, port closed) and restore. */
+class TcpProxy {
+  private server: net.Server | null = null;
+  private readonly sockets = new Set<net.Socket>();
+
+  private constructor(
+    private readonly host: string,
+    private readonly targetPort: number,
+    public port = 0,
+  ) {}
+
+  static async start(host: string, targetPort: number): Promise<TcpProxy> {
+    const proxy = new TcpProxy(host, targetPort);
+    await proxy.resume();
+    return proxy;
+  }
+
+  async resume(): Promise<void> {
+    if (this.server) return;
+    const server = net.createServer((client) => {
+      const upstream = net.connect(this.targetPort, this.host);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as net.AddressInfo).port;
+    this.server = server;
+  }
+
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    for (const s of this.sockets) s.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  close(): Promise<void> {
+    return this.cut();
   }
 }
 
