@@ -3,7 +3,7 @@
  * the API process, the worker process, `npm start` (both) and the tests.
  */
 import path from 'node:path';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { ReaderData } from '../embed/data.js';
 import { type EpisodeExtrasSource } from '../embed/extras.js';
@@ -27,6 +27,7 @@ import { PublishingRepository } from './db/repositories/publishing.repo.js';
 import { RenditionsRepository } from './db/repositories/renditions.repo.js';
 import { ShowsRepository } from './db/repositories/shows.repo.js';
 import { createApp } from './http/app.js';
+import { createHttpServer } from './http/server.js';
 import { authenticate, requireAdmin, requireEditor } from './http/middleware/auth.js';
 import { accountsRouter } from './http/routes/accounts.js';
 import { ApiTokensRepository } from './db/repositories/api-tokens.repo.js';
@@ -286,18 +287,21 @@ export async function createAntenne(
       if (removed) logger.info({ removed }, 'removed uploads left by a stopped process');
       // Feeds are answered before Express (their hot path); everything else goes to the app.
       const fastFeeds = feedFastPath(feedPublisher);
-      const s = createServer((req, res) => {
-        const served = fastFeeds(req, res);
-        if (served === false) void app(req, res);
-        else if (served !== true) {
-          served.then(
-            (done) => {
-              if (!done) void app(req, res);
-            },
-            () => void app(req, res),
-          );
-        }
-      });
+      const s = createHttpServer(
+        (req, res) => {
+          const served = fastFeeds(req, res);
+          if (served === false) void app(req, res);
+          else if (served !== true) {
+            served.then(
+              (done) => {
+                if (!done) void app(req, res);
+              },
+              () => void app(req, res),
+            );
+          }
+        },
+        { bodyTimeoutMs: config.requestBodyTimeoutMs, idleTimeoutMs: config.uploadIdleTimeoutMs },
+      );
       server = s;
       await new Promise<void>((resolve, reject) => {
         s.once('error', reject);
@@ -306,8 +310,6 @@ export async function createAntenne(
           resolve();
         });
       });
-      // Long uploads: no request timeout; idle keep-alive sockets still close.
-      s.requestTimeout = 0;
       const address = s.address();
       return typeof address === 'object' && address ? address.port : port;
     },

@@ -61,6 +61,7 @@ export function createStudio(deps: {
     prefix: deps.config.queuePrefix,
     adminPageGuard: pages.guard('admin'),
     requireAdmin: deps.requireAdmin,
+    logger: deps.logger,
   });
   const api = studioApiRouter({
     requireEditor: deps.requireEditor,

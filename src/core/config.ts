@@ -32,6 +32,10 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   MAX_UPLOAD_SIZE: byteSize.default(2 * 1024 ** 3),
+  /** Whole-body deadline of every request that is not a streamed upload (JSON, forms). */
+  REQUEST_BODY_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(15),
+  /** Uploads (audio, artwork, transcripts) have no deadline, only this much silence between bytes. */
+  UPLOAD_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
   MAX_AUDIO_DURATION_SECONDS: z.coerce
     .number()
     .positive()
@@ -94,6 +98,10 @@ export interface Config {
   readonly dataDir: string;
   readonly maxUploadBytes: number;
   readonly maxAudioDurationSeconds: number;
+  /** How long a request may take to send its whole body (every route but streamed uploads). */
+  readonly requestBodyTimeoutMs: number;
+  /** How long a streamed upload may send nothing before it is aborted. */
+  readonly uploadIdleTimeoutMs: number;
   /** Editor API tokens; undefined means "generate one under DATA_DIR" (embedded default). */
   readonly editorTokens: readonly string[] | undefined;
   readonly ffmpegPath: string;
@@ -145,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     maxUploadBytes: e.MAX_UPLOAD_SIZE,
     maxAudioDurationSeconds: e.MAX_AUDIO_DURATION_SECONDS,
+    requestBodyTimeoutMs: e.REQUEST_BODY_TIMEOUT_SECONDS * 1000,
+    uploadIdleTimeoutMs: e.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
     editorTokens: e.EDITOR_TOKENS ? Object.freeze([...e.EDITOR_TOKENS]) : undefined,
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,

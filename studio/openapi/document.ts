@@ -19,6 +19,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'Not signed in, or the token is invalid or revoked',
   403: 'Not allowed (administrators only), or the CSRF token is missing',
   404: 'Not found',
+  408: 'The body came too slowly (its deadline, or an upload silent too long); the connection is closed',
   409: 'Conflict with the current state',
   413: 'The file is larger than the configured limit',
   415: 'The body is not of the type this operation takes (JSON unless said otherwise)',

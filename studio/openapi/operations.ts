@@ -273,7 +273,7 @@ export const OPERATIONS: readonly Operation[] = [
     access: 'editor',
     body: { schema: episodeMetadataSchema, multipart: true },
     responses: { 202: { description: 'Accepted, processing queued', schema: anyObject } },
-    errors: [404, 413, 503],
+    errors: [404, 408, 413, 415, 503],
   },
   {
     method: 'get',

@@ -66,6 +66,29 @@ describe('config', () => {
     );
   });
 
+  it('reads the body deadline and the upload idle timeout, and refuses nonsense', () => {
+    const defaults = loadConfig({});
+    assert.equal(defaults.requestBodyTimeoutMs, 15_000);
+    assert.equal(defaults.uploadIdleTimeoutMs, 60_000);
+    const set = loadConfig({
+      REQUEST_BODY_TIMEOUT_SECONDS: '2.5',
+      UPLOAD_IDLE_TIMEOUT_SECONDS: '120',
+    });
+    assert.equal(set.requestBodyTimeoutMs, 2_500);
+    assert.equal(set.uploadIdleTimeoutMs, 120_000);
+    assert.throws(
+      () => loadConfig({ REQUEST_BODY_TIMEOUT_SECONDS: '0', UPLOAD_IDLE_TIMEOUT_SECONDS: 'never' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.problems.map((p) => p.split(':')[0]).sort(), [
+          'REQUEST_BODY_TIMEOUT_SECONDS',
+          'UPLOAD_IDLE_TIMEOUT_SECONDS',
+        ]);
+        return true;
+      },
+    );
+  });
+
   it('splits editor tokens on commas', () => {
     const config = loadConfig({ EDITOR_TOKENS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb' });
     assert.deepEqual(config.editorTokens, ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']);

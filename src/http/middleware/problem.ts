@@ -12,8 +12,10 @@ export interface ProblemBody {
   errors?: readonly FieldError[];
 }
 
-export function sendProblem(res: Response, error: AppError, instance?: string): void {
-  const body: ProblemBody = {
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+export function problemBody(error: AppError, instance?: string): ProblemBody {
+  return {
     type: `/problems/${error.code}`,
     title: error.title,
     status: error.status,
@@ -21,10 +23,13 @@ export function sendProblem(res: Response, error: AppError, instance?: string): 
     ...(instance ? { instance } : {}),
     ...(error.errors ? { errors: error.errors } : {}),
   };
+}
+
+export function sendProblem(res: Response, error: AppError, instance?: string): void {
   res
     .status(error.status)
-    .type('application/problem+json; charset=utf-8')
-    .send(JSON.stringify(body));
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problemBody(error, instance)));
 }
 
 /** Errors from Express's own parsers (body too large, bad JSON) carry a status. */
@@ -57,13 +62,18 @@ function fromHttpError(error: unknown): AppError | null {
 
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
-    if (res.headersSent) return next(error);
-    if (!req.complete) {
-      // Refused before the body was read (401, 404, 413…): drain it so the client
-      // can read this answer, and do not reuse the connection.
-      res.set('Connection', 'close');
-      req.resume();
+    if (res.writableEnded) {
+      // Already answered: after a 408 (src/http/body-timeouts.ts) this is the body's
+      // reader seeing the connection go, nothing to report; anything else is a bug.
+      logger[req.destroyed ? 'debug' : 'error'](
+        { err: error, method: req.method, url: req.originalUrl },
+        'error after the answer was sent',
+      );
+      return;
     }
+    if (res.headersSent) return next(error);
+    // Refused before the body was read (401, 404, 413…)? src/http/lingering-close.ts
+    // closes the connection after this answer without resetting it under the client.
     const known = error instanceof AppError ? error : fromHttpError(error);
     if (known) return sendProblem(res, known, req.originalUrl);
     logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled error');

@@ -3,19 +3,39 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import { AppError } from '../../core/errors.js';
+import { AppError, type FieldError } from '../../core/errors.js';
+import { allowSlowBody } from '../body-timeouts.js';
 
 /** Room for the text fields and multipart framing on top of the file itself. */
 const MULTIPART_OVERHEAD = 2 * 1024 * 1024;
 
-function formatBytes(n: number): string {
-  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GiB` : `${Math.round(n / 1024 ** 2)} MiB`;
+const LIMITS = {
+  files: 1,
+  fields: 50,
+  fieldSize: 1024 * 1024,
+  fieldNameSize: 100,
+  parts: 60,
+} as const;
+
+/** What a problem calls the form as a whole (a limit of the form, not of one field). */
+const FORM = '(form)';
+
+export function formatBytes(n: number): string {
+  const [value, unit] =
+    n >= 1024 ** 3
+      ? [n / 1024 ** 3, 'GiB']
+      : n >= 1024 ** 2
+        ? [n / 1024 ** 2, 'MiB']
+        : [n / 1024, 'KiB'];
+  return `${Number(value.toFixed(1))} ${unit}`;
 }
 
 /**
  * Streams one audio file to disk (never to memory), with limits, and removes the
  * temp file when the response ends or the client goes away, whatever happened
  * (multer can leave a partial file behind on aborted or oversized uploads).
+ * Once here the caller is authorised, so the body has no deadline, only an idle
+ * timeout (src/http/body-timeouts.ts).
  */
 export function audioUpload(options: {
   tmpDir: string;
@@ -36,7 +56,7 @@ export function audioUpload(options: {
     storage,
     // Browsers send UTF-8 file names without saying so: « Entretien ministre.wav » stays intact.
     defParamCharset: 'utf8',
-    limits: { fileSize: options.maxBytes, files: 1, fields: 50, fieldSize: 1024 * 1024, parts: 60 },
+    limits: { ...LIMITS, fileSize: options.maxBytes },
   }).single(options.field);
 
   return (req: Request, res: Response, next: NextFunction) => {
@@ -58,8 +78,9 @@ export function audioUpload(options: {
     }
     const declared = Number(req.get('content-length'));
     if (Number.isFinite(declared) && declared > options.maxBytes + MULTIPART_OVERHEAD) {
-      return next(tooLarge(options.maxBytes));
+      return next(tooLarge(options.field, options.maxBytes));
     }
+    allowSlowBody(req);
     parse(req, res, (error: unknown) => {
       if (!error) {
         if (!req.file) {
@@ -75,31 +96,95 @@ export function audioUpload(options: {
         }
         return next();
       }
-      if (error instanceof multer.MulterError) {
-        if (error.code === 'LIMIT_FILE_SIZE') return next(tooLarge(options.maxBytes));
-        const field = error.field ?? options.field;
-        return next(
-          new AppError(
-            400,
-            'validation',
-            'The upload was refused',
-            `${error.message} (${field}).`,
-            [{ field, message: error.message }],
-          ),
-        );
-      }
-      next(error);
+      next(uploadProblem(error, options) ?? error);
     });
   };
 }
 
-function tooLarge(maxBytes: number): AppError {
+/** What multer or busboy refused, as a problem naming the field or the framing at fault. */
+function uploadProblem(
+  error: unknown,
+  options: { field: string; maxBytes: number },
+): AppError | null {
+  if (error instanceof multer.MulterError) {
+    if (error.code === 'LIMIT_FILE_SIZE') return tooLarge(options.field, options.maxBytes);
+    const refused = (field: string, message: string) =>
+      new AppError(400, 'validation', 'The upload was refused', `${field}: ${message}.`, [
+        { field, message },
+      ]);
+    switch (error.code) {
+      case 'LIMIT_FILE_COUNT':
+        return refused(options.field, 'send one file only');
+      case 'LIMIT_UNEXPECTED_FILE':
+        return refused(
+          error.field ?? FORM,
+          `is not a file field: attach the recording in "${options.field}"`,
+        );
+      case 'LIMIT_FIELD_COUNT':
+        return refused(FORM, `has more than ${LIMITS.fields} text fields`);
+      case 'LIMIT_PART_COUNT':
+        return refused(FORM, `has more than ${LIMITS.parts} parts`);
+      case 'LIMIT_FIELD_KEY':
+        return refused(FORM, `has a field name longer than ${LIMITS.fieldNameSize} bytes`);
+      case 'LIMIT_FIELD_VALUE':
+        return refused(error.field ?? FORM, `is longer than ${formatBytes(LIMITS.fieldSize)}`);
+      case 'MISSING_FIELD_NAME':
+        return refused(FORM, 'has a part without a field name');
+      default:
+        return refused(error.field ?? FORM, error.message.toLowerCase());
+    }
+  }
+  const message = error instanceof Error ? error.message : '';
+  const malformed = MALFORMED[message];
+  return malformed
+    ? new AppError(400, 'malformed-multipart', malformed.title, malformed.detail)
+    : null;
+}
+
+/** busboy's parse errors (plain Errors, told apart by their stable messages). */
+const MALFORMED: Record<string, { title: string; detail: string }> = {
+  'Multipart: Boundary not found': {
+    title: 'The multipart body has no boundary',
+    detail:
+      'The Content-Type header says multipart/form-data without a boundary parameter. Let your HTTP client build the form (it sets the header with its boundary) rather than setting the header by hand.',
+  },
+  'Malformed content type': {
+    title: 'The Content-Type header cannot be read',
+    detail:
+      'Send Content-Type: multipart/form-data; boundary=… (your HTTP client sets it for a form).',
+  },
+  'Unexpected end of form': {
+    title: 'The multipart body is incomplete',
+    detail:
+      'The body ended before the closing boundary of the form: the upload was cut short, or the body is not multipart/form-data. Send it again.',
+  },
+  'Unexpected end of file': {
+    title: 'The multipart body is incomplete',
+    detail: 'The body ended in the middle of the audio file. Send it again.',
+  },
+  'Malformed part header': {
+    title: 'The multipart body cannot be read',
+    detail: 'A part of the form has headers that cannot be read.',
+  },
+  // multer, when the client went away mid-body: nobody may be left to read this.
+  'Request aborted': {
+    title: 'The upload was interrupted',
+    detail: 'The connection ended before the whole body arrived. Send it again.',
+  },
+  'Request closed': {
+    title: 'The upload was interrupted',
+    detail: 'The connection ended before the whole body arrived. Send it again.',
+  },
+};
+
+function tooLarge(field: string, maxBytes: number): AppError {
+  const errors: FieldError[] = [{ field, message: `must be at most ${formatBytes(maxBytes)}` }];
   return new AppError(
     413,
     'too-large',
     'The file is too large',
     `The upload limit is ${formatBytes(maxBytes)}. Export the interview at a lower bit rate or ask an administrator to raise MAX_UPLOAD_SIZE.`,
-    [{ field: 'audio', message: `must be at most ${formatBytes(maxBytes)}` }],
+    errors,
   );
 }
 

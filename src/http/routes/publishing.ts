@@ -12,6 +12,7 @@ import {
 import { slugSchema } from '../../core/schemas.js';
 import type { EpisodeService } from '../../services/episodes.js';
 import { topicFeedUrlFor, type PublishingService } from '../../services/publishing.js';
+import { allowSlowBody } from '../body-timeouts.js';
 import { parseOr400, pathParam } from '../middleware/validate.js';
 import { episodeJson, showJson } from '../representations.js';
 import type { MediaUrls } from '../media-urls.js';
@@ -21,20 +22,27 @@ const episodeId = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an episode id');
 const TRANSCRIPT_TYPES = ['text/vtt', 'application/srt', 'application/x-subrip', 'text/plain'];
 const IMAGE_TYPES = ['image/jpeg', 'image/png'];
 
-/** A raw body of one of `types`, else 415 saying what to send. */
+/**
+ * A raw body of one of `types`, else 415 saying what to send. The caller is an
+ * editor by now: the body may take its time while bytes keep coming (an idle
+ * timeout instead of the body deadline, src/http/body-timeouts.ts).
+ */
 function rawBody(types: string[], limit: string, what: string): RequestHandler[] {
   return [
-    (req, _res, next) =>
-      req.is(types)
-        ? next()
-        : next(
-            new AppError(
-              415,
-              'unsupported-media-type',
-              `Send the ${what} as the request body`,
-              `Use Content-Type ${types.join(' or ')}.`,
-            ),
+    (req, _res, next) => {
+      if (!req.is(types)) {
+        return next(
+          new AppError(
+            415,
+            'unsupported-media-type',
+            `Send the ${what} as the request body`,
+            `Use Content-Type ${types.join(' or ')}.`,
           ),
+        );
+      }
+      allowSlowBody(req);
+      next();
+    },
     express.raw({ type: types, limit }),
   ];
 }
