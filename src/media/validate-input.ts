@@ -21,6 +21,13 @@ export const MAX_SAMPLE_RATE = 768_000;
 /** Decoded less than 90 % of the declared length, and more than a second short: the file was cut. */
 const INCOMPLETE_RATIO = 0.9;
 const INCOMPLETE_MIN_GAP_SECONDS = 1;
+/**
+ * A recorder's glitch or junk bytes after the last frame give a decode error or two
+ * in a file that plays whole: refusing it would send the editor back with the same
+ * file. More errors than this, or errors in a file that comes out short, mean damage.
+ */
+const TOLERATED_DECODE_ERRORS = 3;
+const WHOLE_RATIO = 0.99;
 
 const UPLOAD_AUDIO =
   'Upload the interview as an audio file (MP3, WAV, M4A, FLAC, OGG…) or a video with sound.';
@@ -133,7 +140,8 @@ export function assertDecodedAudio(decoded: DecodedAudio, limits: DurationLimits
       `The file is incomplete: it declares ${formatClock(declared)} but only ${formatClock(seconds)} could be read — upload it again.`,
     );
   }
-  if (decoded.decodeErrors > 0) throw damaged();
+  const whole = declared === null || seconds >= declared * WHOLE_RATIO;
+  if (decoded.decodeErrors > (whole ? TOLERATED_DECODE_ERRORS : 0)) throw damaged();
   if (seconds <= 0) {
     throw refuse(
       'empty',

@@ -160,6 +160,28 @@ describe('input validation', () => {
       assert.equal(half.category, 'incomplete', 'the missing part is the news, not the errors');
     });
 
+    it('lets a whole recording with a glitch or two through', () => {
+      assert.doesNotThrow(() =>
+        assertDecodedAudio(
+          { seconds: 120, decodeErrors: 1 },
+          { declaredSeconds: 120.03, maxSeconds: 600 },
+        ),
+      );
+      assert.doesNotThrow(() =>
+        assertDecodedAudio(
+          { seconds: 42, decodeErrors: 3 },
+          { declaredSeconds: null, maxSeconds: 600 },
+        ),
+      );
+      const short = refusal(() =>
+        assertDecodedAudio(
+          { seconds: 115, decodeErrors: 1 },
+          { declaredSeconds: 120, maxSeconds: 600 },
+        ),
+      );
+      assert.equal(short.category, 'damaged', 'errors in a file that comes out short');
+    });
+
     it('calls a file with decode errors damaged', () => {
       const damaged = refusal(() =>
         assertDecodedAudio(
