@@ -17,6 +17,8 @@ export type AccessDecision =
   | { readonly kind: 'published-only'; readonly why: string }
   /** An editor's API token or studio session (CSRF on writes). */
   | { readonly kind: 'editor' }
+  /** A person's studio session (CSRF on writes): API tokens belong to no one, they get 403. */
+  | { readonly kind: 'session' }
   /** An administrator's studio session. */
   | { readonly kind: 'admin' }
   /** A studio HTML page: signed-out visitors are sent to sign in. */

@@ -45,6 +45,9 @@ function expected(route: RouteInfo, caller: Caller): 401 | 403 | 'sign-in' | 'al
       return 'allowed';
     case 'editor':
       return signedOut ? 401 : 'allowed';
+    case 'session':
+      if (signedOut) return 401;
+      return caller === 'editor token' ? 403 : 'allowed';
     case 'admin':
       if (signedOut) return 401;
       return caller === 'admin session' ? 'allowed' : 403;
@@ -185,11 +188,16 @@ for (const engine of ENGINES) {
         .sort();
       assert.deepEqual(publicApi, ['get /api/docs', 'get /api/openapi.json', 'post /api/session']);
       // The API's description says the same as the router.
-      const documented = { public: 'public', editor: 'editor', session: 'editor', admin: 'admin' };
+      const documented: Record<string, string[]> = {
+        public: ['public'],
+        editor: ['editor'],
+        session: ['session', 'editor'],
+        admin: ['admin'],
+      };
       const disagreements = OPERATIONS.flatMap((op) => {
         const route = routes.find((r) => r.method === op.method && r.path === op.path);
         const declared = route?.access?.kind.replace('published-only', 'public');
-        return declared === documented[op.access]
+        return declared && documented[op.access]!.includes(declared)
           ? []
           : [`${op.method} ${op.path}: documented ${op.access}, declared ${declared}`];
       });
@@ -197,10 +205,6 @@ for (const engine of ENGINES) {
     });
 
     it('answers every caller of every route as its declaration says', async () => {
-      const sessions = {
-        editor: await signIn(EDITOR),
-        admin: await signIn(ADMIN),
-      };
       const routes = listRoutes(app.antenne.app);
       const failures: string[] = [];
       for (const route of routes) {
@@ -223,11 +227,8 @@ for (const engine of ENGINES) {
             headers.authorization = 'Bearer not-a-token-of-ours-0123456789';
           if (caller === 'editor token') headers.authorization = `Bearer ${TEST_TOKEN}`;
           if (caller.endsWith('session')) {
-            // Writes get a session of their own: some of them end the session they use.
-            const who = caller === 'admin session' ? ADMIN : EDITOR;
-            const s = write
-              ? await signIn(who)
-              : sessions[caller === 'admin session' ? 'admin' : 'editor'];
+            // A session of its own for each call: some writes end every session of their user.
+            const s = await signIn(caller === 'admin session' ? ADMIN : EDITOR);
             headers.cookie = s.cookie;
             if (write) headers['x-csrf-token'] = s.csrfToken;
           }

@@ -136,6 +136,26 @@ export const requireEditor: RequestHandler = withAccess(
   { kind: 'editor' },
 );
 
+/** A signed-in person: for what only makes sense for someone (their password, their sessions). */
+export const requireSession: RequestHandler = withAccess(
+  (req, res, next) => {
+    const principal = principalOf(req);
+    if (!principal) return next(unauthenticated(req, res));
+    if (principal.kind !== 'session') {
+      return next(
+        new AppError(
+          403,
+          'session-required',
+          'A studio session is required',
+          'API tokens do not belong to a person: sign in to the studio to manage your account.',
+        ),
+      );
+    }
+    next(csrfProblem(req, principal) ?? undefined);
+  },
+  { kind: 'session' },
+);
+
 export const requireAdmin: RequestHandler = withAccess(
   (req, res, next) => {
     const principal = principalOf(req);

@@ -11,6 +11,7 @@ import {
   principalOf,
   requireAdmin,
   requireEditor,
+  requireSession,
   SESSION_COOKIE,
   type Principal,
 } from '../middleware/auth.js';
@@ -156,7 +157,7 @@ export function accountsRouter(deps: {
   });
 
   // Self-service: a signed-in person's own password and sessions.
-  router.put('/api/session/password', requireEditor, passwordChangeLimiter, async (req, res) => {
+  router.put('/api/session/password', requireSession, passwordChangeLimiter, async (req, res) => {
     const p = sessionOnly(req);
     const input = parseOr400(passwordChangeSchema, req.body);
     const { sessionsEnded } = await deps.accounts.changeOwnPassword(
@@ -168,7 +169,7 @@ export function accountsRouter(deps: {
     res.json({ otherSessionsEnded: sessionsEnded });
   });
 
-  router.post('/api/session/sign-out-everywhere', requireEditor, async (req, res) => {
+  router.post('/api/session/sign-out-everywhere', requireSession, async (req, res) => {
     const p = sessionOnly(req);
     const { sessionsEnded } = await deps.accounts.signOutEverywhere(p.user.id);
     res.clearCookie(SESSION_COOKIE, { path: '/' }).json({ sessionsEnded });
