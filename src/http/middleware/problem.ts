@@ -60,6 +60,21 @@ function fromHttpError(error: unknown): AppError | null {
   return new AppError(status, 'bad-request', 'Bad request', e.expose ? e.message : undefined);
 }
 
+/**
+ * Two writes racing past a "does it exist?" check (the same e-mail, slug or topic at
+ * once) meet the database's unique constraint: that is the client's conflict, not ours.
+ */
+function fromUniqueViolation(error: unknown): AppError | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== '23505') return null;
+  return new AppError(
+    409,
+    'conflict',
+    'Already exists',
+    'Another request created the same record a moment ago; reload and try again.',
+  );
+}
+
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.writableEnded) {
@@ -74,7 +89,8 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(error);
     // Refused before the body was read (401, 404, 413…)? src/http/lingering-close.ts
     // closes the connection after this answer without resetting it under the client.
-    const known = error instanceof AppError ? error : fromHttpError(error);
+    const known =
+      error instanceof AppError ? error : (fromHttpError(error) ?? fromUniqueViolation(error));
     if (known) return sendProblem(res, known, req.originalUrl);
     logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unhandled error');
     sendProblem(
