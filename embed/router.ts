@@ -17,8 +17,9 @@ import { parseTheme } from './theme.js';
 import { parseStart, playerHeight, PLAYER_WIDTH, type PlayerView } from './view.js';
 import { publicRoute, publishedOnly } from '../src/http/access.js';
 import { parseOr400 } from '../src/http/middleware/validate.js';
+import { RECORD_ID } from '../src/core/schemas.js';
 
-const ID = /^[a-z0-9]{1,64}$/;
+const ID = RECORD_ID;
 const ASSET_PREFIX = '/embed/assets/';
 
 function sendPage(res: Response, page: RenderedPage): void {

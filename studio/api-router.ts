@@ -3,8 +3,7 @@
  * processing progress (server-sent events). CMS clients may use them too.
  */
 import { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
-import { slugSchema } from '../src/core/schemas.js';
+import { slugSchema, recordIdSchema } from '../src/core/schemas.js';
 import type { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
 import { parseOr400, pathParam } from '../src/http/middleware/validate.js';
@@ -17,7 +16,7 @@ import type { ProgressHub } from './progress-hub.js';
 import { encodeEpisodeCursor, episodePageQuerySchema, prefillRequestSchema } from './schemas.js';
 import type { MediaUrls } from '../src/http/media-urls.js';
 
-const episodeId = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an episode id');
+const episodeId = recordIdSchema('is not an episode id');
 /** States in which nothing more will happen without an editor. */
 const SETTLED = new Set(['ready', 'failed', 'published', 'scheduled', 'unpublished']);
 

@@ -11,12 +11,11 @@ import {
   type Response,
 } from 'express';
 import { parseCookie } from 'cookie';
-import { z } from 'zod';
 import { iframeHtml } from '../embed/oembed.js';
 import { PLAYER_WIDTH, playerHeightWith } from '../embed/view.js';
 import { EPISODE_STATES } from '../src/core/episode-state.js';
 import { AppError, notFound } from '../src/core/errors.js';
-import { slugSchema } from '../src/core/schemas.js';
+import { slugSchema, recordIdSchema } from '../src/core/schemas.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
 import type { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import { principalOf, sessionExpired } from '../src/http/middleware/auth.js';
@@ -44,7 +43,7 @@ const LANG_COOKIE = 'antenne_lang';
 interface PageLocals {
   studioPage: PageContext;
 }
-const episodeId = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an episode id');
+const episodeId = recordIdSchema('is not an episode id');
 
 export interface StudioPages {
   readonly router: Router;

@@ -1,5 +1,6 @@
 /** Request and response shapes of the studio's API routes (also used by the OpenAPI document). */
 import { z } from 'zod';
+import { RECORD_ID } from '../src/core/schemas.js';
 
 export const prefillRequestSchema = z.object({
   url: z.string().trim().min(1, 'is required').max(2048, 'must be at most 2048 characters'),
@@ -32,12 +33,7 @@ const cursorSchema = z
   .transform((value, ctx): EpisodeCursor => {
     const [at, id, extra] = Buffer.from(value, 'base64url').toString('utf8').split('|');
     const publishedAt = new Date(at ?? '');
-    if (
-      extra !== undefined ||
-      !id ||
-      !/^[a-z0-9]{1,64}$/.test(id) ||
-      isNaN(publishedAt.getTime())
-    ) {
+    if (extra !== undefined || !id || !RECORD_ID.test(id) || isNaN(publishedAt.getTime())) {
       ctx.addIssue({ code: 'custom', message: 'is not a cursor from this list' });
       return z.NEVER;
     }

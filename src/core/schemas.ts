@@ -39,6 +39,11 @@ function listField<T extends z.ZodType>(item: T, of: 'text' | 'records') {
   }, z.array(item));
 }
 
+/** Record ids (episodes, clips, users, tokens): what src/core/ids.ts makes, with room. */
+export const RECORD_ID = /^[a-z0-9]{1,64}$/;
+/** A record id in a path, refused with `message` ("is not an episode id"). */
+export const recordIdSchema = (message: string) => z.string().regex(RECORD_ID, message);
+
 export const slugSchema = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'use 1–64 lowercase letters, digits and dashes');

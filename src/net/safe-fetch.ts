@@ -19,6 +19,7 @@ import {
   type CheckedTarget,
   type FetchPolicy,
 } from './fetch-policy.js';
+import { formatBytes } from '../core/byte-size.js';
 
 export interface FetchLimits {
   /** For the whole fetch: every redirect, the headers and the body. */
@@ -54,13 +55,6 @@ export interface SafeResponse {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const TLS_CODE = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH)/;
 
-const size = (bytes: number) =>
-  bytes >= 1024 * 1024
-    ? `${Math.round(bytes / 1024 / 1024)} MiB`
-    : bytes >= 1024
-      ? `${Math.round(bytes / 1024)} KiB`
-      : `${bytes} bytes`;
-
 /** One request, no redirect following; resolves once the body is read (or skipped). */
 function exchange(
   target: CheckedTarget,
@@ -93,7 +87,7 @@ function exchange(
         res.destroy();
         return resolve({ status, headers, body: Buffer.alloc(0) });
       }
-      const tooLarge = () => failed(`the answer is larger than ${size(maxBytes)}`);
+      const tooLarge = () => failed(`the answer is larger than ${formatBytes(maxBytes)}`);
       if (Number(headers['content-length']) > maxBytes) {
         res.destroy();
         return reject(tooLarge());

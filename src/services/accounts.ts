@@ -11,6 +11,7 @@ import type {
   UsersRepository,
 } from '../db/repositories/users.repo.js';
 import type { Role } from '../db/schema.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../core/passwords.js';
 
 /** How long an expired session is still recognised (to say "expired" rather than nothing). */
 const EXPIRED_SESSION_KEPT_MS = 7 * 86_400_000;
@@ -24,10 +25,6 @@ export function safeEqual(a: string, b: string): boolean {
   const db = createHash('sha256').update(b).digest();
   return timingSafeEqual(da, db) && a.length === b.length;
 }
-
-export const MIN_PASSWORD_LENGTH = 12;
-/** Long enough for any passphrase; argon2 of a megabyte would be a cheap way to load the server. */
-export const MAX_PASSWORD_LENGTH = 1024;
 
 /**
  * The one password rule, wherever a password is set (new account, reset, change):

@@ -1,7 +1,6 @@
 /** "My account": change my password, sign out everywhere. */
 import { $, api, clearErrors, onSubmit, secret, showProblem, t, type Problem } from './forms.js';
-
-const MIN_PASSWORD_LENGTH = 12;
+import { MIN_PASSWORD_LENGTH } from '../../src/core/passwords.js';
 
 onSubmit($<HTMLFormElement>('#password-form'), async (form) => {
   const status = $('#password-status')!;

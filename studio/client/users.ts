@@ -14,8 +14,7 @@ import {
   value,
   type Problem,
 } from './forms.js';
-
-const MIN_PASSWORD_LENGTH = 12;
+import { MIN_PASSWORD_LENGTH } from '../../src/core/passwords.js';
 
 /** The studio's own sentence for the refusals it knows, in the editor's language. */
 const sentenceFor = (problem: unknown): string | undefined =>

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { ENGINES } from '../helpers/databases.js';
 import {
+  createTestShow,
   ARTICLE,
   EDITOR_HEADERS,
   SHOW_INPUT,
@@ -21,6 +22,7 @@ import {
 import { makeTone, tempDir } from '../helpers/audio.js';
 import { listRoutes, type RouteInfo } from '../helpers/routes.js';
 import { OPERATIONS } from '../../studio/openapi/operations.js';
+import { signIn } from '../helpers/sessions.js';
 
 const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
 const EDITOR = { email: 'editor@example.org', password: 'another long passphrase' };
@@ -59,11 +61,6 @@ function expected(route: RouteInfo, caller: Caller): 401 | 403 | 'sign-in' | 'al
   }
 }
 
-interface Session {
-  cookie: string;
-  csrfToken: string;
-}
-
 interface EpisodeBody {
   id: string;
   state: string;
@@ -89,16 +86,8 @@ for (const engine of ENGINES) {
 
     const url = (p: string) => `${app.baseUrl}${p}`;
 
-    async function signIn(who: { email: string; password: string }): Promise<Session> {
-      const res = await fetch(url('/api/session'), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(who),
-      });
-      assert.equal(res.status, 200, await res.clone().text());
-      const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-      return { cookie, csrfToken: ((await res.json()) as { csrfToken: string }).csrfToken };
-    }
+    const signInAs = (who: { email: string; password: string }) =>
+      signIn(app.baseUrl, who.email, who.password);
 
     const editorView = async (): Promise<EpisodeBody> => {
       const res = await app.authed(`/api/episodes/${episodeId}`);
@@ -119,12 +108,7 @@ for (const engine of ENGINES) {
         env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
       });
       await app.antenne.accounts.createUser({ ...EDITOR, name: 'Éditrice', role: 'editor' });
-      const show = await app.authed('/api/shows', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(SHOW_INPUT),
-      });
-      assert.equal(show.status, 201, await show.clone().text());
+      await createTestShow(app);
       const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
         method: 'POST',
         body: await episodeForm(await makeTone(work, 4), ARTICLE),
@@ -228,7 +212,7 @@ for (const engine of ENGINES) {
           if (caller === 'editor token') headers.authorization = `Bearer ${TEST_TOKEN}`;
           if (caller.endsWith('session')) {
             // A session of its own for each call: some writes end every session of their user.
-            const s = await signIn(caller === 'admin session' ? ADMIN : EDITOR);
+            const s = await signInAs(caller === 'admin session' ? ADMIN : EDITOR);
             headers.cookie = s.cookie;
             if (write) headers['x-csrf-token'] = s.csrfToken;
           }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
+  createTestShow,
   ARTICLE,
   SHOW_INPUT,
   episodeForm,
@@ -260,12 +261,7 @@ describe('audio ladder: every input kind, normalised and verified', function () 
     inputs.push({ kind: 'loud clipped', file: loud, name: 'saturé.wav' });
 
     app = await startTestApp({ engine: 'pglite' });
-    const res = await app.authed('/api/shows', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(SHOW_INPUT),
-    });
-    assert.equal(res.status, 201, await res.clone().text());
+    await createTestShow(app);
   });
 
   after(async () => {

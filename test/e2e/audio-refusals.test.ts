@@ -9,6 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ENGINES } from '../helpers/databases.js';
 import {
+  createTestShow,
   ARTICLE,
   SHOW_INPUT,
   TEST_TOKEN,
@@ -96,12 +97,7 @@ for (const engine of ENGINES) {
         engine,
         env: { MAX_AUDIO_DURATION_SECONDS: String(MAX_SECONDS) },
       });
-      const res = await app.authed('/api/shows', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(SHOW_INPUT),
-      });
-      assert.equal(res.status, 201, await res.clone().text());
+      await createTestShow(app);
     });
 
     after(async () => {

@@ -10,6 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { LINGER } from '../../src/http/lingering-close.js';
 import {
+  createTestShow,
   ARTICLE,
   SHOW_INPUT,
   TEST_TOKEN,
@@ -54,12 +55,7 @@ describe('HTTP transport', function () {
         MAX_UPLOAD_SIZE: '1MiB',
       },
     });
-    const res = await app.authed('/api/shows', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(SHOW_INPUT),
-    });
-    assert.equal(res.status, 201, await res.clone().text());
+    await createTestShow(app);
   });
   after(async () => {
     await app?.close();

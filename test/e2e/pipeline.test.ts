@@ -9,6 +9,7 @@ import path from 'node:path';
 import Parser from 'rss-parser';
 import { ENGINES } from '../helpers/databases.js';
 import {
+  createTestShow,
   ARTICLE,
   SHOW_INPUT,
   episodeForm,
@@ -34,12 +35,7 @@ for (const engine of ENGINES) {
       work = await tempDir();
       interview = await makeInterview(work);
       app = await startTestApp({ engine });
-      const res = await app.authed('/api/shows', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(SHOW_INPUT),
-      });
-      assert.equal(res.status, 201, await res.clone().text());
+      await createTestShow(app);
     });
 
     after(async () => {

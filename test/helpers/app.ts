@@ -166,6 +166,16 @@ export const ARTICLE = {
   language: 'fr',
 };
 
+/** Creates SHOW_INPUT's show through the API, as every end-to-end test starts. */
+export async function createTestShow(app: TestApp): Promise<void> {
+  const res = await app.authed('/api/shows', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(SHOW_INPUT),
+  });
+  if (res.status !== 201) throw new Error(`POST /api/shows: ${res.status} ${await res.text()}`);
+}
+
 /** The episode form as a CMS would post it: repeated fields for lists. */
 export async function episodeForm(
   file: string,

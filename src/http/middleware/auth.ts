@@ -136,22 +136,26 @@ export const requireEditor: RequestHandler = withAccess(
   { kind: 'editor' },
 );
 
+type SessionPrincipal = Extract<Principal, { kind: 'session' }>;
+
+/** The caller's studio session; API tokens belong to no one, so they get 403. */
+export function sessionOf(req: Request): SessionPrincipal {
+  const principal = principalOf(req);
+  if (principal?.kind === 'session') return principal;
+  throw new AppError(
+    403,
+    'session-required',
+    'A studio session is required',
+    'API tokens do not belong to a person: sign in to the studio to manage your account.',
+  );
+}
+
 /** A signed-in person: for what only makes sense for someone (their password, their sessions). */
 export const requireSession: RequestHandler = withAccess(
   (req, res, next) => {
-    const principal = principalOf(req);
-    if (!principal) return next(unauthenticated(req, res));
-    if (principal.kind !== 'session') {
-      return next(
-        new AppError(
-          403,
-          'session-required',
-          'A studio session is required',
-          'API tokens do not belong to a person: sign in to the studio to manage your account.',
-        ),
-      );
-    }
-    next(csrfProblem(req, principal) ?? undefined);
+    if (!principalOf(req)) return next(unauthenticated(req, res));
+    const session = sessionOf(req);
+    next(csrfProblem(req, session) ?? undefined);
   },
   { kind: 'session' },
 );

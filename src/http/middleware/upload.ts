@@ -5,6 +5,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { AppError, type FieldError } from '../../core/errors.js';
 import { allowSlowBody } from '../body-timeouts.js';
+import { formatBytes } from '../../core/byte-size.js';
 
 /** Room for the text fields and multipart framing on top of the file itself. */
 const MULTIPART_OVERHEAD = 2 * 1024 * 1024;
@@ -19,16 +20,6 @@ const LIMITS = {
 
 /** What a problem calls the form as a whole (a limit of the form, not of one field). */
 const FORM = '(form)';
-
-export function formatBytes(n: number): string {
-  const [value, unit] =
-    n >= 1024 ** 3
-      ? [n / 1024 ** 3, 'GiB']
-      : n >= 1024 ** 2
-        ? [n / 1024 ** 2, 'MiB']
-        : [n / 1024, 'KiB'];
-  return `${Number(value.toFixed(1))} ${unit}`;
-}
 
 /**
  * Streams one audio file to disk (never to memory), with limits, and removes the

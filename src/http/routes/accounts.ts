@@ -2,22 +2,20 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
-import {
-  MAX_PASSWORD_LENGTH,
-  MIN_PASSWORD_LENGTH,
-  type AccountService,
-} from '../../services/accounts.js';
+import { type AccountService } from '../../services/accounts.js';
 import {
   principalOf,
   requireAdmin,
   requireEditor,
   requireSession,
+  sessionOf,
   SESSION_COOKIE,
-  type Principal,
 } from '../middleware/auth.js';
 import { sendProblem } from '../middleware/problem.js';
 import { parseOr400, pathParam } from '../middleware/validate.js';
 import { publicRoute } from '../access.js';
+import { recordIdSchema } from '../../core/schemas.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../core/passwords.js';
 
 export const loginSchema = z.object({
   email: z.string().trim().min(1, 'is required'),
@@ -52,7 +50,7 @@ export const userDeleteQuerySchema = z.object({
   revokeTokens: z.enum(['true', 'false'], 'must be "true" or "false"').optional(),
 });
 export const newTokenSchema = z.object({ name: z.string().trim().min(1, 'is required').max(100) });
-const idParam = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an id');
+const idParam = recordIdSchema('is not an id');
 /** Path parameters parsed as an object, so a problem names the parameter. */
 
 const userJson = (u: {
@@ -70,18 +68,6 @@ const userJson = (u: {
   disabled: u.disabled,
   createdAt: u.createdAt.toISOString(),
 });
-
-/** The caller's studio session: API tokens belong to no one, so they have no account to manage. */
-function sessionOnly(req: Request): Extract<Principal, { kind: 'session' }> {
-  const p = principalOf(req);
-  if (p?.kind === 'session') return p;
-  throw new AppError(
-    403,
-    'session-required',
-    'A studio session is required',
-    'API tokens do not belong to a person: sign in to the studio to manage your account.',
-  );
-}
 
 const tokenJson = (t: Awaited<ReturnType<AccountService['listApiTokens']>>[number]) => ({
   id: t.id,
@@ -158,7 +144,7 @@ export function accountsRouter(deps: {
 
   // Self-service: a signed-in person's own password and sessions.
   router.put('/api/session/password', requireSession, passwordChangeLimiter, async (req, res) => {
-    const p = sessionOnly(req);
+    const p = sessionOf(req);
     const input = parseOr400(passwordChangeSchema, req.body);
     const { sessionsEnded } = await deps.accounts.changeOwnPassword(
       p.user.id,
@@ -170,7 +156,7 @@ export function accountsRouter(deps: {
   });
 
   router.post('/api/session/sign-out-everywhere', requireSession, async (req, res) => {
-    const p = sessionOnly(req);
+    const p = sessionOf(req);
     const { sessionsEnded } = await deps.accounts.signOutEverywhere(p.user.id);
     res.clearCookie(SESSION_COOKIE, { path: '/' }).json({ sessionsEnded });
   });

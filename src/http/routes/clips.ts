@@ -1,12 +1,11 @@
 import { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
 import { createClipSchema, playerSettingsSchema, type Clip } from '../../core/clips.js';
-import { slugSchema } from '../../core/schemas.js';
+import { slugSchema, recordIdSchema } from '../../core/schemas.js';
 import type { ClipService } from '../../services/clips.js';
 import { parseOr400, pathParam } from '../middleware/validate.js';
 import type { MediaUrls } from '../media-urls.js';
 
-const id = (what: string) => z.string().regex(/^[a-z0-9]{1,64}$/, `is not ${what} id`);
+const id = (what: string) => recordIdSchema(`is not ${what} id`);
 
 /** A clip for editors: its files through signed URLs (the clip's embed is its public face). */
 export function clipJson(clip: Clip, urls: MediaUrls) {

@@ -1,12 +1,16 @@
 import { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
-import { episodeMetadataSchema, reprocessSchema, slugSchema } from '../../core/schemas.js';
+import {
+  episodeMetadataSchema,
+  reprocessSchema,
+  slugSchema,
+  recordIdSchema,
+} from '../../core/schemas.js';
 import type { EpisodeService } from '../../services/episodes.js';
 import { parseOr400, pathParam } from '../middleware/validate.js';
 import { episodeJson } from '../representations.js';
 import type { MediaUrls } from '../media-urls.js';
 
-const episodeId = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an episode id');
+const episodeId = recordIdSchema('is not an episode id');
 
 export function episodesRouter(deps: {
   episodes: EpisodeService;

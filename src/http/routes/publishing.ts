@@ -1,5 +1,4 @@
 import express, { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
 import { chaptersBeyondAudio, chaptersSchema } from '../../core/chapters.js';
 import { AppError, validationFailed } from '../../core/errors.js';
 import {
@@ -9,7 +8,7 @@ import {
   showPatchSchema,
   topicFeedSchema,
 } from '../../core/feed-schemas.js';
-import { slugSchema } from '../../core/schemas.js';
+import { slugSchema, recordIdSchema } from '../../core/schemas.js';
 import type { EpisodeService } from '../../services/episodes.js';
 import { topicFeedUrlFor, type PublishingService } from '../../services/publishing.js';
 import { allowSlowBody } from '../body-timeouts.js';
@@ -17,7 +16,7 @@ import { parseOr400, pathParam } from '../middleware/validate.js';
 import { episodeJson, showJson } from '../representations.js';
 import type { MediaUrls } from '../media-urls.js';
 
-const episodeId = z.string().regex(/^[a-z0-9]{1,64}$/, 'is not an episode id');
+const episodeId = recordIdSchema('is not an episode id');
 
 const TRANSCRIPT_TYPES = ['text/vtt', 'application/srt', 'application/x-subrip', 'text/plain'];
 const IMAGE_TYPES = ['image/jpeg', 'image/png'];
