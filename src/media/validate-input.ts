@@ -234,7 +234,9 @@ function refusedFormat(demuxer: string): BadMediaError {
   const name = toolName(demuxer);
   return refuse(
     'unsupported-format',
-    `The file's format${name ? ` (${name})` : ''} is not one this service accepts. Export the recording as MP3, WAV, M4A, FLAC or OGG and upload it again.`,
+    // Random or damaged bytes are often guessed as some rare format (h263, lrc…):
+    // say first that this is not audio we can take, then what ffmpeg guessed.
+    `The file is not audio in a format this service accepts${name ? ` (it reads as ${name})` : ''}. Export the recording as MP3, WAV, M4A, FLAC or OGG and upload it again.`,
   );
 }
 

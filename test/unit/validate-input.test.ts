@@ -255,7 +255,7 @@ describe('input validation', () => {
         [
           `[rm @ 0x1] Format not on whitelist ${WHITELIST}`,
           'unsupported-format',
-          /^The file's format \(rm\) is not one this service accepts\./,
+          /^The file is not audio in a format this service accepts \(it reads as rm\)\./,
         ],
         [
           `file:${PATH}: Invalid data found when processing input`,
