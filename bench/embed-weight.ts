@@ -8,8 +8,13 @@
  *
  *   npm run bench:embed
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { playerAssets } from '../embed/assets.js';
+import { buildClientAssets } from '../scripts/build-assets.js';
+import { ASSETS_DIR_VARIABLE } from '../src/http/client-assets.js';
 import { renderEmbedPage } from '../embed/pages.js';
 import { DEFAULT_THEME } from '../embed/theme.js';
 import type { PlayerView } from '../embed/view.js';
@@ -58,7 +63,12 @@ function row(name: string, body: Buffer) {
   return { name, raw: body.length, gzip: gz(body), gzipDefault: gzDefault(body), brotli: br(body) };
 }
 
+// Measures the bundle the current sources make, built as `npm run build` builds it.
+const assetsDir = await mkdtemp(path.join(os.tmpdir(), 'antenne-bench-assets-'));
+await buildClientAssets(assetsDir);
+process.env[ASSETS_DIR_VARIABLE] = assetsDir;
 const assets = await playerAssets();
+await rm(assetsDir, { recursive: true, force: true });
 const page = (view: PlayerView) =>
   Buffer.from(
     renderEmbedPage(view, {

@@ -1,12 +1,6 @@
-/** The player's script and style (see src/http/client-bundle.ts). */
-import { clientBundle, type Asset, type ClientBundle } from '../src/http/client-bundle.js';
+/** The player's script and style, bundled at build time (see src/http/client-assets.ts). */
+import { clientAssets } from '../src/http/client-assets.js';
 
-export type { Asset };
-export type PlayerAssets = ClientBundle;
+export type { Asset, ClientBundle as PlayerAssets } from '../src/http/client-assets.js';
 
-export const playerAssets = clientBundle({
-  name: 'player',
-  from: import.meta.url,
-  script: ['./client/player.ts', './client/player.js'],
-  style: ['./client/player.css', '../../embed/client/player.css'],
-});
+export const playerAssets = clientAssets('player');

@@ -14,7 +14,7 @@ import type { ShowsRepository } from '../src/db/repositories/shows.repo.js';
 import { directMediaUrl, publishedMediaUrls } from '../src/http/media-urls.js';
 import { feedUrlFor } from '../src/services/shows.js';
 import { cleanChapters, cleanTranscript, type EpisodeExtrasSource } from './extras.js';
-import { langOf } from './i18n.js';
+import { langOf } from '../src/http/i18n/lang.js';
 import type { PlayerView } from './view.js';
 
 export interface ReaderDataDeps {

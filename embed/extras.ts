@@ -3,25 +3,12 @@
  * them through this optional source: when a source has nothing (or there is no
  * source yet), the player and the page simply show no chapters or transcript.
  */
+import type { TitledChapter } from '../src/core/chapters.js';
 import type { Episode } from '../src/core/domain.js';
-
-/** One chapter, as in Podcast Index chapters JSON 1.2.0 (only startTime is required there). */
-export interface ChapterEntry {
-  readonly startTime: number;
-  readonly title: string;
-  readonly endTime?: number | undefined;
-  readonly url?: string | undefined;
-}
-
-export interface TranscriptCue {
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
-  readonly speaker?: string | undefined;
-}
+import type { TranscriptCue } from '../src/core/transcripts.js';
 
 export interface EpisodeExtrasSource {
-  chapters(episode: Episode): Promise<readonly ChapterEntry[] | null>;
+  chapters(episode: Episode): Promise<readonly TitledChapter[] | null>;
   transcript(episode: Episode): Promise<readonly TranscriptCue[] | null>;
 }
 
@@ -32,9 +19,9 @@ export const noExtras: EpisodeExtrasSource = {
 
 /** Keeps what a player can use: finite times, titled, sorted, inside the audio. */
 export function cleanChapters(
-  chapters: readonly ChapterEntry[] | null,
+  chapters: readonly TitledChapter[] | null,
   durationSeconds: number,
-): ChapterEntry[] {
+): TitledChapter[] {
   return (chapters ?? [])
     .filter(
       (c) =>

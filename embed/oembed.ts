@@ -5,6 +5,7 @@
 import escapeHtml from 'escape-html';
 import { z } from 'zod';
 import { xmlSafeText } from '../src/core/text-chars.js';
+import { html } from '../src/http/html.js';
 
 export type OEmbedTarget = { readonly kind: 'episode' | 'clip' | 'page'; readonly id: string };
 
@@ -79,9 +80,10 @@ export function fitSize(
   };
 }
 
+/** The embed code (a string: it goes into JSON, XML and a textarea, each escaping it again). */
 export function iframeHtml(src: string, width: number, height: number, title: string): string {
-  const e = escapeHtml;
-  return `<iframe src="${e(src)}" width="${width}" height="${height}" title="${e(title)}" loading="lazy" allow="clipboard-write" referrerpolicy="strict-origin-when-cross-origin" style="border:0;max-width:100%"></iframe>`;
+  return html`<iframe src="${src}" width="${width}" height="${height}" title="${title}" loading="lazy" allow="clipboard-write" referrerpolicy="strict-origin-when-cross-origin" style="border:0;max-width:100%"></iframe>`
+    .value;
 }
 
 export interface OEmbedInput {

@@ -2,8 +2,9 @@
  * Whole documents (pure): the embeddable player page and the public episode
  * page, each with the Content-Security-Policy it needs.
  */
-import { html, jsonForScript, safeUrl, trustedHtml, type SafeHtml } from './html.js';
-import { clock, STRINGS } from './i18n.js';
+import { html, jsonForScript, raw, safeUrl, type SafeHtml } from '../src/http/html.js';
+import { PLAYER_STRINGS } from '../src/http/i18n/player.js';
+import { clock } from './client/time.js';
 import { renderPlayer } from './player-markup.js';
 import { styleHash, themeStyle, type Theme } from './theme.js';
 import type { EpisodePageView, PlayerView } from './view.js';
@@ -60,7 +61,7 @@ export function renderEmbedPage(
         <meta name="referrer" content="strict-origin-when-cross-origin" />
         <title>${view.title} — ${view.showTitle}</title>
         <link rel="stylesheet" href="${options.assets.css}" />
-        ${style ? html`<style>${trustedHtml(style)}</style>` : ''}
+        ${style ? html`<style>${raw(style)}</style>` : ''}
         <script src="${options.assets.js}" defer></script>
       </head>
       <body>
@@ -127,7 +128,7 @@ export function renderEpisodePage(
   },
 ): RenderedPage {
   const p = page.player;
-  const t = STRINGS[p.lang];
+  const t = PLAYER_STRINGS[p.lang];
   const style = themeStyle(options.theme);
   const height = playerHeight(p);
   const date = new Intl.DateTimeFormat(p.lang === 'fr' ? 'fr-FR' : 'en-GB', {
@@ -190,7 +191,7 @@ export function renderEpisodePage(
           ${jsonForScript(episodeJsonLd(page, site ?? p.pageUrl))}
         </script>
         <link rel="stylesheet" href="${options.assets.css}" />
-        ${style ? html`<style>${trustedHtml(style)}</style>` : ''}
+        ${style ? html`<style>${raw(style)}</style>` : ''}
         <script src="${options.assets.js}" defer></script>
       </head>
       <body>
@@ -206,7 +207,7 @@ export function renderEpisodePage(
           </p>
           ${people.length ? html`<p class="pg-people">${t.with} : ${people}</p>` : ''}
           ${renderPlayer(p, { startAt: options.startAt, headingLevel: 2 })}
-          ${page.summaryHtml ? html`<div class="pg-summary">${trustedHtml(page.summaryHtml)}</div>` : ''}
+          ${page.summaryHtml ? html`<div class="pg-summary">${raw(page.summaryHtml)}</div>` : ''}
           ${article ? html`<p><a href="${article}">${t.readArticle}</a></p>` : ''}
           <section class="pg-embed">
             <h2><label for="embed-code">${t.embedCode}</label></h2>

@@ -3,8 +3,9 @@
  * with chapter and transcript links (`?t=`); the script hides the native
  * controls and drives the richer interface built here.
  */
-import { clock, CLIENT_KEYS, SPEEDS, speedLabel, STRINGS } from './i18n.js';
-import { html, safeUrl, type SafeHtml } from './html.js';
+import { html, safeUrl, type SafeHtml } from '../src/http/html.js';
+import { CLIENT_KEYS, PLAYER_STRINGS, SPEEDS, speedLabel } from '../src/http/i18n/player.js';
+import { clock } from './client/time.js';
 import type { PlayerView } from './view.js';
 
 const ICON_PLAY = html`<svg
@@ -43,7 +44,7 @@ export interface PlayerOptions {
 }
 
 export function renderPlayer(view: PlayerView, options: PlayerOptions): SafeHtml {
-  const t = STRINGS[view.lang];
+  const t = PLAYER_STRINGS[view.lang];
   const client = Object.fromEntries(CLIENT_KEYS.map((k) => [k, t[k]]));
   const src = options.startAt !== null ? `${view.audio.url}#t=${options.startAt}` : view.audio.url;
   const article = safeUrl(view.articleUrl);

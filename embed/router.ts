@@ -12,12 +12,12 @@ import { playerAssets, type Asset } from './assets.js';
 import type { ReaderData } from './data.js';
 import { fitSize, oembedQuerySchema, oembedResponse, oembedXml, parseTargetUrl } from './oembed.js';
 import { embedCodeFor, renderEmbedPage, renderEpisodePage, type RenderedPage } from './pages.js';
-import { sanitizeSummary, summaryText } from './sanitize.js';
 import { parseTheme } from './theme.js';
 import { parseStart, playerHeight, PLAYER_WIDTH, type PlayerView } from './view.js';
 import { publicRoute, publishedOnly } from '../src/http/access.js';
 import { parseOr400 } from '../src/http/middleware/validate.js';
 import { RECORD_ID } from '../src/core/schemas.js';
+import { sanitizeSummaryForPage, summaryText } from '../src/core/sanitize.js';
 
 const ID = RECORD_ID;
 const ASSET_PREFIX = '/embed/assets/';
@@ -103,7 +103,7 @@ export function embedRouter(deps: { data: ReaderData }): Router {
       renderEpisodePage(
         {
           player,
-          summaryHtml: sanitizeSummary(episode.article.summary),
+          summaryHtml: sanitizeSummaryForPage(episode.article.summary),
           summaryText: summaryText(episode.article.summary) || player.title,
           author: episode.article.author,
           people: episode.interviewees,

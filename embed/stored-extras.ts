@@ -4,15 +4,15 @@
  */
 import { text } from 'node:stream/consumers';
 import type { Episode } from '../src/core/domain.js';
-import { chaptersSchema } from '../src/core/chapters.js';
-import { checkTranscript, parseCues } from '../src/core/transcripts.js';
+import { chaptersSchema, type TitledChapter } from '../src/core/chapters.js';
+import { checkTranscript, parseCues, type TranscriptCue } from '../src/core/transcripts.js';
 import type { BlobStorage } from '../src/storage/blob-storage.js';
-import type { ChapterEntry, EpisodeExtrasSource, TranscriptCue } from './extras.js';
+import type { EpisodeExtrasSource } from './extras.js';
 
 export function storedExtras(storage: BlobStorage): EpisodeExtrasSource {
   const read = async (key: string) => text(await storage.openRead(key));
   return {
-    async chapters(episode: Episode): Promise<ChapterEntry[] | null> {
+    async chapters(episode: Episode): Promise<TitledChapter[] | null> {
       const key = episode.feed?.chaptersKey;
       if (!key) return null;
       const parsed = chaptersSchema.safeParse(JSON.parse(await read(key)));

@@ -1,7 +1,8 @@
 /** What the player and the public page show: plain data, built by data.ts, rendered by pure functions. */
-import type { ChapterEntry, TranscriptCue } from './extras.js';
+import type { TitledChapter } from '../src/core/chapters.js';
+import type { TranscriptCue } from '../src/core/transcripts.js';
 import { parseClock } from './client/time.js';
-import type { Lang } from './i18n.js';
+import type { Lang } from '../src/http/i18n/lang.js';
 
 export interface PlayerView {
   readonly kind: 'episode' | 'clip';
@@ -17,7 +18,7 @@ export interface PlayerView {
   readonly audio: { readonly url: string; readonly type: string; readonly bytes: number };
   readonly durationSeconds: number;
   readonly peaksUrl: string | null;
-  readonly chapters: readonly ChapterEntry[];
+  readonly chapters: readonly TitledChapter[];
   readonly transcript: readonly TranscriptCue[];
   /** Set when the show allows downloads. */
   readonly downloadUrl: string | null;

@@ -1,11 +1,4 @@
-/** The studio's script and style (see src/http/client-bundle.ts). */
-import { clientBundle, type Asset } from '../src/http/client-bundle.js';
+/** The studio's script and style, bundled at build time (see src/http/client-assets.ts). */
+import { clientAssets } from '../src/http/client-assets.js';
 
-export type StudioAsset = Asset;
-
-export const studioAssets = clientBundle({
-  name: 'studio',
-  from: import.meta.url,
-  script: ['./client/studio.ts', './client/studio.js'],
-  style: ['./client/studio.css', '../../studio/client/studio.css'],
-});
+export const studioAssets = clientAssets('studio');

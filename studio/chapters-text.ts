@@ -3,10 +3,9 @@
  * (h:mm:ss or m:ss, then the title), the form YouTube descriptions made familiar.
  * Shared by the page (to show the stored chapters) and the browser (to read the box).
  */
-export interface TypedChapter {
-  readonly startTime: number;
-  readonly title: string;
-}
+import type { Chapter, TitledChapter } from '../src/core/chapters.js';
+
+export type TypedChapter = Pick<TitledChapter, 'startTime' | 'title'>;
 
 export function formatChapterTime(seconds: number): string {
   const whole = Math.floor(seconds);
@@ -16,9 +15,7 @@ export function formatChapterTime(seconds: number): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-export function chaptersToText(
-  chapters: readonly { startTime: number; title?: string | undefined }[],
-): string {
+export function chaptersToText(chapters: readonly Pick<Chapter, 'startTime' | 'title'>[]): string {
   return chapters
     .map((c) => `${formatChapterTime(c.startTime)} ${c.title ?? ''}`.trim())
     .join('\n');

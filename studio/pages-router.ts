@@ -26,9 +26,11 @@ import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';
 import { topicFeedUrlFor, type PublishingService } from '../src/services/publishing.js';
 import { studioAssets } from './assets.js';
-import { pickLang, STRINGS } from './i18n.js';
+import { pickLang } from '../src/http/i18n/lang.js';
+import { STUDIO_STRINGS } from '../src/http/i18n/studio.js';
+import type { SafeHtml } from '../src/http/html.js';
 import { episodePage, newEpisodePage } from './pages/episode.js';
-import type { PageContext } from './pages/html.js';
+import type { PageContext } from './pages/layout.js';
 import { loudnessSummary, loudnessTable } from './pages/loudness.js';
 import { showPage, showSettingsPage, showsPage } from './pages/shows.js';
 import { forbiddenPage, loginPage, notFoundPage } from './pages/sign-in.js';
@@ -69,14 +71,11 @@ export function studioPages(deps: {
 
   const context = async (req: Request): Promise<PageContext> => {
     const p = principalOf(req);
-    const lang = pickLang(
-      parseCookie(req.get('cookie') ?? '')[LANG_COOKIE],
-      req.get('accept-language'),
-    );
+    const lang = pickLang(req, parseCookie(req.get('cookie') ?? '')[LANG_COOKIE]);
     const assets = await studioAssets();
     return {
       lang,
-      t: STRINGS[lang],
+      t: STUDIO_STRINGS[lang],
       user: p?.kind === 'session' ? { name: p.user.name, role: p.user.role } : null,
       csrfToken: p?.kind === 'session' ? p.csrfToken : null,
       assets: { js: `/studio/assets/${assets.js.name}`, css: `/studio/assets/${assets.css.name}` },
@@ -84,7 +83,7 @@ export function studioPages(deps: {
     };
   };
 
-  const send = (res: Response, html: string, status = 200) => {
+  const send = (res: Response, page: SafeHtml, status = 200) => {
     res
       .status(status)
       .set({
@@ -95,7 +94,7 @@ export function studioPages(deps: {
         'X-Content-Type-Options': 'nosniff',
         'Referrer-Policy': 'same-origin',
       })
-      .send(html);
+      .send(page.value);
   };
 
   const signInUrl = (req: Request) =>

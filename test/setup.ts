@@ -1,12 +1,24 @@
 /**
  * Mocha root hooks and global setup: the suite runs on real services, so it
- * first checks they are there and says how to get them when they are not.
+ * first checks they are there and says how to get them when they are not. It also
+ * bundles the client assets once per run (the server only reads built files).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { buildClientAssets } from '../scripts/build-assets.js';
+import { ASSETS_DIR_VARIABLE } from '../src/http/client-assets.js';
 import { checkFfmpeg } from '../src/media/capabilities.js';
 import { checkRedis } from '../src/queue/connection.js';
 import { TEST_DATABASE_ADMIN_URL, TEST_REDIS_URL, canReachPostgres } from './helpers/env.js';
 
+let assetsDir: string | null = null;
+
 export async function mochaGlobalSetup(): Promise<void> {
+  // Set before the parallel runner starts its workers, which inherit the environment.
+  assetsDir = await mkdtemp(path.join(os.tmpdir(), 'antenne-assets-'));
+  await buildClientAssets(assetsDir);
+  process.env[ASSETS_DIR_VARIABLE] = assetsDir;
   const problems = [
     ...(await checkRedis(TEST_REDIS_URL)),
     ...(await checkFfmpeg({
@@ -24,4 +36,8 @@ export async function mochaGlobalSetup(): Promise<void> {
       `The test suite needs real services:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
   }
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  if (assetsDir) await rm(assetsDir, { recursive: true, force: true });
 }

@@ -58,6 +58,15 @@ export const chaptersSchema = z
   });
 
 export type Chapters = z.infer<typeof chaptersSchema>;
+export type Chapter = z.infer<typeof chapterSchema>;
+
+/** A chapter as readers see it (the player's list, the studio's one-a-line text): titled. */
+export interface TitledChapter {
+  readonly startTime: number;
+  readonly title: string;
+  readonly endTime?: number | undefined;
+  readonly url?: string | undefined;
+}
 
 /** A multipart field holds JSON text; a JSON body holds the object itself. */
 export const chaptersField = z.preprocess(

@@ -3,6 +3,8 @@
  * recognised from the content (never the file name) and every cue's timing is
  * checked, so a player never receives a file it cannot read.
  */
+import { decodeHTML } from 'entities';
+
 export type TranscriptFormat = 'vtt' | 'srt';
 
 /** The `type` of `podcast:transcript` and the Content-Type it is served with. */
@@ -85,7 +87,8 @@ export function checkTranscript(bytes: Buffer): TranscriptCheck {
   return { ok: true, format, cues, text };
 }
 
-export interface Cue {
+/** One cue of a transcript, as the player shows it. */
+export interface TranscriptCue {
   readonly start: number;
   readonly end: number;
   readonly text: string;
@@ -97,10 +100,10 @@ export interface Cue {
  * The cues of a transcript that passed `checkTranscript`, as plain text for a
  * player (voice spans become the speaker, other tags are dropped).
  */
-export function parseCues(text: string): Cue[] {
+export function parseCues(text: string): TranscriptCue[] {
   const normalised = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const vtt = /^WEBVTT(?:[ \t].*)?(?:\n|$)/.test(normalised);
-  const cues: Cue[] = [];
+  const cues: TranscriptCue[] = [];
   for (const block of normalised.split(/\n{2,}/)) {
     const lines = block.trim().split('\n');
     const at = lines.findIndex((l) => l.includes('-->'));
@@ -109,12 +112,7 @@ export function parseCues(text: string): Cue[] {
     if (!t) continue;
     const raw = lines.slice(at + 1).join(' ');
     const speaker = /<v(?:\.[^\s>]*)?\s+([^>]+)>/.exec(raw)?.[1]?.trim();
-    const plain = raw
-      .replace(/<[^>]*>/g, '')
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&nbsp;/g, ' ')
-      .replace(/&amp;/g, '&')
+    const plain = decodeHTML(raw.replace(/<[^>]*>/g, ''))
       .replace(/\s+/g, ' ')
       .trim();
     if (plain)

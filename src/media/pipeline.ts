@@ -17,6 +17,7 @@
  * Measuring passes cost ~2–5 % of the encodes (perf-baselines §1), so this is
  * ~the cost of the encodes alone, spread over the cores.
  */
+import type { Chapter } from '../core/chapters.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../core/logger.js';
@@ -44,12 +45,8 @@ import {
 } from './profiles.js';
 import { assertDecodedAudio, decodeFailure, silentRecording } from './validate-input.js';
 
-/** Podcasting 2.0 chapters, as the episode stores them. */
-export interface ChapterInput {
-  readonly startTime: number;
-  readonly endTime?: number | undefined;
-  readonly title?: string | undefined;
-}
+/** Podcasting 2.0 chapters, as the episode stores them (what the files carry of them). */
+export type ChapterInput = Pick<Chapter, 'startTime' | 'endTime' | 'title'>;
 
 export interface PipelineInput {
   readonly input: string;

@@ -127,9 +127,8 @@ export const value = (form: HTMLFormElement, name: string) =>
 export const secret = (form: HTMLFormElement, name: string) =>
   (form.elements.namedItem(name) as HTMLInputElement | null)?.value ?? '';
 
-/** A string with its `{name}`-style slots filled. */
-export const fill = (text: string, values: Readonly<Record<string, string | number>>) =>
-  text.replace(/\{(\w+)\}/g, (slot, key: string) => (key in values ? String(values[key]) : slot));
+/** The same slot filling as the server's pages. */
+export { fill } from '../../src/http/i18n/lang.js';
 
 export function onSubmit(
   form: HTMLFormElement | null,

@@ -1,7 +1,9 @@
 /** A new episode (prefill, drop, upload) and an episode's own page. */
+import type { Chapter } from '../../src/core/chapters.js';
+import { html, type SafeHtml } from '../../src/http/html.js';
 import { chaptersToText } from '../chapters-text.js';
-import { stateLabel, type Strings } from '../i18n.js';
-import { e, field, layout, type PageContext } from './html.js';
+import { stateLabel, type StudioStrings } from '../../src/http/i18n/studio.js';
+import { field, layout, type PageContext } from './layout.js';
 
 /** The article's metadata as the forms show it (lists one item a line). */
 export interface ArticleFormValues {
@@ -19,7 +21,7 @@ export interface ArticleFormValues {
 }
 
 /** The same fields, in the same order, for a new episode and for editing one. */
-function articleFields(t: Strings, v: ArticleFormValues): string {
+function articleFields(t: StudioStrings, v: ArticleFormValues): SafeHtml[] {
   return [
     field('title', t.title, { required: true, value: v.title }),
     field('articleUrl', t.articleUrl, { type: 'url', required: true, value: v.articleUrl }),
@@ -36,32 +38,32 @@ function articleFields(t: Strings, v: ArticleFormValues): string {
     field('language', t.language2, { value: v.language }),
     field('source', t.source, { value: v.source }),
     field('copyright', t.copyright, { value: v.copyright }),
-  ].join('\n');
+  ];
 }
 
-export function newEpisodePage(ctx: PageContext, show: { slug: string; title: string }): string {
+export function newEpisodePage(ctx: PageContext, show: { slug: string; title: string }): SafeHtml {
   const { t } = ctx;
   return layout(
     ctx,
     'new-episode',
     `${t.newEpisode} — ${show.title}`,
-    `<form id="prefill-form" novalidate>
+    html`<form id="prefill-form" novalidate>
 ${field('prefillUrl', t.articleUrl, { type: 'url', required: true })}
-<button type="submit" id="prefill-button">${e(t.prefill)}</button>
+<button type="submit" id="prefill-button">${t.prefill}</button>
 <p class="status" id="prefill-status" role="status" aria-live="polite"></p></form>
-<form id="episode-form" data-show="${e(show.slug)}" novalidate>
+<form id="episode-form" data-show="${show.slug}" novalidate>
 ${articleFields(t, { language: 'fr' })}
-<div class="field"><span class="label" id="audio-label">${e(t.audio)}</span>
-<div class="dropzone" id="dropzone" aria-labelledby="audio-label"><p>${e(t.dropHere)}</p>
-<label class="button" for="f-audio">${e(t.chooseFile)}</label>
+<div class="field"><span class="label" id="audio-label">${t.audio}</span>
+<div class="dropzone" id="dropzone" aria-labelledby="audio-label"><p>${t.dropHere}</p>
+<label class="button" for="f-audio">${t.chooseFile}</label>
 <input id="f-audio" name="audio" type="file" accept="audio/*,.mp3,.wav,.m4a,.flac,.ogg,.opus" class="visually-hidden" aria-describedby="f-audio-error">
 <p id="file-name"></p></div>
 <p class="error" id="f-audio-error" data-error-for="audio" role="alert"></p></div>
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
-<button type="submit" id="upload-button">${e(t.upload)}</button>
+<button type="submit" id="upload-button">${t.upload}</button>
 </form>
-<section id="upload-section" hidden><h2>${e(t.uploading)}</h2>
-<label for="upload-progress">${e(t.uploadProgress)}</label>
+<section id="upload-section" hidden><h2>${t.uploading}</h2>
+<label for="upload-progress">${t.uploadProgress}</label>
 <progress id="upload-progress" max="100" value="0"></progress>
 <p id="upload-text" role="status" aria-live="polite"></p></section>`,
   );
@@ -76,7 +78,7 @@ export interface EpisodeView {
   readonly showSlug: string;
   readonly renditions: readonly { profile: string; url: string; mimeType: string; bytes: number }[];
   /** The before/after loudness table, already rendered (see loudness.ts). */
-  readonly loudnessHtml: string;
+  readonly loudnessHtml: SafeHtml;
   readonly article: ArticleFormValues;
   /** Apple's item fields (null: not set, or the show's setting for explicit). */
   readonly feedFields: {
@@ -86,7 +88,7 @@ export interface EpisodeView {
     readonly explicit: boolean | null;
     readonly location: { readonly name: string; readonly geo?: string | undefined } | null;
   };
-  readonly chapters: readonly { startTime: number; title?: string | undefined }[];
+  readonly chapters: readonly Pick<Chapter, 'startTime' | 'title'>[];
   readonly transcriptUrl: string | null;
   /** When a scheduled episode goes public (ISO 8601). */
   readonly scheduledAt: string | null;
@@ -97,80 +99,78 @@ export interface EpisodeView {
   readonly clips: readonly { title: string; start: number; end: number; state: string }[];
 }
 
-export function episodePage(ctx: PageContext, ep: EpisodeView): string {
+export function episodePage(ctx: PageContext, ep: EpisodeView): SafeHtml {
   const { t } = ctx;
   const mp3 = ep.renditions.find((r) => r.mimeType === 'audio/mpeg') ?? ep.renditions[0];
-  const renditions = ep.renditions
-    .map(
-      (r) =>
-        `<li><a href="${e(r.url)}">${e(r.profile)}</a> (${e(r.mimeType)}, ${Math.round(r.bytes / 1024)} kB)</li>`,
-    )
-    .join('');
+  const renditions = ep.renditions.map(
+    (r) =>
+      html`<li><a href="${r.url}">${r.profile}</a> (${r.mimeType}, ${Math.round(r.bytes / 1024)} kB)</li>`,
+  );
   const published = ep.state === 'published';
   return layout(
     ctx,
     'episode',
     ep.title,
-    `<p><a href="/studio/shows/${e(ep.showSlug)}">${e(t.back)}</a></p>
-<section id="processing" data-episode="${e(ep.id)}" data-state="${e(ep.state)}">
-<p>${e(t.state)} : <strong id="episode-state" class="state state-${e(ep.state)}">${e(stateLabel(t, ep.state))}</strong></p>
-<label for="processing-progress">${e(t.processingProgress)}</label>
+    html`<p><a href="/studio/shows/${ep.showSlug}">${t.back}</a></p>
+<section id="processing" data-episode="${ep.id}" data-state="${ep.state}">
+<p>${t.state} : <strong id="episode-state" class="state state-${ep.state}">${stateLabel(t, ep.state)}</strong></p>
+<label for="processing-progress">${t.processingProgress}</label>
 <progress id="processing-progress" max="100" value="${ep.progress}"></progress>
 <p id="processing-text" role="status" aria-live="polite">${ep.progress} %</p>
-<p class="error" id="failure" role="alert">${e(ep.failureReason)}</p>
-${ep.state === 'failed' ? `<button type="button" id="retry">${e(t.retry)}</button><p class="error" id="retry-error" role="alert"></p>` : ''}</section>
-<section id="ready-section" ${ep.renditions.length ? '' : 'hidden'}>
-<h2>${e(t.preview)}</h2>
-${published ? `<iframe id="preview" title="${e(t.preview)}" src="/embed/episodes/${e(ep.id)}" width="100%" height="180"></iframe>` : mp3 ? `<audio id="preview-audio" controls preload="none" src="${e(mp3.url)}"></audio>` : ''}
+<p class="error" id="failure" role="alert">${ep.failureReason}</p>
+${ep.state === 'failed' ? html`<button type="button" id="retry">${t.retry}</button><p class="error" id="retry-error" role="alert"></p>` : ''}</section>
+<section id="ready-section"${ep.renditions.length ? '' : html` hidden`}>
+<h2>${t.preview}</h2>
+${published ? html`<iframe id="preview" title="${t.preview}" src="/embed/episodes/${ep.id}" width="100%" height="180"></iframe>` : mp3 ? html`<audio id="preview-audio" controls preload="none" src="${mp3.url}"></audio>` : ''}
 ${ep.loudnessHtml}
-<h2>${e(t.renditions)}</h2><ul id="renditions">${renditions}</ul>
-<h2>${e(t.publishTime)}</h2>
-${ep.state === 'scheduled' && ep.scheduledAt ? `<p id="publication-status">${e(t.scheduledFor)} <time datetime="${e(ep.scheduledAt)}" data-local>${e(ep.scheduledAt)}</time></p>` : ''}
+<h2>${t.renditions}</h2><ul id="renditions">${renditions}</ul>
+<h2>${t.publishTime}</h2>
+${ep.state === 'scheduled' && ep.scheduledAt ? html`<p id="publication-status">${t.scheduledFor} <time datetime="${ep.scheduledAt}" data-local>${ep.scheduledAt}</time></p>` : ''}
 <div class="actions">
-<button type="button" id="publish-now">${e(t.publishNow)}</button>
-<label for="schedule-at">${e(t.schedule)}</label><input type="datetime-local" id="schedule-at">
-<button type="button" id="schedule">${e(t.schedule)}</button>
-<button type="button" id="unpublish">${e(t.unpublish)}</button>
+<button type="button" id="publish-now">${t.publishNow}</button>
+<label for="schedule-at">${t.schedule}</label><input type="datetime-local" id="schedule-at">
+<button type="button" id="schedule">${t.schedule}</button>
+<button type="button" id="unpublish">${t.unpublish}</button>
 <p class="error" id="publish-error" role="alert"></p></div>
-<h2>${e(t.clips)}</h2>
-<ul id="clips">${ep.clips.map((c) => `<li>${e(c.title)} (${c.start}–${c.end} s) <span class="state state-${e(c.state)}">${e(stateLabel(t, c.state))}</span></li>`).join('')}</ul>
+<h2>${t.clips}</h2>
+<ul id="clips">${ep.clips.map((c) => html`<li>${c.title} (${c.start}–${c.end} s) <span class="state state-${c.state}">${stateLabel(t, c.state)}</span></li>`)}</ul>
 ${
   ep.peaksUrl
-    ? `<canvas id="waveform" width="800" height="100" data-peaks="${e(ep.peaksUrl)}" data-duration="${ep.durationSeconds ?? 0}" aria-label="${e(t.waveform)}" role="img"></canvas>`
+    ? html`<canvas id="waveform" width="800" height="100" data-peaks="${ep.peaksUrl}" data-duration="${ep.durationSeconds ?? 0}" aria-label="${t.waveform}" role="img"></canvas>`
     : ''
 }
-<form id="clip-form" novalidate><p class="hint">${e(t.clipHelp)}</p>
+<form id="clip-form" novalidate><p class="hint">${t.clipHelp}</p>
 ${field('title', t.clipTitle, { required: true, id: 'clip-title' })}
-${field('start', t.clipStart, { type: 'number', required: true, id: 'clip-start', attrs: 'step="0.1" min="0"' })}
-${field('end', t.clipEnd, { type: 'number', required: true, id: 'clip-end', attrs: 'step="0.1" min="0"' })}
+${field('start', t.clipStart, { type: 'number', required: true, id: 'clip-start', attrs: { step: '0.1', min: '0' } })}
+${field('end', t.clipEnd, { type: 'number', required: true, id: 'clip-end', attrs: { step: '0.1', min: '0' } })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
-<button type="submit">${e(t.createClip)}</button></form>
-<h2>${e(t.embedCode)}</h2>
-<label for="embed-code">${e(t.embedCode)}</label>
-<textarea id="embed-code" readonly rows="3">${e(ep.embedCode)}</textarea>
-<button type="button" class="copy" data-copy="embed-code">${e(t.copy)}</button>
-<label for="oembed-url">${e(t.oembedUrl)}</label>
-<input id="oembed-url" readonly value="${e(ep.oembedUrl)}">
-<button type="button" class="copy" data-copy="oembed-url">${e(t.copy)}</button>
+<button type="submit">${t.createClip}</button></form>
+<h2>${t.embedCode}</h2>
+<label for="embed-code">${t.embedCode}</label>
+<textarea id="embed-code" readonly rows="3">${ep.embedCode}</textarea>
+<button type="button" class="copy" data-copy="embed-code">${t.copy}</button>
+<label for="oembed-url">${t.oembedUrl}</label>
+<input id="oembed-url" readonly value="${ep.oembedUrl}">
+<button type="button" class="copy" data-copy="oembed-url">${t.copy}</button>
 <p role="status" aria-live="polite" id="copy-status"></p>
 </section>
-<details id="edit-article"><summary><h2>${e(t.editArticle)}</h2></summary>
-<p class="hint">${e(t.editArticleHint)}</p>
-<form id="metadata-form" data-episode="${e(ep.id)}" novalidate>
+<details id="edit-article"><summary><h2>${t.editArticle}</h2></summary>
+<p class="hint">${t.editArticleHint}</p>
+<form id="metadata-form" data-episode="${ep.id}" novalidate>
 ${articleFields(t, ep.article)}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
-<button type="submit">${e(t.save)}</button>
+<button type="submit">${t.save}</button>
 <p class="status" id="metadata-status" role="status" aria-live="polite"></p></form></details>
 ${podcastAppsSection(t, ep)}`,
   );
 }
 
 /** What podcast apps read besides the article: Apple's item fields, chapters, transcript. */
-function podcastAppsSection(t: Strings, ep: EpisodeView): string {
+function podcastAppsSection(t: StudioStrings, ep: EpisodeView): SafeHtml {
   const f = ep.feedFields;
   const explicit = f.explicit === null ? '' : f.explicit ? 'yes' : 'no';
-  return `<details id="edit-podcast"><summary><h2>${e(t.podcastApps)}</h2></summary>
-<form id="feed-fields-form" data-episode="${e(ep.id)}" novalidate>
+  return html`<details id="edit-podcast"><summary><h2>${t.podcastApps}</h2></summary>
+<form id="feed-fields-form" data-episode="${ep.id}" novalidate>
 ${field('episodeType', t.episodeType, {
   type: 'select',
   value: f.episodeType,
@@ -180,8 +180,8 @@ ${field('episodeType', t.episodeType, {
     { value: 'bonus', label: t.episodeBonus },
   ],
 })}
-${field('season', t.season, { type: 'number', value: f.season, attrs: 'min="1" step="1"' })}
-${field('episodeNumber', t.episodeNumber, { type: 'number', value: f.episodeNumber, attrs: 'min="1" step="1"' })}
+${field('season', t.season, { type: 'number', value: f.season, attrs: { min: '1', step: '1' } })}
+${field('episodeNumber', t.episodeNumber, { type: 'number', value: f.episodeNumber, attrs: { min: '1', step: '1' } })}
 ${field('explicit', t.explicit, {
   type: 'select',
   value: explicit,
@@ -194,17 +194,17 @@ ${field('explicit', t.explicit, {
 ${field('location.name', t.locationName, { value: f.location?.name, hint: t.locationHint })}
 ${field('location.geo', t.locationGeo, { value: f.location?.geo, hint: 'geo:49.1829,-0.3707' })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
-<button type="submit">${e(t.save)}</button>
+<button type="submit">${t.save}</button>
 <p class="status" id="feed-fields-status" role="status" aria-live="polite"></p></form>
-<form id="chapters-form" data-episode="${e(ep.id)}" novalidate>
+<form id="chapters-form" data-episode="${ep.id}" novalidate>
 ${field('chapters', t.chapters, { type: 'textarea', hint: t.chaptersHint, value: chaptersToText(ep.chapters) })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
-<button type="submit">${e(t.saveChapters)}</button>
+<button type="submit">${t.saveChapters}</button>
 <p class="status" id="chapters-status" role="status" aria-live="polite"></p></form>
-<form id="transcript-form" data-episode="${e(ep.id)}" novalidate>
-${ep.transcriptUrl ? `<p id="transcript-current"><a href="${e(ep.transcriptUrl)}">${e(t.currentTranscript)}</a></p>` : ''}
-${field('transcript', t.transcriptFile, { type: 'file', hint: t.transcriptHint, attrs: 'accept=".vtt,.srt,text/vtt"' })}
+<form id="transcript-form" data-episode="${ep.id}" novalidate>
+${ep.transcriptUrl ? html`<p id="transcript-current"><a href="${ep.transcriptUrl}">${t.currentTranscript}</a></p>` : ''}
+${field('transcript', t.transcriptFile, { type: 'file', hint: t.transcriptHint, attrs: { accept: '.vtt,.srt,text/vtt' } })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
-<button type="submit">${e(t.uploadTranscript)}</button>
+<button type="submit">${t.uploadTranscript}</button>
 <p class="status" id="transcript-status" role="status" aria-live="polite"></p></form></details>`;
 }

@@ -1,6 +1,7 @@
 /** The list of shows, one show's episodes, and a show's settings. */
-import { stateLabel } from '../i18n.js';
-import { e, field, layout, type PageContext } from './html.js';
+import { html, type SafeHtml } from '../../src/http/html.js';
+import { stateLabel } from '../../src/http/i18n/studio.js';
+import { field, layout, type PageContext } from './layout.js';
 
 export interface ShowRow {
   readonly slug: string;
@@ -9,25 +10,23 @@ export interface ShowRow {
   readonly feedUrl: string;
 }
 
-export function showsPage(ctx: PageContext, shows: readonly ShowRow[]): string {
+export function showsPage(ctx: PageContext, shows: readonly ShowRow[]): SafeHtml {
   const { t } = ctx;
   const list = shows.length
-    ? `<table><thead><tr><th scope="col">${e(t.title)}</th><th scope="col">${e(t.episodes)}</th><th scope="col">${e(t.feed)}</th></tr></thead><tbody>
-${shows
-  .map(
-    (s) =>
-      `<tr><td><a href="/studio/shows/${e(s.slug)}">${e(s.title)}</a></td><td>${s.episodes}</td><td><a href="${e(s.feedUrl)}">${e(s.slug)}.xml</a></td></tr>`,
-  )
-  .join('\n')}</tbody></table>`
-    : `<p>${e(t.noShows)}</p>`;
+    ? html`<table><thead><tr><th scope="col">${t.title}</th><th scope="col">${t.episodes}</th><th scope="col">${t.feed}</th></tr></thead><tbody>
+${shows.map(
+  (s) =>
+    html`<tr><td><a href="/studio/shows/${s.slug}">${s.title}</a></td><td>${s.episodes}</td><td><a href="${s.feedUrl}">${s.slug}.xml</a></td></tr>`,
+)}</tbody></table>`
+    : html`<p>${t.noShows}</p>`;
   return layout(
     ctx,
     'shows',
     t.shows,
-    `${list}
-<h2>${e(t.newShow)}</h2>
+    html`${list}
+<h2>${t.newShow}</h2>
 <form id="show-form" novalidate>
-${field('slug', t.slug, { required: true, attrs: 'pattern="[a-z0-9-]+"' })}
+${field('slug', t.slug, { required: true, attrs: { pattern: '[a-z0-9-]+' } })}
 ${field('title', t.title, { required: true })}
 ${field('description', t.description, { type: 'textarea', required: true })}
 ${field('author', t.author, { required: true })}
@@ -38,7 +37,7 @@ ${field('siteUrl', t.siteUrl, { type: 'url', required: true })}
 ${field('imageUrl', t.imageUrl, { type: 'url', hint: t.artworkRules })}
 ${field('language', t.language2, { value: ctx.lang })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
-<button type="submit">${e(t.create)}</button></form>`,
+<button type="submit">${t.create}</button></form>`,
   );
 }
 
@@ -61,23 +60,21 @@ export function showPage(
   ctx: PageContext,
   show: { slug: string; title: string; feedUrl: string },
   episodes: readonly EpisodeRow[],
-): string {
+): SafeHtml {
   const { t } = ctx;
   const rows = episodes.length
-    ? `<table><thead><tr><th scope="col">${e(t.title)}</th><th scope="col">${e(t.state)}</th><th scope="col">${e(t.duration)}</th><th scope="col">${e(t.publishTime)}</th><th scope="col">${e(t.loudness)}</th></tr></thead><tbody>
-${episodes
-  .map(
-    (ep) =>
-      `<tr><td><a href="/studio/episodes/${e(ep.id)}">${e(ep.title)}</a></td><td><span class="state state-${e(ep.state)}">${e(stateLabel(t, ep.state))}</span></td><td>${e(formatDuration(ep.durationSeconds))}</td><td>${ep.publishedAt ? `<time datetime="${e(ep.publishedAt)}" data-local>${e(ep.publishedAt)}</time>` : '—'}</td><td>${e(ep.loudness ?? '—')}</td></tr>`,
-  )
-  .join('\n')}</tbody></table>`
-    : `<p>${e(t.noEpisodes)}</p>`;
+    ? html`<table><thead><tr><th scope="col">${t.title}</th><th scope="col">${t.state}</th><th scope="col">${t.duration}</th><th scope="col">${t.publishTime}</th><th scope="col">${t.loudness}</th></tr></thead><tbody>
+${episodes.map(
+  (ep) =>
+    html`<tr><td><a href="/studio/episodes/${ep.id}">${ep.title}</a></td><td><span class="state state-${ep.state}">${stateLabel(t, ep.state)}</span></td><td>${formatDuration(ep.durationSeconds)}</td><td>${ep.publishedAt ? html`<time datetime="${ep.publishedAt}" data-local>${ep.publishedAt}</time>` : '—'}</td><td>${ep.loudness ?? '—'}</td></tr>`,
+)}</tbody></table>`
+    : html`<p>${t.noEpisodes}</p>`;
   return layout(
     ctx,
     'show',
     show.title,
-    `<p><a class="button" href="/studio/shows/${e(show.slug)}/new">${e(t.newEpisode)}</a> · <a href="/studio/shows/${e(show.slug)}/settings">${e(t.showSettings)}</a> · <a href="${e(show.feedUrl)}">${e(t.feed)}</a></p>
-<h2>${e(t.episodes)}</h2>${rows}`,
+    html`<p><a class="button" href="/studio/shows/${show.slug}/new">${t.newEpisode}</a> · <a href="/studio/shows/${show.slug}/settings">${t.showSettings}</a> · <a href="${show.feedUrl}">${t.feed}</a></p>
+<h2>${t.episodes}</h2>${rows}`,
   );
 }
 
@@ -106,28 +103,26 @@ export interface TopicsView {
   readonly categories: readonly string[];
 }
 
-function topicsSection(ctx: PageContext, slug: string, view: TopicsView): string {
+function topicsSection(ctx: PageContext, slug: string, view: TopicsView): SafeHtml {
   const { t } = ctx;
   const rows = view.topics.length
-    ? `<table id="topics"><thead><tr><th scope="col">${e(t.title)}</th><th scope="col">${e(t.topicCategory)}</th><th scope="col">${e(t.feed)}</th><th scope="col"></th></tr></thead><tbody>
-${view.topics
-  .map(
-    (topic) =>
-      `<tr><td>${e(topic.title)}</td><td>${e(topic.category)}</td><td><a href="${e(topic.feedUrl)}">${e(topic.slug)}.xml</a></td><td><button type="button" class="delete-topic" data-topic="${e(topic.slug)}" aria-label="${e(`${t.deleteTopic} ${topic.title}`)}">${e(t.deleteTopic)}</button></td></tr>`,
-  )
-  .join('\n')}</tbody></table>`
-    : `<p>${e(t.noTopics)}</p>`;
-  return `<section aria-labelledby="topics-heading"><h2 id="topics-heading">${e(t.topicFeeds)}</h2>
-<p class="hint">${e(t.topicFeedsHint)}</p>
+    ? html`<table id="topics"><thead><tr><th scope="col">${t.title}</th><th scope="col">${t.topicCategory}</th><th scope="col">${t.feed}</th><th scope="col"></th></tr></thead><tbody>
+${view.topics.map(
+  (topic) =>
+    html`<tr><td>${topic.title}</td><td>${topic.category}</td><td><a href="${topic.feedUrl}">${topic.slug}.xml</a></td><td><button type="button" class="delete-topic" data-topic="${topic.slug}" aria-label="${t.deleteTopic} ${topic.title}">${t.deleteTopic}</button></td></tr>`,
+)}</tbody></table>`
+    : html`<p>${t.noTopics}</p>`;
+  return html`<section aria-labelledby="topics-heading"><h2 id="topics-heading">${t.topicFeeds}</h2>
+<p class="hint">${t.topicFeedsHint}</p>
 ${rows}
-<form id="topic-form" data-show="${e(slug)}" novalidate>
-${field('slug', t.slug, { required: true, id: 'topic-slug', attrs: 'pattern="[a-z0-9-]+"' })}
+<form id="topic-form" data-show="${slug}" novalidate>
+${field('slug', t.slug, { required: true, id: 'topic-slug', attrs: { pattern: '[a-z0-9-]+' } })}
 ${field('title', t.title, { required: true, id: 'topic-title' })}
-${field('category', t.topicCategory, { required: true, id: 'topic-category', attrs: 'list="known-categories"' })}
-<datalist id="known-categories">${view.categories.map((c) => `<option value="${e(c)}"></option>`).join('')}</datalist>
+${field('category', t.topicCategory, { required: true, id: 'topic-category', attrs: { list: 'known-categories' } })}
+<datalist id="known-categories">${view.categories.map((c) => html`<option value="${c}"></option>`)}</datalist>
 ${field('description', t.description, { type: 'textarea', id: 'topic-description' })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
-<button type="submit">${e(t.createTopic)}</button>
+<button type="submit">${t.createTopic}</button>
 <p class="error" id="topic-delete-error" role="alert"></p></form></section>`;
 }
 
@@ -135,25 +130,25 @@ export function showSettingsPage(
   ctx: PageContext,
   show: ShowSettingsView,
   topics: TopicsView = { topics: [], categories: [] },
-): string {
+): SafeHtml {
   const { t } = ctx;
   const artwork = show.artworkUrl
-    ? `<img id="artwork-current" src="${e(show.artworkUrl)}" alt="${e(t.currentArtwork)}" width="200" height="200">`
-    : `<p id="artwork-current">${e(t.noArtwork)}</p>`;
+    ? html`<img id="artwork-current" src="${show.artworkUrl}" alt="${t.currentArtwork}" width="200" height="200">`
+    : html`<p id="artwork-current">${t.noArtwork}</p>`;
   return layout(
     ctx,
     'show-settings',
     `${t.showSettings} — ${show.title}`,
-    `<p><a href="/studio/shows/${e(show.slug)}">${e(t.back)}</a> · <a href="${e(show.feedUrl)}">${e(t.feed)}</a></p>
-<section aria-labelledby="artwork-heading"><h2 id="artwork-heading">${e(t.artwork)}</h2>
+    html`<p><a href="/studio/shows/${show.slug}">${t.back}</a> · <a href="${show.feedUrl}">${t.feed}</a></p>
+<section aria-labelledby="artwork-heading"><h2 id="artwork-heading">${t.artwork}</h2>
 ${artwork}
-<form id="artwork-form" data-show="${e(show.slug)}" novalidate>
-${field('artwork', t.artworkFile, { type: 'file', hint: t.artworkRules, attrs: 'accept="image/jpeg,image/png"' })}
+<form id="artwork-form" data-show="${show.slug}" novalidate>
+${field('artwork', t.artworkFile, { type: 'file', hint: t.artworkRules, attrs: { accept: 'image/jpeg,image/png' } })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
-<button type="submit">${e(t.uploadArtwork)}</button>
+<button type="submit">${t.uploadArtwork}</button>
 <p class="status" id="artwork-status" role="status" aria-live="polite"></p></form></section>
-<section aria-labelledby="details-heading"><h2 id="details-heading">${e(t.showDetails)}</h2>
-<form id="show-settings-form" data-show="${e(show.slug)}" novalidate>
+<section aria-labelledby="details-heading"><h2 id="details-heading">${t.showDetails}</h2>
+<form id="show-settings-form" data-show="${show.slug}" novalidate>
 ${field('title', t.title, { required: true, value: show.title })}
 ${field('description', t.description, { type: 'textarea', required: true, value: show.description })}
 ${field('author', t.author, { required: true, value: show.author })}
@@ -174,7 +169,7 @@ ${field('type', t.showType, {
 })}
 ${field('explicit', t.explicit, { type: 'checkbox', checked: show.explicit })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
-<button type="submit">${e(t.save)}</button>
+<button type="submit">${t.save}</button>
 <p class="status" id="show-settings-status" role="status" aria-live="polite"></p></form></section>
 ${topicsSection(ctx, show.slug, topics)}`,
   );

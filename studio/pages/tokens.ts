@@ -1,5 +1,6 @@
 /** API tokens, for administrators. */
-import { e, field, layout, type PageContext } from './html.js';
+import { html, type SafeHtml } from '../../src/http/html.js';
+import { field, layout, type PageContext } from './layout.js';
 
 export interface TokenRow {
   readonly id: string;
@@ -10,27 +11,25 @@ export interface TokenRow {
   readonly revokedAt: string | null;
 }
 
-export function tokensPage(ctx: PageContext, tokens: readonly TokenRow[]): string {
+export function tokensPage(ctx: PageContext, tokens: readonly TokenRow[]): SafeHtml {
   const { t } = ctx;
-  const rows = tokens
-    .map(
-      (k) =>
-        `<tr><td>${e(k.name)}</td><td><code>${e(k.prefix)}…</code></td><td>${e(k.createdAt)}</td><td>${e(k.lastUsedAt ?? t.never)}</td><td>${
-          k.revokedAt
-            ? e(t.revoked)
-            : `<button type="button" class="revoke" data-id="${e(k.id)}" aria-label="${e(`${t.revoke} ${k.name}`)}">${e(t.revoke)}</button>`
-        }</td></tr>`,
-    )
-    .join('\n');
+  const rows = tokens.map(
+    (k) =>
+      html`<tr><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.createdAt}</td><td>${k.lastUsedAt ?? t.never}</td><td>${
+        k.revokedAt
+          ? t.revoked
+          : html`<button type="button" class="revoke" data-id="${k.id}" aria-label="${t.revoke} ${k.name}">${t.revoke}</button>`
+      }</td></tr>`,
+  );
   return layout(
     ctx,
     'tokens',
     t.tokens,
-    `<table><thead><tr><th scope="col">${e(t.title)}</th><th scope="col">${e(t.prefix)}</th><th scope="col">${e(t.created)}</th><th scope="col">${e(t.lastUsed)}</th><th scope="col"></th></tr></thead><tbody>${rows}</tbody></table>
-<h2>${e(t.createToken)}</h2>
+    html`<table><thead><tr><th scope="col">${t.title}</th><th scope="col">${t.prefix}</th><th scope="col">${t.created}</th><th scope="col">${t.lastUsed}</th><th scope="col"></th></tr></thead><tbody>${rows}</tbody></table>
+<h2>${t.createToken}</h2>
 <form id="token-form" novalidate>${field('name', t.tokenName, { required: true })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
-<button type="submit">${e(t.createToken)}</button></form>
-<div id="new-token" hidden role="status"><p>${e(t.tokenOnce)}</p><label for="token-value">Token</label><input id="token-value" readonly></div>`,
+<button type="submit">${t.createToken}</button></form>
+<div id="new-token" hidden role="status"><p>${t.tokenOnce}</p><label for="token-value">Token</label><input id="token-value" readonly></div>`,
   );
 }

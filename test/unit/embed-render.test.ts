@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { clock, parseClock, parseMediaFragment } from '../../embed/client/time.js';
-import { html, jsonForScript, safeUrl, trustedHtml } from '../../embed/html.js';
+import { html, jsonForScript, raw, safeUrl } from '../../src/http/html.js';
 import {
   fitSize,
   oembedResponse,
@@ -16,7 +16,7 @@ import {
   renderEpisodePage,
 } from '../../embed/pages.js';
 import { renderPlayer } from '../../embed/player-markup.js';
-import { sanitizeSummary, summaryText } from '../../embed/sanitize.js';
+import { sanitizeSummaryForPage as sanitizeSummary, summaryText } from '../../src/core/sanitize.js';
 import { parseTheme } from '../../embed/theme.js';
 import { parseStart, type EpisodePageView, type PlayerView } from '../../embed/view.js';
 import { createClipSchema } from '../../src/core/clips.js';
@@ -57,7 +57,7 @@ describe('embed: escaping', () => {
       '<p title="&lt;img src=x onerror=alert(1)&gt; « chef » &amp; &quot;co&quot;">&lt;img src=x onerror=alert(1)&gt; « chef » &amp; &quot;co&quot;</p>',
     );
     assert.equal(
-      html`${[html`<b>${'<'}</b>`, null, false, 2]}${trustedHtml('<i>ok</i>')}`.value,
+      html`${[html`<b>${'<'}</b>`, null, false, 2]}${raw('<i>ok</i>')}`.value,
       '<b>&lt;</b>2<i>ok</i>',
     );
   });

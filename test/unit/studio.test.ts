@@ -4,7 +4,9 @@ import {
   formatChapterTime,
   parseChaptersText,
 } from '../../studio/chapters-text.js';
-import { pickLang, stateLabel, STRINGS } from '../../studio/i18n.js';
+import express from 'express';
+import { pickLang } from '../../src/http/i18n/lang.js';
+import { stateLabel, STUDIO_STRINGS as STRINGS } from '../../src/http/i18n/studio.js';
 import type { LoudnessReport } from '../../src/core/media-types.js';
 import { loudnessSummary, loudnessTable } from '../../studio/pages/loudness.js';
 import { formatDuration } from '../../studio/pages/shows.js';
@@ -17,12 +19,18 @@ const REPORT: LoudnessReport = {
   gainDb: 7.02,
 };
 
+/** A request as express makes it, with only an Accept-Language header. */
+const requestWith = (acceptLanguage: string | undefined) =>
+  Object.assign(Object.create(express.request) as express.Request, {
+    headers: acceptLanguage === undefined ? {} : { 'accept-language': acceptLanguage },
+  });
+
 describe('studio: language, labels and figures', () => {
   it('takes the switch cookie first, then the first supported browser language', () => {
-    assert.equal(pickLang('en', 'fr-FR,fr;q=0.9'), 'en');
-    assert.equal(pickLang(undefined, 'de-DE,fr-CH;q=0.8,en;q=0.5'), 'fr');
-    assert.equal(pickLang(undefined, 'de-DE'), 'en');
-    assert.equal(pickLang('xx', undefined), 'en');
+    assert.equal(pickLang(requestWith('fr-FR,fr;q=0.9'), 'en'), 'en');
+    assert.equal(pickLang(requestWith('de-DE,fr-CH;q=0.8,en;q=0.5'), undefined), 'fr');
+    assert.equal(pickLang(requestWith('de-DE'), undefined), 'en');
+    assert.equal(pickLang(requestWith(undefined), 'xx'), 'en');
   });
   it('has every string in both languages, and states in the editor’s words', () => {
     assert.deepEqual(Object.keys(STRINGS.fr).sort(), Object.keys(STRINGS.en).sort());
@@ -39,7 +47,7 @@ describe('studio: language, labels and figures', () => {
     assert.equal(loudnessSummary('en', null), null);
     assert.equal(loudnessSummary('en', REPORT), '-23.0 → -16.0 LUFS');
     assert.match(loudnessSummary('fr', REPORT) ?? '', /^[-−]23,0 → [-−]16,0 LUFS$/);
-    const html = loudnessTable(STRINGS.en, 'en', REPORT);
+    const html = loudnessTable(STRINGS.en, 'en', REPORT).value;
     const cells = (label: string) =>
       [
         ...(new RegExp(`<th scope="row">${label}</th>(.*?)</tr>`).exec(html)?.[1] ?? '').matchAll(
@@ -51,7 +59,7 @@ describe('studio: language, labels and figures', () => {
     assert.deepEqual(cells('Loudness range'), ['8.3 LU', '7.9 LU', '—']);
     assert.match(html, /Gain applied: \+7\.0 dB — gain, then a true-peak limiter/);
     // Rows processed before loudness was recorded show nothing rather than a broken table.
-    assert.equal(loudnessTable(STRINGS.en, 'en', null), '');
+    assert.equal(loudnessTable(STRINGS.en, 'en', null).value, '');
   });
 });
 

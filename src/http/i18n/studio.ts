@@ -1,5 +1,5 @@
-/** Studio strings in French and English; the language comes from a cookie, else the browser. */
-export type StudioLang = 'fr' | 'en';
+/** The studio's strings, in French and English (the mechanism is in ./index.ts). */
+import type { Lang } from './lang.js';
 
 const en = {
   studio: 'Antenne studio',
@@ -217,9 +217,9 @@ const en = {
     'Ends your sessions on every device and browser, this one included: useful after signing in on a computer that is not yours, or losing a phone.',
 } as const;
 
-export type Strings = { readonly [K in keyof typeof en]: string };
+export type StudioStrings = { readonly [K in keyof typeof en]: string };
 
-const fr: Strings = {
+const fr: StudioStrings = {
   studio: 'Studio Antenne',
   skip: 'Aller au contenu',
   language: 'English',
@@ -440,29 +440,9 @@ const fr: Strings = {
     'Ferme vos sessions sur tous les appareils et navigateurs, celui-ci compris : utile après une connexion sur un ordinateur qui n’est pas le vôtre, ou la perte d’un téléphone.',
 };
 
-/** A string with its `{name}`-style slots filled. */
-export function fill(template: string, values: Readonly<Record<string, string | number>>): string {
-  return template.replace(/\{(\w+)\}/g, (slot, key: string) =>
-    key in values ? String(values[key]) : slot,
-  );
-}
+export const STUDIO_STRINGS: Readonly<Record<Lang, StudioStrings>> = { en, fr };
 
 /** An episode state in the editor's words. */
-export function stateLabel(t: Strings, state: string): string {
+export function stateLabel(t: StudioStrings, state: string): string {
   return (t as Record<string, string | undefined>)[`st_${state}`] ?? state;
-}
-
-export const STRINGS: Readonly<Record<StudioLang, Strings>> = { en, fr };
-
-/** Cookie `antenne_lang` (the switch), else the first supported Accept-Language entry. */
-export function pickLang(
-  cookieLang: string | undefined,
-  acceptLanguage: string | undefined,
-): StudioLang {
-  if (cookieLang === 'fr' || cookieLang === 'en') return cookieLang;
-  for (const part of (acceptLanguage ?? '').split(',')) {
-    const tag = part.trim().slice(0, 2).toLowerCase();
-    if (tag === 'fr' || tag === 'en') return tag;
-  }
-  return 'en';
 }

@@ -1,9 +1,8 @@
-/** The player's and the public page's strings, in the show's language (fr or en). */
-export type Lang = 'fr' | 'en';
-
-export function langOf(tag: string | null | undefined): Lang {
-  return tag?.toLowerCase().startsWith('fr') ? 'fr' : 'en';
-}
+/**
+ * The player's and the public page's strings, in the show's language (the mechanism
+ * is in ./lang.ts).
+ */
+import type { Lang } from './lang.js';
 
 const fr = {
   play: 'Lire',
@@ -38,9 +37,9 @@ const fr = {
   keys: 'Espace : lecture/pause · ←/→ : 5 s · Alt+←/→ : chapitre · Alt+↑/↓ : vitesse',
 } as const;
 
-export type Strings = { readonly [K in keyof typeof fr]: string };
+export type PlayerStrings = { readonly [K in keyof typeof fr]: string };
 
-const en: Strings = {
+const en: PlayerStrings = {
   play: 'Play',
   pause: 'Pause',
   playing: 'Playing',
@@ -73,7 +72,7 @@ const en: Strings = {
   keys: 'Space: play/pause · ←/→: 5 s · Alt+←/→: chapter · Alt+↑/↓: speed',
 };
 
-export const STRINGS: Readonly<Record<Lang, Strings>> = { fr, en };
+export const PLAYER_STRINGS: Readonly<Record<Lang, PlayerStrings>> = { fr, en };
 
 /** The few strings the script needs (the rest is in the markup). */
 export const CLIENT_KEYS = [
@@ -87,8 +86,6 @@ export const CLIENT_KEYS = [
   'chapter',
   'copied',
 ] as const;
-
-export { clock } from './client/time.js';
 
 export const SPEEDS = [0.75, 1, 1.25, 1.5, 1.75, 2] as const;
 
