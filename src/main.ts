@@ -2,7 +2,7 @@
  * API composition root. `npm start` runs the API and the worker in one process
  * (required with the embedded PGlite database); `--role=api` runs the API alone.
  */
-import { createAntenne } from './compose.js';
+import { createAntenne } from './compose/index.js';
 import { createLogger } from './core/logger.js';
 import { checkOrExit, closeOnSignals, crash, loadConfigOrExit } from './lifecycle.js';
 

@@ -3,7 +3,7 @@
  * PostgreSQL server (DATABASE_URL): the embedded PGlite lives inside one process,
  * so with it the worker runs inside `npm start` instead.
  */
-import { createAntenne } from '../src/compose.js';
+import { createAntenne } from '../src/compose/index.js';
 import { createLogger } from '../src/core/logger.js';
 import {
   checkOrExit,
