@@ -15,6 +15,7 @@ import { accountsRouter } from '../http/routes/accounts.js';
 import { clipsRouter } from '../http/routes/clips.js';
 import { episodesRouter } from '../http/routes/episodes.js';
 import { healthRouter } from '../http/routes/health.js';
+import { homeRouter } from '../http/routes/home.js';
 import { mediaRouter } from '../http/routes/media.js';
 import { publishingRouter } from '../http/routes/publishing.js';
 import { showsRouter } from '../http/routes/shows.js';
@@ -57,6 +58,7 @@ export function buildRouters(
   });
 
   const routers = [
+    homeRouter(),
     accountsRouter({
       accounts: graph.accounts,
       secureCookies: publicUrl.startsWith('https:'),
