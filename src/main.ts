@@ -4,7 +4,7 @@
  */
 import { createAntenne } from './compose/index.js';
 import { createLogger } from './core/logger.js';
-import { checkOrExit, closeOnSignals, crash, loadConfigOrExit } from './lifecycle.js';
+import { checkOrExit, closeOnSignals, crash, loadConfigOrExit } from './compose/lifecycle.js';
 
 async function main(): Promise<void> {
   const role = process.argv.includes('--role=api') ? 'api' : 'all';

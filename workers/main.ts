@@ -11,7 +11,7 @@ import {
   crash,
   exitWithConfigProblem,
   loadConfigOrExit,
-} from '../src/lifecycle.js';
+} from '../src/compose/lifecycle.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
