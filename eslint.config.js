@@ -18,37 +18,12 @@ export default tseslint.config(
     },
   },
   {
-    // The dependency rule: src/ is the core and never reaches up into entry points.
-    files: ['src/**/*.ts'],
-    ignores: ['src/main.ts', 'src/compose.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/workers/**', '../../workers/*', '../workers/*'],
-              message: 'src/ must not import workers/ (entry point).',
-            },
-            {
-              group: ['**/feeds/**', '../../feeds/*', '../feeds/*'],
-              message: 'src/ must not import feeds/ (entry point).',
-            },
-            {
-              group: ['**/embed/**', '../../embed/*', '../embed/*'],
-              message: 'src/ must not import embed/ (entry point).',
-            },
-            {
-              group: ['**/studio/**', '../../studio/*', '../studio/*'],
-              message: 'src/ must not import studio/ (entry point).',
-            },
-          ],
-        },
-      ],
-    },
+    files: ['eslint.config.js', '.dependency-cruiser.cjs'],
+    ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['eslint.config.js'],
-    ...tseslint.configs.disableTypeChecked,
+    // The layering rules (`npm run deps`): dependency-cruiser reads a CommonJS file.
+    files: ['.dependency-cruiser.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
   },
 );

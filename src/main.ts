@@ -2,9 +2,9 @@
  * API composition root. `npm start` runs the API and the worker in one process
  * (required with the embedded PGlite database); `--role=api` runs the API alone.
  */
-import { createAntenne } from './compose.js';
+import { createAntenne } from './compose/index.js';
 import { createLogger } from './core/logger.js';
-import { checkOrExit, closeOnSignals, crash, loadConfigOrExit } from './lifecycle.js';
+import { checkOrExit, closeOnSignals, crash, loadConfigOrExit } from './compose/lifecycle.js';
 
 async function main(): Promise<void> {
   const role = process.argv.includes('--role=api') ? 'api' : 'all';

@@ -3,7 +3,7 @@
  * PostgreSQL server (DATABASE_URL): the embedded PGlite lives inside one process,
  * so with it the worker runs inside `npm start` instead.
  */
-import { createAntenne } from '../src/compose.js';
+import { createAntenne } from '../src/compose/index.js';
 import { createLogger } from '../src/core/logger.js';
 import {
   checkOrExit,
@@ -11,7 +11,7 @@ import {
   crash,
   exitWithConfigProblem,
   loadConfigOrExit,
-} from '../src/lifecycle.js';
+} from '../src/compose/lifecycle.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import net from 'node:net';
-import { createAntenne, type Antenne } from '../../src/compose.js';
+import { createAntenne, type Antenne } from '../../src/compose/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createScratchDatabase, type Engine } from './databases.js';

@@ -1,6 +1,6 @@
-import type { Config } from './core/config.js';
-import { checkFfmpeg } from './media/capabilities.js';
-import { checkRedis } from './queue/connection.js';
+import type { Config } from '../core/config.js';
+import { checkFfmpeg } from '../media/capabilities.js';
+import { checkRedis } from '../queue/connection.js';
 
 /**
  * What must be there before we start: one plain sentence per missing piece,

@@ -1,6 +1,6 @@
 /** What both entry processes (API and worker) do the same way at start and stop. */
-import { ConfigError, loadConfig, type Config } from './core/config.js';
-import type { Logger } from './core/logger.js';
+import { ConfigError, loadConfig, type Config } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
 import { startupProblems } from './startup-checks.js';
 
 /** Exit codes from sysexits.h, so supervisors can tell bad config from a missing service. */

@@ -1,0 +1,158 @@
+/**
+ * The object graph: database, repositories, storage, queue producer and the
+ * services built on them, each constructed once from the Config. No routers,
+ * no server, nothing started: `routers.ts`, `http-server.ts` and `background.ts`
+ * take what they need from here.
+ */
+import { ReaderData } from '../../embed/data.js';
+import type { EpisodeExtrasSource } from '../../embed/extras.js';
+import { storedExtras } from '../../embed/stored-extras.js';
+import { FeedPublisher, type SoundbiteProvider } from '../../feeds/publisher.js';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import { connectDb, migrateToLatest, type DbHandle } from '../db/connect.js';
+import { ApiTokensRepository } from '../db/repositories/api-tokens.repo.js';
+import { ClipsRepository } from '../db/repositories/clips.repo.js';
+import { EpisodesRepository } from '../db/repositories/episodes.repo.js';
+import { FeedsRepository } from '../db/repositories/feeds.repo.js';
+import { PlayerSettingsRepository } from '../db/repositories/player-settings.repo.js';
+import { PublicationsRepository } from '../db/repositories/publications.repo.js';
+import { PublishingRepository } from '../db/repositories/publishing.repo.js';
+import { RenditionsRepository } from '../db/repositories/renditions.repo.js';
+import { serverSecret } from '../db/repositories/server-secrets.repo.js';
+import { SessionsRepository } from '../db/repositories/sessions.repo.js';
+import { ShowsRepository } from '../db/repositories/shows.repo.js';
+import { UsersRepository } from '../db/repositories/users.repo.js';
+import { MediaSigner, MediaUrls } from '../http/media-urls.js';
+import { PublishedMediaCheck } from '../http/published-media.js';
+import { JobProducer } from '../queue/producer.js';
+import { AccountService } from '../services/accounts.js';
+import { ClipService } from '../services/clips.js';
+import { EpisodeService } from '../services/episodes.js';
+import { PublishingService } from '../services/publishing.js';
+import { ShowService } from '../services/shows.js';
+import { LocalDiskStorage } from '../storage/local-disk.js';
+import { dirs } from './dirs.js';
+
+export interface GraphOptions {
+  pgliteDir?: string;
+  /** Chapters and transcripts for the player instead of the stored ones. */
+  embedExtras?: EpisodeExtrasSource;
+  soundbites?: SoundbiteProvider;
+}
+
+export interface Repos {
+  shows: ShowsRepository;
+  episodes: EpisodesRepository;
+  renditions: RenditionsRepository;
+  clips: ClipsRepository;
+  playerSettings: PlayerSettingsRepository;
+}
+
+export interface Graph {
+  readonly db: DbHandle;
+  readonly repos: Repos;
+  readonly storage: LocalDiskStorage;
+  readonly signer: MediaSigner;
+  /** URLs of stored files for editors (signed while unpublished). */
+  readonly mediaUrls: MediaUrls;
+  readonly publishedMedia: PublishedMediaCheck;
+  readonly producer: JobProducer;
+  readonly shows: ShowService;
+  readonly episodes: EpisodeService;
+  readonly clips: ClipService;
+  readonly accounts: AccountService;
+  readonly publishing: PublishingService;
+  readonly feedPublisher: FeedPublisher;
+  readonly readerData: ReaderData;
+  /** Closes what the graph opened: the queue producer, then the database. */
+  close(): Promise<void>;
+}
+
+export async function buildGraph(
+  config: Config,
+  logger: Logger,
+  options: GraphOptions = {},
+): Promise<Graph> {
+  const paths = dirs(config.dataDir);
+  const db = await connectDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    pgliteDir: options.pgliteDir,
+  });
+  const applied = await migrateToLatest(db.db);
+  if (applied.length) logger.info({ applied, engine: db.engine }, 'database migrated');
+
+  const repos: Repos = {
+    shows: new ShowsRepository(db.db),
+    episodes: new EpisodesRepository(db.db),
+    renditions: new RenditionsRepository(db.db),
+    clips: new ClipsRepository(db.db),
+    playerSettings: new PlayerSettingsRepository(db.db),
+  };
+  const feedsRepo = new FeedsRepository(db.db);
+  const storage = new LocalDiskStorage(paths.media);
+  const signer = new MediaSigner(await serverSecret(db.db, 'media-signing'));
+  const producer = await JobProducer.connect({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    logger,
+  });
+
+  const feedPublisher = new FeedPublisher({
+    feeds: feedsRepo,
+    storage,
+    tmpDir: paths.feedsTmp,
+    publicUrl: config.publicUrl,
+    logger,
+    // Clips are the episode's soundbites (podcast:soundbite).
+    soundbites: options.soundbites ?? ((ids) => repos.clips.listByEpisodes(ids)),
+  });
+  const publishing = new PublishingService({
+    ...repos,
+    publishing: new PublishingRepository(db.db),
+    feeds: feedsRepo,
+    producer,
+    storage,
+    logger,
+    tmpDir: paths.uploadsTmp,
+    publicUrl: config.publicUrl,
+    onFeedChange: (showId) => feedPublisher.rebuildShow(showId),
+  });
+
+  return {
+    db,
+    repos,
+    storage,
+    signer,
+    mediaUrls: new MediaUrls(config.publicUrl, signer),
+    publishedMedia: new PublishedMediaCheck(new PublicationsRepository(db.db)),
+    producer,
+    shows: new ShowService(repos.shows, config.publicUrl),
+    episodes: new EpisodeService({
+      ...repos,
+      storage,
+      producer,
+      logger,
+      onChapters: (episodeId, chapters) => publishing.setChapters(episodeId, chapters),
+    }),
+    clips: new ClipService({ ...repos, producer, logger }),
+    accounts: new AccountService(
+      new UsersRepository(db.db),
+      new SessionsRepository(db.db),
+      new ApiTokensRepository(db.db),
+      { sessionTtlMs: config.sessionTtlMs },
+    ),
+    publishing,
+    feedPublisher,
+    readerData: new ReaderData({
+      ...repos,
+      extras: options.embedExtras ?? storedExtras(storage),
+      publicUrl: config.publicUrl,
+    }),
+    async close() {
+      await producer.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * Every router of the HTTP app, built from the object graph. One plain list:
+ * adding a route family is one entry here.
+ */
+import type { Router } from 'express';
+import { embedRouter } from '../../embed/router.js';
+import { feedCheckRouter } from '../../feeds/check-route.js';
+import { feedsRouter } from '../../feeds/router.js';
+import { createStudio } from '../../studio/index.js';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import { requireAdmin, requireEditor } from '../http/middleware/auth.js';
+import { audioUpload } from '../http/middleware/upload.js';
+import { accountsRouter } from '../http/routes/accounts.js';
+import { clipsRouter } from '../http/routes/clips.js';
+import { episodesRouter } from '../http/routes/episodes.js';
+import { healthRouter } from '../http/routes/health.js';
+import { homeRouter } from '../http/routes/home.js';
+import { mediaRouter } from '../http/routes/media.js';
+import { publishingRouter } from '../http/routes/publishing.js';
+import { showsRouter } from '../http/routes/shows.js';
+import type { FetchRules } from '../net/safe-fetch.js';
+import { dirs } from './dirs.js';
+import type { Graph } from './graph.js';
+
+export interface RouterOptions {
+  /** Server-side fetch rules instead of the defaults (tests reach their local servers). */
+  outboundFetch?: { prefill?: FetchRules; feedCheck?: FetchRules };
+}
+
+export interface Routers {
+  readonly routers: Router[];
+  /** Closes what routers hold open (the studio's Redis listeners). */
+  close(): Promise<void>;
+}
+
+export function buildRouters(
+  config: Config,
+  logger: Logger,
+  graph: Graph,
+  options: RouterOptions = {},
+): Routers {
+  const { publicUrl } = config;
+  const { mediaUrls } = graph;
+  const studio = createStudio({
+    config,
+    logger,
+    db: graph.db.db,
+    episodesRepo: graph.repos.episodes,
+    episodes: graph.episodes,
+    requireEditor,
+    requireAdmin,
+    accounts: graph.accounts,
+    clips: graph.clips,
+    publishing: graph.publishing,
+    mediaUrls,
+    prefillFetch: options.outboundFetch?.prefill,
+  });
+
+  const routers = [
+    homeRouter(),
+    accountsRouter({
+      accounts: graph.accounts,
+      secureCookies: publicUrl.startsWith('https:'),
+      sessionTtlMs: config.sessionTtlMs,
+      loginLimit: config.loginAttemptsPer15Min,
+    }),
+    healthRouter({ check: () => healthChecks(graph) }),
+    showsRouter({ shows: graph.shows, publicUrl, requireEditor }),
+    episodesRouter({
+      episodes: graph.episodes,
+      publicUrl,
+      mediaUrls,
+      requireEditor,
+      upload: audioUpload({
+        tmpDir: dirs(config.dataDir).uploadsTmp,
+        maxBytes: config.maxUploadBytes,
+        field: 'audio',
+      }),
+    }),
+    clipsRouter({ clips: graph.clips, publicUrl, mediaUrls, requireEditor }),
+    publishingRouter({
+      publishing: graph.publishing,
+      episodes: graph.episodes,
+      publicUrl,
+      mediaUrls,
+      requireEditor,
+    }),
+    feedCheckRouter({
+      publisher: graph.feedPublisher,
+      requireEditor,
+      publicUrl,
+      ...options.outboundFetch?.feedCheck,
+    }),
+    feedsRouter({ publisher: graph.feedPublisher }),
+    embedRouter({ data: graph.readerData }),
+    mediaRouter({
+      storage: graph.storage,
+      signer: graph.signer,
+      published: graph.publishedMedia,
+    }),
+    ...studio.routers,
+  ];
+  return { routers, close: () => studio.close() };
+}
+
+/** What /healthz reports: each dependency answers, or the error it gave. */
+async function healthChecks(graph: Graph): Promise<Record<string, string>> {
+  const outcome = (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: unknown) => String(e),
+    );
+  return {
+    database: await outcome(
+      graph.db.db
+        .selectFrom('shows')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .execute(),
+    ),
+    queue: await outcome(graph.producer.ping()),
+  };
+}
