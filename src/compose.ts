@@ -53,6 +53,10 @@ import { MediaSigner, MediaUrls } from './http/media-urls.js';
 import { PublishedMediaCheck } from './http/published-media.js';
 import { PublicationsRepository } from './db/repositories/publications.repo.js';
 import { serverSecret } from './db/repositories/server-secrets.repo.js';
+import { QUEUES } from './core/jobs.js';
+import { observeHttp } from './metrics/http.js';
+import { createMetrics, type Metrics } from './metrics/setup.js';
+import { countStorageErrors } from './metrics/storage.js';
 
 export interface Antenne {
   readonly config: Config;
@@ -75,6 +79,7 @@ export interface Antenne {
   readonly app: Express;
   readonly publishing: PublishingService;
   readonly feedPublisher: FeedPublisher;
+  readonly metrics: Metrics;
   /** Starts the HTTP API; resolves with the bound port. */
   listen(port?: number): Promise<number>;
   startWorker(): Promise<WorkerRuntime>;
@@ -116,12 +121,17 @@ export async function createAntenne(
     clips: new ClipsRepository(db.db),
     playerSettings: new PlayerSettingsRepository(db.db),
   };
-  const storage = new LocalDiskStorage(paths.media);
+  const storage = countStorageErrors(new LocalDiskStorage(paths.media));
   const signer = new MediaSigner(await serverSecret(db.db, 'media-signing'));
   const mediaUrls = new MediaUrls(config.publicUrl, signer);
   const producer = await JobProducer.connect({
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
+    logger,
+  });
+  const metrics = createMetrics({
+    settings: config.metrics,
+    queues: Object.values(QUEUES).map((name) => producer.queue(name)),
     logger,
   });
 
@@ -203,6 +213,7 @@ export async function createAntenne(
     logger,
     authenticate: authenticate({ accounts, staticTokens: editorTokens }),
     routers: [
+      ...(metrics.router ? [metrics.router] : []),
       accountsRouter({
         accounts,
         secureCookies: config.publicUrl.startsWith('https:'),
@@ -282,27 +293,30 @@ export async function createAntenne(
     app,
     publishing,
     feedPublisher,
+    metrics,
     async listen(port = config.port) {
       const removed = await sweepOrphans(paths.uploadsTmp);
       if (removed) logger.info({ removed }, 'removed uploads left by a stopped process');
       // Feeds are answered before Express (their hot path); everything else goes to the app.
       const fastFeeds = feedFastPath(feedPublisher);
       const s = createHttpServer(
-        (req, res) => {
-          const served = fastFeeds(req, res);
-          if (served === false) void app(req, res);
-          else if (served !== true) {
-            served.then(
-              (done) => {
-                if (!done) void app(req, res);
-              },
-              () => void app(req, res),
-            );
-          }
-        },
+        (req, res) =>
+          observeHttp(req, res, () => {
+            const served = fastFeeds(req, res);
+            if (served === false) void app(req, res);
+            else if (served !== true) {
+              served.then(
+                (done) => {
+                  if (!done) void app(req, res);
+                },
+                () => void app(req, res),
+              );
+            }
+          }),
         { bodyTimeoutMs: config.requestBodyTimeoutMs, idleTimeoutMs: config.uploadIdleTimeoutMs },
       );
       server = s;
+      await metrics.listen();
       await new Promise<void>((resolve, reject) => {
         s.once('error', reject);
         s.listen(port, config.host, () => {
@@ -314,6 +328,7 @@ export async function createAntenne(
       return typeof address === 'object' && address ? address.port : port;
     },
     async startWorker() {
+      await metrics.listen();
       worker = await startWorkers({
         redisUrl: config.redisUrl,
         prefix: config.queuePrefix,
@@ -365,6 +380,7 @@ export async function createAntenne(
       if (recoverTimer) clearInterval(recoverTimer);
       if (worker) await worker.close();
       await studio.close();
+      await metrics.close();
       await producer.close();
       await db.close();
     },

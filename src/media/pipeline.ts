@@ -20,6 +20,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../core/logger.js';
+import { recordFfmpeg } from '../metrics/registry.js';
 import type { LoudnessFigures, LoudnessReport, RenditionProfile } from '../core/media-types.js';
 import { FfmpegError, parseProgressTime, runFfmpeg, type FfmpegInvocation } from './ffmpeg.js';
 import {
@@ -191,6 +192,7 @@ export async function processMaster(
   spec: PipelineInput,
   runtime: PipelineRuntime,
 ): Promise<PipelineResult> {
+  const started = performance.now();
   // The ceiling leaves room for the encoder of the ladder that overshoots most.
   const plan = spec.plan ?? {
     ...PLAN_DEFAULTS,
@@ -365,6 +367,7 @@ export async function processMaster(
   }
   const output = meter.result();
   if (!output) throw new Error('ffmpeg did not print the loudness summary of the output');
+  recordFfmpeg(durationSeconds / ((performance.now() - started) / 1000));
   return {
     durationSeconds,
     outputs,
