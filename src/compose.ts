@@ -57,6 +57,8 @@ import { QUEUES } from './core/jobs.js';
 import { observeHttp } from './metrics/http.js';
 import { createMetrics, type Metrics } from './metrics/setup.js';
 import { countStorageErrors } from './metrics/storage.js';
+import { producerConnection } from './queue/connection.js';
+import { redisRateLimitStores } from './http/rate-limit-store.js';
 
 export interface Antenne {
   readonly config: Config;
@@ -129,6 +131,10 @@ export async function createAntenne(
     prefix: config.queuePrefix,
     logger,
   });
+  // Sign-in attempts are counted in Redis, so every API process sees the same count.
+  const limitRedis = producerConnection(config.redisUrl);
+  limitRedis.on('error', (error) => logger.warn({ err: error }, 'redis (rate limit) error'));
+  await limitRedis.connect();
   const metrics = createMetrics({
     settings: config.metrics,
     queues: Object.values(QUEUES).map((name) => producer.queue(name)),
@@ -219,6 +225,7 @@ export async function createAntenne(
         secureCookies: config.publicUrl.startsWith('https:'),
         sessionTtlMs: config.sessionTtlMs,
         loginLimit: config.loginAttemptsPer15Min,
+        limitStore: redisRateLimitStores(limitRedis, config.queuePrefix),
       }),
       healthRouter({
         check: async () => ({
@@ -381,6 +388,7 @@ export async function createAntenne(
       if (worker) await worker.close();
       await studio.close();
       await metrics.close();
+      limitRedis.disconnect();
       await producer.close();
       await db.close();
     },
