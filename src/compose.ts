@@ -217,6 +217,7 @@ export async function createAntenne(
 
   const app = createApp({
     logger,
+    trustProxy: config.trustProxy,
     authenticate: authenticate({ accounts, staticTokens: editorTokens }),
     routers: [
       ...(metrics.router ? [metrics.router] : []),

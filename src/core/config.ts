@@ -86,6 +86,15 @@ const envSchema = z.object({
   PREFILL_ALLOW_PRIVATE: envBoolean.default(false),
   ADMIN_EMAIL: z.email('an e-mail address').optional(),
   ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').optional(),
+  /**
+   * Behind a reverse proxy (nginx in docker-compose): which hops' X-Forwarded-For to
+   * believe, as Express's "trust proxy" (a hop count, or addresses/subnets such as
+   * `uniquelocal`). Without it every client looks like the proxy to the sign-in limit.
+   */
+  TRUST_PROXY: z
+    .string()
+    .transform((v): number | string => (/^\d+$/.test(v) ? Number(v) : v))
+    .optional(),
   /** A separate port for /metrics (Prometheus), on METRICS_HOST; absent: none. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
@@ -127,6 +136,8 @@ export interface Config {
   readonly prefill: { readonly allowedHosts: readonly string[]; readonly allowPrivate: boolean };
   /** First administrator, created on start when there is no account yet. */
   readonly initialAdmin: { readonly email: string; readonly password: string } | undefined;
+  /** Express's "trust proxy": undefined when Antenne faces clients directly. */
+  readonly trustProxy: number | string | undefined;
   /** Where /metrics is served: a port of its own, the API port behind a token, both or neither. */
   readonly metrics: {
     readonly port: number | undefined;
@@ -194,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.ADMIN_EMAIL && e.ADMIN_PASSWORD
         ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
         : undefined,
+    trustProxy: e.TRUST_PROXY,
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY,

@@ -18,7 +18,8 @@ describe('stateless API processes', function () {
   let second: TestApp;
 
   before(async () => {
-    const env = { LOGIN_ATTEMPTS_PER_15_MIN: '3' };
+    // As behind nginx: one trusted hop, so the client address comes from X-Forwarded-For.
+    const env = { LOGIN_ATTEMPTS_PER_15_MIN: '3', TRUST_PROXY: '1' };
     first = await startTestApp({ engine: 'postgres', worker: false, env });
     second = await startTestApp({
       engine: 'postgres',
@@ -59,5 +60,14 @@ describe('stateless API processes', function () {
     } finally {
       redis.disconnect();
     }
+  });
+
+  it('counts each client behind the proxy apart (X-Forwarded-For from one trusted hop)', async () => {
+    const res = await fetch(`${second.baseUrl}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' },
+      body: JSON.stringify(USER),
+    });
+    assert.equal(res.status, 200, await res.text());
   });
 });

@@ -121,4 +121,10 @@ describe('config', () => {
     });
     assert.throws(() => loadConfig({ METRICS_TOKEN: 'short' }), ConfigError);
   });
+
+  it('reads TRUST_PROXY as a hop count or as addresses', () => {
+    assert.equal(loadConfig({}).trustProxy, undefined);
+    assert.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.equal(loadConfig({ TRUST_PROXY: 'uniquelocal' }).trustProxy, 'uniquelocal');
+  });
 });
