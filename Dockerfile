@@ -22,7 +22,8 @@ WORKDIR /app
 ENV NODE_ENV=production DATA_DIR=/data PORT=8080
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# The player's and the studio's stylesheets are read from the source tree (src/http/client-bundle.ts).
+# Stylesheets read from the source tree at run time (src/http/client-bundle.ts): drop these two
+# lines where `npm run build` bundles the client assets into dist/.
 COPY --from=build /app/embed/client ./embed/client
 COPY --from=build /app/studio/client ./studio/client
 COPY package.json ./
