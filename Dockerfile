@@ -1,5 +1,6 @@
 # One image for both roles: `node dist/src/main.js --role=api` and `node dist/workers/main.js`.
-FROM node:20-bookworm-slim AS build
+# Node 22 LTS (package.json engines: >=22.12) on Debian bookworm, as the CI machine.
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -7,9 +8,12 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY workers ./workers
 COPY feeds ./feeds
+COPY embed ./embed
+COPY studio ./studio
+COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 # ffmpeg ≥ 5 with libmp3lame, aac and libopus (Debian bookworm ships 5.1).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg tini \
@@ -18,7 +22,12 @@ WORKDIR /app
 ENV NODE_ENV=production DATA_DIR=/data PORT=8080
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Stylesheets read from the source tree at run time (src/http/client-bundle.ts): drop these two
+# lines where `npm run build` bundles the client assets into dist/.
+COPY --from=build /app/embed/client ./embed/client
+COPY --from=build /app/studio/client ./studio/client
 COPY package.json ./
+# DATA_DIR holds only temp files when media live in object storage (S3_BUCKET).
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data

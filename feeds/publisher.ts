@@ -22,6 +22,7 @@ import type { BlobStorage } from '../src/storage/blob-storage.js';
 import { topicFeedUrlFor } from '../src/services/publishing.js';
 import { feedUrlFor } from '../src/services/shows.js';
 import type { Show } from '../src/core/domain.js';
+import { recordFeedBuild } from '../src/metrics/registry.js';
 import {
   CHANNEL_END,
   channelHead,
@@ -321,6 +322,7 @@ export class FeedPublisher {
     lap('store');
     const items = rendered[0]?.itemCount ?? 0;
     const ms = performance.now() - started;
+    recordFeedBuild(ms / 1000);
     this.deps.logger.debug(
       { showId, feeds: rendered.length, items, ms: Math.round(ms), phases },
       'feeds rendered',

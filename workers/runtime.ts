@@ -6,6 +6,7 @@ import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js
 import type { JobProducer } from '../src/queue/producer.js';
 import { workerConnection } from '../src/queue/connection.js';
 import { sweepOrphans } from '../src/storage/temp.js';
+import { observeWorker } from '../src/metrics/workers.js';
 import { SHUTDOWN_REASON } from './media-job.js';
 import { reconcile } from './reconcile.js';
 import { buildHandlers, type HandlerDeps } from './registry.js';
@@ -61,6 +62,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     },
   );
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  observeWorker(worker);
   worker.on('failed', (job, error) =>
     logger.warn(
       { jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
@@ -82,6 +84,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     { connection: feedsConnection, prefix: options.prefix, concurrency: 2, autorun: false },
   );
   feedsWorker.on('error', (error) => logger.error({ err: error }, 'feeds worker error'));
+  observeWorker(feedsWorker);
   feedsWorker.on('failed', (job, error) =>
     logger.warn({ jobId: job?.id, err: error.message }, 'feeds job failed'),
   );

@@ -32,6 +32,11 @@ import { EpisodeService } from '../services/episodes.js';
 import { PublishingService } from '../services/publishing.js';
 import { ShowService } from '../services/shows.js';
 import { LocalDiskStorage } from '../storage/local-disk.js';
+import { QUEUES } from '../core/jobs.js';
+import { createMetrics, type Metrics } from '../metrics/setup.js';
+import { countStorageErrors } from '../metrics/storage.js';
+import { producerConnection } from '../queue/connection.js';
+import type { Redis } from 'ioredis';
 import { dirs } from './dirs.js';
 
 export interface GraphOptions {
@@ -65,6 +70,9 @@ export interface Graph {
   readonly publishing: PublishingService;
   readonly feedPublisher: FeedPublisher;
   readonly readerData: ReaderData;
+  readonly metrics: Metrics;
+  /** Shared counters of every API process (the sign-in rate limit). */
+  readonly limitRedis: Redis;
   /** Closes what the graph opened: the queue producer, then the database. */
   close(): Promise<void>;
 }
@@ -91,11 +99,20 @@ export async function buildGraph(
     playerSettings: new PlayerSettingsRepository(db.db),
   };
   const feedsRepo = new FeedsRepository(db.db);
-  const storage = new LocalDiskStorage(paths.media);
+  const storage = countStorageErrors(new LocalDiskStorage(paths.media));
   const signer = new MediaSigner(await serverSecret(db.db, 'media-signing'));
   const producer = await JobProducer.connect({
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
+    logger,
+  });
+  // Sign-in attempts are counted in Redis, so every API process sees the same count.
+  const limitRedis = producerConnection(config.redisUrl);
+  limitRedis.on('error', (error) => logger.warn({ err: error }, 'redis (rate limit) error'));
+  await limitRedis.connect();
+  const metrics = createMetrics({
+    settings: config.metrics,
+    queues: Object.values(QUEUES).map((name) => producer.queue(name)),
     logger,
   });
 
@@ -150,7 +167,11 @@ export async function buildGraph(
       extras: options.embedExtras ?? storedExtras(storage),
       publicUrl: config.publicUrl,
     }),
+    metrics,
+    limitRedis,
     async close() {
+      await metrics.close();
+      limitRedis.disconnect();
       await producer.close();
       await db.close();
     },

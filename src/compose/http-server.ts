@@ -9,6 +9,8 @@ import { feedFastPath } from '../../feeds/serve.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { createHttpServer } from '../http/server.js';
+import { observeHttp } from '../metrics/http.js';
+import type { Metrics } from '../metrics/setup.js';
 import { sweepOrphans } from '../storage/temp.js';
 import { dirs } from './dirs.js';
 
@@ -18,7 +20,13 @@ export interface RunningServer {
 }
 
 export async function startHttpServer(
-  deps: { config: Config; logger: Logger; app: Express; feedPublisher: FeedPublisher },
+  deps: {
+    config: Config;
+    logger: Logger;
+    app: Express;
+    feedPublisher: FeedPublisher;
+    metrics: Metrics;
+  },
   port: number,
 ): Promise<RunningServer> {
   const { config, logger, app } = deps;
@@ -27,20 +35,22 @@ export async function startHttpServer(
 
   const fastFeeds = feedFastPath(deps.feedPublisher);
   const server = createHttpServer(
-    (req, res) => {
-      const served = fastFeeds(req, res);
-      if (served === false) void app(req, res);
-      else if (served !== true) {
-        served.then(
-          (done) => {
-            if (!done) void app(req, res);
-          },
-          () => void app(req, res),
-        );
-      }
-    },
+    (req, res) =>
+      observeHttp(req, res, () => {
+        const served = fastFeeds(req, res);
+        if (served === false) void app(req, res);
+        else if (served !== true) {
+          served.then(
+            (done) => {
+              if (!done) void app(req, res);
+            },
+            () => void app(req, res),
+          );
+        }
+      }),
     { bodyTimeoutMs: config.requestBodyTimeoutMs, idleTimeoutMs: config.uploadIdleTimeoutMs },
   );
+  await deps.metrics.listen();
   await listen(server, port, config.host);
   const address = server.address();
   return {

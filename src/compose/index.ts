@@ -19,6 +19,7 @@ import type { JobProducer } from '../queue/producer.js';
 import type { AccountService } from '../services/accounts.js';
 import type { PublishingService } from '../services/publishing.js';
 import type { LocalDiskStorage } from '../storage/local-disk.js';
+import type { Metrics } from '../metrics/setup.js';
 import { startBackground, type Background } from './background.js';
 import { editorTokens as loadEditorTokens, ensureFirstAdministrator } from './first-access.js';
 import { buildGraph, type GraphOptions, type Repos } from './graph.js';
@@ -44,6 +45,7 @@ export interface Antenne {
   readonly app: Express;
   readonly publishing: PublishingService;
   readonly feedPublisher: FeedPublisher;
+  readonly metrics: Metrics;
   /** Starts the HTTP API; resolves with the bound port. */
   listen(port?: number): Promise<number>;
   startWorker(): Promise<WorkerRuntime>;
@@ -63,6 +65,7 @@ export async function createAntenne(
   const routers = buildRouters(config, logger, graph, options);
   const app = createApp({
     logger,
+    trustProxy: config.trustProxy,
     authenticate: authenticate({ accounts: graph.accounts, staticTokens: editorTokens }),
     routers: routers.routers,
   });
@@ -83,14 +86,16 @@ export async function createAntenne(
     app,
     publishing: graph.publishing,
     feedPublisher: graph.feedPublisher,
+    metrics: graph.metrics,
     async listen(port = config.port) {
       server = await startHttpServer(
-        { config, logger, app, feedPublisher: graph.feedPublisher },
+        { config, logger, app, feedPublisher: graph.feedPublisher, metrics: graph.metrics },
         port,
       );
       return server.port;
     },
     async startWorker() {
+      await graph.metrics.listen();
       background = await startBackground(config, logger, graph);
       return background.worker;
     },

@@ -20,6 +20,7 @@ import { mediaRouter } from '../http/routes/media.js';
 import { publishingRouter } from '../http/routes/publishing.js';
 import { showsRouter } from '../http/routes/shows.js';
 import type { FetchRules } from '../net/safe-fetch.js';
+import { redisRateLimitStores } from '../http/rate-limit-store.js';
 import { dirs } from './dirs.js';
 import type { Graph } from './graph.js';
 
@@ -58,12 +59,14 @@ export function buildRouters(
   });
 
   const routers = [
+    ...(graph.metrics.router ? [graph.metrics.router] : []),
     homeRouter(),
     accountsRouter({
       accounts: graph.accounts,
       secureCookies: publicUrl.startsWith('https:'),
       sessionTtlMs: config.sessionTtlMs,
       loginLimit: config.loginAttemptsPer15Min,
+      limitStore: redisRateLimitStores(graph.limitRedis, config.queuePrefix),
     }),
     healthRouter({ check: () => healthChecks(graph) }),
     showsRouter({ shows: graph.shows, publicUrl, requireEditor }),

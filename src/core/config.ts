@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_LADDER } from './media-types.js';
@@ -56,7 +57,8 @@ const envSchema = z.object({
     .number()
     .positive()
     .default(3 * 3600),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Default: as many jobs as the cores keep busy at ENCODE_PARALLELISM processes each. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   /** ffmpeg processes per job (one audio process uses one core). */
   ENCODE_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
   /** The rendition ladder of shows that do not set their own: comma-separated profile names. */
@@ -84,6 +86,20 @@ const envSchema = z.object({
   PREFILL_ALLOW_PRIVATE: envBoolean.default(false),
   ADMIN_EMAIL: z.email('an e-mail address').optional(),
   ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').optional(),
+  /**
+   * Behind a reverse proxy (nginx in docker-compose): which hops' X-Forwarded-For to
+   * believe, as Express's "trust proxy" (a hop count, or addresses/subnets such as
+   * `uniquelocal`). Without it every client looks like the proxy to the sign-in limit.
+   */
+  TRUST_PROXY: z
+    .string()
+    .transform((v): number | string => (/^\d+$/.test(v) ? Number(v) : v))
+    .optional(),
+  /** A separate port for /metrics (Prometheus), on METRICS_HOST; absent: none. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** /metrics on the API port too, for `Authorization: Bearer <token>`; absent: none. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: envBoolean.default(false),
 });
@@ -120,6 +136,14 @@ export interface Config {
   readonly prefill: { readonly allowedHosts: readonly string[]; readonly allowPrivate: boolean };
   /** First administrator, created on start when there is no account yet. */
   readonly initialAdmin: { readonly email: string; readonly password: string } | undefined;
+  /** Express's "trust proxy": undefined when Antenne faces clients directly. */
+  readonly trustProxy: number | string | undefined;
+  /** Where /metrics is served: a port of its own, the API port behind a token, both or neither. */
+  readonly metrics: {
+    readonly port: number | undefined;
+    readonly host: string;
+    readonly token: string | undefined;
+  };
   readonly logLevel: string;
   readonly logPretty: boolean;
 }
@@ -159,7 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
     ffmpegTimeoutMs: e.FFMPEG_TIMEOUT_SECONDS * 1000,
-    workerConcurrency: e.WORKER_CONCURRENCY,
+    workerConcurrency:
+      e.WORKER_CONCURRENCY ??
+      Math.max(1, Math.floor(os.availableParallelism() / e.ENCODE_PARALLELISM)),
     encodeParallelism: e.ENCODE_PARALLELISM,
     audioLadder: Object.freeze([...(e.AUDIO_LADDER ?? DEFAULT_LADDER)]),
     workerLockMs: e.WORKER_LOCK_SECONDS * 1000,
@@ -179,6 +205,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.ADMIN_EMAIL && e.ADMIN_PASSWORD
         ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
         : undefined,
+    trustProxy: e.TRUST_PROXY,
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY,
   });

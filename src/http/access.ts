@@ -23,7 +23,9 @@ export type AccessDecision =
   | { readonly kind: 'admin' }
   /** A studio HTML page: signed-out visitors are sent to sign in. */
   | { readonly kind: 'editor-page' }
-  | { readonly kind: 'admin-page' };
+  | { readonly kind: 'admin-page' }
+  /** Prometheus only: `Authorization: Bearer $METRICS_TOKEN`; no account or editor token opens it. */
+  | { readonly kind: 'metrics-token' };
 
 const ACCESS = Symbol.for('antenne.access');
 type Tagged = RequestHandler & { [ACCESS]?: AccessDecision };

@@ -12,8 +12,11 @@ export function createApp(deps: {
   logger: Logger;
   /** Resolves the caller (token or session) before any route. */
   authenticate?: RequestHandler;
+  /** Express's "trust proxy" (client address from X-Forwarded-For behind a proxy). */
+  trustProxy?: number | string;
 }): express.Express {
   const app = express();
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');

@@ -21,6 +21,7 @@ import type { Chapter } from '../core/chapters.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../core/logger.js';
+import { recordFfmpeg } from '../metrics/registry.js';
 import type { LoudnessFigures, LoudnessReport, RenditionProfile } from '../core/media-types.js';
 import { FfmpegError, parseProgressTime, runFfmpeg, type FfmpegInvocation } from './ffmpeg.js';
 import {
@@ -188,6 +189,7 @@ export async function processMaster(
   spec: PipelineInput,
   runtime: PipelineRuntime,
 ): Promise<PipelineResult> {
+  const started = performance.now();
   // The ceiling leaves room for the encoder of the ladder that overshoots most.
   const plan = spec.plan ?? {
     ...PLAN_DEFAULTS,
@@ -362,6 +364,7 @@ export async function processMaster(
   }
   const output = meter.result();
   if (!output) throw new Error('ffmpeg did not print the loudness summary of the output');
+  recordFfmpeg(durationSeconds / ((performance.now() - started) / 1000));
   return {
     durationSeconds,
     outputs,

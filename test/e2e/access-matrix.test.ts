@@ -58,6 +58,9 @@ function expected(route: RouteInfo, caller: Caller): 401 | 403 | 'sign-in' | 'al
     case 'admin-page':
       if (signedOut || caller === 'editor token') return 'sign-in';
       return caller === 'admin session' ? 'allowed' : 403;
+    case 'metrics-token':
+      // Only Prometheus holds the metrics token: no account, no editor token.
+      return 401;
   }
 }
 
@@ -105,7 +108,12 @@ for (const engine of ENGINES) {
       work = await tempDir();
       app = await startTestApp({
         engine,
-        env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+        env: {
+          ADMIN_EMAIL: ADMIN.email,
+          ADMIN_PASSWORD: ADMIN.password,
+          // Mounts /metrics on the API port, so the matrix walks it too.
+          METRICS_TOKEN: 'matrix-metrics-token-0123456789',
+        },
       });
       await app.antenne.accounts.createUser({ ...EDITOR, name: 'Éditrice', role: 'editor' });
       await createTestShow(app);

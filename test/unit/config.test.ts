@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, parseByteSize } from '../../src/core/config.js';
 
@@ -92,5 +93,38 @@ describe('config', () => {
   it('splits editor tokens on commas', () => {
     const config = loadConfig({ EDITOR_TOKENS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb' });
     assert.deepEqual(config.editorTokens, ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']);
+  });
+
+  it('runs as many jobs at once as the cores keep busy, unless WORKER_CONCURRENCY says', () => {
+    const cores = os.availableParallelism();
+    assert.equal(loadConfig({ ENCODE_PARALLELISM: '1' }).workerConcurrency, cores);
+    assert.equal(loadConfig({}).workerConcurrency, Math.max(1, Math.floor(cores / 2)));
+    assert.equal(loadConfig({ ENCODE_PARALLELISM: '16' }).workerConcurrency, 1, 'never 0');
+    assert.equal(loadConfig({ WORKER_CONCURRENCY: '3' }).workerConcurrency, 3);
+  });
+
+  it('serves /metrics only where configured: a port of its own, a token, or nowhere', () => {
+    assert.deepEqual(loadConfig({}).metrics, {
+      port: undefined,
+      host: '127.0.0.1',
+      token: undefined,
+    });
+    const config = loadConfig({
+      METRICS_PORT: '9464',
+      METRICS_HOST: '0.0.0.0',
+      METRICS_TOKEN: 'a-scrape-token-0123456789',
+    });
+    assert.deepEqual(config.metrics, {
+      port: 9464,
+      host: '0.0.0.0',
+      token: 'a-scrape-token-0123456789',
+    });
+    assert.throws(() => loadConfig({ METRICS_TOKEN: 'short' }), ConfigError);
+  });
+
+  it('reads TRUST_PROXY as a hop count or as addresses', () => {
+    assert.equal(loadConfig({}).trustProxy, undefined);
+    assert.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.equal(loadConfig({ TRUST_PROXY: 'uniquelocal' }).trustProxy, 'uniquelocal');
   });
 });

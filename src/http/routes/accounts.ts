@@ -1,5 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import { type AccountService } from '../../services/accounts.js';
@@ -85,13 +85,16 @@ export function accountsRouter(deps: {
   secureCookies: boolean;
   sessionTtlMs: number;
   loginLimit?: number;
+  /** Where attempts are counted (Redis, shared by every API process); default: this process's memory. */
+  limitStore?: (name: string) => Store;
 }): Router {
   const router = Router();
 
   // Slows password guessing: failed attempts per client address (sign-in, and the
   // current password asked by a password change, each counted apart).
-  const passwordLimiter = (title: string): RequestHandler =>
+  const passwordLimiter = (name: string, title: string): RequestHandler =>
     rateLimit({
+      ...(deps.limitStore ? { store: deps.limitStore(name) } : {}),
       windowMs: 15 * 60_000,
       limit: deps.loginLimit ?? 10,
       standardHeaders: 'draft-8',
@@ -104,8 +107,8 @@ export function accountsRouter(deps: {
           req.originalUrl,
         ),
     });
-  const loginLimiter = passwordLimiter('Too many sign-in attempts');
-  const passwordChangeLimiter = passwordLimiter('Too many password attempts');
+  const loginLimiter = passwordLimiter('sign-in', 'Too many sign-in attempts');
+  const passwordChangeLimiter = passwordLimiter('password-change', 'Too many password attempts');
 
   router.post('/api/session', publicRoute('sign-in'), loginLimiter, async (req, res) => {
     const { email, password } = parseOr400(loginSchema, req.body);
