@@ -47,7 +47,8 @@ import { EpisodeService } from './services/episodes.js';
 import { PublishingService } from './services/publishing.js';
 import { ShowService } from './services/shows.js';
 import type { FetchRules } from './net/safe-fetch.js';
-import { LocalDiskStorage } from './storage/local-disk.js';
+import type { BlobStorage } from './storage/blob-storage.js';
+import { createStorage } from './storage/create.js';
 import { sweepOrphans } from './storage/temp.js';
 import { MediaSigner, MediaUrls } from './http/media-urls.js';
 import { PublishedMediaCheck } from './http/published-media.js';
@@ -59,7 +60,7 @@ export interface Antenne {
   readonly logger: Logger;
   readonly db: DbHandle;
   readonly producer: JobProducer;
-  readonly storage: LocalDiskStorage;
+  readonly storage: BlobStorage;
   /** URLs of stored files for editors (signed while unpublished). */
   readonly mediaUrls: MediaUrls;
   readonly repos: {
@@ -116,7 +117,7 @@ export async function createAntenne(
     clips: new ClipsRepository(db.db),
     playerSettings: new PlayerSettingsRepository(db.db),
   };
-  const storage = new LocalDiskStorage(paths.media);
+  const storage = createStorage(config);
   const signer = new MediaSigner(await serverSecret(db.db, 'media-signing'));
   const mediaUrls = new MediaUrls(config.publicUrl, signer);
   const producer = await JobProducer.connect({
@@ -166,7 +167,6 @@ export async function createAntenne(
   const feedPublisher = new FeedPublisher({
     feeds: feedsRepo,
     storage,
-    tmpDir: path.join(config.dataDir, 'tmp', 'feeds'),
     publicUrl: config.publicUrl,
     logger,
     // Clips are the episode's soundbites (podcast:soundbite).
@@ -179,7 +179,6 @@ export async function createAntenne(
     producer,
     storage,
     logger,
-    tmpDir: paths.uploadsTmp,
     publicUrl: config.publicUrl,
     onFeedChange: (showId) => feedPublisher.rebuildShow(showId),
   });

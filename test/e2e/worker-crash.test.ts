@@ -134,7 +134,7 @@ describe('worker killed with SIGKILL during a job', function () {
     await exited(first);
     // SIGKILL skips every cleanup: the ffmpeg children run on as orphans until the
     // restarted worker's boot sweep stops them with the dead run's temp dir
-    // (test/integration/storage-local-disk.test.ts proves the stopping itself).
+    // (test/integration/temp-dirs.test.ts proves the stopping itself).
     assert.deepEqual(await fs.readdir(jobsTmp), tempBefore, 'the killed run left its temp dir');
 
     startWorker();
