@@ -1,8 +1,8 @@
 /**
  * A real S3-protocol server for tests: the npm `s3rver` in a child process, on
  * a free port, storing into a temp directory, with one bucket made at start.
- * It runs under `--openssl-legacy-provider` because its ListObjectsV2
- * pagination crashes on current OpenSSL otherwise (see docs of the test setup).
+ * It runs under `--openssl-legacy-provider`: its ListObjectsV2 pagination
+ * crashes on current OpenSSL otherwise.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';

@@ -13,6 +13,10 @@ import { publishedOnly } from '../access.js';
 import { isAlwaysPublicKey, PUBLISHED_SEGMENT, type MediaSigner } from '../media-urls.js';
 import type { PublishedMediaCheck } from '../published-media.js';
 
+function missingAsNotFound(error: unknown): never {
+  throw error instanceof StorageNotFound ? notFound('File') : error;
+}
+
 /** If-Range: the range applies only if the client's validator still matches. */
 function ifRangeMatches(req: Request, etag: string, info: BlobInfo): boolean {
   const ifRange = req.get('if-range');
@@ -61,9 +65,7 @@ export function mediaRouter(deps: {
     const allowed = await authorise(req);
     if (!allowed) throw notFound('File');
     const { key } = allowed;
-    const info = await deps.storage.head(key).catch((error: unknown) => {
-      throw error instanceof StorageNotFound ? notFound('File') : error;
-    });
+    const info = await deps.storage.head(key).catch(missingAsNotFound);
 
     const { etag } = info;
     res.set({
@@ -111,7 +113,8 @@ export function mediaRouter(deps: {
       res.end();
       return;
     }
-    const stream = await deps.storage.openRead(key, range);
+    // Removed since the HEAD (a republication): the same 404.
+    const stream = await deps.storage.openRead(key, range).catch(missingAsNotFound);
     try {
       await pipeline(stream, res);
     } catch (error) {
