@@ -47,8 +47,9 @@ export interface BlobStorage {
   /** Every key under the folder `folder/`, at any depth, sorted; [] when there is none. */
   list(folder: string): Promise<string[]>;
   /**
-   * Runs `fn` with a local file holding the object's bytes (ffmpeg reads files);
-   * the file is removed afterwards, whatever happens. Rejects with StorageNotFound.
+   * Runs `fn` with a local file holding the object's bytes (ffmpeg reads files), to
+   * read only: on local disk the stored file itself, elsewhere a temp copy that is
+   * removed afterwards, whatever happens. Rejects with StorageNotFound.
    */
   withLocalCopy<T>(key: string, fn: (localPath: string) => Promise<T>): Promise<T>;
 }
