@@ -5,9 +5,7 @@
  * database; requests are served from memory, revalidated against the stored
  * ETag at most once per `revalidateMs` (another process may have re-rendered).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { buffer as readAll } from 'node:stream/consumers';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -18,7 +16,7 @@ import type {
   StoredRender,
 } from '../src/db/repositories/feeds.repo.js';
 import { directMediaUrl, publishedMediaUrls } from '../src/http/media-urls.js';
-import type { BlobStorage } from '../src/storage/blob-storage.js';
+import { StorageNotFound, type BlobStorage } from '../src/storage/blob-storage.js';
 import { topicFeedUrlFor } from '../src/services/publishing.js';
 import { feedUrlFor } from '../src/services/shows.js';
 import type { Show } from '../src/core/domain.js';
@@ -44,7 +42,6 @@ export interface FeedPublisherDeps {
   readonly feeds: FeedsRepository;
   /** Where the rendered bytes live (shared by every process, like the media). */
   readonly storage: BlobStorage;
-  readonly tmpDir: string;
   readonly publicUrl: string;
   readonly logger: Logger;
   readonly soundbites?: SoundbiteProvider;
@@ -331,19 +328,8 @@ export class FeedPublisher {
   }
 
   private async writeBytes(storageKey: string, bytes: Record<keyof typeof SUFFIXES, Buffer>) {
-    await fs.mkdir(this.deps.tmpDir, { recursive: true });
-    for (const [part, suffix] of Object.entries(SUFFIXES) as [keyof typeof SUFFIXES, string][]) {
-      const tmp = path.join(
-        this.deps.tmpDir,
-        `feed-${process.pid}-${randomBytes(6).toString('hex')}`,
-      );
-      await fs.writeFile(tmp, bytes[part]);
-      try {
-        await this.deps.storage.putFile(`${storageKey}${suffix}`, tmp);
-      } finally {
-        await fs.rm(tmp, { force: true });
-      }
-    }
+    for (const [part, suffix] of Object.entries(SUFFIXES) as [keyof typeof SUFFIXES, string][])
+      await this.deps.storage.putBytes(`${storageKey}${suffix}`, bytes[part]);
   }
 
   private async deleteBytes(storageKey: string) {
@@ -361,7 +347,7 @@ export class FeedPublisher {
       return { ...render, body: body!, gzip: gzip!, br: br! };
     } catch (error) {
       // Replaced by another process between our read of the row and of the files.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      if (error instanceof StorageNotFound) return null;
       throw error;
     }
   }

@@ -43,7 +43,7 @@ export function withStoredFileInTempDir<T>(
   fn: (localPath: string, dir: string) => Promise<T>,
 ): Promise<T> {
   return withTempDir(deps.jobsTmpDir, tempDirPrefix, (dir) =>
-    deps.storage.withLocalFile(key, (localPath) => fn(localPath, dir)),
+    deps.storage.withLocalCopy(key, (localPath) => fn(localPath, dir)),
   );
 }
 

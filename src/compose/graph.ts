@@ -31,13 +31,13 @@ import { ClipService } from '../services/clips.js';
 import { EpisodeService } from '../services/episodes.js';
 import { PublishingService } from '../services/publishing.js';
 import { ShowService } from '../services/shows.js';
-import { LocalDiskStorage } from '../storage/local-disk.js';
+import type { BlobStorage } from '../storage/blob-storage.js';
+import { createStorage } from '../storage/create.js';
 import { QUEUES } from '../core/jobs.js';
 import { createMetrics, type Metrics } from '../metrics/setup.js';
 import { countStorageErrors } from '../metrics/storage.js';
 import { producerConnection } from '../queue/connection.js';
 import type { Redis } from 'ioredis';
-import { dirs } from './dirs.js';
 
 export interface GraphOptions {
   pgliteDir?: string;
@@ -57,7 +57,7 @@ export interface Repos {
 export interface Graph {
   readonly db: DbHandle;
   readonly repos: Repos;
-  readonly storage: LocalDiskStorage;
+  readonly storage: BlobStorage;
   readonly signer: MediaSigner;
   /** URLs of stored files for editors (signed while unpublished). */
   readonly mediaUrls: MediaUrls;
@@ -82,7 +82,6 @@ export async function buildGraph(
   logger: Logger,
   options: GraphOptions = {},
 ): Promise<Graph> {
-  const paths = dirs(config.dataDir);
   const db = await connectDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -99,7 +98,7 @@ export async function buildGraph(
     playerSettings: new PlayerSettingsRepository(db.db),
   };
   const feedsRepo = new FeedsRepository(db.db);
-  const storage = countStorageErrors(new LocalDiskStorage(paths.media));
+  const storage = countStorageErrors(createStorage(config));
   const signer = new MediaSigner(await serverSecret(db.db, 'media-signing'));
   const producer = await JobProducer.connect({
     redisUrl: config.redisUrl,
@@ -119,7 +118,6 @@ export async function buildGraph(
   const feedPublisher = new FeedPublisher({
     feeds: feedsRepo,
     storage,
-    tmpDir: paths.feedsTmp,
     publicUrl: config.publicUrl,
     logger,
     // Clips are the episode's soundbites (podcast:soundbite).
@@ -132,7 +130,6 @@ export async function buildGraph(
     producer,
     storage,
     logger,
-    tmpDir: paths.uploadsTmp,
     publicUrl: config.publicUrl,
     onFeedChange: (showId) => feedPublisher.rebuildShow(showId),
   });

@@ -18,7 +18,7 @@ import { authenticate } from '../http/middleware/auth.js';
 import type { JobProducer } from '../queue/producer.js';
 import type { AccountService } from '../services/accounts.js';
 import type { PublishingService } from '../services/publishing.js';
-import type { LocalDiskStorage } from '../storage/local-disk.js';
+import type { BlobStorage } from '../storage/blob-storage.js';
 import type { Metrics } from '../metrics/setup.js';
 import { startBackground, type Background } from './background.js';
 import { editorTokens as loadEditorTokens, ensureFirstAdministrator } from './first-access.js';
@@ -35,7 +35,7 @@ export interface Antenne {
   readonly logger: Logger;
   readonly db: DbHandle;
   readonly producer: JobProducer;
-  readonly storage: LocalDiskStorage;
+  readonly storage: BlobStorage;
   /** URLs of stored files for editors (signed while unpublished). */
   readonly mediaUrls: MediaUrls;
   readonly repos: Repos;

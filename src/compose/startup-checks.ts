@@ -1,6 +1,7 @@
 import type { Config } from '../core/config.js';
 import { checkFfmpeg } from '../media/capabilities.js';
 import { checkRedis } from '../queue/connection.js';
+import { storageProblems } from '../storage/check.js';
 
 /**
  * What must be there before we start: one plain sentence per missing piece,
@@ -10,9 +11,10 @@ export async function startupProblems(
   config: Config,
   options: { withMedia: boolean },
 ): Promise<string[]> {
-  const [redis, media] = await Promise.all([
+  const [redis, storage, media] = await Promise.all([
     checkRedis(config.redisUrl),
+    storageProblems(config.storage),
     options.withMedia ? checkFfmpeg(config) : Promise.resolve([]),
   ]);
-  return [...redis, ...media];
+  return [...redis, ...storage, ...media];
 }

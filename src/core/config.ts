@@ -102,7 +102,104 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: envBoolean.default(false),
+  ...storageEnv(),
 });
+
+/** Storage: files under DATA_DIR/media, or an S3-compatible bucket when S3_BUCKET is set. */
+function storageEnv() {
+  const endpoint = z.url({
+    protocol: /^https?$/,
+    error: 'an http(s) URL, such as http://minio:9000',
+  });
+  return {
+    S3_BUCKET: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens',
+      )
+      .optional(),
+    /** Keys are stored under this folder of the bucket. */
+    S3_PREFIX: z
+      .string()
+      .transform((s) => s.replace(/^\/+|\/+$/g, ''))
+      .pipe(
+        z
+          .string()
+          .regex(
+            /^([A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*)?$/,
+            'a folder name such as antenne/media',
+          ),
+      )
+      .optional(),
+    /** MinIO and most servers other than AWS want bucket names in the path. */
+    S3_FORCE_PATH_STYLE: envBoolean.default(false),
+    AWS_ENDPOINT_URL_S3: endpoint.optional(),
+    AWS_ENDPOINT_URL: endpoint.optional(),
+    AWS_REGION: z.string().optional(),
+    AWS_DEFAULT_REGION: z.string().optional(),
+    AWS_ACCESS_KEY_ID: z.string().optional(),
+    AWS_SECRET_ACCESS_KEY: z.string().optional(),
+    AWS_SESSION_TOKEN: z.string().optional(),
+  };
+}
+
+/** What the schema cannot see field by field: variables that only mean something together. */
+function storageEnvProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (!env.S3_BUCKET) {
+    for (const name of ['S3_PREFIX', 'S3_FORCE_PATH_STYLE'] as const) {
+      if (env[name]) problems.push(`${name}: only used with S3_BUCKET, which is not set`);
+    }
+  } else if (Boolean(env.AWS_ACCESS_KEY_ID) !== Boolean(env.AWS_SECRET_ACCESS_KEY)) {
+    problems.push(
+      'AWS_SECRET_ACCESS_KEY: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither (an instance role, ~/.aws)',
+    );
+  }
+  return problems;
+}
+
+export interface S3StorageConfig {
+  readonly kind: 's3';
+  readonly bucket: string;
+  /** Prepended to every key: '' or a folder ending with '/'. */
+  readonly prefix: string;
+  readonly region: string;
+  /** undefined: AWS itself. */
+  readonly endpoint: string | undefined;
+  readonly forcePathStyle: boolean;
+  /** undefined: the SDK's own chain (process environment, ~/.aws, instance role). */
+  readonly credentials:
+    | {
+        readonly accessKeyId: string;
+        readonly secretAccessKey: string;
+        readonly sessionToken?: string | undefined;
+      }
+    | undefined;
+}
+
+export type StorageConfig =
+  { readonly kind: 'local-disk'; readonly root: string } | S3StorageConfig;
+
+function storageConfig(e: z.infer<typeof envSchema>, dataDir: string): StorageConfig {
+  if (!e.S3_BUCKET) return { kind: 'local-disk', root: path.join(dataDir, 'media') };
+  return {
+    kind: 's3',
+    bucket: e.S3_BUCKET,
+    prefix: e.S3_PREFIX ? `${e.S3_PREFIX}/` : '',
+    region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoint: e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    credentials:
+      e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
+        ? {
+            accessKeyId: e.AWS_ACCESS_KEY_ID,
+            secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+            sessionToken: e.AWS_SESSION_TOKEN,
+          }
+        : undefined,
+  };
+}
 
 export interface Config {
   readonly port: number;
@@ -112,6 +209,8 @@ export interface Config {
   readonly redisUrl: string;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** Where originals, renditions, peaks and feeds are stored. */
+  readonly storage: StorageConfig;
   readonly maxUploadBytes: number;
   readonly maxAudioDurationSeconds: number;
   /** How long a request may take to send its whole body (every route but streamed uploads). */
@@ -161,12 +260,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
   );
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
-  }
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...storageEnvProblems(cleaned),
+  ];
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return Object.freeze({
     port: e.PORT,
@@ -174,7 +276,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     redisUrl: e.REDIS_URL,
     databaseUrl: e.DATABASE_URL,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir,
+    storage: Object.freeze(storageConfig(e, dataDir)),
     maxUploadBytes: e.MAX_UPLOAD_SIZE,
     maxAudioDurationSeconds: e.MAX_AUDIO_DURATION_SECONDS,
     requestBodyTimeoutMs: e.REQUEST_BODY_TIMEOUT_SECONDS * 1000,

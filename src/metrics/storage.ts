@@ -1,8 +1,9 @@
 /**
  * Counts failed storage operations without the storage knowing: a wrapper with
- * the same interface. A failure of the caller's own callback (withLocalFile's
+ * the same interface. A failure of the caller's own callback (withLocalCopy's
  * `fn`, e.g. ffmpeg) is the caller's, not the storage's, and is not counted.
  */
+import { StorageNotFound } from '../storage/blob-storage.js';
 import { recordStorageError } from './registry.js';
 
 type Callback = (...args: unknown[]) => unknown;
@@ -29,7 +30,8 @@ export function countStorageErrors<T extends object>(storage: T): T {
         const result: unknown = (value as Callback).apply(target, wrapped);
         if (!(result instanceof Promise)) return result;
         return result.catch((error: unknown) => {
-          if (!callbackFailed) recordStorageError(property);
+          // A missing key is an answer (a 404), not a failure of the storage.
+          if (!callbackFailed && !(error instanceof StorageNotFound)) recordStorageError(property);
           throw error;
         });
       };

@@ -3,9 +3,7 @@
  * the files that go with an episode or a show (transcript, chapters, artwork).
  * Every change tells the feeds (onFeedChange) so they are re-rendered at once.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { checkArtwork } from '../core/artwork.js';
 import type { Episode, Show, TopicFeed } from '../core/domain.js';
 import { IllegalTransitionError } from '../core/episode-state.js';
@@ -33,7 +31,6 @@ export interface PublishingDeps {
   readonly producer: JobProducer;
   readonly storage: BlobStorage;
   readonly logger: Logger;
-  readonly tmpDir: string;
   readonly publicUrl: string;
   /** Re-renders the show's feeds; resolves once the new bytes are served. */
   readonly onFeedChange: (showId: string) => Promise<void>;
@@ -177,27 +174,12 @@ export class PublishingService {
     return updated;
   }
 
-  /** Stores bytes under a content-addressed public key (a new file gets a new URL). */
-  private async store(key: string, bytes: Uint8Array): Promise<void> {
-    await fs.mkdir(this.deps.tmpDir, { recursive: true });
-    const tmp = path.join(
-      this.deps.tmpDir,
-      `attachment-${process.pid}-${randomBytes(6).toString('hex')}`,
-    );
-    await fs.writeFile(tmp, bytes);
-    try {
-      await this.deps.storage.putFile(key, tmp);
-    } finally {
-      await fs.rm(tmp, { force: true });
-    }
-  }
-
   async setTranscript(id: string, bytes: Buffer): Promise<Episode> {
     const episode = await this.episode(id);
     const check = checkTranscript(bytes);
     if (!check.ok) throw validationFailed([{ field: 'transcript', message: check.problem }]);
     const key = `${PUBLIC_PREFIX}episodes/${id}/transcript-${sha256(bytes).slice(0, 12)}.${check.format}`;
-    await this.store(key, Buffer.from(check.text, 'utf8'));
+    await this.deps.storage.putBytes(key, Buffer.from(check.text, 'utf8'));
     const replaced = await this.deps.publishing.setTranscript(id, {
       key,
       type: TRANSCRIPT_TYPES[check.format],
@@ -213,7 +195,7 @@ export class PublishingService {
     if (!parsed.success) throw validationFailed(fieldErrors(parsed.error));
     const bytes = Buffer.from(JSON.stringify(parsed.data), 'utf8');
     const key = `${PUBLIC_PREFIX}episodes/${id}/chapters-${sha256(bytes).slice(0, 12)}.chapters.json`;
-    await this.store(key, bytes);
+    await this.deps.storage.putBytes(key, bytes);
     const replaced = await this.deps.publishing.setChapters(id, key, parsed.data);
     if (replaced) await this.deps.storage.delete(replaced);
     await this.deps.onFeedChange(episode.showId);
@@ -225,7 +207,7 @@ export class PublishingService {
     const check = checkArtwork(bytes);
     if (!check.ok) throw validationFailed([{ field: 'artwork', message: check.problem }]);
     const key = `${PUBLIC_PREFIX}shows/${show.id}/artwork-${sha256(bytes).slice(0, 12)}.${check.type}`;
-    await this.store(key, bytes);
+    await this.deps.storage.putBytes(key, bytes);
     const replaced = await this.deps.publishing.setArtwork(show.id, key);
     if (replaced) await this.deps.storage.delete(replaced);
     await this.deps.onFeedChange(show.id);

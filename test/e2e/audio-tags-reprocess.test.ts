@@ -28,6 +28,7 @@ import {
   measureLoudness,
   tempDir,
 } from '../helpers/audio.js';
+import { storedNames } from '../helpers/storage.js';
 
 const CHAPTERS = {
   version: '1.2.0',
@@ -190,7 +191,7 @@ for (const engine of ENGINES) {
         .transcript.url;
 
       // Reprocess: a mono speech ladder at −18 LUFS (stereo target → −21 in mono).
-      const before = await fs.readdir(path.join(app.dataDir, 'media', 'public', 'episodes', id));
+      const before = await storedNames(app.antenne.storage, `public/episodes/${id}`);
       const again = await app.authed(`/api/episodes/${id}/reprocess`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -223,7 +224,7 @@ for (const engine of ENGINES) {
       // The editor's files survive reprocessing; the old renditions and peaks are gone.
       assert.equal((await fetch(withEdited.chaptersUrl!)).status, 200);
       assert.match(await (await fetch(transcriptUrl)).text(), /Bonjour, « numérique » !/);
-      const after = await fs.readdir(path.join(app.dataDir, 'media', 'public', 'episodes', id));
+      const after = await storedNames(app.antenne.storage, `public/episodes/${id}`);
       assert.equal(before.length, 6, `before: ${before.join(', ')}`);
       assert.equal(after.length, 4, `after: ${after.join(', ')}`);
       assert.equal(after.filter((f) => f.endsWith('.chapters.json')).length, 1);

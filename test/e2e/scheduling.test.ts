@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
+import { text } from 'node:stream/consumers';
 import Parser from 'rss-parser';
 import { ENGINES } from '../helpers/databases.js';
 import {
@@ -33,7 +34,7 @@ async function stateOf(app: TestApp, id: string) {
     .where('feed_key', '=', row.show_id)
     .executeTakeFirst();
   const stored = render
-    ? await fs.readFile(app.antenne.storage.pathOf(`${render.storage_key}.xml`), 'utf8')
+    ? await text(await app.antenne.storage.openRead(`${render.storage_key}.xml`))
     : '';
   return { state: row.state, inStoredFeed: stored.includes(`>${row.guid}</guid>`) };
 }

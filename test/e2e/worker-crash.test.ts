@@ -19,6 +19,7 @@ import {
 } from '../helpers/app.js';
 import { ffmpegRun, makeInterview, tempDir } from '../helpers/audio.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
+import { storedNames } from '../helpers/storage.js';
 
 /** Direct children of a process, from /proc (the ffmpeg runs of a worker). */
 async function childrenOf(pid: number): Promise<number[]> {
@@ -134,7 +135,7 @@ describe('worker killed with SIGKILL during a job', function () {
     await exited(first);
     // SIGKILL skips every cleanup: the ffmpeg children run on as orphans until the
     // restarted worker's boot sweep stops them with the dead run's temp dir
-    // (test/integration/storage-local-disk.test.ts proves the stopping itself).
+    // (test/integration/temp-dirs.test.ts proves the stopping itself).
     assert.deepEqual(await fs.readdir(jobsTmp), tempBefore, 'the killed run left its temp dir');
 
     startWorker();
@@ -153,7 +154,7 @@ describe('worker killed with SIGKILL during a job', function () {
     ]);
 
     // One set of files: three renditions and one peaks file, nothing else.
-    const files = await fs.readdir(path.join(app.dataDir, 'media', 'public', 'episodes', id));
+    const files = await storedNames(app.antenne.storage, `public/episodes/${id}`);
     assert.equal(files.length, 4, files.join(', '));
     // No temp files: the restarted worker swept the dead one's dir; its own run removed its own.
     assert.deepEqual(await fs.readdir(jobsTmp), []);

@@ -16,6 +16,7 @@ import {
 import { DEFAULT_LADDER } from '../../src/core/media-types.js';
 import { makeTone, tempDir } from '../helpers/audio.js';
 import { childProcessesNamed } from '../helpers/processes.js';
+import { storedNames } from '../helpers/storage.js';
 
 describe('worker shutdown during a job (postgres, real Redis and ffmpeg)', function () {
   this.timeout(120_000);
@@ -84,7 +85,7 @@ describe('worker shutdown during a job (postgres, real Redis and ffmpeg)', funct
       [...DEFAULT_LADDER].sort(),
       'one set of renditions',
     );
-    const files = await fs.readdir(path.join(second.dataDir, 'media', 'public', 'episodes', id));
+    const files = await storedNames(second.antenne.storage, `public/episodes/${id}`);
     assert.equal(files.filter((f) => f.endsWith('.mp3')).length, 1, 'one MP3 on disk');
     const finished = await second.antenne.producer.queue('audio').getJob(jobId);
     assert.equal(await finished?.getState(), 'completed');

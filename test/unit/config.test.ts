@@ -127,4 +127,68 @@ describe('config', () => {
     assert.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1);
     assert.equal(loadConfig({ TRUST_PROXY: 'uniquelocal' }).trustProxy, 'uniquelocal');
   });
+
+  it('stores on local disk under DATA_DIR by default, in S3 when S3_BUCKET is set', () => {
+    assert.deepEqual(loadConfig({ DATA_DIR: '/srv/antenne' }).storage, {
+      kind: 'local-disk',
+      root: path.join('/srv/antenne', 'media'),
+    });
+    const s3 = loadConfig({
+      S3_BUCKET: 'antenne-media',
+      S3_PREFIX: '/prod/antenne/',
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_ENDPOINT_URL: 'http://other:9000',
+      AWS_ENDPOINT_URL_S3: 'http://minio:9000',
+      AWS_ACCESS_KEY_ID: 'minio',
+      AWS_SECRET_ACCESS_KEY: 'minio-secret',
+    }).storage;
+    assert.deepEqual(s3, {
+      kind: 's3',
+      bucket: 'antenne-media',
+      prefix: 'prod/antenne/',
+      region: 'us-east-1',
+      endpoint: 'http://minio:9000',
+      forcePathStyle: true,
+      credentials: {
+        accessKeyId: 'minio',
+        secretAccessKey: 'minio-secret',
+        sessionToken: undefined,
+      },
+    });
+    const aws = loadConfig({ S3_BUCKET: 'antenne-media', AWS_REGION: 'eu-west-3' }).storage;
+    assert.ok(aws.kind === 's3');
+    assert.equal(aws.region, 'eu-west-3');
+    assert.equal(aws.endpoint, undefined, 'AWS itself');
+    assert.equal(aws.prefix, '');
+    assert.equal(aws.forcePathStyle, false);
+    assert.equal(aws.credentials, undefined, "the SDK's own chain (role, ~/.aws)");
+  });
+
+  it('lists every storage problem at once', () => {
+    const problemsOf = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        assert.ok(error instanceof ConfigError);
+        return error.problems.map((p) => p.split(':')[0]).sort();
+      }
+    };
+    assert.deepEqual(problemsOf({ S3_PREFIX: 'media', S3_FORCE_PATH_STYLE: 'true' }), [
+      'S3_FORCE_PATH_STYLE',
+      'S3_PREFIX',
+    ]);
+    assert.deepEqual(
+      problemsOf({
+        S3_BUCKET: 'Not_A_Bucket',
+        AWS_ENDPOINT_URL_S3: 'minio:9000',
+        S3_PREFIX: 'a/../b',
+        PORT: 'eighty',
+      }),
+      ['AWS_ENDPOINT_URL_S3', 'PORT', 'S3_BUCKET', 'S3_PREFIX'],
+    );
+    assert.deepEqual(problemsOf({ S3_BUCKET: 'antenne', AWS_ACCESS_KEY_ID: 'key-only' }), [
+      'AWS_SECRET_ACCESS_KEY',
+    ]);
+  });
 });

@@ -36,7 +36,7 @@ export interface ProcessAudioDeps {
   readonly ffprobePath: string;
   readonly ffmpegTimeoutMs: number;
   readonly maxAudioDurationSeconds: number;
-  /** Per-job temp dirs go here; on the storage's file system so results are renamed into place. */
+  /** Per-job temp dirs go here; results are put into storage from there. */
   readonly jobsTmpDir: string;
   /** ffmpeg processes per job (default 2: one per core). */
   readonly encodeParallelism?: number | undefined;
@@ -169,7 +169,7 @@ export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor {
               },
             );
           const processed = artworkKey
-            ? await deps.storage.withLocalFile(artworkKey, run)
+            ? await deps.storage.withLocalCopy(artworkKey, run)
             : await run(undefined);
 
           if (await superseded()) return null;
@@ -242,10 +242,10 @@ export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor {
 
 /** The show's uploaded artwork (checked square JPEG/PNG), embedded as the cover; never fetched from the network. */
 async function findArtwork(storage: BlobStorage, show: Show): Promise<string | null> {
-  if (show.artworkKey && (await storage.stat(show.artworkKey))) return show.artworkKey;
+  if (show.artworkKey && (await storage.exists(show.artworkKey))) return show.artworkKey;
   for (const ext of ['jpg', 'png'] as const) {
     const key = storageKeys.showArtwork(show.id, ext);
-    if (await storage.stat(key)) return key;
+    if (await storage.exists(key)) return key;
   }
   return null;
 }

@@ -1,11 +1,11 @@
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
-import { lookup as mimeLookup } from 'mime-types';
 import { combineRanges, parse as parseRange } from 'range-parser';
 import { AppError, notFound } from '../../core/errors.js';
 import {
   isValidKey,
   PUBLIC_PREFIX,
+  StorageNotFound,
   type BlobInfo,
   type BlobStorage,
 } from '../../storage/blob-storage.js';
@@ -13,23 +13,8 @@ import { publishedOnly } from '../access.js';
 import { isAlwaysPublicKey, PUBLISHED_SEGMENT, type MediaSigner } from '../media-urls.js';
 import type { PublishedMediaCheck } from '../published-media.js';
 
-/** Apple lists `audio/x-m4a` for M4A enclosures; mime-types would say audio/mp4. */
-const TYPE_OVERRIDES: Record<string, string> = {
-  m4a: 'audio/x-m4a',
-  // podcast:transcript types, as the namespace lists them.
-  vtt: 'text/vtt; charset=utf-8',
-  srt: 'application/srt; charset=utf-8',
-};
-
-export function contentTypeFor(key: string): string {
-  // podcast:chapters files: the namespace's own type.
-  if (key.endsWith('.chapters.json')) return 'application/json+chapters; charset=utf-8';
-  const ext = key.slice(key.lastIndexOf('.') + 1).toLowerCase();
-  return TYPE_OVERRIDES[ext] ?? (mimeLookup(key) || 'application/octet-stream');
-}
-
-function etagOf(info: BlobInfo): string {
-  return `"${info.bytes.toString(16)}-${Math.floor(info.modifiedAt.getTime() / 1000).toString(16)}"`;
+function missingAsNotFound(error: unknown): never {
+  throw error instanceof StorageNotFound ? notFound('File') : error;
 }
 
 /** If-Range: the range applies only if the client's validator still matches. */
@@ -80,13 +65,12 @@ export function mediaRouter(deps: {
     const allowed = await authorise(req);
     if (!allowed) throw notFound('File');
     const { key } = allowed;
-    const info = await deps.storage.stat(key);
-    if (!info) throw notFound('File');
+    const info = await deps.storage.head(key).catch(missingAsNotFound);
 
-    const etag = etagOf(info);
+    const { etag } = info;
     res.set({
       'Accept-Ranges': 'bytes',
-      'Content-Type': contentTypeFor(key),
+      'Content-Type': info.contentType,
       'Cache-Control': allowed.cacheControl,
       ETag: etag,
       'Last-Modified': info.modifiedAt.toUTCString(),
@@ -129,7 +113,8 @@ export function mediaRouter(deps: {
       res.end();
       return;
     }
-    const stream = await deps.storage.openRead(key, range);
+    // Removed since the HEAD (a republication): the same 404.
+    const stream = await deps.storage.openRead(key, range).catch(missingAsNotFound);
     try {
       await pipeline(stream, res);
     } catch (error) {
