@@ -10,7 +10,6 @@ import { type EpisodeExtrasSource } from '../embed/extras.js';
 import { storedExtras } from '../embed/stored-extras.js';
 import { embedRouter } from '../embed/router.js';
 import { feedCheckRouter } from '../feeds/check-route.js';
-import { FeedPublisher, type SoundbiteProvider } from '../feeds/publisher.js';
 import { feedsRouter } from '../feeds/router.js';
 import { feedFastPath } from '../feeds/serve.js';
 import { startWorkers, type WorkerRuntime } from '../workers/runtime.js';
@@ -23,6 +22,9 @@ import { ClipsRepository } from './db/repositories/clips.repo.js';
 import { EpisodesRepository } from './db/repositories/episodes.repo.js';
 import { PlayerSettingsRepository } from './db/repositories/player-settings.repo.js';
 import { FeedsRepository } from './db/repositories/feeds.repo.js';
+import { FeedBuildsRepository } from './db/repositories/feed-builds.repo.js';
+import type { SoundbiteProvider } from './feeds/render.js';
+import { FeedPublishingService } from './services/feed-publishing.js';
 import { PublishingRepository } from './db/repositories/publishing.repo.js';
 import { RenditionsRepository } from './db/repositories/renditions.repo.js';
 import { ShowsRepository } from './db/repositories/shows.repo.js';
@@ -74,7 +76,7 @@ export interface Antenne {
   /** The Express app (the OpenAPI test enumerates its routes). */
   readonly app: Express;
   readonly publishing: PublishingService;
-  readonly feedPublisher: FeedPublisher;
+  readonly feedPublisher: FeedPublishingService;
   /** Starts the HTTP API; resolves with the bound port. */
   listen(port?: number): Promise<number>;
   startWorker(): Promise<WorkerRuntime>;
@@ -163,8 +165,9 @@ export async function createAntenne(
   });
 
   const feedsRepo = new FeedsRepository(db.db);
-  const feedPublisher = new FeedPublisher({
+  const feedPublisher = new FeedPublishingService({
     feeds: feedsRepo,
+    builds: new FeedBuildsRepository(db.db),
     storage,
     tmpDir: path.join(config.dataDir, 'tmp', 'feeds'),
     publicUrl: config.publicUrl,

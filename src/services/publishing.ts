@@ -16,13 +16,15 @@ import { newShowId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import { appleCategoryProblem } from '../core/apple-categories.js';
 import { fieldErrors } from '../core/schemas.js';
+import { storageKeys } from '../core/storage-keys.js';
+import { publicUrls } from '../core/urls.js';
 import { checkTranscript, TRANSCRIPT_TYPES } from '../core/transcripts.js';
 import type { EpisodesRepository } from '../db/repositories/episodes.repo.js';
 import type { FeedsRepository } from '../db/repositories/feeds.repo.js';
 import type { PublishingRepository } from '../db/repositories/publishing.repo.js';
 import type { ShowsRepository } from '../db/repositories/shows.repo.js';
 import { QueueUnavailableError, type JobProducer } from '../queue/producer.js';
-import { PUBLIC_PREFIX, type BlobStorage } from '../storage/blob-storage.js';
+import type { BlobStorage } from '../storage/blob-storage.js';
 import { podcastGuidFor } from './shows.js';
 
 export interface PublishingDeps {
@@ -43,10 +45,6 @@ export interface PublishingDeps {
 const DUE_TOLERANCE_MS = 2_000;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-export function topicFeedUrlFor(publicUrl: string, showSlug: string, topicSlug: string): string {
-  return `${publicUrl}/feeds/${showSlug}/${topicSlug}.xml`;
-}
 
 export class PublishingService {
   private readonly now: () => Date;
@@ -196,7 +194,7 @@ export class PublishingService {
     const episode = await this.episode(id);
     const check = checkTranscript(bytes);
     if (!check.ok) throw validationFailed([{ field: 'transcript', message: check.problem }]);
-    const key = `${PUBLIC_PREFIX}episodes/${id}/transcript-${sha256(bytes).slice(0, 12)}.${check.format}`;
+    const key = storageKeys.transcript(id, sha256(bytes), check.format);
     await this.store(key, Buffer.from(check.text, 'utf8'));
     const replaced = await this.deps.publishing.setTranscript(id, {
       key,
@@ -212,7 +210,7 @@ export class PublishingService {
     const parsed = chaptersSchema.safeParse(body);
     if (!parsed.success) throw validationFailed(fieldErrors(parsed.error));
     const bytes = Buffer.from(JSON.stringify(parsed.data), 'utf8');
-    const key = `${PUBLIC_PREFIX}episodes/${id}/chapters-${sha256(bytes).slice(0, 12)}.chapters.json`;
+    const key = storageKeys.chapters(id, sha256(bytes));
     await this.store(key, bytes);
     const replaced = await this.deps.publishing.setChapters(id, key, parsed.data);
     if (replaced) await this.deps.storage.delete(replaced);
@@ -224,7 +222,7 @@ export class PublishingService {
     const show = await this.show(slug);
     const check = checkArtwork(bytes);
     if (!check.ok) throw validationFailed([{ field: 'artwork', message: check.problem }]);
-    const key = `${PUBLIC_PREFIX}shows/${show.id}/artwork-${sha256(bytes).slice(0, 12)}.${check.type}`;
+    const key = storageKeys.showArtworkUpload(show.id, sha256(bytes), check.type);
     await this.store(key, bytes);
     const replaced = await this.deps.publishing.setArtwork(show.id, key);
     if (replaced) await this.deps.storage.delete(replaced);
@@ -262,7 +260,7 @@ export class PublishingService {
       category: input.category,
       description: input.description,
       // Set once from its first URL, like the show's.
-      podcastGuid: podcastGuidFor(topicFeedUrlFor(this.deps.publicUrl, show.slug, input.slug)),
+      podcastGuid: podcastGuidFor(publicUrls(this.deps.publicUrl).feed(show.slug, input.slug)),
     });
     await this.deps.onFeedChange(show.id);
     return topic;

@@ -1,4 +1,5 @@
 /** A new episode (prefill, drop, upload) and an episode's own page. */
+import { mp3Enclosure } from '../../src/core/domain.js';
 import { chaptersToText } from '../chapters-text.js';
 import { stateLabel, type Strings } from '../i18n.js';
 import { e, field, layout, type PageContext } from './html.js';
@@ -99,7 +100,7 @@ export interface EpisodeView {
 
 export function episodePage(ctx: PageContext, ep: EpisodeView): string {
   const { t } = ctx;
-  const mp3 = ep.renditions.find((r) => r.mimeType === 'audio/mpeg') ?? ep.renditions[0];
+  const mp3 = mp3Enclosure(ep.renditions) ?? ep.renditions[0];
   const renditions = ep.renditions
     .map(
       (r) =>
