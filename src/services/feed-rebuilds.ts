@@ -29,7 +29,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class FeedRebuilds {
   private readonly owner = `${process.pid}-${randomUUID()}`;
   private readonly running = new Map<string, Promise<void>>();
-  private readonly dirty = new Set<string>();
   private readonly leaseMs: number;
   private readonly pollMs: number;
 
@@ -43,31 +42,21 @@ export class FeedRebuilds {
 
   /**
    * Resolves once the show's feeds, as stored, reflect every change committed
-   * before the call. Calls made while this process already runs one are folded
-   * into one more run after it.
+   * before the call. Each call takes its revision at once; in this process one
+   * call at a time works for a show, the others wait for it and are often done
+   * by then.
    */
-  rebuild(showId: string): Promise<void> {
-    const current = this.running.get(showId);
-    if (current) {
-      this.dirty.add(showId);
-      return current.then(() => this.running.get(showId));
+  async rebuild(showId: string): Promise<void> {
+    const revision = await this.builds.request(showId);
+    for (let current = this.running.get(showId); current; current = this.running.get(showId)) {
+      await current.catch(() => undefined);
     }
-    const run = (async () => {
-      try {
-        do {
-          this.dirty.delete(showId);
-          await this.coordinated(showId);
-        } while (this.dirty.has(showId));
-      } finally {
-        this.running.delete(showId);
-      }
-    })();
+    const run = this.coordinated(showId, revision).finally(() => this.running.delete(showId));
     this.running.set(showId, run);
     return run;
   }
 
-  private async coordinated(showId: string): Promise<void> {
-    const revision = await this.builds.request(showId);
+  private async coordinated(showId: string, revision: number): Promise<void> {
     for (;;) {
       const state = await this.builds.revisions(showId);
       if (!state || state.built >= revision) {
