@@ -47,6 +47,7 @@ import { JobProducer } from './queue/producer.js';
 import { ClipService } from './services/clips.js';
 import { EpisodeService } from './services/episodes.js';
 import { PublishingService } from './services/publishing.js';
+import { RenditionService } from './services/renditions.js';
 import { ShowService } from './services/shows.js';
 import type { FetchRules } from './net/safe-fetch.js';
 import { LocalDiskStorage } from './storage/local-disk.js';
@@ -138,14 +139,6 @@ export async function createAntenne(
   }
 
   const showService = new ShowService(repos.shows, config.publicUrl);
-  const episodeService = new EpisodeService({
-    ...repos,
-    storage,
-    producer,
-    logger,
-    // Bound late: the publishing service is built below, and only called after start.
-    onChapters: (episodeId, chapters) => publishing.setChapters(episodeId, chapters),
-  });
   const accounts = new AccountService(
     new UsersRepository(db.db),
     new SessionsRepository(db.db),
@@ -184,8 +177,9 @@ export async function createAntenne(
     logger,
     tmpDir: paths.uploadsTmp,
     publicUrl: config.publicUrl,
-    onFeedChange: (showId) => feedPublisher.rebuildShow(showId),
+    feedPublishing: feedPublisher,
   });
+  const episodeService = new EpisodeService({ ...repos, storage, producer, logger, publishing });
 
   const studio = createStudio({
     config,
@@ -338,7 +332,12 @@ export async function createAntenne(
           maxAudioDurationSeconds: config.maxAudioDurationSeconds,
           jobsTmpDir: paths.jobsTmp,
           publishing,
-          onClipReady: (showId: string) => feedPublisher.rebuildShow(showId),
+          feedPublishing: feedPublisher,
+          renditionService: new RenditionService({
+            ...repos,
+            storage,
+            ffprobePath: config.ffprobePath,
+          }),
           encodeParallelism: config.encodeParallelism,
           defaultLadder: config.audioLadder,
         },

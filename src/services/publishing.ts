@@ -1,7 +1,7 @@
 /**
  * Publishing use cases: publish now, schedule, unpublish, metadata edits and
  * the files that go with an episode or a show (transcript, chapters, artwork).
- * Every change tells the feeds (onFeedChange) so they are re-rendered at once.
+ * Every change re-renders the show's feeds before it returns.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -25,6 +25,7 @@ import type { PublishingRepository } from '../db/repositories/publishing.repo.js
 import type { ShowsRepository } from '../db/repositories/shows.repo.js';
 import { QueueUnavailableError, type JobProducer } from '../queue/producer.js';
 import type { BlobStorage } from '../storage/blob-storage.js';
+import type { FeedPublishingService } from './feed-publishing.js';
 import { podcastGuidFor } from './shows.js';
 
 export interface PublishingDeps {
@@ -38,7 +39,7 @@ export interface PublishingDeps {
   readonly tmpDir: string;
   readonly publicUrl: string;
   /** Re-renders the show's feeds; resolves once the new bytes are served. */
-  readonly onFeedChange: (showId: string) => Promise<void>;
+  readonly feedPublishing: Pick<FeedPublishingService, 'rebuildShow'>;
   readonly now?: () => Date;
 }
 
@@ -96,7 +97,7 @@ export class PublishingService {
       throw error;
     }
     if (scheduled) await this.enqueuePublication(id, at);
-    await this.deps.onFeedChange(updated.showId);
+    await this.deps.feedPublishing.rebuildShow(updated.showId);
     this.deps.logger.info(
       { episodeId: id, state: updated.state, at: at?.toISOString() },
       scheduled ? 'episode scheduled' : 'episode published',
@@ -114,7 +115,7 @@ export class PublishingService {
       throw error;
     }
     // A pending delayed job finds the episode no longer scheduled and does nothing.
-    await this.deps.onFeedChange(updated.showId);
+    await this.deps.feedPublishing.rebuildShow(updated.showId);
     this.deps.logger.info({ episodeId: id }, 'episode unpublished');
     return updated;
   }
@@ -143,7 +144,7 @@ export class PublishingService {
     const due = new Date(this.now().getTime() + DUE_TOLERANCE_MS);
     const published = await this.deps.publishing.publishIfDue(id, due);
     if (published) {
-      await this.deps.onFeedChange(published.showId);
+      await this.deps.feedPublishing.rebuildShow(published.showId);
       this.deps.logger.info({ episodeId: id }, 'scheduled episode published');
     }
     return published;
@@ -171,7 +172,7 @@ export class PublishingService {
   async patch(id: string, patch: Partial<EpisodePatch>): Promise<Episode> {
     await this.episode(id);
     const updated = await this.deps.publishing.patchEpisode(id, patch);
-    await this.deps.onFeedChange(updated.showId);
+    await this.deps.feedPublishing.rebuildShow(updated.showId);
     return updated;
   }
 
@@ -201,7 +202,7 @@ export class PublishingService {
       type: TRANSCRIPT_TYPES[check.format],
     });
     if (replaced) await this.deps.storage.delete(replaced);
-    await this.deps.onFeedChange(episode.showId);
+    await this.deps.feedPublishing.rebuildShow(episode.showId);
     return this.episode(id);
   }
 
@@ -214,7 +215,7 @@ export class PublishingService {
     await this.store(key, bytes);
     const replaced = await this.deps.publishing.setChapters(id, key, parsed.data);
     if (replaced) await this.deps.storage.delete(replaced);
-    await this.deps.onFeedChange(episode.showId);
+    await this.deps.feedPublishing.rebuildShow(episode.showId);
     return this.episode(id);
   }
 
@@ -226,7 +227,7 @@ export class PublishingService {
     await this.store(key, bytes);
     const replaced = await this.deps.publishing.setArtwork(show.id, key);
     if (replaced) await this.deps.storage.delete(replaced);
-    await this.deps.onFeedChange(show.id);
+    await this.deps.feedPublishing.rebuildShow(show.id);
     return this.show(slug);
   }
 
@@ -240,7 +241,7 @@ export class PublishingService {
       throw validationFailed([{ field: 'description', message: 'must be at most 4000 bytes' }]);
     }
     const updated = await this.deps.publishing.patchShow(show.id, patch);
-    await this.deps.onFeedChange(show.id);
+    await this.deps.feedPublishing.rebuildShow(show.id);
     return updated;
   }
 
@@ -262,7 +263,7 @@ export class PublishingService {
       // Set once from its first URL, like the show's.
       podcastGuid: podcastGuidFor(publicUrls(this.deps.publicUrl).feed(show.slug, input.slug)),
     });
-    await this.deps.onFeedChange(show.id);
+    await this.deps.feedPublishing.rebuildShow(show.id);
     return topic;
   }
 
@@ -276,6 +277,6 @@ export class PublishingService {
     if (!(await this.deps.feeds.deleteTopic(show.id, topicSlug))) {
       throw notFound('Topic feed', `The show has no topic feed "${topicSlug}".`);
     }
-    await this.deps.onFeedChange(show.id);
+    await this.deps.feedPublishing.rebuildShow(show.id);
   }
 }
