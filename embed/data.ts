@@ -4,7 +4,7 @@
  * state (FEED_STATES) and ready clips are shown; anything else is "not found".
  */
 import type { Clip } from '../src/core/clips.js';
-import { showArtworkUrl, type Episode, type Rendition, type Show } from '../src/core/domain.js';
+import { mp3Enclosure, showArtworkUrl, type Episode, type Show } from '../src/core/domain.js';
 import { FEED_STATES } from '../src/core/episode-state.js';
 import type { ClipsRepository } from '../src/db/repositories/clips.repo.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
@@ -12,7 +12,7 @@ import type { PlayerSettingsRepository } from '../src/db/repositories/player-set
 import type { RenditionsRepository } from '../src/db/repositories/renditions.repo.js';
 import type { ShowsRepository } from '../src/db/repositories/shows.repo.js';
 import { directMediaUrl, publishedMediaUrls } from '../src/http/media-urls.js';
-import { feedUrlFor } from '../src/services/shows.js';
+import { publicUrls } from '../src/core/urls.js';
 import { cleanChapters, cleanTranscript, type EpisodeExtrasSource } from './extras.js';
 import { langOf } from '../src/http/i18n/lang.js';
 import type { PlayerView } from './view.js';
@@ -40,20 +40,16 @@ export interface LoadedClip {
   readonly player: PlayerView;
 }
 
-/** The web player plays the MP3 enclosure (every browser decodes it). */
-const playable = (renditions: readonly Rendition[]) =>
-  renditions.find((r) => r.mimeType === 'audio/mpeg');
-
 export class ReaderData {
   constructor(private readonly deps: ReaderDataDeps) {}
 
   readonly urls = {
-    embedEpisode: (id: string) => `${this.deps.publicUrl}/embed/episodes/${id}`,
-    embedClip: (id: string) => `${this.deps.publicUrl}/embed/clips/${id}`,
-    page: (id: string) => `${this.deps.publicUrl}/episodes/${id}`,
-    oembed: (url: string, format: 'json' | 'xml') =>
-      `${this.deps.publicUrl}/oembed?${new URLSearchParams({ url, format }).toString()}`,
-    feed: (slug: string) => feedUrlFor(this.deps.publicUrl, slug),
+    embedEpisode: (id: string) => publicUrls(this.deps.publicUrl).embedEpisode(id),
+    embedClip: (id: string) => publicUrls(this.deps.publicUrl).embedClip(id),
+    page: (id: string) => publicUrls(this.deps.publicUrl).episodePage(id),
+    oembed: (url: string, format?: 'json' | 'xml') =>
+      publicUrls(this.deps.publicUrl).oembed(url, format),
+    feed: (slug: string) => publicUrls(this.deps.publicUrl).feed(slug),
     /** Show artwork (always public); episode files go through `filesOf`. */
     media: (key: string) => directMediaUrl(this.deps.publicUrl, key),
   };
@@ -73,7 +69,8 @@ export class ReaderData {
     const found = await this.publicEpisode(id);
     if (!found) return null;
     const { episode, show } = found;
-    const audio = playable(await this.deps.renditions.listByEpisode(id));
+    // The web player plays the MP3 enclosure (every browser decodes it).
+    const audio = mp3Enclosure(await this.deps.renditions.listByEpisode(id));
     if (!audio) return null;
     const duration = audio.durationSeconds || episode.durationSeconds || 0;
     const [chapters, transcript, settings] = await Promise.all([

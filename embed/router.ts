@@ -110,7 +110,7 @@ export function embedRouter(deps: { data: ReaderData }): Router {
           publishedAt: episode.article.publishedAt,
           showAuthor: show.author,
           feedUrl: data.urls.feed(show.slug),
-          oembedUrl: `${data.publicUrl}/oembed?url=${encodeURIComponent(player.pageUrl)}`,
+          oembedUrl: data.urls.oembed(player.pageUrl),
           embedCode: embedCodeFor(player),
         },
         { ...(await playerPageOptions(req, player)), showSiteUrl: show.siteUrl },

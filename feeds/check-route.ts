@@ -4,8 +4,8 @@ import { slugSchema } from '../src/core/schemas.js';
 import { PUBLIC_ONLY, type FetchPolicy } from '../src/net/fetch-policy.js';
 import { safeFetch, type FetchLimits } from '../src/net/safe-fetch.js';
 import { pathParam } from '../src/http/middleware/validate.js';
-import { checkFeed, type FeedFetch } from './check.js';
-import type { FeedPublisher } from './publisher.js';
+import { checkFeed, type FeedFetch } from '../src/feeds/check.js';
+import type { FeedPublishingService } from '../src/services/feed-publishing.js';
 
 /** Enough for a 3000×3000 JPEG; a deadline an editor can wait for. */
 export const FEED_CHECK_LIMITS: FetchLimits = {
@@ -20,7 +20,7 @@ export const FEED_CHECK_LIMITS: FetchLimits = {
  * addresses, plus this instance's own origin (its media are public anyway).
  */
 export function feedCheckRouter(deps: {
-  publisher: FeedPublisher;
+  publisher: FeedPublishingService;
   requireEditor: RequestHandler;
   publicUrl: string;
   /** Who may be reached (default: public addresses only; the own origin is always added). */

@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { notFound } from '../src/core/errors.js';
 import { slugSchema } from '../src/core/schemas.js';
 import { pathParam } from '../src/http/middleware/validate.js';
-import type { FeedPublisher, ServedFeed } from './publisher.js';
+import type { FeedPublishingService, ServedFeed } from '../src/services/feed-publishing.js';
 import { sendFeed } from './serve.js';
 import { publishedOnly } from '../src/http/access.js';
 
@@ -10,7 +10,7 @@ import { publishedOnly } from '../src/http/access.js';
  * GET/HEAD of a pre-rendered feed through Express: what the fast path (serve.ts)
  * declines, i.e. unknown feeds, answered with a 404 problem.
  */
-export function feedsRouter(deps: { publisher: FeedPublisher }): Router {
+export function feedsRouter(deps: { publisher: FeedPublishingService }): Router {
   const router = Router();
 
   const send = (req: Request, res: Response, render: ServedFeed) => sendFeed(req, res, render);

@@ -1,61 +1,43 @@
 /**
  * Serving a pre-rendered feed with node:http only (no Express on the hot path:
- * it costs most of the time for a feed served from memory): negotiated br/gzip,
- * ETag per representation, Last-Modified, 304, Cache-Control, HEAD.
+ * it costs most of the time for a feed served from memory): negotiated br/gzip
+ * (`negotiator`), ETag per representation, Last-Modified, 304 (`fresh`: both
+ * are what Express itself uses), Cache-Control, HEAD.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { FeedPublisher, ServedFeed } from './publisher.js';
+import fresh from 'fresh';
+import Negotiator from 'negotiator';
+import type { FeedPublishingService, ServedFeed } from '../src/services/feed-publishing.js';
 
 export type Encoding = 'br' | 'gzip' | 'identity';
+
+const ENCODINGS: readonly Encoding[] = ['br', 'gzip', 'identity'];
+
+/** Podcast apps send a handful of distinct headers: negotiated once each. */
+const negotiated = new Map<string, Encoding>();
 
 /** The encoding to send: the client's highest q among br, gzip (br first on a tie), else identity. */
 export function pickEncoding(header: string | undefined): Encoding {
   if (!header) return 'identity';
-  // What podcast apps and browsers send, without q-values: no parsing needed.
-  if (!header.includes('q=') && !header.includes('*')) {
-    return /\bbr\b/.test(header) ? 'br' : /\bgzip\b/.test(header) ? 'gzip' : 'identity';
+  let encoding = negotiated.get(header);
+  if (!encoding) {
+    const chosen = new Negotiator({ headers: { 'accept-encoding': header } }).encoding(ENCODINGS, {
+      preferred: ENCODINGS,
+    });
+    encoding = (chosen as Encoding | undefined) ?? 'identity';
+    if (negotiated.size < 256) negotiated.set(header, encoding);
   }
-  let best: Encoding = 'identity';
-  let bestQ = 0;
-  for (const part of header.split(',')) {
-    const [rawName, ...params] = part.trim().split(';');
-    const name = rawName?.trim().toLowerCase();
-    let q = 1;
-    for (const p of params) {
-      const m = /^\s*q\s*=\s*([0-9.]+)\s*$/i.exec(p);
-      if (m) q = Number(m[1]);
-    }
-    if (!(q > 0)) continue;
-    const candidates: Encoding[] =
-      name === '*' ? ['br', 'gzip'] : name === 'br' || name === 'gzip' ? [name] : [];
-    for (const c of candidates) {
-      if (q > bestQ || (q === bestQ && c === 'br' && best === 'gzip')) {
-        best = c;
-        bestQ = q;
-      }
-    }
-  }
-  return best;
+  return encoding;
 }
 
 /** One ETag per representation (RFC 9110 §8.8.3): compressed bytes are other bytes. */
 export const variantTag = (etag: string, encoding: Encoding) =>
   encoding === 'identity' ? etag : `${etag.slice(0, -1)}-${encoding}"`;
 
-function notModified(req: IncomingMessage, render: ServedFeed): boolean {
-  const ifNoneMatch = req.headers['if-none-match'];
-  if (ifNoneMatch !== undefined) {
-    if (ifNoneMatch.trim() === '*') return true;
-    const base = `"${render.etag.slice(1, -1)}`;
-    // Weak comparison: any representation of the current bytes is fresh.
-    return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '').startsWith(base));
-  }
-  const since = Date.parse(req.headers['if-modified-since'] ?? '');
-  return Number.isFinite(since) && Math.floor(render.lastModified.getTime() / 1000) * 1000 <= since;
-}
-
 interface Prepared {
   readonly body: Buffer;
+  /** What `fresh` compares the conditional headers with. */
+  readonly validators: { etag: string; 'last-modified': string };
   /** Headers of a 304 (no Content-Length) and of a 200, built once per render, as flat arrays (cheapest for node:http). */
   readonly notModified: string[];
   readonly ok: string[];
@@ -83,6 +65,10 @@ function prepare(render: ServedFeed, encoding: Encoding): Prepared {
       };
       return {
         body,
+        validators: {
+          etag: String(headers.ETag),
+          'last-modified': String(headers['Last-Modified']),
+        },
         notModified: flat(headers),
         ok: flat({ ...headers, 'Content-Length': body.length }),
       };
@@ -95,7 +81,7 @@ function prepare(render: ServedFeed, encoding: Encoding): Prepared {
 
 export function sendFeed(req: IncomingMessage, res: ServerResponse, render: ServedFeed): void {
   const p = prepare(render, pickEncoding(req.headers['accept-encoding']));
-  if (notModified(req, render)) {
+  if (fresh(req.headers, p.validators)) {
     res.writeHead(304, p.notModified);
     res.end();
     return;
@@ -110,7 +96,7 @@ const FEED_PATH = /^\/feeds\/([a-z0-9-]{1,64})(?:\/([a-z0-9-]{1,64}))?\.xml$/;
  * The hot path, in front of Express: answers GET/HEAD of a feed it has, and
  * returns false for anything else (Express then answers, e.g. a 404 problem).
  */
-export function feedFastPath(publisher: FeedPublisher) {
+export function feedFastPath(publisher: FeedPublishingService) {
   /** true: answered now; a promise: answered later (true) or not ours (false); false: not ours. */
   return (req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;

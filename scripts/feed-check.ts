@@ -3,12 +3,12 @@
  * Podcasting 2.0 namespace would reject. A slug is read from this instance's
  * PUBLIC_URL (the server must be running). Exit code 1 when there are errors.
  */
-import { checkFeed } from '../feeds/check.js';
+import { checkFeed } from '../src/feeds/check.js';
 import { FEED_CHECK_LIMITS } from '../feeds/check-route.js';
 import { safeFetch } from '../src/net/safe-fetch.js';
 import { loadConfig } from '../src/core/config.js';
 import { slugSchema } from '../src/core/schemas.js';
-import { feedUrlFor } from '../src/services/shows.js';
+import { publicUrls } from '../src/core/urls.js';
 
 async function main(): Promise<number> {
   const target = process.argv[2];
@@ -22,7 +22,7 @@ async function main(): Promise<number> {
       process.stderr.write(`"${target}" is neither an http(s) URL nor a show slug.\n`);
       return 2;
     }
-    url = feedUrlFor(loadConfig().publicUrl, target);
+    url = publicUrls(loadConfig().publicUrl).feed(target);
   }
   const res = await fetch(url);
   if (!res.ok) {

@@ -4,6 +4,7 @@
  */
 import { Router, type RequestHandler } from 'express';
 import { slugSchema, recordIdSchema } from '../src/core/schemas.js';
+import { publicUrls } from '../src/core/urls.js';
 import type { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
 import { parseOr400, pathParam } from '../src/http/middleware/validate.js';
@@ -54,7 +55,7 @@ export function studioApiRouter(deps: {
         episodes: s.episodes,
         links: {
           self: `${deps.publicUrl}/api/shows/${s.slug}`,
-          feed: `${deps.publicUrl}/feeds/${s.slug}.xml`,
+          feed: publicUrls(deps.publicUrl).feed(s.slug),
         },
       })),
     });

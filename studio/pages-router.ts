@@ -24,7 +24,8 @@ import { episodeJson, showJson } from '../src/http/representations.js';
 import type { AccountService } from '../src/services/accounts.js';
 import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';
-import { topicFeedUrlFor, type PublishingService } from '../src/services/publishing.js';
+import { publicUrls } from '../src/core/urls.js';
+import type { PublishingService } from '../src/services/publishing.js';
 import { studioAssets } from './assets.js';
 import { pickLang } from '../src/http/i18n/lang.js';
 import { STUDIO_STRINGS } from '../src/http/i18n/studio.js';
@@ -166,7 +167,7 @@ export function studioPages(deps: {
         res,
         showsPage(
           ctx,
-          shows.map((s) => ({ ...s, feedUrl: `${deps.publicUrl}/feeds/${s.slug}.xml` })),
+          shows.map((s) => ({ ...s, feedUrl: publicUrls(deps.publicUrl).feed(s.slug) })),
         ),
       );
     }),
@@ -193,7 +194,7 @@ export function studioPages(deps: {
           {
             slug: show.slug,
             title: show.title,
-            feedUrl: `${deps.publicUrl}/feeds/${show.slug}.xml`,
+            feedUrl: publicUrls(deps.publicUrl).feed(show.slug),
           },
           rows,
         ),
@@ -214,7 +215,7 @@ export function studioPages(deps: {
             slug: t.slug,
             title: t.title,
             category: t.category,
-            feedUrl: topicFeedUrlFor(deps.publicUrl, show.slug, t.slug),
+            feedUrl: publicUrls(deps.publicUrl).feed(show.slug, t.slug),
           })),
           categories,
         }),
@@ -238,7 +239,7 @@ export function studioPages(deps: {
       );
       const json = episodeJson(episode, show, renditions, deps.mediaUrls);
       const a = episode.article;
-      const embedUrl = `${deps.publicUrl}/embed/episodes/${episode.id}`;
+      const embedUrl = publicUrls(deps.publicUrl).embedEpisode(episode.id);
       send(
         res,
         episodePage(ctx, {
@@ -282,7 +283,9 @@ export function studioPages(deps: {
             playerHeightWith(!!(episode.feed?.chaptersKey || episode.feed?.transcript)),
             episode.article.title,
           ),
-          oembedUrl: `${deps.publicUrl}/oembed?url=${encodeURIComponent(`${deps.publicUrl}/episodes/${episode.id}`)}`,
+          oembedUrl: publicUrls(deps.publicUrl).oembed(
+            publicUrls(deps.publicUrl).episodePage(episode.id),
+          ),
           peaksUrl: json.peaksUrl,
           durationSeconds: episode.durationSeconds,
           clips: (await deps.clips.listForEpisode(episode.id)).map((c) => ({

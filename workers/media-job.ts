@@ -1,11 +1,12 @@
 /**
  * What every media job (process-audio, make-clip) does around its own work:
- * check the payload, work on a local copy of the stored audio in a scratch
- * directory, and tell a worker shutdown from a failure. Handlers import it as
- * a namespace: `mediaJob.parsePayload(...)`.
+ * work on a local copy of the stored audio in a scratch directory, tell a
+ * worker shutdown from a failure, and record a failure on the job's record in
+ * words for editors (`settle`). Handlers import it as a namespace:
+ * `mediaJob.settle(...)`.
  */
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
-import type { ZodType } from 'zod';
+import { BadMediaError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import { FfmpegError } from '../src/media/ffmpeg.js';
 import type { BlobStorage } from '../src/storage/blob-storage.js';
@@ -15,21 +16,58 @@ import { withTempDir } from '../src/storage/temp.js';
 export const SHUTDOWN_REASON = 'worker-shutdown';
 
 /**
- * A BullMQ processor for a media job. `token` and `signal` are what hand a job
- * back on shutdown (see handBackIfShuttingDown); it resolves to what became of
- * the record (the job's return value).
+ * A BullMQ processor for a media job, its payload checked by the runtime.
+ * `token` and `signal` are what hand a job back on shutdown; it resolves to
+ * what became of the record (the job's return value).
  */
-export type Processor = (
-  job: Job,
+export type Processor<P> = (
+  job: Job<P>,
   token?: string,
   signal?: AbortSignal,
 ) => Promise<{ state: string }>;
 
-/** The job's payload; a malformed one would fail every attempt, so it is not retried. */
-export function parsePayload<T>(job: Job, schema: ZodType<T>): T {
-  const parsed = schema.safeParse(job.data);
-  if (!parsed.success) throw new UnrecoverableError(`Invalid job payload: ${parsed.error.message}`);
-  return parsed.data;
+/** The job cannot succeed, whatever the number of attempts: its message is for editors. */
+export class JobRefusal extends Error {}
+
+export interface Settlement {
+  readonly job: Job;
+  readonly token: string | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly log: Logger;
+  /** "job", "clip job": what the logs call it. */
+  readonly what: string;
+  /** Marks the record failed with a reason for editors. */
+  readonly fail: (reason: string) => Promise<unknown>;
+  /** The reason when it fails for a cause that is not the input's (after the last attempt). */
+  readonly failedBecause: (summary: string) => string;
+}
+
+/**
+ * Runs a media job's work and settles its failures: a shutdown hands the job
+ * back; bad input or a refusal fails the record at once (not retried); other
+ * errors are retried, and the last attempt fails the record.
+ */
+export async function settle<T>(s: Settlement, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    await handBackIfShuttingDown(s.job, s.token, s.signal, s.log, s.what);
+    const refusal =
+      error instanceof BadMediaError
+        ? error.reason
+        : error instanceof JobRefusal
+          ? error.message
+          : null;
+    if (refusal !== null) {
+      await s.fail(refusal);
+      s.log.warn({ reason: refusal, err: error }, `${s.what} failed: refused`);
+      throw new UnrecoverableError(refusal);
+    }
+    const finalAttempt = isFinalAttempt(s.job) || error instanceof UnrecoverableError;
+    if (finalAttempt) await s.fail(s.failedBecause(failureSummary(error)));
+    s.log.error({ err: error, finalAttempt }, `${s.what} attempt failed`);
+    throw error;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
-import { Worker } from 'bullmq';
+import { Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOB_PAYLOADS, QUEUES, type JobName } from '../src/core/jobs.js';
+import { QUEUES, type QueueName } from '../src/core/jobs.js';
 import type { Logger } from '../src/core/logger.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
 import type { JobProducer } from '../src/queue/producer.js';
@@ -9,7 +9,7 @@ import { sweepOrphans } from '../src/storage/temp.js';
 import { observeWorker } from '../src/metrics/workers.js';
 import { SHUTDOWN_REASON } from './media-job.js';
 import { reconcile } from './reconcile.js';
-import { buildHandlers, type HandlerDeps } from './registry.js';
+import { buildHandlers, dispatch, type HandlerDeps } from './registry.js';
 
 export interface WorkerRuntimeOptions {
   readonly redisUrl: string;
@@ -31,8 +31,19 @@ export interface WorkerRuntime {
   close(): Promise<void>;
 }
 
-function isJobName(name: string): name is JobName {
-  return Object.hasOwn(JOB_PAYLOADS, name);
+/** Per queue: how many jobs at once, and how long a job's lock lives without renewal. */
+function queueSettings(options: WorkerRuntimeOptions): Record<QueueName, Partial<WorkerOptions>> {
+  return {
+    audio: {
+      concurrency: options.concurrency,
+      // ffmpeg runs in a child process: the event loop stays free to renew locks.
+      lockDuration: options.lockDurationMs ?? 60_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      maxStalledCount: 2,
+    },
+    // Publications have their own queue: never behind a long encode.
+    feeds: { concurrency: 2 },
+  };
 }
 
 export async function startWorkers(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
@@ -41,55 +52,34 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   if (removed) logger.info({ removed }, 'removed temp files left by a stopped worker');
 
   const handlers = buildHandlers(options.handlerDeps);
-  const connection: Redis = workerConnection(options.redisUrl);
-  connection.on('error', (error) => logger.warn({ err: error }, 'redis (worker) error'));
-
-  const worker = new Worker(
-    QUEUES.audio,
-    async (job, token, signal) => {
-      if (!isJobName(job.name)) throw new Error(`No handler for job "${job.name}"`);
-      return handlers[job.name](job, token, signal);
-    },
-    {
-      connection,
-      prefix: options.prefix,
-      concurrency: options.concurrency,
-      autorun: false,
-      // ffmpeg runs in a child process: the event loop stays free to renew locks.
-      lockDuration: options.lockDurationMs ?? 60_000,
-      stalledInterval: options.stalledIntervalMs ?? 30_000,
-      maxStalledCount: 2,
-    },
-  );
-  worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
-  observeWorker(worker);
-  worker.on('failed', (job, error) =>
-    logger.warn(
-      { jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
-      'job failed',
-    ),
-  );
-  void worker.run();
-  await worker.waitUntilReady();
-
-  // Publications have their own queue and connection: never behind a long encode.
-  const feedsConnection: Redis = workerConnection(options.redisUrl);
-  feedsConnection.on('error', (error) => logger.warn({ err: error }, 'redis (feeds worker) error'));
-  const feedsWorker = new Worker(
-    QUEUES.feeds,
-    async (job, token, signal) => {
-      if (!isJobName(job.name)) throw new Error(`No handler for job "${job.name}"`);
-      return handlers[job.name](job, token, signal);
-    },
-    { connection: feedsConnection, prefix: options.prefix, concurrency: 2, autorun: false },
-  );
-  feedsWorker.on('error', (error) => logger.error({ err: error }, 'feeds worker error'));
-  observeWorker(feedsWorker);
-  feedsWorker.on('failed', (job, error) =>
-    logger.warn({ jobId: job?.id, err: error.message }, 'feeds job failed'),
-  );
-  void feedsWorker.run();
-  await feedsWorker.waitUntilReady();
+  const settings = queueSettings(options);
+  const workers: { worker: Worker; connection: Redis }[] = [];
+  for (const queue of Object.values(QUEUES)) {
+    // One connection per queue: a blocking wait for jobs on one never delays the other.
+    const connection: Redis = workerConnection(options.redisUrl);
+    connection.on('error', (error) => logger.warn({ err: error, queue }, 'redis (worker) error'));
+    const worker = new Worker(
+      queue,
+      (job, token, signal) => dispatch(handlers, job, token, signal),
+      {
+        connection,
+        prefix: options.prefix,
+        autorun: false,
+        ...settings[queue],
+      },
+    );
+    observeWorker(worker);
+    worker.on('error', (error) => logger.error({ err: error, queue }, 'worker error'));
+    worker.on('failed', (job, error) =>
+      logger.warn(
+        { queue, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
+        'job failed',
+      ),
+    );
+    void worker.run();
+    await worker.waitUntilReady();
+    workers.push({ worker, connection });
+  }
 
   const runReconcile = () =>
     reconcile({
@@ -110,26 +100,29 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
     close() {
       closing ??= (async () => {
         if (timer) clearInterval(timer);
-        await feedsWorker.close();
-        feedsConnection.disconnect();
-        const closed = worker.close();
-        const inTime = await Promise.race([
-          closed.then(() => true),
-          new Promise<false>((resolve) =>
-            setTimeout(() => resolve(false), options.shutdownGraceMs).unref(),
-          ),
-        ]);
-        if (!inTime) {
-          logger.warn(
-            'jobs still running at the end of the grace period: stopping ffmpeg and handing them back',
-          );
-          worker.cancelAllJobs(SHUTDOWN_REASON);
-          await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000).unref())]);
-          await worker.close(true);
-        }
-        connection.disconnect();
+        await Promise.all(
+          workers.map(({ worker }) => closeInTime(worker, options.shutdownGraceMs, logger)),
+        );
+        for (const { connection } of workers) connection.disconnect();
       })();
       return closing;
     },
   };
+}
+
+/** Lets running jobs finish within the grace period, else stops them and hands them back. */
+async function closeInTime(worker: Worker, graceMs: number, logger: Logger): Promise<void> {
+  const closed = worker.close();
+  const inTime = await Promise.race([
+    closed.then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), graceMs).unref()),
+  ]);
+  if (inTime) return;
+  logger.warn(
+    { queue: worker.name },
+    'jobs still running at the end of the grace period: stopping them and handing them back',
+  );
+  worker.cancelAllJobs(SHUTDOWN_REASON);
+  await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000).unref())]);
+  await worker.close(true);
 }

@@ -7,7 +7,6 @@
 import { ReaderData } from '../../embed/data.js';
 import type { EpisodeExtrasSource } from '../../embed/extras.js';
 import { storedExtras } from '../../embed/stored-extras.js';
-import { FeedPublisher, type SoundbiteProvider } from '../../feeds/publisher.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { connectDb, migrateToLatest, type DbHandle } from '../db/connect.js';
@@ -29,6 +28,10 @@ import { JobProducer } from '../queue/producer.js';
 import { AccountService } from '../services/accounts.js';
 import { ClipService } from '../services/clips.js';
 import { EpisodeService } from '../services/episodes.js';
+import { FeedBuildsRepository } from '../db/repositories/feed-builds.repo.js';
+import type { SoundbiteProvider } from '../feeds/render.js';
+import { FeedPublishingService } from '../services/feed-publishing.js';
+import { RenditionService } from '../services/renditions.js';
 import { PublishingService } from '../services/publishing.js';
 import { ShowService } from '../services/shows.js';
 import type { BlobStorage } from '../storage/blob-storage.js';
@@ -68,7 +71,8 @@ export interface Graph {
   readonly clips: ClipService;
   readonly accounts: AccountService;
   readonly publishing: PublishingService;
-  readonly feedPublisher: FeedPublisher;
+  readonly feedPublisher: FeedPublishingService;
+  readonly renditions: RenditionService;
   readonly readerData: ReaderData;
   readonly metrics: Metrics;
   /** Shared counters of every API process (the sign-in rate limit). */
@@ -115,8 +119,9 @@ export async function buildGraph(
     logger,
   });
 
-  const feedPublisher = new FeedPublisher({
+  const feedPublisher = new FeedPublishingService({
     feeds: feedsRepo,
+    builds: new FeedBuildsRepository(db.db),
     storage,
     publicUrl: config.publicUrl,
     logger,
@@ -131,7 +136,7 @@ export async function buildGraph(
     storage,
     logger,
     publicUrl: config.publicUrl,
-    onFeedChange: (showId) => feedPublisher.rebuildShow(showId),
+    feedPublishing: feedPublisher,
   });
 
   return {
@@ -143,13 +148,8 @@ export async function buildGraph(
     publishedMedia: new PublishedMediaCheck(new PublicationsRepository(db.db)),
     producer,
     shows: new ShowService(repos.shows, config.publicUrl),
-    episodes: new EpisodeService({
-      ...repos,
-      storage,
-      producer,
-      logger,
-      onChapters: (episodeId, chapters) => publishing.setChapters(episodeId, chapters),
-    }),
+    episodes: new EpisodeService({ ...repos, storage, producer, logger, publishing }),
+    renditions: new RenditionService({ ...repos, storage, ffprobePath: config.ffprobePath }),
     clips: new ClipService({ ...repos, producer, logger }),
     accounts: new AccountService(
       new UsersRepository(db.db),

@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { Express } from 'express';
-import type { FeedPublisher } from '../../feeds/publisher.js';
+import type { FeedPublishingService } from '../services/feed-publishing.js';
 import { feedFastPath } from '../../feeds/serve.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
@@ -24,7 +24,7 @@ export async function startHttpServer(
     config: Config;
     logger: Logger;
     app: Express;
-    feedPublisher: FeedPublisher;
+    feedPublisher: FeedPublishingService;
     metrics: Metrics;
   },
   port: number,

@@ -7,7 +7,7 @@
  * studio/, workers/); see .dependency-cruiser.cjs.
  */
 import type { Express } from 'express';
-import type { FeedPublisher } from '../../feeds/publisher.js';
+import type { FeedPublishingService } from '../services/feed-publishing.js';
 import type { WorkerRuntime } from '../../workers/runtime.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
@@ -44,7 +44,7 @@ export interface Antenne {
   /** The Express app (the OpenAPI test enumerates its routes). */
   readonly app: Express;
   readonly publishing: PublishingService;
-  readonly feedPublisher: FeedPublisher;
+  readonly feedPublisher: FeedPublishingService;
   readonly metrics: Metrics;
   /** Starts the HTTP API; resolves with the bound port. */
   listen(port?: number): Promise<number>;

@@ -84,6 +84,16 @@ export interface Rendition {
   readonly createdAt: Date;
 }
 
+/**
+ * The MP3 of an episode (or the first of them): the feed's `<enclosure>`, what
+ * the web player plays and what clips are cut from, since every client decodes it.
+ */
+export function mp3Enclosure<R extends Pick<Rendition, 'mimeType'>>(
+  renditions: readonly R[],
+): R | undefined {
+  return renditions.find((r) => r.mimeType === 'audio/mpeg');
+}
+
 export interface Episode {
   readonly id: string;
   readonly showId: string;

@@ -38,13 +38,19 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'publish-episode': QUEUES.feeds,
 };
 
+/** What a job is about, by job name: the part of its id that tells two jobs of one kind apart. */
+const JOB_SUBJECT: { readonly [N in JobName]: (payload: PayloadOf<N>) => string } = {
+  'process-audio': (p) => p.episodeId,
+  'make-clip': (p) => p.clipId,
+  // Its revision is the scheduled time, so moving it makes a new job.
+  'publish-episode': (p) => p.episodeId,
+};
+
 /**
  * Stable job ids make enqueueing idempotent (BullMQ refuses a second job with the
  * same id while the first exists). No ':' and not only digits, as BullMQ requires.
  */
-export function jobIdFor(name: JobName, payload: PayloadOf<JobName>, revision = 0): string {
-  // Episode jobs are keyed by episode, clip jobs by clip; a new job kind adds its own rule here.
-  // publish-episode: the revision is the scheduled time, so moving it makes a new job.
-  const key = 'clipId' in payload ? payload.clipId : payload.episodeId;
-  return `${name}-${key}-r${revision}`;
+export function jobIdFor<N extends JobName>(name: N, payload: PayloadOf<N>, revision = 0): string {
+  const subject = JOB_SUBJECT[name] as (payload: PayloadOf<N>) => string;
+  return `${name}-${subject(payload)}-r${revision}`;
 }

@@ -118,6 +118,17 @@ export interface FeedRendersTable {
   storage_key: string;
 }
 
+/** Rebuild revisions and the render lease of a show's feeds (0008). */
+export interface FeedBuildsTable {
+  show_id: string;
+  /** bigint columns come back as strings from pg: read with Number(). */
+  requested: ColumnType<string | number, number | undefined, number>;
+  built: ColumnType<string | number, number | undefined, number>;
+  lease_owner: string | null;
+  lease_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface RenditionsTable {
   id: string;
   episode_id: string;
@@ -201,6 +212,7 @@ export interface Database {
   player_settings: PlayerSettingsTable;
   topic_feeds: TopicFeedsTable;
   feed_renders: FeedRendersTable;
+  feed_builds: FeedBuildsTable;
   server_secrets: ServerSecretsTable;
 }
 

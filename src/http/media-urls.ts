@@ -9,35 +9,11 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Episode } from '../core/domain.js';
+import { isAlwaysPublicKey } from '../core/storage-keys.js';
+import { directMediaUrl, publishedMediaUrl } from '../core/urls.js';
 
-/** The path segment that opens a publication-keyed URL. Storage keys never start with it. */
-export const PUBLISHED_SEGMENT = 'p';
-
-/** Files anyone may fetch whatever the state of an episode: show artwork. */
-export const isAlwaysPublicKey = (key: string) => key.startsWith('public/shows/');
-
-export const directMediaUrl = (publicUrl: string, key: string) => `${publicUrl}/media/${key}`;
-
-/** Public URL of a file of a published episode (or of one of its clips). */
-export function publishedMediaUrl(publicUrl: string, publicationKey: string, key: string): string {
-  if (isAlwaysPublicKey(key)) return directMediaUrl(publicUrl, key);
-  return `${publicUrl}/media/${PUBLISHED_SEGMENT}/${publicationKey}/${key}`;
-}
-
-/** A published episode's URL builder; throws for one that is not published (a caller bug). */
-export function publishedMediaUrls(
-  publicUrl: string,
-  episode: Pick<Episode, 'id' | 'publicationKey'>,
-): (key: string) => string {
-  const publicationKey = episode.publicationKey;
-  if (!publicationKey) {
-    return (key) => {
-      if (isAlwaysPublicKey(key)) return directMediaUrl(publicUrl, key);
-      throw new Error(`Episode ${episode.id} is not published: its media have no public URL`);
-    };
-  }
-  return (key) => publishedMediaUrl(publicUrl, publicationKey, key);
-}
+export { directMediaUrl, isAlwaysPublicKey, publishedMediaUrl };
+export { PUBLISHED_SEGMENT, publishedMediaUrls } from '../core/urls.js';
 
 /** Signs and checks editors' private media URLs. */
 export class MediaSigner {

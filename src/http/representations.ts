@@ -5,7 +5,7 @@ import {
   type Rendition,
   type Show,
 } from '../core/domain.js';
-
+import { publicUrls } from '../core/urls.js';
 import { directMediaUrl, type MediaUrls } from './media-urls.js';
 
 export function showJson(show: Show, publicUrl: string) {
@@ -26,7 +26,7 @@ export function showJson(show: Show, publicUrl: string) {
     copyright: show.copyright,
     podcastGuid: show.podcastGuid,
     audio: show.audio ?? null,
-    feedUrl: `${publicUrl}/feeds/${show.slug}.xml`,
+    feedUrl: publicUrls(publicUrl).feed(show.slug),
     artworkUrl: showArtworkUrl(show, (key) => directMediaUrl(publicUrl, key)),
     medium: show.medium ?? 'podcast',
     locked: show.locked ?? true,
@@ -85,8 +85,8 @@ export function episodeJson(
     })),
     ...(episode.feed ? episodeFeedJson(episode.feed, mediaUrl) : {}),
     links: {
-      self: `${publicUrl}/api/episodes/${episode.id}`,
-      feed: `${publicUrl}/feeds/${show.slug}.xml`,
+      self: publicUrls(publicUrl).apiEpisode(episode.id),
+      feed: publicUrls(publicUrl).feed(show.slug),
     },
     createdAt: episode.createdAt.toISOString(),
     updatedAt: episode.updatedAt.toISOString(),

@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import type { Chapters } from '../core/chapters.js';
 import path from 'node:path';
 import type { Episode, Rendition, Show } from '../core/domain.js';
 import { AppError, notFound } from '../core/errors.js';
@@ -11,7 +10,9 @@ import type { EpisodesRepository } from '../db/repositories/episodes.repo.js';
 import type { RenditionsRepository } from '../db/repositories/renditions.repo.js';
 import type { ShowsRepository } from '../db/repositories/shows.repo.js';
 import { QueueUnavailableError, type JobProducer } from '../queue/producer.js';
-import { storageKeys, type BlobStorage } from '../storage/blob-storage.js';
+import { storageKeys } from '../core/storage-keys.js';
+import type { BlobStorage } from '../storage/blob-storage.js';
+import type { PublishingService } from './publishing.js';
 
 export interface UploadedFile {
   /** Where the upload was streamed to; this service moves it into storage. */
@@ -35,10 +36,10 @@ export interface EpisodeServiceDeps {
   readonly logger: Logger;
   /**
    * Chapters came with an upload or a reprocessing request: publish them for the
-   * feed and the player too (PublishingService.setChapters), so that one list
-   * serves the files, the feed and the player whichever way it arrived.
+   * feed and the player too, so that one list serves the files, the feed and the
+   * player whichever way it arrived.
    */
-  readonly onChapters?: (episodeId: string, chapters: Chapters) => Promise<unknown>;
+  readonly publishing: Pick<PublishingService, 'setChapters'>;
 }
 
 export class EpisodeService {
@@ -97,7 +98,7 @@ export class EpisodeService {
       throw error;
     }
 
-    if (metadata.chapters) await this.deps.onChapters?.(id, metadata.chapters);
+    if (metadata.chapters) await this.deps.publishing.setChapters(id, metadata.chapters);
 
     try {
       await producer.enqueue('process-audio', { episodeId: id }, episode.processingRevision);
@@ -149,7 +150,7 @@ export class EpisodeService {
     }
     const { chapters, ...options } = input;
     const episode = await episodes.requestReprocessing(id, options, chapters);
-    if (chapters) await this.deps.onChapters?.(id, chapters);
+    if (chapters) await this.deps.publishing.setChapters(id, chapters);
     try {
       await producer.enqueue('process-audio', { episodeId: id }, episode.processingRevision);
     } catch (error) {

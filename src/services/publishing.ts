@@ -1,7 +1,7 @@
 /**
  * Publishing use cases: publish now, schedule, unpublish, metadata edits and
  * the files that go with an episode or a show (transcript, chapters, artwork).
- * Every change tells the feeds (onFeedChange) so they are re-rendered at once.
+ * Every change re-renders the show's feeds before it returns.
  */
 import { createHash } from 'node:crypto';
 import { checkArtwork } from '../core/artwork.js';
@@ -14,13 +14,16 @@ import { newShowId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import { appleCategoryProblem } from '../core/apple-categories.js';
 import { fieldErrors } from '../core/schemas.js';
+import { storageKeys } from '../core/storage-keys.js';
+import { publicUrls } from '../core/urls.js';
 import { checkTranscript, TRANSCRIPT_TYPES } from '../core/transcripts.js';
 import type { EpisodesRepository } from '../db/repositories/episodes.repo.js';
 import type { FeedsRepository } from '../db/repositories/feeds.repo.js';
 import type { PublishingRepository } from '../db/repositories/publishing.repo.js';
 import type { ShowsRepository } from '../db/repositories/shows.repo.js';
 import { QueueUnavailableError, type JobProducer } from '../queue/producer.js';
-import { PUBLIC_PREFIX, type BlobStorage } from '../storage/blob-storage.js';
+import type { BlobStorage } from '../storage/blob-storage.js';
+import type { FeedPublishingService } from './feed-publishing.js';
 import { podcastGuidFor } from './shows.js';
 
 export interface PublishingDeps {
@@ -33,17 +36,13 @@ export interface PublishingDeps {
   readonly logger: Logger;
   readonly publicUrl: string;
   /** Re-renders the show's feeds; resolves once the new bytes are served. */
-  readonly onFeedChange: (showId: string) => Promise<void>;
+  readonly feedPublishing: Pick<FeedPublishingService, 'rebuildShow'>;
   readonly now?: () => Date;
 }
 
 const DUE_TOLERANCE_MS = 2_000;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-export function topicFeedUrlFor(publicUrl: string, showSlug: string, topicSlug: string): string {
-  return `${publicUrl}/feeds/${showSlug}/${topicSlug}.xml`;
-}
 
 export class PublishingService {
   private readonly now: () => Date;
@@ -95,7 +94,7 @@ export class PublishingService {
       throw error;
     }
     if (scheduled) await this.enqueuePublication(id, at);
-    await this.deps.onFeedChange(updated.showId);
+    await this.deps.feedPublishing.rebuildShow(updated.showId);
     this.deps.logger.info(
       { episodeId: id, state: updated.state, at: at?.toISOString() },
       scheduled ? 'episode scheduled' : 'episode published',
@@ -113,7 +112,7 @@ export class PublishingService {
       throw error;
     }
     // A pending delayed job finds the episode no longer scheduled and does nothing.
-    await this.deps.onFeedChange(updated.showId);
+    await this.deps.feedPublishing.rebuildShow(updated.showId);
     this.deps.logger.info({ episodeId: id }, 'episode unpublished');
     return updated;
   }
@@ -142,7 +141,7 @@ export class PublishingService {
     const due = new Date(this.now().getTime() + DUE_TOLERANCE_MS);
     const published = await this.deps.publishing.publishIfDue(id, due);
     if (published) {
-      await this.deps.onFeedChange(published.showId);
+      await this.deps.feedPublishing.rebuildShow(published.showId);
       this.deps.logger.info({ episodeId: id }, 'scheduled episode published');
     }
     return published;
@@ -170,7 +169,7 @@ export class PublishingService {
   async patch(id: string, patch: Partial<EpisodePatch>): Promise<Episode> {
     await this.episode(id);
     const updated = await this.deps.publishing.patchEpisode(id, patch);
-    await this.deps.onFeedChange(updated.showId);
+    await this.deps.feedPublishing.rebuildShow(updated.showId);
     return updated;
   }
 
@@ -178,14 +177,14 @@ export class PublishingService {
     const episode = await this.episode(id);
     const check = checkTranscript(bytes);
     if (!check.ok) throw validationFailed([{ field: 'transcript', message: check.problem }]);
-    const key = `${PUBLIC_PREFIX}episodes/${id}/transcript-${sha256(bytes).slice(0, 12)}.${check.format}`;
+    const key = storageKeys.transcript(id, sha256(bytes), check.format);
     await this.deps.storage.putBytes(key, Buffer.from(check.text, 'utf8'));
     const replaced = await this.deps.publishing.setTranscript(id, {
       key,
       type: TRANSCRIPT_TYPES[check.format],
     });
     if (replaced) await this.deps.storage.delete(replaced);
-    await this.deps.onFeedChange(episode.showId);
+    await this.deps.feedPublishing.rebuildShow(episode.showId);
     return this.episode(id);
   }
 
@@ -194,11 +193,11 @@ export class PublishingService {
     const parsed = chaptersSchema.safeParse(body);
     if (!parsed.success) throw validationFailed(fieldErrors(parsed.error));
     const bytes = Buffer.from(JSON.stringify(parsed.data), 'utf8');
-    const key = `${PUBLIC_PREFIX}episodes/${id}/chapters-${sha256(bytes).slice(0, 12)}.chapters.json`;
+    const key = storageKeys.chapters(id, sha256(bytes));
     await this.deps.storage.putBytes(key, bytes);
     const replaced = await this.deps.publishing.setChapters(id, key, parsed.data);
     if (replaced) await this.deps.storage.delete(replaced);
-    await this.deps.onFeedChange(episode.showId);
+    await this.deps.feedPublishing.rebuildShow(episode.showId);
     return this.episode(id);
   }
 
@@ -206,11 +205,11 @@ export class PublishingService {
     const show = await this.show(slug);
     const check = checkArtwork(bytes);
     if (!check.ok) throw validationFailed([{ field: 'artwork', message: check.problem }]);
-    const key = `${PUBLIC_PREFIX}shows/${show.id}/artwork-${sha256(bytes).slice(0, 12)}.${check.type}`;
+    const key = storageKeys.showArtworkUpload(show.id, sha256(bytes), check.type);
     await this.deps.storage.putBytes(key, bytes);
     const replaced = await this.deps.publishing.setArtwork(show.id, key);
     if (replaced) await this.deps.storage.delete(replaced);
-    await this.deps.onFeedChange(show.id);
+    await this.deps.feedPublishing.rebuildShow(show.id);
     return this.show(slug);
   }
 
@@ -224,7 +223,7 @@ export class PublishingService {
       throw validationFailed([{ field: 'description', message: 'must be at most 4000 bytes' }]);
     }
     const updated = await this.deps.publishing.patchShow(show.id, patch);
-    await this.deps.onFeedChange(show.id);
+    await this.deps.feedPublishing.rebuildShow(show.id);
     return updated;
   }
 
@@ -244,9 +243,9 @@ export class PublishingService {
       category: input.category,
       description: input.description,
       // Set once from its first URL, like the show's.
-      podcastGuid: podcastGuidFor(topicFeedUrlFor(this.deps.publicUrl, show.slug, input.slug)),
+      podcastGuid: podcastGuidFor(publicUrls(this.deps.publicUrl).feed(show.slug, input.slug)),
     });
-    await this.deps.onFeedChange(show.id);
+    await this.deps.feedPublishing.rebuildShow(show.id);
     return topic;
   }
 
@@ -260,6 +259,6 @@ export class PublishingService {
     if (!(await this.deps.feeds.deleteTopic(show.id, topicSlug))) {
       throw notFound('Topic feed', `The show has no topic feed "${topicSlug}".`);
     }
-    await this.deps.onFeedChange(show.id);
+    await this.deps.feedPublishing.rebuildShow(show.id);
   }
 }

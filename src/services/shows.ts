@@ -3,6 +3,7 @@ import type { Show } from '../core/domain.js';
 import { AppError, notFound } from '../core/errors.js';
 import { newShowId } from '../core/ids.js';
 import type { AudioSettingsInput, CreateShowInput } from '../core/schemas.js';
+import { publicUrls } from '../core/urls.js';
 import type { ShowsRepository } from '../db/repositories/shows.repo.js';
 
 /** The Podcasting 2.0 namespace's own UUIDv5 namespace for `podcast:guid`. */
@@ -12,10 +13,6 @@ export const PODCAST_GUID_NAMESPACE = 'ead4c236-bf58-58c6-a2c6-a6b28d128cb6';
 export function podcastGuidFor(feedUrl: string): string {
   const bare = feedUrl.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
   return uuidv5(bare, PODCAST_GUID_NAMESPACE);
-}
-
-export function feedUrlFor(publicUrl: string, slug: string): string {
-  return `${publicUrl}/feeds/${slug}.xml`;
 }
 
 export class ShowService {
@@ -58,7 +55,7 @@ export class ShowService {
         renditionProfiles: input.renditionProfiles ?? null,
       },
       // Set once from the first feed URL and never recomputed, as the namespace requires.
-      podcastGuid: podcastGuidFor(feedUrlFor(this.publicUrl, input.slug)),
+      podcastGuid: podcastGuidFor(publicUrls(this.publicUrl).feed(input.slug)),
     });
   }
 

@@ -77,19 +77,5 @@ export function isValidKey(key: string): boolean {
   return KEY_PATTERN.test(key) && !key.split('/').some((part) => part === '..' || part === '.');
 }
 
-export const PUBLIC_PREFIX = 'public/';
-
-export const storageKeys = {
-  original: (episodeId: string, extension: string) =>
-    `originals/${episodeId}/original${extension ? `.${extension}` : ''}`,
-  /** Content-addressed by a hash prefix: a new file gets a new URL, so it can be cached forever. */
-  rendition: (episodeId: string, profile: string, sha256: string, extension: string) =>
-    `${PUBLIC_PREFIX}episodes/${episodeId}/${profile}-${sha256.slice(0, 12)}.${extension}`,
-  /** Folder of an episode's public files (renditions, peaks). */
-  episodeFolder: (episodeId: string) => `${PUBLIC_PREFIX}episodes/${episodeId}`,
-  /** A show's cover image, when one is stored (written into the files as artwork). */
-  showArtwork: (showId: string, extension: 'jpg' | 'png') =>
-    `${PUBLIC_PREFIX}shows/${showId}/artwork.${extension}`,
-  peaks: (episodeId: string, sha256: string) =>
-    `${PUBLIC_PREFIX}episodes/${episodeId}/peaks-${sha256.slice(0, 12)}.json`,
-};
+// Key builders live with the other naming rules in core.
+export { PUBLIC_PREFIX, storageKeys } from '../core/storage-keys.js';

@@ -1,6 +1,7 @@
 /** A new episode (prefill, drop, upload) and an episode's own page. */
 import type { Chapter } from '../../src/core/chapters.js';
 import { html, type SafeHtml } from '../../src/http/html.js';
+import { mp3Enclosure } from '../../src/core/domain.js';
 import { chaptersToText } from '../chapters-text.js';
 import { stateLabel, type StudioStrings } from '../../src/http/i18n/studio.js';
 import { field, layout, type PageContext } from './layout.js';
@@ -101,7 +102,7 @@ export interface EpisodeView {
 
 export function episodePage(ctx: PageContext, ep: EpisodeView): SafeHtml {
   const { t } = ctx;
-  const mp3 = ep.renditions.find((r) => r.mimeType === 'audio/mpeg') ?? ep.renditions[0];
+  const mp3 = mp3Enclosure(ep.renditions) ?? ep.renditions[0];
   const renditions = ep.renditions.map(
     (r) =>
       html`<li><a href="${r.url}">${r.profile}</a> (${r.mimeType}, ${Math.round(r.bytes / 1024)} kB)</li>`,

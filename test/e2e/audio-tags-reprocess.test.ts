@@ -9,7 +9,7 @@ import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { storageKeys } from '../../src/storage/blob-storage.js';
+import { storageKeys } from '../../src/core/storage-keys.js';
 import { ENGINES } from '../helpers/databases.js';
 import {
   EDITOR_HEADERS,

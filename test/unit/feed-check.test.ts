@@ -1,7 +1,7 @@
 /** The feed check finds what Apple or the namespace would reject, on feeds we did not build. */
 import assert from 'node:assert/strict';
-import { checkFeed } from '../../feeds/check.js';
-import { buildPodcastFeed } from '../../feeds/podcast-feed.js';
+import { checkFeed } from '../../src/feeds/check.js';
+import { buildPodcastFeed } from '../../src/feeds/podcast-feed.js';
 import { makeEpisode, makeRendition, makeShow } from '../helpers/feed-fixtures.js';
 
 const mediaUrl = (key: string) => `https://cdn.example.org/${key}`;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { parseFeed } from 'podcast-partytime';
 import Parser from 'rss-parser';
-import { buildPodcastFeed, type FeedEntry } from '../../feeds/podcast-feed.js';
+import { buildPodcastFeed, type FeedEntry } from '../../src/feeds/podcast-feed.js';
 import { makeEpisode, makeRendition, makeShow } from '../helpers/feed-fixtures.js';
 
 const PUBLIC = 'https://podcasts.example.org';
@@ -265,6 +265,20 @@ describe('podcast feed builder', () => {
 
   it('is deterministic: the same data gives the same bytes', () => {
     assert.equal(buildPodcastFeed({ show, entries, feedUrl: FEED_URL, mediaUrl }), xml);
+  });
+
+  it('dates lastBuildDate from the data, without touching the global clock', async () => {
+    const RealDate = Date;
+    const latest = [show.updatedAt, ...entries.map((e) => e.episode.updatedAt)].reduce((a, b) =>
+      b > a ? b : a,
+    );
+    const feed = await rssParser.parseString(xml);
+    assert.equal(feed.lastBuildDate, latest.toUTCString());
+    assert.equal(globalThis.Date, RealDate);
+    // A title that looks like the element stays text, and is not taken for it.
+    const tricky = entry({ title: '<lastBuildDate>Mon, 01 Jan 2001 00:00:00 GMT</lastBuildDate>' });
+    const out = buildPodcastFeed({ show, entries: [tricky], feedUrl: FEED_URL, mediaUrl });
+    assert.equal((await rssParser.parseString(out)).lastBuildDate, latest.toUTCString());
   });
 
   it('drops characters XML forbids instead of breaking the document', async () => {

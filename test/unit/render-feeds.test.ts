@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import type { Episode, Rendition } from '../../src/core/domain.js';
 import type { FeedIndexRow, FeedSnapshot } from '../../src/db/repositories/feeds.repo.js';
-import { buildPodcastFeed } from '../../feeds/podcast-feed.js';
-import { renderFeeds } from '../../feeds/publisher.js';
+import { buildPodcastFeed } from '../../src/feeds/podcast-feed.js';
+import { renderFeeds } from '../../src/feeds/render.js';
 import { pickEncoding } from '../../feeds/serve.js';
 import { publishedMediaUrl } from '../../src/http/media-urls.js';
 import {

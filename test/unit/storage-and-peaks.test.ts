@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { isValidKey, storageKeys } from '../../src/storage/blob-storage.js';
+import { storageKeys } from '../../src/core/storage-keys.js';
+import { isValidKey } from '../../src/storage/blob-storage.js';
 import { ownerPid } from '../../src/storage/temp.js';
 import { PeaksAccumulator } from '../../src/media/peaks.js';
 import { safeExtension } from '../../src/services/episodes.js';

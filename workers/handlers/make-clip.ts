@@ -1,9 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { UnrecoverableError } from 'bullmq';
 import { CLIP_FADE_SECONDS, type Clip } from '../../src/core/clips.js';
-import type { Rendition } from '../../src/core/domain.js';
-import { makeClipPayload } from '../../src/core/jobs.js';
+import { mp3Enclosure, type Rendition } from '../../src/core/domain.js';
+import type { MakeClipPayload } from '../../src/core/jobs.js';
 import type { Logger } from '../../src/core/logger.js';
 import { MP3_128K_STEREO } from '../../src/core/media-types.js';
 import type { ClipsRepository } from '../../src/db/repositories/clips.repo.js';
@@ -15,9 +14,11 @@ import { clipInvocation } from '../../src/media/clip.js';
 import { runFfmpeg } from '../../src/media/ffmpeg.js';
 import { probe } from '../../src/media/ffprobe.js';
 import { peaksFromPcmFile } from '../../src/media/peaks.js';
-import { PUBLIC_PREFIX, type BlobStorage } from '../../src/storage/blob-storage.js';
+import { storageKeys } from '../../src/core/storage-keys.js';
+import type { FeedPublishingService } from '../../src/services/feed-publishing.js';
+import { tagsFor } from '../../src/services/renditions.js';
+import type { BlobStorage } from '../../src/storage/blob-storage.js';
 import * as mediaJob from '../media-job.js';
-import { tagsFor } from './process-audio.js';
 
 export interface MakeClipDeps {
   readonly clips: ClipsRepository;
@@ -31,31 +32,21 @@ export interface MakeClipDeps {
   readonly ffmpegTimeoutMs: number;
   readonly jobsTmpDir: string;
   /** A new soundbite changes the show's feed. */
-  readonly onClipReady?: (showId: string) => Promise<unknown>;
+  readonly feedPublishing: Pick<FeedPublishingService, 'rebuildShow'>;
 }
-
-/** Content-addressed like the renditions: a re-cut clip gets new URLs. */
-export const clipKeys = {
-  audio: (clipId: string, sha256: string) =>
-    `${PUBLIC_PREFIX}clips/${clipId}/clip-${sha256.slice(0, 12)}.mp3`,
-  peaks: (clipId: string, sha256: string) =>
-    `${PUBLIC_PREFIX}clips/${clipId}/peaks-${sha256.slice(0, 12)}.json`,
-};
 
 /**
  * The best audio to cut from. Today that is the MP3 enclosure (one more lossy
  * generation); once the audio ladder keeps a normalised master, prefer it here.
  */
 export function clipSource(renditions: readonly Rendition[]): Rendition | undefined {
-  return renditions.find((r) => r.mimeType === 'audio/mpeg');
+  return mp3Enclosure(renditions);
 }
 
-class ClipFailure extends Error {}
-
 /** Cuts the clip from the episode with short fades into its own MP3 and peaks. */
-export function makeMakeClip(deps: MakeClipDeps): mediaJob.Processor {
+export function makeMakeClip(deps: MakeClipDeps): mediaJob.Processor<MakeClipPayload> {
   return async function makeClip(job, token, signal) {
-    const { clipId } = mediaJob.parsePayload(job, makeClipPayload);
+    const { clipId } = job.data;
     const log = deps.logger.child({ clipId, jobId: job.id, queue: job.queueName });
 
     const clip = await deps.clips.findById(clipId);
@@ -69,35 +60,36 @@ export function makeMakeClip(deps: MakeClipDeps): mediaJob.Processor {
     if (!episode || !show) return { state: 'deleted' };
 
     await deps.clips.setState(clipId, 'processing');
-    try {
-      const source = clipSource(await deps.renditions.listByEpisode(episode.id));
-      if (!source)
-        throw new ClipFailure('The episode has no MP3 rendition yet: process the episode first.');
-      const tags = { ...tagsFor(episode, show), title: clip.title };
-      const stored = await mediaJob.withStoredFileInTempDir(
-        deps,
-        'clip',
-        source.storageKey,
-        (input, dir) => cut(deps, clip, input, dir, tags, signal, log),
-      );
-      const replaced = await deps.clips.markReady(clipId, stored);
-      for (const key of replaced) await deps.storage.delete(key);
-      await deps.onClipReady?.(show.id);
-      log.info({ durationSeconds: stored.durationSeconds }, 'clip ready');
-      return { state: 'ready' };
-    } catch (error) {
-      await mediaJob.handBackIfShuttingDown(job, token, signal, log, 'clip job');
-      if (error instanceof ClipFailure) {
-        await deps.clips.setState(clipId, 'failed', error.message);
-        throw new UnrecoverableError(error.message);
-      }
-      if (mediaJob.isFinalAttempt(job)) {
-        const reason = `Cutting the clip failed: ${mediaJob.failureSummary(error)}`;
-        await deps.clips.setState(clipId, 'failed', reason);
-      }
-      log.error({ err: error }, 'clip attempt failed');
-      throw error;
-    }
+    return mediaJob.settle(
+      {
+        job,
+        token,
+        signal,
+        log,
+        what: 'clip job',
+        fail: (reason) => deps.clips.setState(clipId, 'failed', reason),
+        failedBecause: (summary) => `Cutting the clip failed: ${summary}`,
+      },
+      async () => {
+        const source = clipSource(await deps.renditions.listByEpisode(episode.id));
+        if (!source)
+          throw new mediaJob.JobRefusal(
+            'The episode has no MP3 rendition yet: process the episode first.',
+          );
+        const tags = { ...tagsFor(episode, show), title: clip.title };
+        const stored = await mediaJob.withStoredFileInTempDir(
+          deps,
+          'clip',
+          source.storageKey,
+          (input, dir) => cut(deps, clip, input, dir, tags, signal, log),
+        );
+        const replaced = await deps.clips.markReady(clipId, stored);
+        for (const key of replaced) await deps.storage.delete(key);
+        await deps.feedPublishing.rebuildShow(show.id);
+        log.info({ durationSeconds: stored.durationSeconds }, 'clip ready');
+        return { state: 'ready' };
+      },
+    );
   };
 }
 
@@ -129,8 +121,8 @@ async function cut(
   const probed = await probe(output, { ffprobePath: deps.ffprobePath });
   const peaksFile = path.join(dir, 'peaks.json');
   await fs.writeFile(peaksFile, JSON.stringify(await peaksFromPcmFile(pcmPath)));
-  const storageKey = clipKeys.audio(clip.id, await sha256File(output));
-  const peaksKey = clipKeys.peaks(clip.id, await sha256File(peaksFile));
+  const storageKey = storageKeys.clipAudio(clip.id, await sha256File(output));
+  const peaksKey = storageKeys.clipPeaks(clip.id, await sha256File(peaksFile));
   const info = await deps.storage.putFile(storageKey, output);
   await deps.storage.putFile(peaksKey, peaksFile);
   return {

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { publishEpisodePayload } from '../../src/core/jobs.js';
+import type { PublishEpisodePayload } from '../../src/core/jobs.js';
 import type { PublishingService } from '../../src/services/publishing.js';
 
 export interface PublishEpisodeDeps {
@@ -11,8 +11,8 @@ export interface PublishEpisodeDeps {
  * unpublished or moved to a later time since is left alone (a newer job exists).
  */
 export function makePublishEpisode(deps: PublishEpisodeDeps) {
-  return async (job: Job) => {
-    const { episodeId } = publishEpisodePayload.parse(job.data);
+  return async (job: Job<PublishEpisodePayload>) => {
+    const { episodeId } = job.data;
     const published = await deps.publishing.publishDue(episodeId);
     return { published: published !== null };
   };

@@ -6,6 +6,7 @@ import * as m0004 from './0004-audio.js';
 import * as m0005 from './0005-clips.js';
 import * as m0006 from './0006-accounts.js';
 import * as m0007 from './0007-publication-keys.js';
+import * as m0008 from './0008-feed-builds.js';
 
 /**
  * The one ordered set of migrations, for PGlite and PostgreSQL alike. Listed in
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-clips': m0005,
   '0006-accounts': m0006,
   '0007-publication-keys': m0007,
+  '0008-feed-builds': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { createClipSchema, playerSettingsSchema, type Clip } from '../../core/clips.js';
 import { slugSchema, recordIdSchema } from '../../core/schemas.js';
+import { publicUrls } from '../../core/urls.js';
 import type { ClipService } from '../../services/clips.js';
 import { parseOr400, pathParam } from '../middleware/validate.js';
 import type { MediaUrls } from '../media-urls.js';
@@ -24,8 +25,8 @@ export function clipJson(clip: Clip, urls: MediaUrls) {
     peaksUrl: clip.peaksKey ? urls.signed(clip.peaksKey) : null,
     links: {
       self: `${publicUrl}/api/clips/${clip.id}`,
-      embed: `${publicUrl}/embed/clips/${clip.id}`,
-      episode: `${publicUrl}/api/episodes/${clip.episodeId}`,
+      embed: publicUrls(publicUrl).embedClip(clip.id),
+      episode: publicUrls(publicUrl).apiEpisode(clip.episodeId),
     },
     createdAt: clip.createdAt.toISOString(),
     updatedAt: clip.updatedAt.toISOString(),

@@ -10,7 +10,8 @@ import {
 } from '../../core/feed-schemas.js';
 import { slugSchema, recordIdSchema } from '../../core/schemas.js';
 import type { EpisodeService } from '../../services/episodes.js';
-import { topicFeedUrlFor, type PublishingService } from '../../services/publishing.js';
+import { publicUrls } from '../../core/urls.js';
+import type { PublishingService } from '../../services/publishing.js';
 import { allowSlowBody } from '../body-timeouts.js';
 import { parseOr400, pathParam } from '../middleware/validate.js';
 import { episodeJson, showJson } from '../representations.js';
@@ -136,7 +137,7 @@ export function publishingRouter(deps: {
     category: t.category,
     description: t.description,
     podcastGuid: t.podcastGuid,
-    feedUrl: topicFeedUrlFor(publicUrl, showSlug, t.slug),
+    feedUrl: publicUrls(publicUrl).feed(showSlug, t.slug),
   });
 
   router.get('/api/shows/:slug/topics', editor, async (req, res) => {

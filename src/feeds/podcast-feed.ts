@@ -1,21 +1,24 @@
 /**
  * Pure: (show, episodes, files) → RSS 2.0 + Apple (itunes:) + Podcasting 2.0
- * (podcast:) XML, written by the npm `podcast` package (RSS and itunes:*) with the
- * Podcasting 2.0 elements as its custom elements: every text and attribute is
- * escaped by its XML writer, never concatenated here. Deterministic: the same data
- * gives the same bytes (the ETag only changes when the feed does), so dates come
- * from the data, never the clock.
+ * (podcast:) XML. The npm `podcast` package maps our options to its elements
+ * (itunes:*, content:encoded) and `xml` writes every element, escaping every
+ * text and attribute; nothing here concatenates data into markup. Deterministic:
+ * the same data gives the same bytes (the ETag only changes when the feed does),
+ * so dates come from the data, never the clock.
  *
- * The publisher renders items one by one and reuses them while they are unchanged
- * (a 10,000-episode feed is rebuilt in about a second): `podcast` renders a whole
- * document, so a fragment is cut from a document whose other parts are ours and fixed.
+ * The RSS 2.0 core elements are laid out here (as `rss`, under `podcast`, lays
+ * them out) instead of by `podcast.buildXml()`: that renders whole documents
+ * only and stamps lastBuildDate with the clock. Laid out here, each item is
+ * one element rendered on its own, which the publisher keeps and reuses while
+ * it is unchanged (a 10,000-episode feed is rebuilt in about a second), and
+ * lastBuildDate comes from the data.
  */
-import { Podcast, type FeedOptions, type ItemOptions } from 'podcast';
+import { Podcast, type Feed, type FeedOptions, type Item, type ItemOptions } from 'podcast';
 import renderXml, { type XmlObject } from 'xml';
-import { showArtworkUrl, type Episode, type Rendition, type Show } from '../src/core/domain.js';
-import { htmlToText, sanitizeSummary } from '../src/core/sanitize.js';
+import { showArtworkUrl, type Episode, type Rendition, type Show } from '../core/domain.js';
+import { htmlToText, sanitizeSummary } from '../core/sanitize.js';
 // XML 1.0 forbids some characters (controls, lone surrogates): dropped, not escaped.
-import { xmlSafeText as xmlChars } from '../src/core/text-chars.js';
+import { xmlSafeText as xmlChars } from '../core/text-chars.js';
 import { appleMimeType, itunesDuration } from './itunes.js';
 
 export interface Soundbite {
@@ -92,26 +95,6 @@ const element = (
   return { [name]: text === undefined ? { _attr: clean } : [{ _attr: clean }, xmlChars(text)] };
 };
 
-/**
- * `rss` (under `podcast`) stamps lastBuildDate with the clock. The feed's must
- * come from the data, so the clock reads `at` while the (synchronous) render runs.
- */
-function renderedAt(at: Date, render: () => string): string {
-  const RealDate = Date;
-  class DataDate extends RealDate {
-    constructor(...args: ConstructorParameters<DateConstructor> | []) {
-      if (args.length === 0) super(at.getTime());
-      else super(...args);
-    }
-  }
-  globalThis.Date = DataDate as DateConstructor;
-  try {
-    return render();
-  } finally {
-    globalThis.Date = RealDate;
-  }
-}
-
 function channelOptions(input: ChannelHead): FeedOptions {
   const { show } = input;
   const artwork = showArtworkUrl(show, input.mediaUrl);
@@ -156,36 +139,93 @@ function channelOptions(input: ChannelHead): FeedOptions {
   };
 }
 
-const CHANNEL_CLOSE = '  </channel>';
-const ITEM_OPEN = '    <item>';
-const ITEM_CLOSE = '    </item>';
+/** What `rss` declares besides the namespaces `podcast` adds (itunes, podcast). */
+const DOCUMENT_START =
+  '<?xml version="1.0" encoding="UTF-8"?>\n' +
+  '<rss xmlns:dc="http://purl.org/dc/elements/1.1/"' +
+  ' xmlns:content="http://purl.org/rss/1.0/modules/content/"' +
+  ' xmlns:atom="http://www.w3.org/2005/Atom" version="2.0"' +
+  ' xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"' +
+  ' xmlns:podcast="https://podcastindex.org/namespace/1.0">\n' +
+  '  <channel>\n';
+
+/** One element per line: channel children at depth 2, item children at depth 3. */
+const lines = (elements: readonly unknown[], indent: string) =>
+  elements.map((element) => `${indent}${renderXml(element as XmlObject)}\n`).join('');
+
+const cdata = (text: string) => ({ _cdata: text });
+
+/** The channel's RSS 2.0 elements, then `podcast`'s (itunes) and ours (custom elements). */
+function channelElements(feed: Feed, lastBuildDate: Date): unknown[] {
+  return [
+    { title: cdata(feed.title) },
+    { description: cdata(feed.description || feed.title) },
+    { link: feed.siteUrl },
+    { generator: feed.generator ?? null },
+    { lastBuildDate: lastBuildDate.toUTCString() },
+    { 'atom:link': { _attr: { href: feed.feedUrl, rel: 'self', type: 'application/rss+xml' } } },
+    ...(feed.pubDate ? [{ pubDate: new Date(feed.pubDate).toUTCString() }] : []),
+    ...(feed.copyright ? [{ copyright: cdata(feed.copyright) }] : []),
+    ...(feed.language ? [{ language: cdata(feed.language) }] : []),
+    ...(feed.customElements as unknown[]),
+  ];
+}
+
+/** An item's RSS 2.0 elements, then `podcast`'s (content:encoded, itunes) and ours. */
+function itemElements(item: Item): unknown[] {
+  return [
+    { title: cdata(item.title) },
+    ...(item.description ? [{ description: cdata(item.description) }] : []),
+    ...(item.url ? [{ link: item.url }] : []),
+    { guid: [{ _attr: { isPermaLink: false } }, item.guid] },
+    ...(item.categories ?? []).map((category) => ({ category: cdata(category) })),
+    ...(item.author ? [{ 'dc:creator': cdata(item.author) }] : []),
+    { pubDate: new Date(item.date).toUTCString() },
+    ...(item.enclosure
+      ? [
+          {
+            enclosure: {
+              _attr: {
+                url: item.enclosure.url,
+                length: item.enclosure.size ?? 0,
+                type: item.enclosure.type ?? null,
+              },
+            },
+          },
+        ]
+      : []),
+    ...((item.customElements ?? []) as unknown[]),
+  ];
+}
 
 /** The document up to the first item. */
 export function channelHead(input: ChannelHead): string {
-  const doc = renderedAt(input.lastChange, () =>
-    new Podcast(channelOptions(input)).buildXml({ indent: '  ' }),
-  );
-  // Everything before the channel's closing tag (the last one: text cannot hold a raw "<").
-  return `${doc.slice(0, doc.lastIndexOf(CHANNEL_CLOSE)).replace(/\s*$/, '')}\n`;
+  const { feed } = new Podcast(channelOptions(input));
+  return DOCUMENT_START + lines(channelElements(feed, input.lastChange), '    ');
 }
 
-export const CHANNEL_END = `${CHANNEL_CLOSE}\n</rss>\n`;
-export const ITEM_END = `${ITEM_CLOSE}\n`;
+export const ITEM_START = '    <item>\n';
+export const ITEM_END = '    </item>\n';
+export const CHANNEL_END = '  </channel>\n</rss>\n';
 
 /** `podcast:soundbite` lines of an item (kept apart: they change without the episode changing). */
 export function soundbitesXml(soundbites: readonly Soundbite[] | undefined): string {
   if (!soundbites?.length) return '';
-  const lines = soundbites.map((bite) =>
-    renderXml([
+  return lines(
+    soundbites.map((bite) =>
       element(
         'podcast:soundbite',
         { startTime: seconds(bite.startTime), duration: seconds(bite.duration) },
         bite.title ?? '',
-      ) as XmlObject,
-    ]),
+      ),
+    ),
+    '      ',
   );
-  return lines.map((line) => `      ${line}\n`).join('');
 }
+
+/** A whole item: its elements, then its soundbites. */
+export const itemXml = (body: string, soundbites: readonly Soundbite[] | undefined) =>
+  ITEM_START + body + soundbitesXml(soundbites) + ITEM_END;
 
 export function buildPodcastFeed(input: FeedInput): string {
   const { show } = input;
@@ -195,37 +235,25 @@ export function buildPodcastFeed(input: FeedInput): string {
   );
   const newest = input.entries[0]?.episode.article.publishedAt ?? lastChange;
   const parts = [channelHead({ ...input, lastChange, newest })];
-  for (const entry of input.entries) {
-    parts.push(itemBody(input, entry), soundbitesXml(entry.soundbites), ITEM_END);
-  }
+  for (const entry of input.entries) parts.push(itemXml(itemBody(input, entry), entry.soundbites));
   parts.push(CHANNEL_END);
   return parts.join('');
 }
 
-/** The fixed channel an item is rendered in, to be cut out of it. */
-const ITEM_FRAME: FeedOptions = {
-  title: 'item',
-  feedUrl: 'https://antenne.invalid/',
-  siteUrl: 'https://antenne.invalid/',
-  namespaces: NAMESPACE_OPTIONS,
-};
+/** `podcast` only reads which namespaces are on when it maps an item. */
+const ITEM_MAPPER: FeedOptions = { namespaces: NAMESPACE_OPTIONS };
 
 /**
- * An item without its soundbites and closing tag: depends only on the show,
+ * The elements of an item without its soundbites: depends only on the show,
  * the episode and its renditions, so a rebuild reuses it while they are unchanged.
  */
 export function itemBody(
   input: { show: Show; mediaUrl: (storageKey: string) => string },
   entry: Omit<FeedEntry, 'soundbites'>,
 ): string {
-  const doc = renderedAt(entry.episode.updatedAt, () =>
-    new Podcast(ITEM_FRAME, [
-      itemOptions(input, entry, showArtworkUrl(input.show, input.mediaUrl)),
-    ]).buildXml({ indent: '  ' }),
-  );
-  // The frame holds nothing that looks like a tag, so the first <item> is the item's,
-  // and its closing tag is the last one.
-  return `${doc.slice(doc.indexOf(ITEM_OPEN), doc.lastIndexOf(ITEM_CLOSE)).replace(/\s*$/, '')}\n`;
+  const options = itemOptions(input, entry, showArtworkUrl(input.show, input.mediaUrl));
+  const [item] = new Podcast(ITEM_MAPPER, [options]).items;
+  return lines(itemElements(item!), '      ');
 }
 
 function itemOptions(

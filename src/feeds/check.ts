@@ -4,9 +4,9 @@
  * (not through our builder), so it checks what clients actually receive.
  */
 import { XMLParser } from 'fast-xml-parser';
-import { appleCategoryProblem } from '../src/core/apple-categories.js';
-import { checkArtwork } from '../src/core/artwork.js';
-import type { SafeResponse } from '../src/net/safe-fetch.js';
+import { appleCategoryProblem } from '../core/apple-categories.js';
+import { checkArtwork } from '../core/artwork.js';
+import type { SafeResponse } from '../net/safe-fetch.js';
 
 export interface FeedProblem {
   readonly severity: 'error' | 'warning';

@@ -1,0 +1,75 @@
+/**
+ * A rendered feed's bytes: compressed once at render time (gzip, br) and kept
+ * in blob storage, shared by every process like the media, under a key named
+ * by the ETag (a new render never overwrites the bytes being served).
+ */
+import { createHash } from 'node:crypto';
+import { buffer as readAll } from 'node:stream/consumers';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { StoredRender } from '../db/repositories/feeds.repo.js';
+import { StorageNotFound, type BlobStorage } from '../storage/blob-storage.js';
+
+const gzip = promisify(zlib.gzip);
+const brotli = promisify(zlib.brotliCompress);
+
+export interface FeedEncodings {
+  readonly body: Buffer;
+  readonly gzip: Buffer;
+  readonly br: Buffer;
+}
+
+/** A render as served: its row and its bytes. */
+export interface ServedFeed extends StoredRender, FeedEncodings {}
+
+export const etagOf = (body: Buffer) =>
+  `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+
+export async function compressFeed(body: Buffer): Promise<{ gzip: Buffer; br: Buffer }> {
+  // Feed XML is very repetitive: on big feeds, fast levels lose little (gzip 1 is within
+  // ~3 % of gzip 6 on a 20 MB feed at a quarter of the time; br 4 beats br 5 there).
+  const big = body.length > 1_000_000;
+  const [gz, br] = await Promise.all([
+    gzip(body, { level: big ? 1 : 9 }),
+    brotli(body, {
+      params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: big ? 4 : 9,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    }),
+  ]);
+  return { gzip: gz, br };
+}
+
+const SUFFIXES = { body: '.xml', gzip: '.xml.gz', br: '.xml.br' } as const;
+const PARTS = Object.entries(SUFFIXES) as [keyof FeedEncodings, string][];
+
+export class FeedBytesStore {
+  constructor(private readonly storage: BlobStorage) {}
+
+  async write(storageKey: string, bytes: FeedEncodings): Promise<void> {
+    for (const [part, suffix] of PARTS) {
+      await this.storage.putBytes(`${storageKey}${suffix}`, bytes[part]);
+    }
+  }
+
+  async delete(storageKey: string): Promise<void> {
+    for (const suffix of Object.values(SUFFIXES))
+      await this.storage.delete(`${storageKey}${suffix}`);
+  }
+
+  /** The bytes of a stored render; null when another process replaced them since the row was read. */
+  async read(render: StoredRender): Promise<ServedFeed | null> {
+    try {
+      const [body, gz, br] = await Promise.all(
+        PARTS.map(async ([, suffix]) =>
+          readAll(await this.storage.openRead(`${render.storageKey}${suffix}`)),
+        ),
+      );
+      return { ...render, body: body!, gzip: gz!, br: br! };
+    } catch (error) {
+      if (error instanceof StorageNotFound) return null;
+      throw error;
+    }
+  }
+}

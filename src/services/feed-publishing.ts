@@ -1,0 +1,201 @@
+/**
+ * Feed publishing: a change (publish, edit, schedule firing, new clip…)
+ * re-renders the show's feeds (coalesced across processes: feed-rebuilds.ts),
+ * compresses and stores them (feed-bytes.ts); requests are answered from
+ * memory (feed-cache.ts), revalidated against the stored row at most once per
+ * `revalidateMs`, since another process may have rendered since.
+ */
+import type { Logger } from '../core/logger.js';
+import { recordFeedBuild } from '../metrics/registry.js';
+import { storageKeys } from '../core/storage-keys.js';
+import type { FeedBuildsRepository } from '../db/repositories/feed-builds.repo.js';
+import type { FeedsRepository } from '../db/repositories/feeds.repo.js';
+import {
+  renderFeeds,
+  showFeedKey,
+  showVersion,
+  topicFeedKey,
+  type Fragment,
+  type SoundbiteProvider,
+} from '../feeds/render.js';
+import type { BlobStorage } from '../storage/blob-storage.js';
+import { compressFeed, etagOf, FeedBytesStore, type ServedFeed } from './feed-bytes.js';
+import { FeedCache } from './feed-cache.js';
+import { FeedRebuilds } from './feed-rebuilds.js';
+
+export type { ServedFeed } from './feed-bytes.js';
+
+export interface FeedPublishingDeps {
+  readonly feeds: FeedsRepository;
+  readonly builds: FeedBuildsRepository;
+  /** Where the rendered bytes live (shared by every process, like the media). */
+  readonly storage: BlobStorage;
+  readonly publicUrl: string;
+  readonly logger: Logger;
+  readonly soundbites?: SoundbiteProvider;
+  readonly revalidateMs?: number;
+}
+
+export interface RenderStats {
+  readonly ms: number;
+  readonly feeds: number;
+  readonly items: number;
+  /** Milliseconds per phase: database read, XML render + hash, gzip + br, file and row writes. */
+  readonly phases: { read: number; render: number; compress: number; store: number };
+}
+
+/** Items rendered for a show, valid while the show is unchanged. */
+interface ShowFragments {
+  readonly showVersion: string;
+  readonly items: Map<string, Fragment>;
+}
+
+export class FeedPublishingService {
+  private readonly cache: FeedCache;
+  private readonly bytes: FeedBytesStore;
+  private readonly rebuilds: FeedRebuilds;
+  private readonly fragments = new Map<string, ShowFragments>();
+
+  constructor(private readonly deps: FeedPublishingDeps) {
+    this.cache = new FeedCache(deps.revalidateMs ?? 1000);
+    this.bytes = new FeedBytesStore(deps.storage);
+    this.rebuilds = new FeedRebuilds(deps.builds, {
+      render: (showId) => this.renderAndStore(showId),
+      renderedElsewhere: (showId) => this.cache.forgetShow(showId),
+    });
+  }
+
+  /** Re-renders a show's feeds; resolves once the stored feeds reflect every change made before. */
+  rebuildShow(showId: string): Promise<void> {
+    return this.rebuilds.rebuild(showId);
+  }
+
+  /** Renders, compresses and stores now; returns the time it took, by phase (the benchmark reads it). */
+  async renderAndStore(showId: string): Promise<RenderStats> {
+    const started = performance.now();
+    const phases = { read: 0, render: 0, compress: 0, store: 0 };
+    let mark = started;
+    const lap = (phase: keyof typeof phases) => {
+      const now = performance.now();
+      phases[phase] += now - mark;
+      mark = now;
+    };
+    const known = this.fragments.get(showId);
+    const snapshot = await this.deps.feeds.snapshot(
+      showId,
+      (row, show) =>
+        known?.showVersion !== showVersion(show) ||
+        known.items.get(row.id)?.signature !== row.signature,
+    );
+    if (!snapshot) {
+      this.fragments.delete(showId);
+      return { ms: performance.now() - started, feeds: 0, items: 0, phases };
+    }
+    const bites = this.deps.soundbites
+      ? await this.deps.soundbites(snapshot.index.map((r) => r.id))
+      : undefined;
+    lap('read');
+    const version = showVersion(snapshot.show);
+    const previous = known?.showVersion === version ? known.items : new Map<string, Fragment>();
+    const { feeds: rendered, fragments } = renderFeeds(
+      snapshot,
+      previous,
+      this.deps.publicUrl,
+      bites,
+    );
+    this.fragments.set(showId, { showVersion: version, items: fragments });
+    const bodies = rendered.map((feed) => {
+      const body = Buffer.from(feed.xml, 'utf8');
+      return { feed, body, etag: etagOf(body) };
+    });
+    lap('render');
+    // Unchanged bytes are not compressed again (a rebuild that changed nothing costs read + render).
+    const compressed = await Promise.all(
+      bodies.map(async ({ feed, body, etag }) => {
+        const cached = this.cache.entry(feed.key);
+        return cached?.etag === etag ? cached : await compressFeed(body);
+      }),
+    );
+    lap('compress');
+    for (const [i, { feed, body, etag }] of bodies.entries()) {
+      const { gzip, br } = compressed[i]!;
+      const storageKey = storageKeys.feedRender(showId, feed.key, etag);
+      const previousKey =
+        this.cache.entry(feed.key)?.storageKey ??
+        (await this.deps.feeds.findRender(feed.key))?.storageKey;
+      if (previousKey !== storageKey) await this.bytes.write(storageKey, { body, gzip, br });
+      const stored = await this.deps.feeds.storeRender({
+        feedKey: feed.key,
+        showId,
+        etag,
+        sourceTime: snapshot.sourceTime,
+        itemCount: feed.itemCount,
+        storageKey,
+      });
+      if (stored.storageKey === storageKey) {
+        this.cache.set(feed.key, { ...stored, body, gzip, br });
+        if (previousKey && previousKey !== storageKey) await this.bytes.delete(previousKey);
+      } else {
+        // A render from newer data (another process) won: ours is garbage.
+        this.cache.delete(feed.key);
+        await this.bytes.delete(storageKey);
+      }
+    }
+    const keys = rendered.map((f) => f.key);
+    for (const gone of await this.deps.feeds.deleteRendersExcept(showId, keys))
+      await this.bytes.delete(gone);
+    this.cache.forgetShow(showId, keys);
+    lap('store');
+    const items = rendered[0]?.itemCount ?? 0;
+    const ms = performance.now() - started;
+    recordFeedBuild(ms / 1000);
+    this.deps.logger.debug(
+      { showId, feeds: rendered.length, items, ms: Math.round(ms), phases },
+      'feeds rendered',
+    );
+    return { ms, feeds: rendered.length, items, phases };
+  }
+
+  /** The render in memory if it was revalidated less than `revalidateMs` ago (the hot path, no await). */
+  peek(showSlug: string, topicSlug?: string): ServedFeed | undefined {
+    const showId = this.cache.showIdOf(showSlug);
+    return showId === undefined ? undefined : this.cache.fresh(feedKeyOf(showId, topicSlug));
+  }
+
+  /** The bytes to serve for a show feed (topic undefined) or a topic feed; null: no such feed. */
+  async get(showSlug: string, topicSlug?: string): Promise<ServedFeed | null> {
+    let showId = this.cache.showIdOf(showSlug);
+    if (!showId) {
+      showId = await this.deps.feeds.showIdBySlug(showSlug);
+      if (!showId) return null;
+      this.cache.rememberShow(showSlug, showId);
+    }
+    const key = feedKeyOf(showId, topicSlug);
+    const loaded = await this.load(key);
+    if (loaded) return loaded;
+    // Never rendered (a new show or topic): render now; an unknown topic costs no render.
+    if (topicSlug && !(await this.deps.feeds.listTopics(showId)).some((t) => t.slug === topicSlug))
+      return null;
+    await this.rebuildShow(showId);
+    return (await this.load(key)) ?? null;
+  }
+
+  /** From memory while fresh, else as stored (memory kept while the row still names it). */
+  private async load(key: string): Promise<ServedFeed | null> {
+    const fresh = this.cache.fresh(key);
+    if (fresh) return fresh;
+    const row = await this.deps.feeds.findRender(key);
+    if (!row) return null;
+    const cached = this.cache.entry(key);
+    if (cached?.storageKey === row.storageKey) {
+      this.cache.confirm(key);
+      return cached;
+    }
+    const read = await this.bytes.read(row);
+    if (read) this.cache.set(key, read);
+    return read;
+  }
+}
+
+const feedKeyOf = (showId: string, topicSlug: string | undefined) =>
+  topicSlug ? topicFeedKey(showId, topicSlug) : showFeedKey(showId);
