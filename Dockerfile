@@ -22,10 +22,7 @@ WORKDIR /app
 ENV NODE_ENV=production DATA_DIR=/data PORT=8080
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# Stylesheets read from the source tree at run time (src/http/client-bundle.ts): drop these two
-# lines where `npm run build` bundles the client assets into dist/.
-COPY --from=build /app/embed/client ./embed/client
-COPY --from=build /app/studio/client ./studio/client
+# The player's and the studio's scripts and styles are bundled by `npm run build` into dist/assets.
 COPY package.json ./
 # DATA_DIR holds only temp files when media live in object storage (S3_BUCKET).
 RUN mkdir -p /data && chown node:node /data
