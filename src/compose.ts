@@ -26,6 +26,7 @@ import { FeedsRepository } from './db/repositories/feeds.repo.js';
 import { PublishingRepository } from './db/repositories/publishing.repo.js';
 import { RenditionsRepository } from './db/repositories/renditions.repo.js';
 import { ShowsRepository } from './db/repositories/shows.repo.js';
+import { ListingsRepository } from './db/repositories/listings.repo.js';
 import { createApp } from './http/app.js';
 import { createHttpServer } from './http/server.js';
 import { authenticate, requireAdmin, requireEditor } from './http/middleware/auth.js';
@@ -37,6 +38,10 @@ import { AccountService } from './services/accounts.js';
 import { audioUpload } from './http/middleware/upload.js';
 import { clipsRouter } from './http/routes/clips.js';
 import { episodesRouter } from './http/routes/episodes.js';
+import { episodeEventsRouter } from './http/routes/episode-events.js';
+import { prefillRouter } from './http/routes/prefill.js';
+import { openApiRouter } from './http/openapi/router.js';
+import { JobEventsHub } from './queue/job-events.js';
 import { healthRouter } from './http/routes/health.js';
 import { mediaRouter } from './http/routes/media.js';
 import { publishingRouter } from './http/routes/publishing.js';
@@ -196,7 +201,11 @@ export async function createAntenne(
     clips: clipService,
     publishing,
     mediaUrls,
-    prefillFetch: options.outboundFetch?.prefill,
+  });
+  const jobEvents = new JobEventsHub({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    logger,
   });
 
   const app = createApp({
@@ -223,7 +232,12 @@ export async function createAntenne(
             .catch((e: unknown) => String(e)),
         }),
       }),
-      showsRouter({ shows: showService, publicUrl: config.publicUrl, requireEditor: editorOnly }),
+      showsRouter({
+        shows: showService,
+        listings: new ListingsRepository(db.db),
+        publicUrl: config.publicUrl,
+        requireEditor: editorOnly,
+      }),
       episodesRouter({
         episodes: episodeService,
         publicUrl: config.publicUrl,
@@ -234,6 +248,17 @@ export async function createAntenne(
           maxBytes: config.maxUploadBytes,
           field: 'audio',
         }),
+      }),
+      episodeEventsRouter({
+        requireEditor: editorOnly,
+        episodes: episodeService,
+        episodesRepo: repos.episodes,
+        jobEvents,
+      }),
+      prefillRouter({
+        requireEditor: editorOnly,
+        policy: options.outboundFetch?.prefill?.policy ?? config.prefill,
+        limits: options.outboundFetch?.prefill?.limits,
       }),
       clipsRouter({
         clips: clipService,
@@ -261,6 +286,7 @@ export async function createAntenne(
         signer,
         published: new PublishedMediaCheck(new PublicationsRepository(db.db)),
       }),
+      openApiRouter({ publicUrl: config.publicUrl }),
       ...studio.routers,
     ],
   });
@@ -364,6 +390,7 @@ export async function createAntenne(
       }
       if (recoverTimer) clearInterval(recoverTimer);
       if (worker) await worker.close();
+      await jobEvents.close();
       await studio.close();
       await producer.close();
       await db.close();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { listRoutes } from '../helpers/routes.js';
-import { toOpenApiPath } from '../../studio/openapi/document.js';
+import { toOpenApiPath } from '../../src/http/openapi/document.js';
 
 type Doc = {
   openapi: string;

@@ -8,6 +8,7 @@ import {
 import type { EpisodeService } from '../../services/episodes.js';
 import { parseOr400, pathParam } from '../middleware/validate.js';
 import { episodeJson } from '../representations.js';
+import { encodeEpisodeCursor, episodePageQuerySchema } from '../episode-cursor.js';
 import type { MediaUrls } from '../media-urls.js';
 
 const episodeId = recordIdSchema('is not an episode id');
@@ -50,6 +51,30 @@ export function episodesRouter(deps: {
         .json({ ...body, statusUrl: body.links.self });
     },
   );
+
+  // Newest article first, a page at a time: `next` is the cursor of the following page.
+  router.get('/api/shows/:slug/episodes', deps.requireEditor, async (req, res) => {
+    const slug = pathParam(req, 'slug', slugSchema);
+    const { limit, cursor } = parseOr400(episodePageQuerySchema, req.query, 'query');
+    const page = await deps.episodes.pageOfShow(slug, { limit: limit + 1, after: cursor });
+    const shown = page.episodes.slice(0, limit);
+    const last = shown.at(-1);
+    const next =
+      page.episodes.length > limit && last
+        ? encodeEpisodeCursor({ publishedAt: last.article.publishedAt, id: last.id })
+        : null;
+    res.set('Cache-Control', 'no-store').json({
+      episodes: shown.map((e) =>
+        episodeJson(e, page.show, page.renditions.get(e.id) ?? [], deps.mediaUrls),
+      ),
+      next,
+      links: {
+        next: next
+          ? `${deps.publicUrl}/api/shows/${slug}/episodes?${new URLSearchParams({ limit: String(limit), cursor: next }).toString()}`
+          : null,
+      },
+    });
+  });
 
   router.get('/api/episodes/:id', deps.requireEditor, async (req, res) => {
     const id = pathParam(req, 'id', episodeId);

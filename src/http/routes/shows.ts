@@ -1,15 +1,34 @@
 import { Router, type RequestHandler } from 'express';
 import { audioSettingsSchema, createShowSchema, slugSchema } from '../../core/schemas.js';
+import type { ListingsRepository } from '../../db/repositories/listings.repo.js';
 import type { ShowService } from '../../services/shows.js';
 import { parseOr400, pathParam } from '../middleware/validate.js';
 import { showJson } from '../representations.js';
 
 export function showsRouter(deps: {
   shows: ShowService;
+  listings: ListingsRepository;
   publicUrl: string;
   requireEditor: RequestHandler;
 }): Router {
   const router = Router();
+
+  router.get('/api/shows', deps.requireEditor, async (_req, res) => {
+    const shows = await deps.listings.shows();
+    res.set('Cache-Control', 'no-store').json({
+      shows: shows.map((s) => ({
+        slug: s.slug,
+        title: s.title,
+        imageUrl: s.imageUrl,
+        language: s.language,
+        episodes: s.episodes,
+        links: {
+          self: `${deps.publicUrl}/api/shows/${s.slug}`,
+          feed: `${deps.publicUrl}/feeds/${s.slug}.xml`,
+        },
+      })),
+    });
+  });
 
   router.post('/api/shows', deps.requireEditor, async (req, res) => {
     const input = parseOr400(createShowSchema, req.body);

@@ -4,20 +4,20 @@
  * checks that each /api route of the running app appears here.
  */
 import { z } from 'zod';
-import { createClipSchema, playerSettingsSchema } from '../../src/core/clips.js';
-import { chaptersSchema } from '../../src/core/chapters.js';
+import { createClipSchema, playerSettingsSchema } from '../../core/clips.js';
+import { chaptersSchema } from '../../core/chapters.js';
 import {
   episodePatchSchema,
   publishSchema,
   showPatchSchema,
   topicFeedSchema,
-} from '../../src/core/feed-schemas.js';
+} from '../../core/feed-schemas.js';
 import {
   audioSettingsSchema,
   createShowSchema,
   episodeMetadataSchema,
   reprocessSchema,
-} from '../../src/core/schemas.js';
+} from '../../core/schemas.js';
 import {
   loginSchema,
   newTokenSchema,
@@ -26,8 +26,9 @@ import {
   passwordResetSchema,
   userDeleteQuerySchema,
   userPatchSchema,
-} from '../../src/http/routes/accounts.js';
-import { episodePageQuerySchema, prefillRequestSchema, prefillResponseSchema } from '../schemas.js';
+} from '../routes/accounts.js';
+import { episodePageQuerySchema } from '../episode-cursor.js';
+import { prefillRequestSchema, prefillResponseSchema } from '../routes/prefill.js';
 
 export type Access = 'public' | 'editor' | 'admin' | 'session';
 

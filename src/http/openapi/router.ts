@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { buildOpenApiDocument } from './document.js';
 import { renderDocsPage } from './docs-page.js';
-import { publicRoute } from '../../src/http/access.js';
+import { publicRoute } from '../access.js';
 
 export function openApiRouter(deps: { publicUrl: string }): Router {
   const router = Router();

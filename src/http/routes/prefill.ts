@@ -1,0 +1,38 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { FetchLimits } from '../../net/safe-fetch.js';
+import { extractArticle } from '../../services/prefill/extract.js';
+import { fetchArticlePage, type FetchPolicy } from '../../services/prefill/fetch-page.js';
+import { parseOr400 } from '../middleware/validate.js';
+
+export const prefillRequestSchema = z.object({
+  url: z.string().trim().min(1, 'is required').max(2048, 'must be at most 2048 characters'),
+});
+
+export const prefillResponseSchema = z.object({
+  articleUrl: z.string(),
+  title: z.string().nullable(),
+  summary: z.string().nullable(),
+  author: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  imageUrl: z.string().nullable(),
+  categories: z.array(z.string()),
+  language: z.string().nullable(),
+  source: z.string().nullable(),
+});
+
+/** `POST /api/prefill`: an article page's metadata, to fill in a new episode's form. */
+export function prefillRouter(deps: {
+  requireEditor: RequestHandler;
+  policy: FetchPolicy;
+  /** The prefill's deadline, size cap and redirects (default PREFILL_LIMITS). */
+  limits?: FetchLimits | undefined;
+}): Router {
+  const router = Router();
+  router.post('/api/prefill', deps.requireEditor, async (req, res) => {
+    const { url } = parseOr400(prefillRequestSchema, req.body);
+    const page = await fetchArticlePage(url, deps.policy, deps.limits);
+    res.set('Cache-Control', 'no-store').json(extractArticle(page.html, page.url));
+  });
+  return router;
+}
