@@ -1,6 +1,9 @@
 /** Builds the OpenAPI 3.1 document from OPERATIONS and their zod schemas. */
 import { z } from 'zod';
-import { OPERATIONS, type Access, type Operation } from './operations.js';
+import { problemSchema } from '../representations/problem.js';
+import { EPISODE_EVENTS } from '../routes/episode-events.js';
+import type { Access, Operation } from './operation.js';
+import { OPERATIONS, openApiDocumentSchema } from './operations.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -119,13 +122,13 @@ function operation(op: Operation): JsonObject {
   };
 }
 
-export function buildOpenApiDocument(publicUrl: string): JsonObject {
+export function buildOpenApiDocument(publicUrl: string): z.output<typeof openApiDocumentSchema> {
   const paths: Record<string, JsonObject> = {};
   for (const op of OPERATIONS) {
     const key = toOpenApiPath(op.path);
     paths[key] = { ...(paths[key] ?? {}), [op.method]: operation(op) };
   }
-  return {
+  return openApiDocumentSchema.parse({
     openapi: '3.1.0',
     info: {
       title: 'Antenne API',
@@ -150,34 +153,16 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
       },
       schemas: {
         Problem: {
-          type: 'object',
+          ...jsonSchema(problemSchema, 'output'),
           description: 'RFC 9457 problem details',
-          properties: {
-            type: { type: 'string' },
-            title: { type: 'string' },
-            status: { type: 'integer' },
-            detail: { type: 'string' },
-            instance: { type: 'string' },
-            errors: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  field: { type: 'string', description: 'e.g. "title", "interviewees.0.name"' },
-                  in: {
-                    type: 'string',
-                    enum: ['path', 'query'],
-                    description: 'For a path or query parameter; absent for a body field',
-                  },
-                  message: { type: 'string' },
-                },
-                required: ['field', 'message'],
-              },
-            },
-          },
-          required: ['type', 'title', 'status'],
         },
+        ...Object.fromEntries(
+          Object.entries(EPISODE_EVENTS).map(([name, schema]) => [
+            name,
+            jsonSchema(schema, 'output'),
+          ]),
+        ),
       },
     },
-  };
+  });
 }

@@ -5,10 +5,35 @@ import type { EpisodesRepository } from '../../db/repositories/episodes.repo.js'
 import type { JobEventsHub } from '../../queue/job-events.js';
 import type { EpisodeService } from '../../services/episodes.js';
 import { pathParam } from '../middleware/validate.js';
+import { defineOperation, route } from '../openapi/operation.js';
+import {
+  episodeProgressEventSchema,
+  episodeStateEventSchema,
+} from '../representations/episodes.js';
 
 const episodeId = recordIdSchema('is not an episode id');
 /** States in which nothing more will happen without an editor. */
 const SETTLED = new Set(['ready', 'failed', 'published', 'scheduled', 'unpublished']);
+
+export const EPISODE_EVENT_OPERATIONS = {
+  events: defineOperation({
+    method: 'get',
+    path: '/api/episodes/:id/events',
+    tag: 'Episodes',
+    summary: 'Processing progress as server-sent events',
+    description:
+      'Events `progress` (EpisodeProgressEvent) from the job queue and `state` (EpisodeStateEvent) from the database; the stream ends when the episode settles.',
+    access: 'editor',
+    responses: { 200: { description: 'An event stream', mediaType: 'text/event-stream' } },
+    errors: [404],
+  }),
+};
+
+/** The data of each event the stream sends, by event name (also in the document's components). */
+export const EPISODE_EVENTS = {
+  EpisodeProgressEvent: episodeProgressEventSchema,
+  EpisodeStateEvent: episodeStateEventSchema,
+};
 
 /**
  * `GET /api/episodes/:id/events`, server-sent events: `progress` from the job queue
@@ -25,7 +50,7 @@ export function episodeEventsRouter(deps: {
 }): Router {
   const router = Router();
 
-  router.get('/api/episodes/:id/events', deps.requireEditor, async (req, res) => {
+  route(router, EPISODE_EVENT_OPERATIONS.events, deps.requireEditor, async (req, res) => {
     const id = pathParam(req, 'id', episodeId);
     const { episode: first } = await deps.episodes.get(id); // 404 before the stream starts
     res.writeHead(200, {
@@ -35,7 +60,7 @@ export function episodeEventsRouter(deps: {
       'X-Accel-Buffering': 'no',
     });
     res.write('retry: 2000\n\n');
-    const send = (event: string, data: unknown) =>
+    const send = (event: string, data: object) =>
       res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
     // The job of the current processing revision (a reprocess starts a new one).
@@ -50,17 +75,21 @@ export function episodeEventsRouter(deps: {
       const key = `${episode.state}:${episode.progress}`;
       if (key !== last) {
         last = key;
-        send('state', {
-          state: episode.state,
-          progress: episode.progress,
-          failureReason: episode.failureReason,
-        });
+        send(
+          'state',
+          episodeStateEventSchema.parse({
+            state: episode.state,
+            progress: episode.progress,
+            failureReason: episode.failureReason,
+          }),
+        );
       }
       if (SETTLED.has(episode.state)) stop();
     };
     const unsubscribe = deps.jobEvents.subscribe((event) => {
       if (event.jobId !== jobId) return;
-      if (event.kind === 'progress') send('progress', { progress: event.progress });
+      if (event.kind === 'progress')
+        send('progress', episodeProgressEventSchema.parse({ progress: event.progress ?? 0 }));
       void refresh().catch(() => undefined);
     });
     const timer = setInterval(() => void refresh().catch(() => undefined), deps.pollMs ?? 1000);

@@ -1,0 +1,7 @@
+/** Field types every representation shares. */
+import { z } from 'zod';
+
+/** An instant, as ISO 8601 in UTC (`Date.toISOString()`); documented by format, not by pattern. */
+export const timestamp = z.string().meta({ format: 'date-time' });
+export const url = z.string().describe('An absolute URL');
+export const count = z.int().min(0);
