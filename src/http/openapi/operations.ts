@@ -11,20 +11,24 @@ import { EPISODE_OPERATIONS } from '../routes/episodes.js';
 import { PREFILL_OPERATIONS } from '../routes/prefill.js';
 import { PUBLISHING_OPERATIONS } from '../routes/publishing.js';
 import { SHOW_OPERATIONS } from '../routes/shows.js';
+import { resource } from '../representations/common.js';
 import { defineOperation, type Operation } from './operation.js';
 
 /** What the feed check finds (feeds/check.ts), as `GET /api/shows/:slug/feed-check` answers it. */
-export const feedCheckSchema = z.object({
-  ok: z.boolean().describe('No errors (warnings allowed)'),
-  items: z.int().min(0),
-  problems: z.array(
-    z.object({
-      severity: z.enum(['error', 'warning']),
-      where: z.string().describe('"channel" or "item <guid or title>"'),
-      message: z.string(),
-    }),
-  ),
-});
+export const feedCheckSchema = resource(
+  'FeedCheck',
+  z.object({
+    ok: z.boolean().describe('No errors (warnings allowed)'),
+    items: z.int().min(0),
+    problems: z.array(
+      z.object({
+        severity: z.enum(['error', 'warning']),
+        where: z.string().describe('"channel" or "item <guid or title>"'),
+        message: z.string(),
+      }),
+    ),
+  }),
+);
 
 /** Routes served outside src/http/routes: declared here, next to the document. */
 export const OTHER_OPERATIONS = {

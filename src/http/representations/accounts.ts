@@ -5,16 +5,19 @@
 import { z } from 'zod';
 import type { ApiToken } from '../../db/repositories/api-tokens.repo.js';
 import type { User } from '../../db/repositories/users.repo.js';
-import { count, timestamp } from './common.js';
+import { count, resource, timestamp } from './common.js';
 
-export const userSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  role: z.enum(['admin', 'editor']),
-  disabled: z.boolean(),
-  createdAt: timestamp,
-});
+export const userSchema = resource(
+  'User',
+  z.object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(['admin', 'editor']),
+    disabled: z.boolean(),
+    createdAt: timestamp,
+  }),
+);
 
 export const userJson = (u: User): z.input<typeof userSchema> => ({
   id: u.id,
@@ -36,22 +39,28 @@ export const userListSchema = z.object({
 });
 
 /** A studio session: the CSRF token goes in `x-csrf-token` on every write. */
-export const sessionSchema = z.object({ user: userSchema, csrfToken: z.string() });
+export const sessionSchema = resource(
+  'Session',
+  z.object({ user: userSchema, csrfToken: z.string() }),
+);
 export const signedInSchema = sessionSchema.extend({ expiresAt: timestamp });
 
 export const sessionsEndedSchema = z.object({ sessionsEnded: count });
 export const userChangedSchema = userSchema.extend({ sessionsEnded: count });
 
 /** An API token as listed: never the secret. */
-export const tokenSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  prefix: z.string().describe('The first characters of the token, to recognise it'),
-  role: z.enum(['editor']),
-  createdAt: timestamp,
-  lastUsedAt: timestamp.nullable(),
-  revokedAt: timestamp.nullable(),
-});
+export const tokenSchema = resource(
+  'Token',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().describe('The first characters of the token, to recognise it'),
+    role: z.enum(['editor']),
+    createdAt: timestamp,
+    lastUsedAt: timestamp.nullable(),
+    revokedAt: timestamp.nullable(),
+  }),
+);
 
 export const tokenJson = (t: ApiToken): z.input<typeof tokenSchema> => ({
   id: t.id,
@@ -65,7 +74,10 @@ export const tokenJson = (t: ApiToken): z.input<typeof tokenSchema> => ({
 
 export const tokenListSchema = z.object({ tokens: z.array(tokenSchema) });
 /** The only answer that holds the token itself: it is stored hashed. */
-export const createdTokenSchema = tokenSchema.extend({ token: z.string() });
+export const createdTokenSchema = resource(
+  'CreatedToken',
+  tokenSchema.extend({ token: z.string() }),
+);
 
 export const userDeletedSchema = z.object({
   deleted: userSchema,

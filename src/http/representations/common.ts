@@ -5,3 +5,9 @@ import { z } from 'zod';
 export const timestamp = z.string().meta({ format: 'date-time' });
 export const url = z.string().describe('An absolute URL');
 export const count = z.int().min(0);
+
+/**
+ * Names `schema` as the resource `id`: the OpenAPI document describes it once
+ * (components.schemas, from zod's global registry) and refers to it elsewhere.
+ */
+export const resource = <T extends z.ZodType>(id: string, schema: T): T => schema.meta({ id });

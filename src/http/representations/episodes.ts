@@ -8,20 +8,23 @@ import { chaptersSchema } from '../../core/chapters.js';
 import type { Episode, EpisodeFeedFields, Rendition, Show } from '../../core/domain.js';
 import { EPISODE_STATES } from '../../core/episode-state.js';
 import type { MediaUrls } from '../media-urls.js';
-import { count, timestamp, url } from './common.js';
+import { count, resource, timestamp, url } from './common.js';
 
-export const renditionSchema = z.object({
-  profile: z.string(),
-  url: url.describe('Public while the episode is published, else signed and short-lived'),
-  mimeType: z.string(),
-  codec: z.string(),
-  bitrateKbps: z.number(),
-  sampleRate: z.int(),
-  channels: z.int(),
-  bytes: count,
-  durationSeconds: z.number(),
-  sha256: z.string(),
-});
+export const renditionSchema = resource(
+  'Rendition',
+  z.object({
+    profile: z.string(),
+    url: url.describe('Public while the episode is published, else signed and short-lived'),
+    mimeType: z.string(),
+    codec: z.string(),
+    bitrateKbps: z.number(),
+    sampleRate: z.int(),
+    channels: z.int(),
+    bytes: count,
+    durationSeconds: z.number(),
+    sha256: z.string(),
+  }),
+);
 
 const loudnessFigures = z.object({
   integrated: z.number().describe('LUFS'),
@@ -30,71 +33,80 @@ const loudnessFigures = z.object({
   threshold: z.number().describe('LUFS'),
 });
 
-export const episodeSchema = z.object({
-  id: z.string(),
-  guid: z.string().describe('Never changes, whatever is edited or reprocessed'),
-  show: z.string().describe('The show’s slug'),
-  state: z.enum(EPISODE_STATES),
-  progress: z.number().describe('Percent'),
-  failureReason: z.string().nullable(),
-  title: z.string(),
-  summary: z.string().describe('HTML'),
-  articleUrl: z.string(),
-  author: z.string().nullable(),
-  publishedAt: timestamp.describe('The article’s publication time'),
-  categories: z.array(z.string()),
-  imageUrl: z.string().nullable(),
-  source: z.string().nullable(),
-  copyright: z.string().nullable(),
-  language: z.string().nullable(),
-  interviewees: z.array(z.object({ name: z.string(), role: z.string().optional() })),
-  durationSeconds: z.number().nullable(),
-  peaksUrl: url.nullable(),
-  chapters: chaptersSchema.nullable(),
-  loudness: z
-    .object({
-      target: z.object({ integrated: z.number(), truePeak: z.number() }),
-      input: loudnessFigures,
-      output: loudnessFigures,
-      mode: z.enum(['linear', 'limited', 'leveled']),
-      gainDb: z.number(),
-    })
-    .nullable(),
-  processingRevision: count,
-  processingOptions: z
-    .object({
-      renditionProfiles: z.array(z.string()).optional(),
-      loudnessTargetLufs: z.number().optional(),
-      truePeakDbtp: z.number().optional(),
-    })
-    .nullable(),
-  original: z.object({ name: z.string(), bytes: count }),
-  renditions: z.array(renditionSchema),
-  scheduledAt: timestamp.nullable(),
-  episodeType: z.enum(['full', 'trailer', 'bonus']),
-  season: z.int().nullable(),
-  episodeNumber: z.int().nullable(),
-  explicit: z.boolean().nullable().describe('null: the show’s setting'),
-  location: z
-    .object({ name: z.string(), geo: z.string().optional(), osm: z.string().optional() })
-    .nullable(),
-  transcript: z.object({ url, type: z.string() }).nullable(),
-  chaptersUrl: url.nullable(),
-  links: z.object({ self: url, feed: url }),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+export const episodeSchema = resource(
+  'Episode',
+  z.object({
+    id: z.string(),
+    guid: z.string().describe('Never changes, whatever is edited or reprocessed'),
+    show: z.string().describe('The show’s slug'),
+    state: z.enum(EPISODE_STATES),
+    progress: z.number().describe('Percent'),
+    failureReason: z.string().nullable(),
+    title: z.string(),
+    summary: z.string().describe('HTML'),
+    articleUrl: z.string(),
+    author: z.string().nullable(),
+    publishedAt: timestamp.describe('The article’s publication time'),
+    categories: z.array(z.string()),
+    imageUrl: z.string().nullable(),
+    source: z.string().nullable(),
+    copyright: z.string().nullable(),
+    language: z.string().nullable(),
+    interviewees: z.array(z.object({ name: z.string(), role: z.string().optional() })),
+    durationSeconds: z.number().nullable(),
+    peaksUrl: url.nullable(),
+    chapters: chaptersSchema.nullable(),
+    loudness: z
+      .object({
+        target: z.object({ integrated: z.number(), truePeak: z.number() }),
+        input: loudnessFigures,
+        output: loudnessFigures,
+        mode: z.enum(['linear', 'limited', 'leveled']),
+        gainDb: z.number(),
+      })
+      .nullable(),
+    processingRevision: count,
+    processingOptions: z
+      .object({
+        renditionProfiles: z.array(z.string()).optional(),
+        loudnessTargetLufs: z.number().optional(),
+        truePeakDbtp: z.number().optional(),
+      })
+      .nullable(),
+    original: z.object({ name: z.string(), bytes: count }),
+    renditions: z.array(renditionSchema),
+    scheduledAt: timestamp.nullable(),
+    episodeType: z.enum(['full', 'trailer', 'bonus']),
+    season: z.int().nullable(),
+    episodeNumber: z.int().nullable(),
+    explicit: z.boolean().nullable().describe('null: the show’s setting'),
+    location: z
+      .object({ name: z.string(), geo: z.string().optional(), osm: z.string().optional() })
+      .nullable(),
+    transcript: z.object({ url, type: z.string() }).nullable(),
+    chaptersUrl: url.nullable(),
+    links: z.object({ self: url, feed: url }),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+);
 export type EpisodeBody = z.input<typeof episodeSchema>;
 
 /** An upload or reprocess accepted: the episode, and where to follow its processing. */
-export const acceptedEpisodeSchema = episodeSchema.extend({ statusUrl: url });
+export const acceptedEpisodeSchema = resource(
+  'AcceptedEpisode',
+  episodeSchema.extend({ statusUrl: url }),
+);
 
 /** `GET /api/shows/:slug/episodes`: one page, newest article first. */
-export const episodePageSchema = z.object({
-  episodes: z.array(episodeSchema),
-  next: z.string().nullable().describe('The cursor of the following page; null on the last'),
-  links: z.object({ next: url.nullable() }),
-});
+export const episodePageSchema = resource(
+  'EpisodePage',
+  z.object({
+    episodes: z.array(episodeSchema),
+    next: z.string().nullable().describe('The cursor of the following page; null on the last'),
+    links: z.object({ next: url.nullable() }),
+  }),
+);
 
 const NO_FEED_FIELDS: EpisodeFeedFields = {
   scheduledAt: null,
@@ -189,9 +201,15 @@ function episodeFeedJson(feed: EpisodeFeedFields, mediaUrl: (key: string) => str
 }
 
 /** Events of `GET /api/episodes/:id/events`. */
-export const episodeStateEventSchema = z.object({
-  state: z.enum(EPISODE_STATES),
-  progress: z.number().describe('Percent'),
-  failureReason: z.string().nullable(),
-});
-export const episodeProgressEventSchema = z.object({ progress: z.number() });
+export const episodeStateEventSchema = resource(
+  'EpisodeStateEvent',
+  z.object({
+    state: z.enum(EPISODE_STATES),
+    progress: z.number().describe('Percent'),
+    failureReason: z.string().nullable(),
+  }),
+);
+export const episodeProgressEventSchema = resource(
+  'EpisodeProgressEvent',
+  z.object({ progress: z.number() }),
+);

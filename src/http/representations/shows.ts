@@ -6,40 +6,43 @@
 import { z } from 'zod';
 import { showArtworkUrl, type Show, type TopicFeed } from '../../core/domain.js';
 import { directMediaUrl } from '../media-urls.js';
-import { count, timestamp, url } from './common.js';
+import { count, resource, timestamp, url } from './common.js';
 
-export const showSchema = z.object({
-  id: z.string(),
-  slug: z.string(),
-  title: z.string(),
-  description: z.string(),
-  language: z.string(),
-  author: z.string(),
-  owner: z.object({ name: z.string(), email: z.string() }),
-  imageUrl: z.string().nullable(),
-  category: z.string(),
-  subcategory: z.string().nullable(),
-  explicit: z.boolean(),
-  type: z.enum(['episodic', 'serial']),
-  siteUrl: z.string(),
-  copyright: z.string().nullable(),
-  podcastGuid: z.string(),
-  audio: z
-    .object({
-      loudnessTargetLufs: z.number().nullable(),
-      truePeakDbtp: z.number().nullable(),
-      renditionProfiles: z.array(z.string()).nullable(),
-    })
-    .nullable()
-    .describe('null fields, or null: the defaults'),
-  feedUrl: url,
-  artworkUrl: url.nullable().describe('The uploaded artwork, else imageUrl'),
-  medium: z.string(),
-  locked: z.boolean(),
-  txt: z.string().nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+export const showSchema = resource(
+  'Show',
+  z.object({
+    id: z.string(),
+    slug: z.string(),
+    title: z.string(),
+    description: z.string(),
+    language: z.string(),
+    author: z.string(),
+    owner: z.object({ name: z.string(), email: z.string() }),
+    imageUrl: z.string().nullable(),
+    category: z.string(),
+    subcategory: z.string().nullable(),
+    explicit: z.boolean(),
+    type: z.enum(['episodic', 'serial']),
+    siteUrl: z.string(),
+    copyright: z.string().nullable(),
+    podcastGuid: z.string(),
+    audio: z
+      .object({
+        loudnessTargetLufs: z.number().nullable(),
+        truePeakDbtp: z.number().nullable(),
+        renditionProfiles: z.array(z.string()).nullable(),
+      })
+      .nullable()
+      .describe('null fields, or null: the defaults'),
+    feedUrl: url,
+    artworkUrl: url.nullable().describe('The uploaded artwork, else imageUrl'),
+    medium: z.string(),
+    locked: z.boolean(),
+    txt: z.string().nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+);
 
 export function showJson(show: Show, publicUrl: string): z.input<typeof showSchema> {
   const audio = show.audio;
@@ -77,28 +80,34 @@ export function showJson(show: Show, publicUrl: string): z.input<typeof showSche
 }
 
 /** `GET /api/shows`: every show with its number of episodes. */
-export const showListSchema = z.object({
-  shows: z.array(
-    z.object({
-      slug: z.string(),
-      title: z.string(),
-      imageUrl: z.string().nullable(),
-      language: z.string(),
-      episodes: count,
-      links: z.object({ self: url, feed: url }),
-    }),
-  ),
-});
+export const showListSchema = resource(
+  'ShowList',
+  z.object({
+    shows: z.array(
+      z.object({
+        slug: z.string(),
+        title: z.string(),
+        imageUrl: z.string().nullable(),
+        language: z.string(),
+        episodes: count,
+        links: z.object({ self: url, feed: url }),
+      }),
+    ),
+  }),
+);
 
 /** A topic feed: a show's episodes of one article category. */
-export const topicSchema = z.object({
-  slug: z.string(),
-  title: z.string(),
-  category: z.string().describe('The article category its episodes carry'),
-  description: z.string().nullable(),
-  podcastGuid: z.string(),
-  feedUrl: url,
-});
+export const topicSchema = resource(
+  'Topic',
+  z.object({
+    slug: z.string(),
+    title: z.string(),
+    category: z.string().describe('The article category its episodes carry'),
+    description: z.string().nullable(),
+    podcastGuid: z.string(),
+    feedUrl: url,
+  }),
+);
 export const topicListSchema = z.object({ topics: z.array(topicSchema) });
 
 export function topicJson(

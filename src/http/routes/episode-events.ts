@@ -29,12 +29,6 @@ export const EPISODE_EVENT_OPERATIONS = {
   }),
 };
 
-/** The data of each event the stream sends, by event name (also in the document's components). */
-export const EPISODE_EVENTS = {
-  EpisodeProgressEvent: episodeProgressEventSchema,
-  EpisodeStateEvent: episodeStateEventSchema,
-};
-
 /**
  * `GET /api/episodes/:id/events`, server-sent events: `progress` from the job queue
  * as it happens, `state` from the database (every pollMs and after each job event).

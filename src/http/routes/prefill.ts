@@ -5,22 +5,27 @@ import { extractArticle } from '../../services/prefill/extract.js';
 import { fetchArticlePage, type FetchPolicy } from '../../services/prefill/fetch-page.js';
 import { parseOr400 } from '../middleware/validate.js';
 import { defineOperation, reply, route } from '../openapi/operation.js';
+import { resource } from '../representations/common.js';
 
 export const prefillRequestSchema = z.object({
   url: z.string().trim().min(1, 'is required').max(2048, 'must be at most 2048 characters'),
 });
 
-export const prefillResponseSchema = z.object({
-  articleUrl: z.string(),
-  title: z.string().nullable(),
-  summary: z.string().nullable(),
-  author: z.string().nullable(),
-  publishedAt: z.string().nullable(),
-  imageUrl: z.string().nullable(),
-  categories: z.array(z.string()),
-  language: z.string().nullable(),
-  source: z.string().nullable(),
-});
+/** What an article page says about itself. */
+export const prefillResponseSchema = resource(
+  'ArticleMetadata',
+  z.object({
+    articleUrl: z.string(),
+    title: z.string().nullable(),
+    summary: z.string().nullable(),
+    author: z.string().nullable(),
+    publishedAt: z.string().nullable(),
+    imageUrl: z.string().nullable(),
+    categories: z.array(z.string()),
+    language: z.string().nullable(),
+    source: z.string().nullable(),
+  }),
+);
 
 export const PREFILL_OPERATIONS = {
   prefill: defineOperation({
