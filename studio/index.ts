@@ -1,6 +1,6 @@
 /**
- * The studio entry point: its API additions, the OpenAPI document and docs page,
- * the server-rendered pages under /studio and the admin queue dashboard.
+ * The studio entry point: the server-rendered pages under /studio and the admin
+ * queue dashboard. The API routes it calls live in src/http/routes.
  */
 import type { RequestHandler, Router } from 'express';
 import type { Config } from '../src/core/config.js';
@@ -11,12 +11,8 @@ import { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import type { AccountService } from '../src/services/accounts.js';
 import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';
-import type { FetchRules } from '../src/net/safe-fetch.js';
 import type { PublishingService } from '../src/services/publishing.js';
-import { studioApiRouter } from './api-router.js';
-import { openApiRouter } from './openapi/router.js';
 import { studioPages } from './pages-router.js';
-import { ProgressHub } from './progress-hub.js';
 import { queueDashboard } from './queue-dashboard.js';
 import type { MediaUrls } from '../src/http/media-urls.js';
 
@@ -37,14 +33,7 @@ export function createStudio(deps: {
   clips: ClipService;
   publishing: PublishingService;
   mediaUrls: MediaUrls;
-  /** The prefill's fetch rules instead of the configured policy and default limits. */
-  prefillFetch?: FetchRules;
 }): Studio {
-  const progress = new ProgressHub({
-    redisUrl: deps.config.redisUrl,
-    prefix: deps.config.queuePrefix,
-    logger: deps.logger,
-  });
   const listings = new ListingsRepository(deps.db);
   const pages = studioPages({
     accounts: deps.accounts,
@@ -63,26 +52,9 @@ export function createStudio(deps: {
     requireAdmin: deps.requireAdmin,
     logger: deps.logger,
   });
-  const api = studioApiRouter({
-    requireEditor: deps.requireEditor,
-    prefill: deps.prefillFetch?.policy ?? deps.config.prefill,
-    prefillLimits: deps.prefillFetch?.limits,
-    listings,
-    episodesRepo: deps.episodesRepo,
-    episodes: deps.episodes,
-    progress,
-    publicUrl: deps.config.publicUrl,
-    mediaUrls: deps.mediaUrls,
-  });
   return {
-    routers: [
-      api,
-      openApiRouter({ publicUrl: deps.config.publicUrl }),
-      pages.router,
-      dashboard.router,
-    ],
+    routers: [pages.router, dashboard.router],
     async close() {
-      await progress.close();
       await dashboard.close();
     },
   };

@@ -20,7 +20,8 @@ import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js
 import type { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import { principalOf, sessionExpired } from '../src/http/middleware/auth.js';
 import { pathParam } from '../src/http/middleware/validate.js';
-import { episodeJson, showJson } from '../src/http/representations.js';
+import { episodeJson } from '../src/http/representations/episodes.js';
+import { showJson } from '../src/http/representations/shows.js';
 import type { AccountService } from '../src/services/accounts.js';
 import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';

@@ -21,6 +21,11 @@ import { publishingRouter } from '../http/routes/publishing.js';
 import { showsRouter } from '../http/routes/shows.js';
 import type { FetchRules } from '../net/safe-fetch.js';
 import { redisRateLimitStores } from '../http/rate-limit-store.js';
+import { ListingsRepository } from '../db/repositories/listings.repo.js';
+import { episodeEventsRouter } from '../http/routes/episode-events.js';
+import { prefillRouter } from '../http/routes/prefill.js';
+import { openApiRouter } from '../http/openapi/router.js';
+import { JobEventsHub } from '../queue/job-events.js';
 import { dirs } from './dirs.js';
 import type { Graph } from './graph.js';
 
@@ -55,7 +60,11 @@ export function buildRouters(
     clips: graph.clips,
     publishing: graph.publishing,
     mediaUrls,
-    prefillFetch: options.outboundFetch?.prefill,
+  });
+  const jobEvents = new JobEventsHub({
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    logger,
   });
 
   const routers = [
@@ -69,7 +78,24 @@ export function buildRouters(
       limitStore: redisRateLimitStores(graph.limitRedis, config.queuePrefix),
     }),
     healthRouter({ check: () => healthChecks(graph) }),
-    showsRouter({ shows: graph.shows, publicUrl, requireEditor }),
+    showsRouter({
+      shows: graph.shows,
+      listings: new ListingsRepository(graph.db.db),
+      publicUrl,
+      requireEditor,
+    }),
+    episodeEventsRouter({
+      requireEditor,
+      episodes: graph.episodes,
+      episodesRepo: graph.repos.episodes,
+      jobEvents,
+    }),
+    prefillRouter({
+      requireEditor,
+      policy: options.outboundFetch?.prefill?.policy ?? config.prefill,
+      limits: options.outboundFetch?.prefill?.limits,
+    }),
+    openApiRouter({ publicUrl }),
     episodesRouter({
       episodes: graph.episodes,
       publicUrl,
@@ -104,7 +130,13 @@ export function buildRouters(
     }),
     ...studio.routers,
   ];
-  return { routers, close: () => studio.close() };
+  return {
+    routers,
+    close: async () => {
+      await studio.close();
+      await jobEvents.close();
+    },
+  };
 }
 
 /** What /healthz reports: each dependency answers, or the error it gave. */

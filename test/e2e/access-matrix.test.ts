@@ -21,7 +21,7 @@ import {
 } from '../helpers/app.js';
 import { makeTone, tempDir } from '../helpers/audio.js';
 import { listRoutes, type RouteInfo } from '../helpers/routes.js';
-import { OPERATIONS } from '../../studio/openapi/operations.js';
+import { OPERATIONS } from '../../src/http/openapi/operations.js';
 import { signIn } from '../helpers/sessions.js';
 
 const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };

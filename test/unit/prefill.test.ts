@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { extractArticle } from '../../studio/prefill/extract.js';
+import { extractArticle } from '../../src/services/prefill/extract.js';
 
 describe('prefill: extraction', () => {
   it('keeps only an http(s) image and ignores a broken JSON-LD block', () => {

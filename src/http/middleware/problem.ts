@@ -1,16 +1,11 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { AppError, type FieldError } from '../../core/errors.js';
+import type { z } from 'zod';
+import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import type { problemSchema } from '../representations/problem.js';
 
-/** RFC 9457 problem details: the one shape of every error this API answers. */
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: readonly FieldError[];
-}
+/** RFC 9457 problem details: the one shape of every error this API answers (documented as Problem). */
+export type ProblemBody = z.input<typeof problemSchema>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -21,7 +16,7 @@ export function problemBody(error: AppError, instance?: string): ProblemBody {
     status: error.status,
     ...(error.detail ? { detail: error.detail } : {}),
     ...(instance ? { instance } : {}),
-    ...(error.errors ? { errors: error.errors } : {}),
+    ...(error.errors ? { errors: [...error.errors] } : {}),
   };
 }
 

@@ -16,6 +16,21 @@ import { parseOr400, pathParam } from '../middleware/validate.js';
 import { publicRoute } from '../access.js';
 import { recordIdSchema } from '../../core/schemas.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../core/passwords.js';
+import { defineOperation, reply, route } from '../openapi/operation.js';
+import {
+  createdTokenSchema,
+  sessionSchema,
+  sessionsEndedSchema,
+  signedInSchema,
+  tokenJson,
+  tokenListSchema,
+  tokenSchema,
+  userChangedSchema,
+  userDeletedSchema,
+  userJson,
+  userListSchema,
+  userSchema,
+} from '../representations/accounts.js';
 
 export const loginSchema = z.object({
   email: z.string().trim().min(1, 'is required'),
@@ -51,33 +66,168 @@ export const userDeleteQuerySchema = z.object({
 });
 export const newTokenSchema = z.object({ name: z.string().trim().min(1, 'is required').max(100) });
 const idParam = recordIdSchema('is not an id');
-/** Path parameters parsed as an object, so a problem names the parameter. */
 
-const userJson = (u: {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  createdAt: Date;
-  disabled: boolean;
-}) => ({
-  id: u.id,
-  email: u.email,
-  name: u.name,
-  role: u.role,
-  disabled: u.disabled,
-  createdAt: u.createdAt.toISOString(),
-});
-
-const tokenJson = (t: Awaited<ReturnType<AccountService['listApiTokens']>>[number]) => ({
-  id: t.id,
-  name: t.name,
-  prefix: t.prefix,
-  role: t.role,
-  createdAt: t.createdAt.toISOString(),
-  lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
-  revokedAt: t.revokedAt?.toISOString() ?? null,
-});
+export const ACCOUNT_OPERATIONS = {
+  signIn: defineOperation({
+    method: 'post',
+    path: '/api/session',
+    tag: 'Accounts',
+    summary: 'Sign in to the studio',
+    description:
+      'Sets the HttpOnly session cookie and returns the CSRF token to send in `x-csrf-token` on every write. Rate-limited per client address. A wrong e-mail or password: 401, the same for both; the right password of a disabled account: 403 `account-disabled`.',
+    access: 'public',
+    body: { schema: loginSchema },
+    responses: { 200: { description: 'Signed in', schema: signedInSchema } },
+    errors: [401, 403, 429],
+  }),
+  session: defineOperation({
+    method: 'get',
+    path: '/api/session',
+    tag: 'Accounts',
+    summary: 'The current session and its CSRF token',
+    access: 'session',
+    responses: { 200: { description: 'The signed-in user', schema: sessionSchema } },
+    errors: [404],
+  }),
+  signOut: defineOperation({
+    method: 'delete',
+    path: '/api/session',
+    tag: 'Accounts',
+    summary: 'Sign out',
+    access: 'session',
+    responses: { 204: { description: 'Signed out' } },
+  }),
+  changePassword: defineOperation({
+    method: 'put',
+    path: '/api/session/password',
+    tag: 'Accounts',
+    summary: 'Change my password',
+    description:
+      'Needs the current password. Every other session of the user ends; this one goes on. Studio sessions only (an API token belongs to no one). Wrong current password: 403 naming `currentPassword`; rate-limited per client address.',
+    access: 'session',
+    body: { schema: passwordChangeSchema },
+    responses: {
+      200: {
+        description: 'Changed; `otherSessionsEnded` counts the sessions ended',
+        schema: z.object({ otherSessionsEnded: z.int().min(0) }),
+      },
+    },
+    errors: [429],
+  }),
+  signOutEverywhere: defineOperation({
+    method: 'post',
+    path: '/api/session/sign-out-everywhere',
+    tag: 'Accounts',
+    summary: 'Sign out everywhere',
+    description: 'Ends every session of the signed-in user, this one included.',
+    access: 'session',
+    responses: {
+      200: { description: 'Signed out; `sessionsEnded` counts them', schema: sessionsEndedSchema },
+    },
+  }),
+  listUsers: defineOperation({
+    method: 'get',
+    path: '/api/users',
+    tag: 'Accounts',
+    summary: 'List users',
+    description:
+      'With, for each, `disabled`, the sessions still open (`activeSessions`) and the API tokens they created that still work (`liveApiTokens`).',
+    access: 'admin',
+    responses: { 200: { description: 'Users', schema: userListSchema } },
+  }),
+  createUser: defineOperation({
+    method: 'post',
+    path: '/api/users',
+    tag: 'Accounts',
+    summary: 'Create a user',
+    access: 'admin',
+    body: { schema: newUserSchema },
+    responses: { 201: { description: 'Created', schema: userSchema } },
+    errors: [409],
+  }),
+  updateUser: defineOperation({
+    method: 'patch',
+    path: '/api/users/:id',
+    tag: 'Accounts',
+    summary: 'Change a user: disable or enable, role, name, e-mail',
+    description:
+      'Only the fields sent change. A change of `role` or `disabled` ends all the user’s sessions at once. 409 when it would leave no active administrator, or when the e-mail is taken.',
+    access: 'admin',
+    body: { schema: userPatchSchema },
+    responses: {
+      200: { description: 'The user as changed, with `sessionsEnded`', schema: userChangedSchema },
+    },
+    errors: [404, 409],
+  }),
+  deleteUser: defineOperation({
+    method: 'delete',
+    path: '/api/users/:id',
+    tag: 'Accounts',
+    summary: 'Delete a user',
+    description:
+      'Ends their sessions. Shows and episodes stay (they do not record who made them). The API tokens they created keep working unless `revokeTokens=true`. 409 when it would leave no active administrator.',
+    access: 'admin',
+    query: userDeleteQuerySchema,
+    responses: {
+      200: {
+        description: 'Deleted; `sessionsEnded` and the `tokensRevoked`',
+        schema: userDeletedSchema,
+      },
+    },
+    errors: [404, 409],
+  }),
+  resetPassword: defineOperation({
+    method: 'post',
+    path: '/api/users/:id/password',
+    tag: 'Accounts',
+    summary: 'Reset a user’s password',
+    description: 'Sets a new password for the user and ends all their sessions.',
+    access: 'admin',
+    body: { schema: passwordResetSchema },
+    responses: {
+      200: { description: 'Reset; `sessionsEnded` counts them', schema: sessionsEndedSchema },
+    },
+    errors: [404],
+  }),
+  endSessions: defineOperation({
+    method: 'delete',
+    path: '/api/users/:id/sessions',
+    tag: 'Accounts',
+    summary: 'Sign a user out everywhere',
+    access: 'admin',
+    responses: { 200: { description: '`sessionsEnded` counts them', schema: sessionsEndedSchema } },
+    errors: [404],
+  }),
+  listTokens: defineOperation({
+    method: 'get',
+    path: '/api/tokens',
+    tag: 'Accounts',
+    summary: 'List API tokens (never the secrets)',
+    access: 'admin',
+    responses: { 200: { description: 'Tokens', schema: tokenListSchema } },
+  }),
+  createToken: defineOperation({
+    method: 'post',
+    path: '/api/tokens',
+    tag: 'Accounts',
+    summary: 'Create an API token with editor rights',
+    description: 'The token is in this response only: it is stored hashed.',
+    access: 'admin',
+    body: { schema: newTokenSchema },
+    responses: {
+      201: { description: 'Created; `token` is shown once', schema: createdTokenSchema },
+    },
+  }),
+  revokeToken: defineOperation({
+    method: 'delete',
+    path: '/api/tokens/:id',
+    tag: 'Accounts',
+    summary: 'Revoke an API token',
+    access: 'admin',
+    responses: { 200: { description: 'Revoked', schema: tokenSchema } },
+    errors: [404],
+  }),
+};
 
 /** Sign-in, sign-out, users and API tokens. */
 export function accountsRouter(deps: {
@@ -89,6 +239,7 @@ export function accountsRouter(deps: {
   limitStore?: (name: string) => Store;
 }): Router {
   const router = Router();
+  const ops = ACCOUNT_OPERATIONS;
 
   // Slows password guessing: failed attempts per client address (sign-in, and the
   // current password asked by a password change, each counted apart).
@@ -110,7 +261,7 @@ export function accountsRouter(deps: {
   const loginLimiter = passwordLimiter('sign-in', 'Too many sign-in attempts');
   const passwordChangeLimiter = passwordLimiter('password-change', 'Too many password attempts');
 
-  router.post('/api/session', publicRoute('sign-in'), loginLimiter, async (req, res) => {
+  route(router, ops.signIn, publicRoute('sign-in'), loginLimiter, async (req, res) => {
     const { email, password } = parseOr400(loginSchema, req.body);
     const session = await deps.accounts.login(email, password);
     res.cookie(SESSION_COOKIE, session.sessionToken, {
@@ -120,14 +271,14 @@ export function accountsRouter(deps: {
       path: '/',
       maxAge: deps.sessionTtlMs,
     });
-    res.json({
+    reply(res, ops.signIn, 200, {
       user: userJson(session.user),
       csrfToken: session.csrfToken,
       expiresAt: session.expiresAt.toISOString(),
     });
   });
 
-  router.get('/api/session', requireEditor, (req, res) => {
+  route(router, ops.session, requireEditor, (req, res) => {
     const p = principalOf(req);
     if (p?.kind !== 'session')
       throw new AppError(
@@ -136,17 +287,18 @@ export function accountsRouter(deps: {
         'No studio session',
         'This request is authenticated by an API token.',
       );
-    res.set('Cache-Control', 'no-store').json({ user: userJson(p.user), csrfToken: p.csrfToken });
+    res.set('Cache-Control', 'no-store');
+    reply(res, ops.session, 200, { user: userJson(p.user), csrfToken: p.csrfToken });
   });
 
-  router.delete('/api/session', requireEditor, async (req, res) => {
+  route(router, ops.signOut, requireEditor, async (req, res) => {
     const p = principalOf(req);
     if (p?.kind === 'session') await deps.accounts.logout(p.sessionToken);
     res.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).end();
   });
 
   // Self-service: a signed-in person's own password and sessions.
-  router.put('/api/session/password', requireSession, passwordChangeLimiter, async (req, res) => {
+  route(router, ops.changePassword, requireSession, passwordChangeLimiter, async (req, res) => {
     const p = sessionOf(req);
     const input = parseOr400(passwordChangeSchema, req.body);
     const { sessionsEnded } = await deps.accounts.changeOwnPassword(
@@ -155,19 +307,21 @@ export function accountsRouter(deps: {
       input.currentPassword,
       input.newPassword,
     );
-    res.json({ otherSessionsEnded: sessionsEnded });
+    reply(res, ops.changePassword, 200, { otherSessionsEnded: sessionsEnded });
   });
 
-  router.post('/api/session/sign-out-everywhere', requireSession, async (req, res) => {
+  route(router, ops.signOutEverywhere, requireSession, async (req, res) => {
     const p = sessionOf(req);
     const { sessionsEnded } = await deps.accounts.signOutEverywhere(p.user.id);
-    res.clearCookie(SESSION_COOKIE, { path: '/' }).json({ sessionsEnded });
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply(res, ops.signOutEverywhere, 200, { sessionsEnded });
   });
 
   // Administrators: accounts. Every change that takes access away ends the sessions.
-  router.get('/api/users', requireAdmin, async (_req, res) => {
+  route(router, ops.listUsers, requireAdmin, async (_req, res) => {
     const users = await deps.accounts.listUsersWithAccess();
-    res.set('Cache-Control', 'no-store').json({
+    res.set('Cache-Control', 'no-store');
+    reply(res, ops.listUsers, 200, {
       users: users.map((u) => ({
         ...userJson(u),
         activeSessions: u.activeSessions,
@@ -176,9 +330,9 @@ export function accountsRouter(deps: {
     });
   });
 
-  router.post('/api/users', requireAdmin, async (req, res) => {
+  route(router, ops.createUser, requireAdmin, async (req, res) => {
     const input = parseOr400(newUserSchema, req.body);
-    res.status(201).json(userJson(await deps.accounts.createUser(input)));
+    reply(res, ops.createUser, 201, userJson(await deps.accounts.createUser(input)));
   });
 
   /** When an administrator's change ended their own session, the cookie goes too. */
@@ -188,46 +342,48 @@ export function accountsRouter(deps: {
       res.clearCookie(SESSION_COOKIE, { path: '/' });
   };
 
-  router.patch('/api/users/:id', requireAdmin, async (req, res) => {
+  route(router, ops.updateUser, requireAdmin, async (req, res) => {
     const id = pathParam(req, 'id', idParam);
     const change = parseOr400(userPatchSchema, req.body);
     const { user, sessionsEnded } = await deps.accounts.updateUser(id, change);
     forgetOwnSession(req, res, id, sessionsEnded);
-    res.json({ ...userJson(user), sessionsEnded });
+    reply(res, ops.updateUser, 200, { ...userJson(user), sessionsEnded });
   });
 
-  router.delete('/api/users/:id', requireAdmin, async (req, res) => {
+  route(router, ops.deleteUser, requireAdmin, async (req, res) => {
     const id = pathParam(req, 'id', idParam);
     const { revokeTokens } = parseOr400(userDeleteQuerySchema, req.query, 'query');
     const result = await deps.accounts.deleteUser(id, { revokeTokens: revokeTokens === 'true' });
     forgetOwnSession(req, res, id, result.sessionsEnded);
-    res.json({
+    reply(res, ops.deleteUser, 200, {
       deleted: userJson(result.user),
       sessionsEnded: result.sessionsEnded,
       tokensRevoked: result.tokensRevoked.map(tokenJson),
     });
   });
 
-  router.post('/api/users/:id/password', requireAdmin, async (req, res) => {
+  route(router, ops.resetPassword, requireAdmin, async (req, res) => {
     const id = pathParam(req, 'id', idParam);
     const { password } = parseOr400(passwordResetSchema, req.body);
     const { sessionsEnded } = await deps.accounts.resetPassword(id, password);
     forgetOwnSession(req, res, id, sessionsEnded);
-    res.json({ sessionsEnded });
+    reply(res, ops.resetPassword, 200, { sessionsEnded });
   });
 
-  router.delete('/api/users/:id/sessions', requireAdmin, async (req, res) => {
+  route(router, ops.endSessions, requireAdmin, async (req, res) => {
     const id = pathParam(req, 'id', idParam);
     const { sessionsEnded } = await deps.accounts.endSessions(id);
     forgetOwnSession(req, res, id, sessionsEnded);
-    res.json({ sessionsEnded });
+    reply(res, ops.endSessions, 200, { sessionsEnded });
   });
 
-  router.get('/api/tokens', requireAdmin, async (_req, res) => {
-    res.json({ tokens: (await deps.accounts.listApiTokens()).map(tokenJson) });
+  route(router, ops.listTokens, requireAdmin, async (_req, res) => {
+    reply(res, ops.listTokens, 200, {
+      tokens: (await deps.accounts.listApiTokens()).map(tokenJson),
+    });
   });
 
-  router.post('/api/tokens', requireAdmin, async (req, res) => {
+  route(router, ops.createToken, requireAdmin, async (req, res) => {
     const { name } = parseOr400(newTokenSchema, req.body);
     const p = principalOf(req);
     const { token, record } = await deps.accounts.createApiToken(
@@ -235,15 +391,13 @@ export function accountsRouter(deps: {
       p?.kind === 'session' ? p.user.id : null,
     );
     // The only time the token is shown: it is stored hashed.
-    res
-      .status(201)
-      .set('Cache-Control', 'no-store')
-      .json({ ...tokenJson(record), token });
+    res.set('Cache-Control', 'no-store');
+    reply(res, ops.createToken, 201, { ...tokenJson(record), token });
   });
 
-  router.delete('/api/tokens/:id', requireAdmin, async (req, res) => {
+  route(router, ops.revokeToken, requireAdmin, async (req, res) => {
     const id = pathParam(req, 'id', idParam);
-    res.json(tokenJson(await deps.accounts.revokeApiToken(id)));
+    reply(res, ops.revokeToken, 200, tokenJson(await deps.accounts.revokeApiToken(id)));
   });
 
   return router;

@@ -1,37 +1,55 @@
 import { Router, type RequestHandler } from 'express';
-import { createClipSchema, playerSettingsSchema, type Clip } from '../../core/clips.js';
+import { z } from 'zod';
+import { createClipSchema, playerSettingsSchema } from '../../core/clips.js';
 import { slugSchema, recordIdSchema } from '../../core/schemas.js';
-import { publicUrls } from '../../core/urls.js';
 import type { ClipService } from '../../services/clips.js';
-import { parseOr400, pathParam } from '../middleware/validate.js';
 import type { MediaUrls } from '../media-urls.js';
+import { parseOr400, pathParam } from '../middleware/validate.js';
+import { defineOperation, reply, route } from '../openapi/operation.js';
+import { clipJson, clipSchema } from '../representations/clips.js';
 
 const id = (what: string) => recordIdSchema(`is not ${what} id`);
 
-/** A clip for editors: its files through signed URLs (the clip's embed is its public face). */
-export function clipJson(clip: Clip, urls: MediaUrls) {
-  const { publicUrl } = urls;
-  return {
-    id: clip.id,
-    episodeId: clip.episodeId,
-    title: clip.title,
-    start: clip.startSeconds,
-    end: clip.endSeconds,
-    state: clip.state,
-    failureReason: clip.failureReason,
-    durationSeconds: clip.durationSeconds,
-    audioUrl: clip.storageKey ? urls.signed(clip.storageKey) : null,
-    bytes: clip.bytes,
-    peaksUrl: clip.peaksKey ? urls.signed(clip.peaksKey) : null,
-    links: {
-      self: `${publicUrl}/api/clips/${clip.id}`,
-      embed: publicUrls(publicUrl).embedClip(clip.id),
-      episode: publicUrls(publicUrl).apiEpisode(clip.episodeId),
-    },
-    createdAt: clip.createdAt.toISOString(),
-    updatedAt: clip.updatedAt.toISOString(),
-  };
-}
+export const CLIP_OPERATIONS = {
+  create: defineOperation({
+    method: 'post',
+    path: '/api/episodes/:id/clips',
+    tag: 'Clips',
+    summary: 'Cut a clip (soundbite) from an episode',
+    access: 'editor',
+    body: { schema: createClipSchema },
+    responses: { 202: { description: 'Accepted, cutting queued', schema: clipSchema } },
+    errors: [404, 409],
+  }),
+  list: defineOperation({
+    method: 'get',
+    path: '/api/episodes/:id/clips',
+    tag: 'Clips',
+    summary: 'An episode’s clips',
+    access: 'editor',
+    responses: { 200: { description: 'Clips', schema: z.array(clipSchema) } },
+    errors: [404],
+  }),
+  get: defineOperation({
+    method: 'get',
+    path: '/api/clips/:id',
+    tag: 'Clips',
+    summary: 'A clip',
+    access: 'editor',
+    responses: { 200: { description: 'The clip', schema: clipSchema } },
+    errors: [404],
+  }),
+  setPlayer: defineOperation({
+    method: 'put',
+    path: '/api/shows/:slug/player',
+    tag: 'Shows',
+    summary: 'Set the show’s player options',
+    access: 'editor',
+    body: { schema: playerSettingsSchema },
+    responses: { 200: { description: 'The settings', schema: playerSettingsSchema } },
+    errors: [404],
+  }),
+};
 
 /** Editor API for clips (soundbites) and the per-show player settings. */
 export function clipsRouter(deps: {
@@ -42,33 +60,42 @@ export function clipsRouter(deps: {
   requireEditor: RequestHandler;
 }): Router {
   const router = Router();
+  const ops = CLIP_OPERATIONS;
 
-  router.post('/api/episodes/:id/clips', deps.requireEditor, async (req, res) => {
+  route(router, ops.create, deps.requireEditor, async (req, res) => {
     const episodeId = pathParam(req, 'id', id('an episode'));
     const input = parseOr400(createClipSchema, req.body);
     const { clip } = await deps.clips.create(episodeId, input);
     const body = clipJson(clip, deps.mediaUrls);
-    res.status(202).location(body.links.self).json(body);
+    res.location(body.links.self);
+    reply(res, ops.create, 202, body);
   });
 
-  router.get('/api/episodes/:id/clips', deps.requireEditor, async (req, res) => {
+  route(router, ops.list, deps.requireEditor, async (req, res) => {
     const episodeId = pathParam(req, 'id', id('an episode'));
     const clips = await deps.clips.listForEpisode(episodeId);
-    res.set('Cache-Control', 'no-store').json(clips.map((c) => clipJson(c, deps.mediaUrls)));
+    res.set('Cache-Control', 'no-store');
+    reply(
+      res,
+      ops.list,
+      200,
+      clips.map((c) => clipJson(c, deps.mediaUrls)),
+    );
   });
 
-  router.get('/api/clips/:id', deps.requireEditor, async (req, res) => {
+  route(router, ops.get, deps.requireEditor, async (req, res) => {
     const clip = await deps.clips.get(pathParam(req, 'id', id('a clip')));
-    res.set('Cache-Control', 'no-store').json(clipJson(clip, deps.mediaUrls));
+    res.set('Cache-Control', 'no-store');
+    reply(res, ops.get, 200, clipJson(clip, deps.mediaUrls));
   });
 
-  router.put('/api/shows/:slug/player', deps.requireEditor, async (req, res) => {
+  route(router, ops.setPlayer, deps.requireEditor, async (req, res) => {
     const slug = pathParam(req, 'slug', slugSchema);
     const { settings } = await deps.clips.setPlayerSettings(
       slug,
       parseOr400(playerSettingsSchema, req.body),
     );
-    res.json(settings);
+    reply(res, ops.setPlayer, 200, settings);
   });
 
   return router;

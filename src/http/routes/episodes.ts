@@ -6,11 +6,66 @@ import {
   recordIdSchema,
 } from '../../core/schemas.js';
 import type { EpisodeService } from '../../services/episodes.js';
-import { parseOr400, pathParam } from '../middleware/validate.js';
-import { episodeJson } from '../representations.js';
+import { encodeEpisodeCursor, episodePageQuerySchema } from '../episode-cursor.js';
 import type { MediaUrls } from '../media-urls.js';
+import { parseOr400, pathParam } from '../middleware/validate.js';
+import { defineOperation, reply, route } from '../openapi/operation.js';
+import {
+  acceptedEpisodeSchema,
+  episodeJson,
+  episodePageSchema,
+  episodeSchema,
+} from '../representations/episodes.js';
 
 const episodeId = recordIdSchema('is not an episode id');
+
+export const EPISODE_OPERATIONS = {
+  list: defineOperation({
+    method: 'get',
+    path: '/api/shows/:slug/episodes',
+    tag: 'Episodes',
+    summary: 'List a show’s episodes in every state, a page at a time',
+    description:
+      'Newest article first. `next` is the cursor of the following page (null on the last); pass it back as `cursor` with the same `limit`. File URLs of unpublished episodes are signed and expire after an hour or so.',
+    access: 'editor',
+    query: episodePageQuerySchema,
+    responses: { 200: { description: 'One page of episodes', schema: episodePageSchema } },
+    errors: [404],
+  }),
+  upload: defineOperation({
+    method: 'post',
+    path: '/api/shows/:slug/episodes',
+    tag: 'Episodes',
+    summary: 'Upload an interview with its article’s metadata',
+    description:
+      'multipart/form-data: the metadata fields and the audio file in `audio`. Processing is queued; follow `statusUrl` or the events stream.',
+    access: 'editor',
+    body: { schema: episodeMetadataSchema, multipart: true },
+    responses: {
+      202: { description: 'Accepted, processing queued', schema: acceptedEpisodeSchema },
+    },
+    errors: [404, 408, 413, 415, 503],
+  }),
+  get: defineOperation({
+    method: 'get',
+    path: '/api/episodes/:id',
+    tag: 'Episodes',
+    summary: 'An episode, with its state, progress and renditions',
+    access: 'editor',
+    responses: { 200: { description: 'The episode', schema: episodeSchema } },
+    errors: [404],
+  }),
+  reprocess: defineOperation({
+    method: 'post',
+    path: '/api/episodes/:id/reprocess',
+    tag: 'Episodes',
+    summary: 'Process the original again (new settings or chapters); the guid is kept',
+    access: 'editor',
+    body: { schema: reprocessSchema },
+    responses: { 202: { description: 'Accepted, processing queued', schema: episodeSchema } },
+    errors: [404, 409, 503],
+  }),
+};
 
 export function episodesRouter(deps: {
   episodes: EpisodeService;
@@ -21,6 +76,34 @@ export function episodesRouter(deps: {
   upload: RequestHandler;
 }): Router {
   const router = Router();
+  const ops = EPISODE_OPERATIONS;
+
+  // Newest article first, a page at a time: `next` is the cursor of the following page.
+  route(router, ops.list, deps.requireEditor, async (req, res) => {
+    const slug = pathParam(req, 'slug', slugSchema);
+    const { limit, cursor } = parseOr400(episodePageQuerySchema, req.query, 'query');
+    // One read for the episodes and one for all their renditions.
+    const page = await deps.episodes.pageOfShow(slug, { limit: limit + 1, after: cursor });
+    const shown = page.episodes.slice(0, limit);
+    const last = shown.at(-1);
+    const next =
+      page.episodes.length > limit && last
+        ? encodeEpisodeCursor({ publishedAt: last.article.publishedAt, id: last.id })
+        : null;
+    const nextQuery = next && new URLSearchParams({ limit: String(limit), cursor: next });
+    res.set('Cache-Control', 'no-store');
+    reply(res, ops.list, 200, {
+      episodes: shown.map((e) =>
+        episodeJson(e, page.show, page.renditions.get(e.id) ?? [], deps.mediaUrls),
+      ),
+      next,
+      links: {
+        next: nextQuery
+          ? `${deps.publicUrl}/api/shows/${slug}/episodes?${nextQuery.toString()}`
+          : null,
+      },
+    });
+  });
 
   // Auth runs before the upload is read: an anonymous client never streams a file to our disk.
   const showMustExist: RequestHandler = async (req, _res, next) => {
@@ -28,44 +111,36 @@ export function episodesRouter(deps: {
     next();
   };
 
-  router.post(
-    '/api/shows/:slug/episodes',
-    deps.requireEditor,
-    showMustExist,
-    deps.upload,
-    async (req, res) => {
-      const slug = pathParam(req, 'slug', slugSchema);
-      const metadata = parseOr400(episodeMetadataSchema, req.body);
-      const file = req.file!;
-      const episode = await deps.episodes.createFromUpload(slug, metadata, {
-        path: file.path,
-        originalName: file.originalname,
-        bytes: file.size,
-      });
-      const { show, renditions } = await deps.episodes.get(episode.id);
-      const body = episodeJson(episode, show, renditions, deps.mediaUrls);
-      res
-        .status(202)
-        .location(body.links.self)
-        .json({ ...body, statusUrl: body.links.self });
-    },
-  );
-
-  router.get('/api/episodes/:id', deps.requireEditor, async (req, res) => {
-    const id = pathParam(req, 'id', episodeId);
-    const { episode, show, renditions } = await deps.episodes.get(id);
-    res
-      .set('Cache-Control', 'no-store')
-      .json(episodeJson(episode, show, renditions, deps.mediaUrls));
+  route(router, ops.upload, deps.requireEditor, showMustExist, deps.upload, async (req, res) => {
+    const slug = pathParam(req, 'slug', slugSchema);
+    const metadata = parseOr400(episodeMetadataSchema, req.body);
+    const file = req.file!;
+    const episode = await deps.episodes.createFromUpload(slug, metadata, {
+      path: file.path,
+      originalName: file.originalname,
+      bytes: file.size,
+    });
+    const { show, renditions } = await deps.episodes.get(episode.id);
+    const body = episodeJson(episode, show, renditions, deps.mediaUrls);
+    res.location(body.links.self);
+    reply(res, ops.upload, 202, { ...body, statusUrl: body.links.self });
   });
 
-  router.post('/api/episodes/:id/reprocess', deps.requireEditor, async (req, res) => {
+  route(router, ops.get, deps.requireEditor, async (req, res) => {
+    const id = pathParam(req, 'id', episodeId);
+    const { episode, show, renditions } = await deps.episodes.get(id);
+    res.set('Cache-Control', 'no-store');
+    reply(res, ops.get, 200, episodeJson(episode, show, renditions, deps.mediaUrls));
+  });
+
+  route(router, ops.reprocess, deps.requireEditor, async (req, res) => {
     const id = pathParam(req, 'id', episodeId);
     const input = parseOr400(reprocessSchema, req.body);
     const episode = await deps.episodes.reprocess(id, input);
     const { show, renditions } = await deps.episodes.get(episode.id);
     const body = episodeJson(episode, show, renditions, deps.mediaUrls);
-    res.status(202).location(body.links.self).json(body);
+    res.location(body.links.self);
+    reply(res, ops.reprocess, 202, body);
   });
 
   return router;

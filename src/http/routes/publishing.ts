@@ -14,8 +14,16 @@ import { publicUrls } from '../../core/urls.js';
 import type { PublishingService } from '../../services/publishing.js';
 import { allowSlowBody } from '../body-timeouts.js';
 import { parseOr400, pathParam } from '../middleware/validate.js';
-import { episodeJson, showJson } from '../representations.js';
+import { episodeJson, episodeSchema } from '../representations/episodes.js';
+import {
+  showJson,
+  showSchema,
+  topicJson,
+  topicListSchema,
+  topicSchema,
+} from '../representations/shows.js';
 import type { MediaUrls } from '../media-urls.js';
+import { defineOperation, reply, route } from '../openapi/operation.js';
 
 const episodeId = recordIdSchema('is not an episode id');
 
@@ -47,7 +55,110 @@ function rawBody(types: string[], limit: string, what: string): RequestHandler[]
   ];
 }
 
-/** Editor routes of issue 4: publish/schedule/unpublish, edits, transcript, chapters, artwork, topic feeds. */
+const theEpisode = { 200: { description: 'The episode', schema: episodeSchema } };
+const theShow = { 200: { description: 'The show', schema: showSchema } };
+
+export const PUBLISHING_OPERATIONS = {
+  publish: defineOperation({
+    method: 'post',
+    path: '/api/episodes/:id/publish',
+    tag: 'Publishing',
+    summary: 'Publish an episode now, or schedule it with `at`',
+    access: 'editor',
+    body: { schema: publishSchema },
+    responses: theEpisode,
+    errors: [404, 409],
+  }),
+  unpublish: defineOperation({
+    method: 'post',
+    path: '/api/episodes/:id/unpublish',
+    tag: 'Publishing',
+    summary: 'Take an episode out of the feeds (or cancel its schedule)',
+    access: 'editor',
+    responses: theEpisode,
+    errors: [404, 409],
+  }),
+  patchEpisode: defineOperation({
+    method: 'patch',
+    path: '/api/episodes/:id',
+    tag: 'Publishing',
+    summary: 'Edit an episode’s metadata (its guid never changes)',
+    access: 'editor',
+    body: { schema: episodePatchSchema },
+    responses: theEpisode,
+    errors: [404],
+  }),
+  setTranscript: defineOperation({
+    method: 'put',
+    path: '/api/episodes/:id/transcript',
+    tag: 'Publishing',
+    summary: 'Set the transcript (WebVTT or SRT as the body)',
+    access: 'editor',
+    body: { raw: TRANSCRIPT_TYPES },
+    responses: theEpisode,
+    errors: [404, 415],
+  }),
+  setChapters: defineOperation({
+    method: 'put',
+    path: '/api/episodes/:id/chapters',
+    tag: 'Publishing',
+    summary: 'Set the chapters',
+    access: 'editor',
+    body: { schema: chaptersSchema },
+    responses: theEpisode,
+    errors: [404],
+  }),
+  patchShow: defineOperation({
+    method: 'patch',
+    path: '/api/shows/:slug',
+    tag: 'Shows',
+    summary: 'Edit a show',
+    access: 'editor',
+    body: { schema: showPatchSchema },
+    responses: theShow,
+    errors: [404],
+  }),
+  setArtwork: defineOperation({
+    method: 'put',
+    path: '/api/shows/:slug/artwork',
+    tag: 'Shows',
+    summary: 'Upload the show’s artwork (JPEG or PNG body, square, 1400–3000 px)',
+    access: 'editor',
+    body: { raw: IMAGE_TYPES },
+    responses: theShow,
+    errors: [404, 413, 415, 422],
+  }),
+  listTopics: defineOperation({
+    method: 'get',
+    path: '/api/shows/:slug/topics',
+    tag: 'Shows',
+    summary: 'A show’s topic feeds',
+    access: 'editor',
+    responses: { 200: { description: 'Topic feeds', schema: topicListSchema } },
+    errors: [404],
+  }),
+  createTopic: defineOperation({
+    method: 'post',
+    path: '/api/shows/:slug/topics',
+    tag: 'Shows',
+    summary: 'Create a topic feed (episodes of one category)',
+    access: 'editor',
+    body: { schema: topicFeedSchema },
+    responses: { 201: { description: 'Created', schema: topicSchema } },
+    errors: [404, 409],
+  }),
+  deleteTopic: defineOperation({
+    method: 'delete',
+    path: '/api/shows/:slug/topics/:topic',
+    tag: 'Shows',
+    summary: 'Delete a topic feed',
+    access: 'editor',
+    responses: { 204: { description: 'Deleted' } },
+    errors: [404],
+  }),
+};
+
+/** Editor routes: publish/schedule/unpublish, edits, transcript, chapters, artwork, topic feeds. */
 export function publishingRouter(deps: {
   publishing: PublishingService;
   episodes: EpisodeService;
@@ -59,101 +170,91 @@ export function publishingRouter(deps: {
   const router = Router();
   const { publishing, publicUrl } = deps;
   const editor = deps.requireEditor;
+  const ops = PUBLISHING_OPERATIONS;
 
   const episodeBody = async (id: string) => {
     const { episode, show, renditions } = await deps.episodes.get(id);
     return episodeJson(episode, show, renditions, deps.mediaUrls);
   };
 
-  router.post('/api/episodes/:id/publish', editor, async (req, res) => {
+  route(router, ops.publish, editor, async (req, res) => {
     const id = pathParam(req, 'id', episodeId);
     const { at } = parseOr400(publishSchema, req.body);
     await publishing.publish(id, at);
-    res.json(await episodeBody(id));
+    reply(res, ops.publish, 200, await episodeBody(id));
   });
 
-  router.post('/api/episodes/:id/unpublish', editor, async (req, res) => {
+  route(router, ops.unpublish, editor, async (req, res) => {
     const id = pathParam(req, 'id', episodeId);
     await publishing.unpublish(id);
-    res.json(await episodeBody(id));
+    reply(res, ops.unpublish, 200, await episodeBody(id));
   });
 
-  router.patch('/api/episodes/:id', editor, async (req, res) => {
+  route(router, ops.patchEpisode, editor, async (req, res) => {
     const id = pathParam(req, 'id', episodeId);
     const patch = sentKeysOnly(parseOr400(episodePatchSchema, req.body), req.body);
     await publishing.patch(id, patch);
-    res.json(await episodeBody(id));
+    reply(res, ops.patchEpisode, 200, await episodeBody(id));
   });
 
-  router.put(
-    '/api/episodes/:id/transcript',
+  route(
+    router,
+    ops.setTranscript,
     editor,
     ...rawBody(TRANSCRIPT_TYPES, '10mb', 'WebVTT or SRT transcript'),
     async (req, res) => {
       const id = pathParam(req, 'id', episodeId);
       await publishing.setTranscript(id, req.body as Buffer);
-      res.json(await episodeBody(id));
+      reply(res, ops.setTranscript, 200, await episodeBody(id));
     },
   );
 
-  router.put('/api/episodes/:id/chapters', editor, async (req, res) => {
+  route(router, ops.setChapters, editor, async (req, res) => {
     const id = pathParam(req, 'id', episodeId);
     const chapters = parseOr400(chaptersSchema, req.body);
     const { episode } = await deps.episodes.get(id);
     const beyond = chaptersBeyondAudio(chapters, episode.durationSeconds);
     if (beyond.length) throw validationFailed(beyond);
     await publishing.setChapters(id, chapters);
-    res.json(await episodeBody(id));
+    reply(res, ops.setChapters, 200, await episodeBody(id));
   });
 
-  router.patch('/api/shows/:slug', editor, async (req, res) => {
+  route(router, ops.patchShow, editor, async (req, res) => {
     const slug = pathParam(req, 'slug', slugSchema);
     const patch = sentKeysOnly(parseOr400(showPatchSchema, req.body), req.body);
-    res.json(showJson(await publishing.patchShow(slug, patch), publicUrl));
+    reply(res, ops.patchShow, 200, showJson(await publishing.patchShow(slug, patch), publicUrl));
   });
 
-  router.put(
-    '/api/shows/:slug/artwork',
+  route(
+    router,
+    ops.setArtwork,
     editor,
     ...rawBody(IMAGE_TYPES, '20mb', 'artwork (JPEG or PNG)'),
     async (req, res) => {
       const slug = pathParam(req, 'slug', slugSchema);
-      res.json(showJson(await publishing.setArtwork(slug, req.body as Buffer), publicUrl));
+      const show = await publishing.setArtwork(slug, req.body as Buffer);
+      reply(res, ops.setArtwork, 200, showJson(show, publicUrl));
     },
   );
 
-  const topicJson = (
-    showSlug: string,
-    t: {
-      slug: string;
-      title: string;
-      category: string;
-      description: string | null;
-      podcastGuid: string;
-    },
-  ) => ({
-    slug: t.slug,
-    title: t.title,
-    category: t.category,
-    description: t.description,
-    podcastGuid: t.podcastGuid,
-    feedUrl: publicUrls(publicUrl).feed(showSlug, t.slug),
-  });
+  const topicBody = (showSlug: string, t: Parameters<typeof topicJson>[0]) =>
+    topicJson(t, publicUrls(publicUrl).feed(showSlug, t.slug));
 
-  router.get('/api/shows/:slug/topics', editor, async (req, res) => {
+  route(router, ops.listTopics, editor, async (req, res) => {
     const slug = pathParam(req, 'slug', slugSchema);
     const { topics } = await publishing.listTopics(slug);
-    res.json({ topics: topics.map((t) => topicJson(slug, t)) });
+    reply(res, ops.listTopics, 200, { topics: topics.map((t) => topicBody(slug, t)) });
   });
 
-  router.post('/api/shows/:slug/topics', editor, async (req, res) => {
+  route(router, ops.createTopic, editor, async (req, res) => {
     const slug = pathParam(req, 'slug', slugSchema);
     const topic = await publishing.createTopic(slug, parseOr400(topicFeedSchema, req.body));
-    const body = topicJson(slug, topic);
-    res.status(201).location(body.feedUrl).json(body);
+    const body = topicBody(slug, topic);
+    res.location(body.feedUrl);
+    reply(res, ops.createTopic, 201, body);
   });
 
-  router.delete('/api/shows/:slug/topics/:topic', editor, async (req, res) => {
+  route(router, ops.deleteTopic, editor, async (req, res) => {
     const slug = pathParam(req, 'slug', slugSchema);
     await publishing.deleteTopic(slug, pathParam(req, 'topic', slugSchema));
     res.status(204).end();

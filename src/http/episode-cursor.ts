@@ -1,22 +1,6 @@
-/** Request and response shapes of the studio's API routes (also used by the OpenAPI document). */
+/** Paging through a show's episodes (newest article first): the cursor and the query. */
 import { z } from 'zod';
-import { RECORD_ID } from '../src/core/schemas.js';
-
-export const prefillRequestSchema = z.object({
-  url: z.string().trim().min(1, 'is required').max(2048, 'must be at most 2048 characters'),
-});
-
-export const prefillResponseSchema = z.object({
-  articleUrl: z.string(),
-  title: z.string().nullable(),
-  summary: z.string().nullable(),
-  author: z.string().nullable(),
-  publishedAt: z.string().nullable(),
-  imageUrl: z.string().nullable(),
-  categories: z.array(z.string()),
-  language: z.string().nullable(),
-  source: z.string().nullable(),
-});
+import { RECORD_ID } from '../core/schemas.js';
 
 /** Position in a show's episode list: the last episode of the previous page. */
 export interface EpisodeCursor {

@@ -3,9 +3,9 @@
  * (src/net/safe-fetch.ts): public addresses only unless PREFILL_ALLOWED_HOSTS or
  * PREFILL_ALLOW_PRIVATE say otherwise, 8 s, 2 MiB, 3 redirects.
  */
-import { fetchProblem, SafeFetchError } from '../../src/net/fetch-error.js';
-import type { FetchPolicy } from '../../src/net/fetch-policy.js';
-import { safeFetch, type FetchLimits } from '../../src/net/safe-fetch.js';
+import { fetchProblem, SafeFetchError } from '../../net/fetch-error.js';
+import type { FetchPolicy } from '../../net/fetch-policy.js';
+import { safeFetch, type FetchLimits } from '../../net/safe-fetch.js';
 
 export type { FetchPolicy };
 

@@ -1,14 +1,38 @@
 /** Builds the OpenAPI 3.1 document from OPERATIONS and their zod schemas. */
 import { z } from 'zod';
-import { OPERATIONS, type Access, type Operation } from './operations.js';
+import { problemSchema } from '../representations/problem.js';
+import type { Access, Operation } from './operation.js';
+import { OPERATIONS, openApiDocumentSchema } from './operations.js';
 
 type JsonObject = Record<string, unknown>;
 
-/** JSON Schema 2020-12 (OpenAPI 3.1's dialect) of what a client sends or receives. */
+const COMPONENT = '#/components/schemas/';
+
+/**
+ * JSON Schema 2020-12 (OpenAPI 3.1's dialect) of what a client sends or receives.
+ * In answers, each named resource (../representations) is a reference to its
+ * component, described once.
+ */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
   const out = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
   delete out.$schema;
-  return out;
+  if (io === 'input') return out;
+  delete out.$defs; // the resources, described once under components
+  return JSON.parse(JSON.stringify(out).replaceAll('"#/$defs/', `"${COMPONENT}`)) as JsonObject;
+}
+
+/** Every named resource (src/http/representations), as the components answers refer to. */
+function resourceSchemas(): Record<string, JsonObject> {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, {
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (id) => `${COMPONENT}${id}`,
+  });
+  for (const schema of Object.values(schemas)) {
+    delete schema.$schema;
+    delete schema.$id;
+  }
+  return schemas;
 }
 
 export const toOpenApiPath = (expressPath: string) =>
@@ -76,7 +100,7 @@ function operation(op: Operation): JsonObject {
   for (const status of [...errors].sort()) {
     responses[String(status)] = {
       description: ERROR_TEXT[status] ?? 'Error',
-      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      content: { 'application/problem+json': { schema: jsonSchema(problemSchema, 'output') } },
     };
   }
   let requestBody: JsonObject | undefined;
@@ -119,13 +143,13 @@ function operation(op: Operation): JsonObject {
   };
 }
 
-export function buildOpenApiDocument(publicUrl: string): JsonObject {
+export function buildOpenApiDocument(publicUrl: string): z.output<typeof openApiDocumentSchema> {
   const paths: Record<string, JsonObject> = {};
   for (const op of OPERATIONS) {
     const key = toOpenApiPath(op.path);
     paths[key] = { ...(paths[key] ?? {}), [op.method]: operation(op) };
   }
-  return {
+  return openApiDocumentSchema.parse({
     openapi: '3.1.0',
     info: {
       title: 'Antenne API',
@@ -148,36 +172,7 @@ export function buildOpenApiDocument(publicUrl: string): JsonObject {
           description: 'Required with the session cookie on POST, PUT, PATCH and DELETE',
         },
       },
-      schemas: {
-        Problem: {
-          type: 'object',
-          description: 'RFC 9457 problem details',
-          properties: {
-            type: { type: 'string' },
-            title: { type: 'string' },
-            status: { type: 'integer' },
-            detail: { type: 'string' },
-            instance: { type: 'string' },
-            errors: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  field: { type: 'string', description: 'e.g. "title", "interviewees.0.name"' },
-                  in: {
-                    type: 'string',
-                    enum: ['path', 'query'],
-                    description: 'For a path or query parameter; absent for a body field',
-                  },
-                  message: { type: 'string' },
-                },
-                required: ['field', 'message'],
-              },
-            },
-          },
-          required: ['type', 'title', 'status'],
-        },
-      },
+      schemas: resourceSchemas(),
     },
-  };
+  });
 }
