@@ -1,9 +1,7 @@
 /** The API reference as one server-rendered page (no script, no CDN). */
-import escapeHtml from 'escape-html';
+import { html, raw, type SafeHtml } from '../html.js';
 
 type JsonObject = Record<string, unknown>;
-const e = (v: string | number | undefined | null) =>
-  escapeHtml(v === undefined || v === null ? '' : String(v));
 
 const CSS = `body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#1a1a1a}
 h2{border-bottom:1px solid #ccc;margin-top:2rem}.op{border:1px solid #ddd;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}
@@ -14,7 +12,7 @@ pre{background:#f6f6f6;padding:.5rem;overflow:auto;max-height:30rem}.auth{color:
 export function renderDocsPage(doc: JsonObject): string {
   const info = doc.info as { title: string; description: string; version: string };
   const paths = doc.paths as Record<string, Record<string, JsonObject>>;
-  const byTag = new Map<string, string[]>();
+  const byTag = new Map<string, SafeHtml[]>();
   for (const [path, methods] of Object.entries(paths)) {
     for (const [method, raw] of Object.entries(methods)) {
       const op = raw as JsonObject & { operationId: string; summary: string; description?: string };
@@ -26,35 +24,59 @@ export function renderDocsPage(doc: JsonObject): string {
           ? 'API token or studio session'
           : 'Studio session';
       const body = op.requestBody as { content: Record<string, { schema: unknown }> } | undefined;
-      const responses = Object.entries(op.responses as Record<string, { description: string }>)
-        .map(([status, r]) => `<li><code>${e(status)}</code> ${e(r.description)}</li>`)
-        .join('');
+      const responses = Object.entries(op.responses as Record<string, { description: string }>).map(
+        ([status, r]) => html`<li><code>${status}</code> ${r.description}</li>`,
+      );
       const bodyHtml = body
-        ? Object.entries(body.content)
-            .map(
-              ([type, c]) =>
-                `<details><summary>Request body <code>${e(type)}</code></summary><pre>${e(
-                  JSON.stringify(c.schema, null, 2),
-                )}</pre></details>`,
-            )
-            .join('')
-        : '';
-      const html = `<section class="op" id="${e(op.operationId)}">
-<h3><span class="m ${e(method)}">${e(method)}</span> <code>${e(path)}</code></h3>
-<p>${e(op.summary)}</p>${op.description ? `<p>${e(op.description)}</p>` : ''}
-<p class="auth">Access: ${e(auth)}</p>${bodyHtml}<ul>${responses}</ul></section>`;
-      byTag.set(tag, [...(byTag.get(tag) ?? []), html]);
+        ? Object.entries(body.content).map(
+            ([type, c]) =>
+              html`<details>
+                <summary>Request body <code>${type}</code></summary>
+                <pre>${JSON.stringify(c.schema, null, 2)}</pre>
+              </details>`,
+          )
+        : null;
+      const section = html`<section class="op" id="${op.operationId}">
+        <h3><span class="m ${method}">${method}</span> <code>${path}</code></h3>
+        <p>${op.summary}</p>
+        ${op.description ? html`<p>${op.description}</p>` : null}
+        <p class="auth">Access: ${auth}</p>
+        ${bodyHtml}
+        <ul>
+          ${responses}
+        </ul>
+      </section>`;
+      byTag.set(tag, [...(byTag.get(tag) ?? []), section]);
     }
   }
-  const sections = [...byTag.entries()]
-    .map(([tag, ops]) => `<h2 id="tag-${e(tag)}">${e(tag)}</h2>${ops.join('\n')}`)
-    .join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${e(info.title)} — reference</title><style>${CSS}</style></head>
-<body><main><h1>${e(info.title)} <small>v${e(info.version)}</small></h1><p>${e(info.description)}</p>
-<p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).</p>
-<nav aria-label="Sections"><ul>${[...byTag.keys()]
-    .map((t) => `<li><a href="#tag-${e(t)}">${e(t)}</a></li>`)
-    .join('')}</ul></nav>${sections}</main></body></html>`;
+  const sections = [...byTag.entries()].map(
+    ([tag, ops]) =>
+      html`<h2 id="tag-${tag}">${tag}</h2>
+        ${ops}`,
+  );
+  const nav = [...byTag.keys()].map((t) => html`<li><a href="#tag-${t}">${t}</a></li>`);
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <title>${info.title} — reference</title>
+        <style>
+          ${raw(CSS)}
+        </style>
+      </head>
+      <body>
+        <main>
+          <h1>${info.title} <small>v${info.version}</small></h1>
+          <p>${info.description}</p>
+          <p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).</p>
+          <nav aria-label="Sections">
+            <ul>
+              ${nav}
+            </ul>
+          </nav>
+          ${sections}
+        </main>
+      </body>
+    </html>`.value;
 }
