@@ -10,7 +10,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +18,7 @@ import { loadConfig } from '../src/core/config.js';
 import { newEpisodeId } from '../src/core/ids.js';
 import { createLogger } from '../src/core/logger.js';
 import { addEpisodes } from '../test/helpers/bulk.js';
+import { freePort } from '../test/helpers/ports.js';
 
 const run = promisify(execFile);
 const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';
@@ -30,20 +30,6 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 async function wrk(url: string, headers: Record<string, string>): Promise<number> {
   const args = [

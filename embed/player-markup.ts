@@ -3,38 +3,22 @@
  * with chapter and transcript links (`?t=`); the script hides the native
  * controls and drives the richer interface built here.
  */
-import { html, safeUrl, type SafeHtml } from '../src/http/html.js';
+import { attributes, html, safeUrl, type SafeHtml } from '../src/http/html.js';
 import { CLIENT_KEYS, PLAYER_STRINGS, SPEEDS, speedLabel } from '../src/http/i18n/player.js';
 import { clock } from './client/time.js';
 import type { PlayerView } from './view.js';
 
-const ICON_PLAY = html`<svg
-  class="ap-i-play"
-  viewBox="0 0 24 24"
-  aria-hidden="true"
-  focusable="false"
->
-  <path d="M8 5v14l11-7z" />
-</svg>`;
-const ICON_PAUSE = html`<svg
-  class="ap-i-pause"
-  viewBox="0 0 24 24"
-  aria-hidden="true"
-  focusable="false"
->
-  <path d="M6 5h4v14H6zm8 0h4v14h-4z" />
-</svg>`;
-const ICON_SHARE = html`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-  <path
-    d="M18 16a3 3 0 0 0-2.4 1.2l-6.7-3.4a3 3 0 0 0 0-1.6l6.7-3.4A3 3 0 1 0 15 7l-6.7 3.4a3 3 0 1 0 0 3.2L15 17a3 3 0 1 0 3-1z"
-  />
-</svg>`;
-const ICON_PREV = html`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-  <path d="M6 6h2v12H6zm3.5 6 8.5 6V6z" />
-</svg>`;
-const ICON_NEXT = html`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-  <path d="M16 6h2v12h-2zM6 18l8.5-6L6 6z" />
-</svg>`;
+/** A 24×24 icon drawn by one path; decorative (its button carries the label). */
+const icon = (path: string, className?: string) =>
+  html`<svg${attributes({ class: className })} viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="${path}" /></svg>`;
+
+const ICON_PLAY = icon('M8 5v14l11-7z', 'ap-i-play');
+const ICON_PAUSE = icon('M6 5h4v14H6zm8 0h4v14h-4z', 'ap-i-pause');
+const ICON_SHARE = icon(
+  'M18 16a3 3 0 0 0-2.4 1.2l-6.7-3.4a3 3 0 0 0 0-1.6l6.7-3.4A3 3 0 1 0 15 7l-6.7 3.4a3 3 0 1 0 0 3.2L15 17a3 3 0 1 0 3-1z',
+);
+const ICON_PREV = icon('M6 6h2v12H6zm3.5 6 8.5 6V6z');
+const ICON_NEXT = icon('M16 6h2v12h-2zM6 18l8.5-6L6 6z');
 
 export interface PlayerOptions {
   /** Playback start from `?t=`: also put in the audio URL as a media fragment (works without JS). */

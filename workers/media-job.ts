@@ -26,6 +26,11 @@ export type Processor<P> = (
   signal?: AbortSignal,
 ) => Promise<{ state: string }>;
 
+/** The job's logger: every line names the record, the job and its queue. */
+export function jobLogger(logger: Logger, job: Job, record: Record<string, string>): Logger {
+  return logger.child({ ...record, jobId: job.id, queue: job.queueName });
+}
+
 /** The job cannot succeed, whatever the number of attempts: its message is for editors. */
 export class JobRefusal extends Error {}
 

@@ -14,6 +14,15 @@ const byteSize = z
   .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb|kib|mib|gib)?$/i, 'a size such as 500MB, 2GiB or 1048576')
   .transform(parseByteSize);
 
+/** "a, b,,c" → ['a', 'b', 'c']: how lists are written in one environment variable. */
+const splitList = (text: string) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+const commaList = z.string().transform(splitList);
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
@@ -41,14 +50,7 @@ const envSchema = z.object({
     .number()
     .positive()
     .default(6 * 3600),
-  EDITOR_TOKENS: z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((t) => t.trim())
-        .filter(Boolean),
-    )
+  EDITOR_TOKENS: commaList
     .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')))
     .optional(),
   FFMPEG_PATH: z.string().default('ffmpeg'),
@@ -62,16 +64,7 @@ const envSchema = z.object({
   /** ffmpeg processes per job (one audio process uses one core). */
   ENCODE_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
   /** The rendition ladder of shows that do not set their own: comma-separated profile names. */
-  AUDIO_LADDER: z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((t) => t.trim())
-        .filter(Boolean),
-    )
-    .pipe(ladderSchema)
-    .optional(),
+  AUDIO_LADDER: commaList.pipe(ladderSchema).optional(),
   /** BullMQ lock of a running job; a dead worker's job is taken over after about this long. */
   WORKER_LOCK_SECONDS: z.coerce.number().positive().default(60),
   WORKER_STALLED_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
@@ -298,10 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     loginAttemptsPer15Min: e.LOGIN_ATTEMPTS_PER_15_MIN,
     prefill: {
-      allowedHosts: (e.PREFILL_ALLOWED_HOSTS ?? '')
-        .split(',')
-        .map((h) => h.trim().toLowerCase())
-        .filter(Boolean),
+      allowedHosts: splitList(e.PREFILL_ALLOWED_HOSTS ?? '').map((h) => h.toLowerCase()),
       allowPrivate: e.PREFILL_ALLOW_PRIVATE,
     },
     initialAdmin:

@@ -31,6 +31,10 @@ export class AppError extends Error {
 export const notFound = (what: string, detail?: string) =>
   new AppError(404, 'not-found', `${what} not found`, detail);
 
+/** A 400 about one field, with a title (and a detail) written for the case. */
+export const fieldProblem = (title: string, error: FieldError, detail?: string) =>
+  new AppError(400, 'validation', title, detail, [error]);
+
 export const validationFailed = (errors: readonly FieldError[]) =>
   new AppError(
     400,

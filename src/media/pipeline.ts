@@ -20,10 +20,15 @@
 import type { Chapter } from '../core/chapters.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from '../core/logger.js';
 import { recordFfmpeg } from '../metrics/registry.js';
 import type { LoudnessFigures, LoudnessReport, RenditionProfile } from '../core/media-types.js';
-import { FfmpegError, parseProgressTime, runFfmpeg, type FfmpegInvocation } from './ffmpeg.js';
+import {
+  FfmpegError,
+  parseProgressTime,
+  runFfmpeg,
+  type FfmpegInvocation,
+  type RunOptions,
+} from './ffmpeg.js';
 import {
   PLAN_DEFAULTS,
   layoutFilter,
@@ -67,14 +72,11 @@ export interface PipelineInput {
   readonly plan?: PlanOptions;
 }
 
-export interface PipelineRuntime {
-  readonly ffmpegPath: string;
-  readonly timeoutMs: number;
-  readonly signal?: AbortSignal | undefined;
-  readonly logger?: Logger | undefined;
-  /** 0–100 over the whole pipeline. */
-  readonly onProgress?: ((percent: number) => void) | undefined;
-}
+/** How each ffmpeg run goes; `onProgress` is 0–100 over the whole pipeline. */
+export type PipelineRuntime = Pick<
+  RunOptions,
+  'ffmpegPath' | 'timeoutMs' | 'signal' | 'logger' | 'onProgress'
+>;
 
 export interface PipelineResult {
   /** Length of the decoded input. */

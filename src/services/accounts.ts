@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
-import { AppError } from '../core/errors.js';
+import { AppError, fieldProblem } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { ApiToken, ApiTokensRepository } from '../db/repositories/api-tokens.repo.js';
 import type { SessionsRepository } from '../db/repositories/sessions.repo.js';
@@ -33,20 +33,12 @@ export function safeEqual(a: string, b: string): boolean {
 export function passwordProblem(password: string, field: string): AppError | null {
   if (password.length >= MIN_PASSWORD_LENGTH && password.length <= MAX_PASSWORD_LENGTH) return null;
   const short = password.length < MIN_PASSWORD_LENGTH;
-  return new AppError(
-    400,
-    'validation',
-    short ? 'The password is too short' : 'The password is too long',
-    undefined,
-    [
-      {
-        field,
-        message: short
-          ? `must be at least ${MIN_PASSWORD_LENGTH} characters`
-          : `must be at most ${MAX_PASSWORD_LENGTH} characters`,
-      },
-    ],
-  );
+  return fieldProblem(short ? 'The password is too short' : 'The password is too long', {
+    field,
+    message: short
+      ? `must be at least ${MIN_PASSWORD_LENGTH} characters`
+      : `must be at most ${MAX_PASSWORD_LENGTH} characters`,
+  });
 }
 
 const userNotFound = (id: string) =>
@@ -242,16 +234,8 @@ export class AccountService {
   }
 
   /** An administrator sets a new password for someone; all that person's sessions end. */
-  async resetPassword(id: string, password: string): Promise<{ sessionsEnded: number }> {
-    const weak = passwordProblem(password, 'password');
-    if (weak) throw weak;
-    // Hashed before the transaction: argon2 takes a while, row locks should not.
-    const passwordHash = await argon2Hash(password);
-    return this.inTransaction(async ({ users, sessions }) => {
-      if (!(await users.findForUpdate(id))) throw userNotFound(id);
-      await users.setPasswordHash(id, passwordHash);
-      return { sessionsEnded: await sessions.deleteAllOf(id) };
-    });
+  resetPassword(id: string, password: string): Promise<{ sessionsEnded: number }> {
+    return this.replacePassword(id, password, 'password');
   }
 
   /**
@@ -275,13 +259,27 @@ export class AccountService {
         [{ field: 'currentPassword', message: 'is not your current password' }],
       );
     }
-    const weak = passwordProblem(newPassword, 'newPassword');
+    return this.replacePassword(userId, newPassword, 'newPassword', sha256Hex(sessionToken));
+  }
+
+  /**
+   * Checks and stores a new password (`field` names it in a refusal), then ends the
+   * person's sessions, except the one whose id hash is `keepSessionHash`.
+   */
+  private async replacePassword(
+    userId: string,
+    password: string,
+    field: string,
+    keepSessionHash?: string,
+  ): Promise<{ sessionsEnded: number }> {
+    const weak = passwordProblem(password, field);
     if (weak) throw weak;
-    const passwordHash = await argon2Hash(newPassword);
+    // Hashed before the transaction: argon2 takes a while, row locks should not.
+    const passwordHash = await argon2Hash(password);
     return this.inTransaction(async ({ users, sessions }) => {
       if (!(await users.findForUpdate(userId))) throw userNotFound(userId);
       await users.setPasswordHash(userId, passwordHash);
-      return { sessionsEnded: await sessions.deleteAllOf(userId, sha256Hex(sessionToken)) };
+      return { sessionsEnded: await sessions.deleteAllOf(userId, keepSessionHash) };
     });
   }
 

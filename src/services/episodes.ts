@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Episode, Rendition, Show } from '../core/domain.js';
-import { AppError, notFound } from '../core/errors.js';
+import { AppError, fieldProblem, notFound } from '../core/errors.js';
 import { newEpisodeGuid, newEpisodeId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import { canTransition } from '../core/episode-state.js';
@@ -58,12 +58,10 @@ export class EpisodeService {
     const show = await shows.findBySlug(showSlug);
     if (!show) throw notFound('Show', `No show has the slug "${showSlug}".`);
     if (file.bytes === 0) {
-      throw new AppError(
-        400,
-        'validation',
+      throw fieldProblem(
         'The audio file is empty',
+        { field: 'audio', message: 'is empty' },
         'The uploaded file has 0 bytes.',
-        [{ field: 'audio', message: 'is empty' }],
       );
     }
 

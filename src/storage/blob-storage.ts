@@ -54,6 +54,20 @@ export interface BlobStorage {
   withLocalCopy<T>(key: string, fn: (localPath: string) => Promise<T>): Promise<T>;
 }
 
+/** `exists` for any adapter: whether `head` finds the key; errors other than StorageNotFound reject. */
+export async function existsByHead(
+  storage: Pick<BlobStorage, 'head'>,
+  key: string,
+): Promise<boolean> {
+  try {
+    await storage.head(key);
+    return true;
+  } catch (error) {
+    if (error instanceof StorageNotFound) return false;
+    throw error;
+  }
+}
+
 /**
  * What the adapters accept as a key: relative '/'-separated names, none empty or
  * starting with '.' (no traversal, no hidden entries), no control characters or

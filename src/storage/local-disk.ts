@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   assertStorableKey,
+  existsByHead,
   StorageNotFound,
   type BlobInfo,
   type BlobStorage,
@@ -80,14 +81,8 @@ export class LocalDiskStorage implements BlobStorage {
     };
   }
 
-  async exists(key: string): Promise<boolean> {
-    try {
-      await this.head(key);
-      return true;
-    } catch (error) {
-      if (error instanceof StorageNotFound) return false;
-      throw error;
-    }
+  exists(key: string): Promise<boolean> {
+    return existsByHead(this, key);
   }
 
   async openRead(key: string, range?: ByteRange): Promise<Readable> {

@@ -18,6 +18,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { S3StorageConfig } from '../core/config.js';
 import {
   assertStorableKey,
+  existsByHead,
   StorageNotFound,
   type BlobInfo,
   type BlobStorage,
@@ -140,14 +141,8 @@ export class S3Storage implements BlobStorage {
     }
   }
 
-  async exists(key: string): Promise<boolean> {
-    try {
-      await this.head(key);
-      return true;
-    } catch (error) {
-      if (error instanceof StorageNotFound) return false;
-      throw error;
-    }
+  exists(key: string): Promise<boolean> {
+    return existsByHead(this, key);
   }
 
   async openRead(key: string, range?: ByteRange): Promise<Readable> {

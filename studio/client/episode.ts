@@ -6,6 +6,7 @@ import {
   articleFrom,
   clearErrors,
   onSubmit,
+  settle,
   showProblem,
   t,
   value,
@@ -141,9 +142,7 @@ onSubmit($<HTMLFormElement>('#feed-fields-form'), async (form) => {
         }
       : null,
   });
-  if (!res.ok) return showProblem(form, res.data as Problem);
-  clearErrors(form);
-  status.textContent = t.saved!;
+  settle(form, res, status, t.saved!);
 });
 
 // Chapters typed one a line ("4:30 Title"), sent as Podcasting 2.0 JSON chapters.
@@ -164,9 +163,7 @@ onSubmit($<HTMLFormElement>('#chapters-form'), async (form) => {
     version: '1.2.0',
     chapters: parsed.chapters,
   });
-  if (!res.ok) return showProblem(form, res.data as Problem);
-  clearErrors(form);
-  status.textContent = t.saved!;
+  settle(form, res, status, t.saved!);
 });
 
 // Transcript: the file is the request body, typed by its extension.
@@ -181,7 +178,5 @@ onSubmit($<HTMLFormElement>('#transcript-form'), async (form) => {
     `/api/episodes/${form.dataset.episode}/transcript`,
     new Blob([file], { type }),
   );
-  if (!res.ok) return showProblem(form, res.data as Problem);
-  clearErrors(form);
-  status.textContent = t.transcriptUploaded!;
+  settle(form, res, status, t.transcriptUploaded!);
 });

@@ -41,6 +41,18 @@ export async function api(
   return { ok: res.ok, status: res.status, data };
 }
 
+/** A form's answer: its problem next to the fields, or the status line says `done`. */
+export function settle(
+  form: HTMLElement,
+  res: { ok: boolean; data: unknown },
+  status: HTMLElement,
+  done: string,
+): void {
+  if (!res.ok) return showProblem(form, res.data as Problem);
+  clearErrors(form);
+  status.textContent = done;
+}
+
 export function clearErrors(form: HTMLElement): void {
   form.querySelectorAll<HTMLElement>('[data-error-for]').forEach((el) => (el.textContent = ''));
   form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));

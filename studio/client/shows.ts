@@ -1,5 +1,15 @@
 /** A new show, a show's settings and its artwork. */
-import { $, api, clearErrors, onSubmit, showProblem, t, value, type Problem } from './forms.js';
+import {
+  $,
+  api,
+  clearErrors,
+  onSubmit,
+  settle,
+  showProblem,
+  t,
+  value,
+  type Problem,
+} from './forms.js';
 
 // New show.
 onSubmit($<HTMLFormElement>('#show-form'), async (form) => {
@@ -38,9 +48,7 @@ onSubmit($<HTMLFormElement>('#show-settings-form'), async (form) => {
     type: value(form, 'type'),
     explicit: (form.elements.namedItem('explicit') as HTMLInputElement).checked,
   });
-  if (!res.ok) return showProblem(form, res.data as Problem);
-  clearErrors(form);
-  status.textContent = t.saved!;
+  settle(form, res, status, t.saved!);
 });
 
 /** Apple's artwork rules, checked here first so the editor hears it in their language. */

@@ -1,4 +1,4 @@
-/** What every studio page shares: the layout around a page and a labelled field. */
+/** What every studio page shares: the layout around a page, a labelled field and a list table. */
 import {
   attributes,
   html,
@@ -88,4 +88,20 @@ export function field(name: string, label: string, opts: FieldOptions = {}): Saf
     )}</select>`;
   } else input = html`<input${common} type="${opts.type ?? 'text'}" value="${opts.value}">`;
   return html`<div class="field"><label for="${id}">${label}</label>${hint}${input}${error}</div>`;
+}
+
+/**
+ * Items as a table, one row each under column headings. With `empty`, a list with
+ * no items is that sentence instead of an empty table.
+ */
+export function listTable<T>(list: {
+  readonly headings: readonly string[];
+  readonly items: readonly T[];
+  readonly row: (item: T) => SafeHtml;
+  readonly empty?: string;
+  readonly id?: string;
+}): SafeHtml {
+  if (list.items.length === 0 && list.empty !== undefined) return html`<p>${list.empty}</p>`;
+  return html`<table${attributes({ id: list.id })}><thead><tr>${list.headings.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>
+${list.items.map(list.row)}</tbody></table>`;
 }

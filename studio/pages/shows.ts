@@ -1,7 +1,7 @@
 /** The list of shows, one show's episodes, and a show's settings. */
 import { html, type SafeHtml } from '../../src/http/html.js';
 import { stateLabel } from '../../src/http/i18n/studio.js';
-import { field, layout, type PageContext } from './layout.js';
+import { field, layout, listTable, type PageContext } from './layout.js';
 
 export interface ShowRow {
   readonly slug: string;
@@ -12,13 +12,13 @@ export interface ShowRow {
 
 export function showsPage(ctx: PageContext, shows: readonly ShowRow[]): SafeHtml {
   const { t } = ctx;
-  const list = shows.length
-    ? html`<table><thead><tr><th scope="col">${t.title}</th><th scope="col">${t.episodes}</th><th scope="col">${t.feed}</th></tr></thead><tbody>
-${shows.map(
-  (s) =>
-    html`<tr><td><a href="/studio/shows/${s.slug}">${s.title}</a></td><td>${s.episodes}</td><td><a href="${s.feedUrl}">${s.slug}.xml</a></td></tr>`,
-)}</tbody></table>`
-    : html`<p>${t.noShows}</p>`;
+  const list = listTable({
+    headings: [t.title, t.episodes, t.feed],
+    items: shows,
+    row: (s) =>
+      html`<tr><td><a href="/studio/shows/${s.slug}">${s.title}</a></td><td>${s.episodes}</td><td><a href="${s.feedUrl}">${s.slug}.xml</a></td></tr>`,
+    empty: t.noShows,
+  });
   return layout(
     ctx,
     'shows',
@@ -62,13 +62,13 @@ export function showPage(
   episodes: readonly EpisodeRow[],
 ): SafeHtml {
   const { t } = ctx;
-  const rows = episodes.length
-    ? html`<table><thead><tr><th scope="col">${t.title}</th><th scope="col">${t.state}</th><th scope="col">${t.duration}</th><th scope="col">${t.publishTime}</th><th scope="col">${t.loudness}</th></tr></thead><tbody>
-${episodes.map(
-  (ep) =>
-    html`<tr><td><a href="/studio/episodes/${ep.id}">${ep.title}</a></td><td><span class="state state-${ep.state}">${stateLabel(t, ep.state)}</span></td><td>${formatDuration(ep.durationSeconds)}</td><td>${ep.publishedAt ? html`<time datetime="${ep.publishedAt}" data-local>${ep.publishedAt}</time>` : '—'}</td><td>${ep.loudness ?? '—'}</td></tr>`,
-)}</tbody></table>`
-    : html`<p>${t.noEpisodes}</p>`;
+  const rows = listTable({
+    headings: [t.title, t.state, t.duration, t.publishTime, t.loudness],
+    items: episodes,
+    row: (ep) =>
+      html`<tr><td><a href="/studio/episodes/${ep.id}">${ep.title}</a></td><td><span class="state state-${ep.state}">${stateLabel(t, ep.state)}</span></td><td>${formatDuration(ep.durationSeconds)}</td><td>${ep.publishedAt ? html`<time datetime="${ep.publishedAt}" data-local>${ep.publishedAt}</time>` : '—'}</td><td>${ep.loudness ?? '—'}</td></tr>`,
+    empty: t.noEpisodes,
+  });
   return layout(
     ctx,
     'show',
@@ -105,13 +105,14 @@ export interface TopicsView {
 
 function topicsSection(ctx: PageContext, slug: string, view: TopicsView): SafeHtml {
   const { t } = ctx;
-  const rows = view.topics.length
-    ? html`<table id="topics"><thead><tr><th scope="col">${t.title}</th><th scope="col">${t.topicCategory}</th><th scope="col">${t.feed}</th><th scope="col"></th></tr></thead><tbody>
-${view.topics.map(
-  (topic) =>
-    html`<tr><td>${topic.title}</td><td>${topic.category}</td><td><a href="${topic.feedUrl}">${topic.slug}.xml</a></td><td><button type="button" class="delete-topic" data-topic="${topic.slug}" aria-label="${t.deleteTopic} ${topic.title}">${t.deleteTopic}</button></td></tr>`,
-)}</tbody></table>`
-    : html`<p>${t.noTopics}</p>`;
+  const rows = listTable({
+    id: 'topics',
+    headings: [t.title, t.topicCategory, t.feed, ''],
+    items: view.topics,
+    row: (topic) =>
+      html`<tr><td>${topic.title}</td><td>${topic.category}</td><td><a href="${topic.feedUrl}">${topic.slug}.xml</a></td><td><button type="button" class="delete-topic" data-topic="${topic.slug}" aria-label="${t.deleteTopic} ${topic.title}">${t.deleteTopic}</button></td></tr>`,
+    empty: t.noTopics,
+  });
   return html`<section aria-labelledby="topics-heading"><h2 id="topics-heading">${t.topicFeeds}</h2>
 <p class="hint">${t.topicFeedsHint}</p>
 ${rows}

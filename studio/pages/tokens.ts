@@ -1,6 +1,6 @@
 /** API tokens, for administrators. */
 import { html, type SafeHtml } from '../../src/http/html.js';
-import { field, layout, type PageContext } from './layout.js';
+import { field, layout, listTable, type PageContext } from './layout.js';
 
 export interface TokenRow {
   readonly id: string;
@@ -13,19 +13,21 @@ export interface TokenRow {
 
 export function tokensPage(ctx: PageContext, tokens: readonly TokenRow[]): SafeHtml {
   const { t } = ctx;
-  const rows = tokens.map(
-    (k) =>
+  const table = listTable({
+    headings: [t.title, t.prefix, t.created, t.lastUsed, ''],
+    items: tokens,
+    row: (k) =>
       html`<tr><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.createdAt}</td><td>${k.lastUsedAt ?? t.never}</td><td>${
         k.revokedAt
           ? t.revoked
           : html`<button type="button" class="revoke" data-id="${k.id}" aria-label="${t.revoke} ${k.name}">${t.revoke}</button>`
       }</td></tr>`,
-  );
+  });
   return layout(
     ctx,
     'tokens',
     t.tokens,
-    html`<table><thead><tr><th scope="col">${t.title}</th><th scope="col">${t.prefix}</th><th scope="col">${t.created}</th><th scope="col">${t.lastUsed}</th><th scope="col"></th></tr></thead><tbody>${rows}</tbody></table>
+    html`${table}
 <h2>${t.createToken}</h2>
 <form id="token-form" novalidate>${field('name', t.tokenName, { required: true })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>

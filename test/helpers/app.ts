@@ -1,30 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import { createAntenne, type Antenne } from '../../src/compose/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createScratchDatabase, type Engine } from './databases.js';
 import { tempDir } from './audio.js';
 import { TEST_REDIS_URL } from './env.js';
+import { freePort } from './ports.js';
 
 export const TEST_TOKEN = 'test-editor-token-0123456789abcdef';
 /** What an editor's API client sends. */
 export const EDITOR_HEADERS = { authorization: `Bearer ${TEST_TOKEN}` } as const;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 export interface TestApp {
   readonly baseUrl: string;

@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { ffmpegRun } from './audio.js';
 
 /** A real image made by ffmpeg: `ext` png or jpg, any size. */
 export async function makeImage(
@@ -12,12 +9,7 @@ export async function makeImage(
   ext: 'png' | 'jpg' | 'gif',
 ): Promise<string> {
   const out = path.join(dir, `art-${width}x${height}.${ext}`);
-  await run('ffmpeg', [
-    '-nostdin',
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
+  await ffmpegRun([
     '-f',
     'lavfi',
     '-i',

@@ -47,7 +47,7 @@ export function clipSource(renditions: readonly Rendition[]): Rendition | undefi
 export function makeMakeClip(deps: MakeClipDeps): mediaJob.Processor<MakeClipPayload> {
   return async function makeClip(job, token, signal) {
     const { clipId } = job.data;
-    const log = deps.logger.child({ clipId, jobId: job.id, queue: job.queueName });
+    const log = mediaJob.jobLogger(deps.logger, job, { clipId });
 
     const clip = await deps.clips.findById(clipId);
     if (!clip) {

@@ -48,7 +48,7 @@ export function revisionOf(jobId: string | undefined): number | null {
 export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor<ProcessAudioPayload> {
   return async function processAudio(job, token, signal) {
     const { episodeId } = job.data;
-    const log = deps.logger.child({ episodeId, jobId: job.id, queue: job.queueName });
+    const log = mediaJob.jobLogger(deps.logger, job, { episodeId });
 
     const episode = await deps.episodes.findById(episodeId);
     if (!episode) {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../connect.js';
+import { insertRow } from './rows.js';
 
 export interface ApiToken {
   readonly id: string;
@@ -27,18 +28,14 @@ export class ApiTokensRepository {
     prefix: string;
     createdBy: string | null;
   }): Promise<ApiToken> {
-    const row = await this.db
-      .insertInto('api_tokens')
-      .values({
-        id: t.id,
-        name: t.name,
-        token_hash: t.tokenHash,
-        prefix: t.prefix,
-        role: 'editor',
-        created_by: t.createdBy,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertRow(this.db, 'api_tokens', {
+      id: t.id,
+      name: t.name,
+      token_hash: t.tokenHash,
+      prefix: t.prefix,
+      role: 'editor',
+      created_by: t.createdBy,
+    });
     return toToken(row);
   }
 

@@ -3,6 +3,7 @@ import type { Clip, ClipState, Soundbite } from '../../core/clips.js';
 import type { Db } from '../connect.js';
 import type { Selectable } from 'kysely';
 import type { ClipsTable } from '../schema.js';
+import { insertRow, rowById } from './rows.js';
 
 export interface NewClip {
   readonly id: string;
@@ -16,31 +17,23 @@ export class ClipsRepository {
   constructor(private readonly db: Db) {}
 
   async insert(clip: NewClip): Promise<Clip> {
-    const row = await this.db
-      .insertInto('clips')
-      .values({
-        id: clip.id,
-        episode_id: clip.episodeId,
-        title: clip.title,
-        start_seconds: clip.startSeconds,
-        end_seconds: clip.endSeconds,
-        failure_reason: null,
-        storage_key: null,
-        bytes: null,
-        duration_seconds: null,
-        peaks_key: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertRow(this.db, 'clips', {
+      id: clip.id,
+      episode_id: clip.episodeId,
+      title: clip.title,
+      start_seconds: clip.startSeconds,
+      end_seconds: clip.endSeconds,
+      failure_reason: null,
+      storage_key: null,
+      bytes: null,
+      duration_seconds: null,
+      peaks_key: null,
+    });
     return toClip(row);
   }
 
   async findById(id: string): Promise<Clip | undefined> {
-    const row = await this.db
-      .selectFrom('clips')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await rowById(this.db, 'clips', id);
     return row && toClip(row);
   }
 

@@ -6,6 +6,7 @@ import type { EpisodeState } from '../../core/episode-state.js';
 import type { Db } from '../connect.js';
 import type { EpisodeRow, NewEpisodeRow } from '../schema.js';
 import { replaceFileKey, transitionEpisodeRow } from './row-locks.js';
+import { insertRow, rowById } from './rows.js';
 
 export type NewEpisode = Omit<
   Episode,
@@ -49,20 +50,12 @@ export class EpisodesRepository {
       duration_seconds: null,
       chapters: episode.chapters ? JSON.stringify(episode.chapters) : null,
     };
-    const inserted = await this.db
-      .insertInto('episodes')
-      .values(row)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const inserted = await insertRow(this.db, 'episodes', row);
     return toEpisode(inserted);
   }
 
   async findById(id: string): Promise<Episode | undefined> {
-    const row = await this.db
-      .selectFrom('episodes')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await rowById(this.db, 'episodes', id);
     return row && toEpisode(row);
   }
 

@@ -6,6 +6,7 @@ import type { TopicFeedsTable } from '../schema.js';
 import { toEpisode } from './episodes.repo.js';
 import { toRendition } from './renditions.repo.js';
 import { toShow } from './shows.repo.js';
+import { insertRow } from './rows.js';
 
 /** One feed item in order, with what its rendering depends on. */
 export interface FeedIndexRow {
@@ -148,19 +149,15 @@ export class FeedsRepository {
   }
 
   async insertTopic(topic: Omit<TopicFeed, 'createdAt'>): Promise<TopicFeed> {
-    const row = await this.db
-      .insertInto('topic_feeds')
-      .values({
-        id: topic.id,
-        show_id: topic.showId,
-        slug: topic.slug,
-        title: topic.title,
-        category: topic.category,
-        description: topic.description,
-        podcast_guid: topic.podcastGuid,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertRow(this.db, 'topic_feeds', {
+      id: topic.id,
+      show_id: topic.showId,
+      slug: topic.slug,
+      title: topic.title,
+      category: topic.category,
+      description: topic.description,
+      podcast_guid: topic.podcastGuid,
+    });
     return toTopic(row);
   }
 

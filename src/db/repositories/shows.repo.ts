@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Show, ShowAudioSettings } from '../../core/domain.js';
 import type { Db } from '../connect.js';
 import type { NewShowRow, ShowRow } from '../schema.js';
+import { insertRow, rowById } from './rows.js';
 
 export type NewShow = Omit<Show, 'createdAt' | 'updatedAt'>;
 
@@ -35,11 +36,7 @@ export class ShowsRepository {
         ? JSON.stringify(show.audio.renditionProfiles)
         : null,
     };
-    const inserted = await this.db
-      .insertInto('shows')
-      .values(row)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const inserted = await insertRow(this.db, 'shows', row);
     return toShow(inserted);
   }
 
@@ -70,11 +67,7 @@ export class ShowsRepository {
   }
 
   async findById(id: string): Promise<Show | undefined> {
-    const row = await this.db
-      .selectFrom('shows')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await rowById(this.db, 'shows', id);
     return row && toShow(row);
   }
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import type { Role } from '../schema.js';
+import { insertRow, rowById } from './rows.js';
 
 export interface User {
   readonly id: string;
@@ -51,17 +52,13 @@ export class UsersRepository {
     passwordHash: string;
     role: Role;
   }): Promise<User> {
-    const row = await this.db
-      .insertInto('users')
-      .values({
-        id: user.id,
-        email: user.email,
-        name: user.name,
-        password_hash: user.passwordHash,
-        role: user.role,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertRow(this.db, 'users', {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      password_hash: user.passwordHash,
+      role: user.role,
+    });
     return toUser(row);
   }
 
@@ -75,20 +72,12 @@ export class UsersRepository {
   }
 
   async findById(id: string): Promise<User | undefined> {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await rowById(this.db, 'users', id);
     return row && toUser(row);
   }
 
   async findWithHashById(id: string): Promise<UserWithHash | undefined> {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await rowById(this.db, 'users', id);
     return row && { ...toUser(row), passwordHash: row.password_hash };
   }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import { AppError, type FieldError } from '../../core/errors.js';
+import { AppError, fieldProblem, type FieldError } from '../../core/errors.js';
 import { allowSlowBody } from '../body-timeouts.js';
 import { formatBytes } from '../../core/byte-size.js';
 
@@ -76,12 +76,10 @@ export function audioUpload(options: {
       if (!error) {
         if (!req.file) {
           return next(
-            new AppError(
-              400,
-              'validation',
+            fieldProblem(
               'The audio file is missing',
+              { field: options.field, message: 'is required' },
               `Attach the recording in the "${options.field}" field.`,
-              [{ field: options.field, message: 'is required' }],
             ),
           );
         }
@@ -100,9 +98,7 @@ function uploadProblem(
   if (error instanceof multer.MulterError) {
     if (error.code === 'LIMIT_FILE_SIZE') return tooLarge(options.field, options.maxBytes);
     const refused = (field: string, message: string) =>
-      new AppError(400, 'validation', 'The upload was refused', `${field}: ${message}.`, [
-        { field, message },
-      ]);
+      fieldProblem('The upload was refused', { field, message }, `${field}: ${message}.`);
     switch (error.code) {
       case 'LIMIT_FILE_COUNT':
         return refused(options.field, 'send one file only');

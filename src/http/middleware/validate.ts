@@ -9,6 +9,7 @@ import type { Request, RequestHandler } from 'express';
 import type { z } from 'zod';
 import {
   AppError,
+  fieldProblem,
   validationFailed,
   type FieldError,
   type ParameterLocation,
@@ -98,12 +99,10 @@ function checkBodyPresent(schema: z.ZodType, input: unknown): void {
     );
   }
   if (input === undefined && !schema.safeParse({}).success) {
-    throw new AppError(
-      400,
-      'validation',
+    throw fieldProblem(
       'The request body is missing',
+      { field: '(body)', message: 'is required: send a JSON object' },
       '(body): is required: send a JSON object with Content-Type application/json.',
-      [{ field: '(body)', message: 'is required: send a JSON object' }],
     );
   }
 }
