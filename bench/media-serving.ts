@@ -26,7 +26,7 @@ import {
   newPublicationKey,
   newRenditionId,
 } from '../src/core/ids.js';
-import { publishedMediaUrl } from '../src/http/media-urls.js';
+import { defaultMediaBase, publishedMediaUrl } from '../src/http/media-urls.js';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -211,7 +211,7 @@ async function main() {
       })
       .execute();
 
-    const antenneUrl = publishedMediaUrl(base, publicationKey, key);
+    const antenneUrl = publishedMediaUrl(defaultMediaBase(base), publicationKey, key);
     const check = await fetch(antenneUrl, { headers: { range: 'bytes=0-1' } });
     if (check.status !== 206) throw new Error(`/media answered ${check.status}`);
 

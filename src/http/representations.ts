@@ -6,7 +6,7 @@ import {
   type Show,
 } from '../core/domain.js';
 import { publicUrls } from '../core/urls.js';
-import { directMediaUrl, type MediaUrls } from './media-urls.js';
+import { defaultMediaBase, directMediaUrl, type MediaUrls } from './media-urls.js';
 
 export function showJson(show: Show, publicUrl: string) {
   return {
@@ -27,7 +27,7 @@ export function showJson(show: Show, publicUrl: string) {
     podcastGuid: show.podcastGuid,
     audio: show.audio ?? null,
     feedUrl: publicUrls(publicUrl).feed(show.slug),
-    artworkUrl: showArtworkUrl(show, (key) => directMediaUrl(publicUrl, key)),
+    artworkUrl: showArtworkUrl(show, (key) => directMediaUrl(defaultMediaBase(publicUrl), key)),
     medium: show.medium ?? 'podcast',
     locked: show.locked ?? true,
     txt: show.txt ?? null,
