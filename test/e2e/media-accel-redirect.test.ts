@@ -6,10 +6,8 @@
  * API's own uncacheable 404; the internal location is not reachable from outside.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import {
   createTestShow,
@@ -21,90 +19,10 @@ import {
 import { seededBytes, tempDir } from '../helpers/audio.js';
 import { rawRequest } from '../helpers/http.js';
 import { addMediaEpisode, renditionUrl, type MediaEpisode } from '../helpers/media-episodes.js';
+import { freePort, shippedServers, startNginx } from '../helpers/nginx.js';
 
 const PREFIX = '/_protected-media/';
 const FILE_BYTES = 300_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 100; i += 1) {
-    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nginx does not listen on ${port}`);
-}
-
-/** deploy/nginx.conf's upstream and server, on this machine's ports and folders. */
-async function shippedConfig(appPort: number, nginxPort: number, mediaRoot: string) {
-  const shipped = await fs.readFile(
-    path.join(import.meta.dirname, '../../deploy/nginx.conf'),
-    'utf8',
-  );
-  const adapted = shipped
-    .replace(
-      /(upstream antenne_api \{)[\s\S]*?(keepalive)/,
-      `$1\n    server 127.0.0.1:${appPort};\n    $2`,
-    )
-    .replace('listen 8080;', `listen 127.0.0.1:${nginxPort};`)
-    .replace('alias /srv/antenne/media/;', `alias ${mediaRoot}/;`);
-  assert.ok(
-    adapted.includes(`alias ${mediaRoot}/;`),
-    'the internal location is in deploy/nginx.conf',
-  );
-  assert.ok(
-    adapted.includes(`server 127.0.0.1:${appPort};`),
-    'the upstream is in deploy/nginx.conf',
-  );
-  return adapted;
-}
-
-async function startNginx(dir: string, serverBlock: string, port: number): Promise<ChildProcess> {
-  const conf = path.join(dir, 'nginx.conf');
-  await fs.writeFile(
-    conf,
-    // Our temp folders are private to this user: nginx's workers run as the same user.
-    `daemon off;
-user ${os.userInfo().username};
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 256; }
-http {
-  include /etc/nginx/mime.types;
-  access_log off;
-  client_body_temp_path ${dir}/client_body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-${serverBlock}
-}
-`,
-  );
-  const child = spawn('/usr/sbin/nginx', ['-c', conf, '-p', dir], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  await waitForPort(port, child);
-  return child;
-}
 
 describe('local-disk media sent by nginx (MEDIA_ACCEL_REDIRECT)', function () {
   this.timeout(60_000);
@@ -130,11 +48,17 @@ describe('local-disk media sent by nginx (MEDIA_ACCEL_REDIRECT)', function () {
     published = await addMediaEpisode(app, 'published', bytes);
     draft = await addMediaEpisode(app, 'ready', bytes);
     const appPort = Number(new URL(app.baseUrl).port);
-    nginx = await startNginx(
+    nginx = await startNginx({
       dir,
-      await shippedConfig(appPort, nginxPort, path.join(app.dataDir, 'media')),
-      nginxPort,
-    );
+      name: 'shipped',
+      port: nginxPort,
+      workers: '1',
+      servers: await shippedServers({
+        appPort,
+        port: nginxPort,
+        mediaRoot: path.join(app.dataDir, 'media'),
+      }),
+    });
   });
 
   after(async () => {
