@@ -1,19 +1,25 @@
 /**
  * Serving a published episode's audio: random 1 MiB Range requests on a
  * 28.8 MB MP3 (what podcast apps and players do while seeking and streaming),
- * Antenne's `/media` against nginx on the same file, side by side, rounds
- * interleaved so that both see the same machine. wrk (Debian package) drives
- * the load from its own process; nginx (Debian package) serves the file that
- * Antenne's local-disk storage holds.
+ * side by side in one run, rounds interleaved so that all see the same machine:
+ *
+ * - Antenne's `/media` sending the bytes itself (local disk);
+ * - Antenne behind nginx with MEDIA_ACCEL_REDIRECT (deploy/nginx.conf's server
+ *   block; Antenne decides, nginx sends the file);
+ * - nginx alone on the same file, 1 worker and `auto` workers;
+ * - offloaded (MEDIA_REDIRECT=storage on an s3rver bucket): the 302 answers
+ *   Antenne gives per second, and the bytes s3rver sends from the presigned URL
+ *   (s3rver is a test server in Node, not a measure of real object storage).
+ *
+ * wrk (Debian package) drives the load from its own process.
  *
  *   npm run bench:media            ROUNDS=3 SECONDS=8 CONNECTIONS=16
  *
- * Printed: requests/s and MB/s per round, medians, and Antenne / nginx.
+ * Printed: requests/s and MB/s per round, medians, and ratios to nginx.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -26,7 +32,9 @@ import {
   newPublicationKey,
   newRenditionId,
 } from '../src/core/ids.js';
-import { publishedMediaUrl } from '../src/http/media-urls.js';
+import { defaultMediaBase, publishedMediaUrl } from '../src/http/media-urls.js';
+import { freePort, shippedServers, startNginx } from '../test/helpers/nginx.js';
+import { startS3Server, type S3TestServer } from '../test/helpers/s3-server.js';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -35,32 +43,6 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16);
 const FILE_BYTES = 28_800_000;
 const RANGE_BYTES = 1024 * 1024;
 const TOKEN = 'bench-token-0123456789abcdef';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i += 1) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = net.connect(port, '127.0.0.1', () => {
-        c.end();
-        resolve(true);
-      });
-      c.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
 
 /** wrk's Lua script: each request asks for a random, aligned 1 MiB range. */
 function rangeScript(urlPath: string): string {
@@ -99,138 +81,164 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-async function startNginx(dir: string, root: string, port: number, workers: string) {
-  const conf = path.join(dir, `nginx-${workers}.conf`);
-  await fs.writeFile(
-    conf,
-    // The bench's temp folder is private to its user: nginx's workers run as that user.
-    `daemon off;
-user ${os.userInfo().username};
-worker_processes ${workers};
-pid ${dir}/nginx-${workers}.pid;
-error_log ${dir}/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  client_body_temp_path ${dir}/client_body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  types { audio/mpeg mp3; }
-  server { listen 127.0.0.1:${port}; root ${root}; }
-}
-`,
-  );
-  const child = spawn('nginx', ['-c', conf, '-p', dir], { stdio: 'inherit' });
-  await waitForPort(port);
-  return child;
+/** An Antenne on its own data dir with one published episode holding `file`; its /media URL. */
+async function publishedAntenne(dir: string, name: string, file: string, env: NodeJS.ProcessEnv) {
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: path.join(dir, name),
+    PUBLIC_URL: 'http://127.0.0.1',
+    LOG_LEVEL: 'error',
+    QUEUE_PREFIX: `antenne-bench-${randomBytes(4).toString('hex')}`,
+    EDITOR_TOKENS: TOKEN,
+    ...env,
+  });
+  const antenne = await createAntenne(config, createLogger({ level: 'error', pretty: false }));
+  const port = await antenne.listen(await freePort());
+  const base = `http://127.0.0.1:${port}`;
+  const created = await fetch(`${base}/api/shows`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      slug: 'banc-d-essai',
+      title: 'Banc d’essai',
+      description: 'Mesure du service des fichiers.',
+      language: 'fr',
+      author: 'La rédaction',
+      owner: { name: 'La rédaction', email: 'podcast@example.org' },
+      category: 'News',
+      siteUrl: 'https://example.org/',
+    }),
+  });
+  if (created.status !== 201) throw new Error(`show: ${created.status} ${await created.text()}`);
+  const show = (await created.json()) as { id: string };
+  const episodeId = newEpisodeId();
+  const publicationKey = newPublicationKey();
+  const key = `public/episodes/${episodeId}/mp3-128k-0123456789ab.mp3`;
+  const copy = path.join(dir, `${name}.mp3`);
+  await fs.copyFile(file, copy);
+  await antenne.storage.putFile(key, copy);
+  await antenne.db.db
+    .insertInto('episodes')
+    .values({
+      id: episodeId,
+      show_id: show.id,
+      guid: newEpisodeGuid(),
+      state: 'published',
+      publication_key: publicationKey,
+      title: 'Entretien',
+      summary: '',
+      article_url: 'https://example.org/2018/05/31/entretien',
+      author: 'La rédaction',
+      published_at: new Date(),
+      categories: '[]',
+      image_url: null,
+      source: 'Normandie Actu',
+      copyright: null,
+      language: 'fr',
+      interviewees: '[]',
+      original_key: `originals/${episodeId}/original.wav`,
+      original_name: 'interview.wav',
+      original_bytes: FILE_BYTES,
+      duration_seconds: 1800,
+      failure_reason: null,
+    })
+    .execute();
+  await antenne.db.db
+    .insertInto('renditions')
+    .values({
+      id: newRenditionId(),
+      episode_id: episodeId,
+      profile: 'mp3-128k',
+      mime_type: 'audio/mpeg',
+      codec: 'mp3',
+      bitrate_kbps: 128,
+      sample_rate: 44100,
+      channels: 2,
+      bytes: FILE_BYTES,
+      duration_seconds: 1800,
+      storage_key: key,
+      sha256: 'a'.repeat(64),
+    })
+    .execute();
+  const url = publishedMediaUrl(defaultMediaBase(base), publicationKey, key);
+  return { antenne, port, url, key, mediaRoot: path.join(config.dataDir, 'media') };
 }
 
 async function main() {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'antenne-bench-media-'));
   const children: ChildProcess[] = [];
-  const config = loadConfig({
-    ...process.env,
-    DATA_DIR: path.join(dir, 'data'),
-    PUBLIC_URL: 'http://127.0.0.1',
-    LOG_LEVEL: 'warn',
-    QUEUE_PREFIX: `antenne-bench-${randomBytes(4).toString('hex')}`,
-    EDITOR_TOKENS: TOKEN,
-  });
-  const antenne = await createAntenne(config, createLogger({ level: 'warn', pretty: false }));
+  const closers: (() => Promise<void>)[] = [];
+  let s3: S3TestServer | undefined;
   try {
-    // One published episode with one 28.8 MB rendition, as the pipeline leaves it.
-    const antennePort = await antenne.listen(await freePort());
-    const base = `http://127.0.0.1:${antennePort}`;
-    const created = await fetch(`${base}/api/shows`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        slug: 'banc-d-essai',
-        title: 'Banc d’essai',
-        description: 'Mesure du service des fichiers.',
-        language: 'fr',
-        author: 'La rédaction',
-        owner: { name: 'La rédaction', email: 'podcast@example.org' },
-        category: 'News',
-        siteUrl: 'https://example.org/',
-      }),
-    });
-    if (created.status !== 201) throw new Error(`show: ${created.status} ${await created.text()}`);
-    const show = (await created.json()) as { id: string };
-    const episodeId = newEpisodeId();
-    const publicationKey = newPublicationKey();
-    const key = `public/episodes/${episodeId}/mp3-128k-0123456789ab.mp3`;
-    const local = path.join(dir, 'interview.mp3');
-    await fs.writeFile(local, randomBytes(FILE_BYTES));
-    await antenne.storage.putFile(key, local);
-    await antenne.db.db
-      .insertInto('episodes')
-      .values({
-        id: episodeId,
-        show_id: show.id,
-        guid: newEpisodeGuid(),
-        state: 'published',
-        publication_key: publicationKey,
-        title: 'Entretien',
-        summary: '',
-        article_url: 'https://example.org/2018/05/31/entretien',
-        author: 'La rédaction',
-        published_at: new Date(),
-        categories: '[]',
-        image_url: null,
-        source: 'Normandie Actu',
-        copyright: null,
-        language: 'fr',
-        interviewees: '[]',
-        original_key: `originals/${episodeId}/original.wav`,
-        original_name: 'interview.wav',
-        original_bytes: FILE_BYTES,
-        duration_seconds: 1800,
-        failure_reason: null,
-      } as never)
-      .execute();
-    await antenne.db.db
-      .insertInto('renditions')
-      .values({
-        id: newRenditionId(),
-        episode_id: episodeId,
-        profile: 'mp3-128k',
-        mime_type: 'audio/mpeg',
-        codec: 'mp3',
-        bitrate_kbps: 128,
-        sample_rate: 44100,
-        channels: 2,
-        bytes: FILE_BYTES,
-        duration_seconds: 1800,
-        storage_key: key,
-        sha256: 'a'.repeat(64),
-      })
-      .execute();
+    const file = path.join(dir, 'interview.mp3');
+    await fs.writeFile(file, randomBytes(FILE_BYTES));
 
-    const antenneUrl = publishedMediaUrl(base, publicationKey, key);
-    const check = await fetch(antenneUrl, { headers: { range: 'bytes=0-1' } });
+    const direct = await publishedAntenne(dir, 'direct', file, {});
+    closers.push(() => direct.antenne.close());
+    const check = await fetch(direct.url, { headers: { range: 'bytes=0-1' } });
     if (check.status !== 206) throw new Error(`/media answered ${check.status}`);
 
-    const mediaRoot = path.join(config.dataDir, 'media');
-    const nginx1Port = await freePort();
-    children.push(await startNginx(dir, mediaRoot, nginx1Port, '1'));
-    const nginxAutoPort = await freePort();
-    children.push(await startNginx(dir, mediaRoot, nginxAutoPort, 'auto'));
+    // Behind nginx: deploy/nginx.conf as shipped, its upstream this Antenne.
+    const accel = await publishedAntenne(dir, 'accel', file, {
+      MEDIA_ACCEL_REDIRECT: '/_protected-media/',
+    });
+    closers.push(() => accel.antenne.close());
+    const accelPort = await freePort();
+    children.push(
+      await startNginx({
+        dir,
+        name: 'accel',
+        port: accelPort,
+        workers: '1',
+        servers: await shippedServers({
+          appPort: accel.port,
+          port: accelPort,
+          mediaRoot: accel.mediaRoot,
+        }),
+      }),
+    );
+    const accelUrl = accel.url.replace(`:${accel.port}/`, `:${accelPort}/`);
+
+    const plainNginx = async (workers: string) => {
+      const port = await freePort();
+      children.push(
+        await startNginx({
+          dir,
+          name: `plain-${workers}`,
+          port,
+          workers,
+          servers: `server { listen 127.0.0.1:${port}; root ${direct.mediaRoot}; }`,
+        }),
+      );
+      return `http://127.0.0.1:${port}/${direct.key}`;
+    };
+    const nginx1 = await plainNginx('1');
+    const nginxAuto = await plainNginx('auto');
+
+    // Offloaded: the bucket on s3rver, /media redirecting to presigned URLs.
+    s3 = await startS3Server();
+    const offloaded = await publishedAntenne(dir, 'offloaded', file, {
+      ...s3.env(),
+      MEDIA_REDIRECT: 'storage',
+    });
+    closers.push(() => offloaded.antenne.close());
+    const redirect = await fetch(offloaded.url, { redirect: 'manual' });
+    const presigned = redirect.headers.get('location');
+    if (redirect.status !== 302 || !presigned) throw new Error(`redirect: ${redirect.status}`);
 
     const targets = [
-      { name: 'antenne /media (1 process)', url: antenneUrl },
-      { name: 'nginx, 1 worker', url: `http://127.0.0.1:${nginx1Port}/${key}` },
-      { name: 'nginx, auto workers', url: `http://127.0.0.1:${nginxAutoPort}/${key}` },
+      { name: 'antenne /media (1 process)', url: direct.url },
+      { name: 'antenne + nginx accel (1+1)', url: accelUrl },
+      { name: 'nginx, 1 worker', url: nginx1 },
+      { name: 'nginx, auto workers', url: nginxAuto },
+      { name: 'antenne 302 to bucket', url: offloaded.url },
+      { name: 's3rver presigned GET', url: presigned },
     ];
     const results = new Map<string, { rps: number; mbps: number; errors: number }[]>();
     for (let round = 1; round <= ROUNDS; round += 1) {
-      for (const target of targets) {
+      for (const [index, target] of targets.entries()) {
         const u = new URL(target.url);
-        const script = path.join(dir, `range-${target.name.length}.lua`);
+        const script = path.join(dir, `range-${index}.lua`);
         await fs.writeFile(script, rangeScript(u.pathname + u.search));
         const r = await wrk(`${u.protocol}//${u.host}`, script);
         results.set(target.name, [...(results.get(target.name) ?? []), r]);
@@ -246,12 +254,16 @@ async function main() {
     for (const target of targets) {
       console.log(`median ${target.name.padEnd(28)} ${med(target.name).toFixed(0)} req/s`);
     }
-    const a = med(targets[0]!.name);
-    console.log(`antenne / nginx 1 worker:     ${(a / med(targets[1]!.name)).toFixed(2)}×`);
-    console.log(`antenne / nginx auto workers: ${(a / med(targets[2]!.name)).toFixed(2)}×`);
+    const ratio = (a: string, b: string) =>
+      console.log(`${`${a} / ${b}:`.padEnd(58)} ${(med(a) / med(b)).toFixed(2)}×`);
+    for (const name of [targets[0]!.name, targets[1]!.name]) {
+      ratio(name, 'nginx, 1 worker');
+      ratio(name, 'nginx, auto workers');
+    }
   } finally {
     for (const child of children) child.kill('SIGTERM');
-    await antenne.close();
+    for (const close of closers) await close();
+    await s3?.stop();
     await fs.rm(dir, { recursive: true, force: true });
   }
 }

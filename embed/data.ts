@@ -11,7 +11,7 @@ import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js
 import type { PlayerSettingsRepository } from '../src/db/repositories/player-settings.repo.js';
 import type { RenditionsRepository } from '../src/db/repositories/renditions.repo.js';
 import type { ShowsRepository } from '../src/db/repositories/shows.repo.js';
-import { directMediaUrl, publishedMediaUrls } from '../src/http/media-urls.js';
+import { directMediaUrl, publishedMediaUrls, type MediaBase } from '../src/http/media-urls.js';
 import { publicUrls } from '../src/core/urls.js';
 import { cleanChapters, cleanTranscript, type EpisodeExtrasSource } from './extras.js';
 import { langOf } from '../src/http/i18n/lang.js';
@@ -25,6 +25,8 @@ export interface ReaderDataDeps {
   readonly playerSettings: PlayerSettingsRepository;
   readonly extras: EpisodeExtrasSource;
   readonly publicUrl: string;
+  /** Where the player fetches audio, peaks and artwork (PUBLIC_URL/media or MEDIA_PUBLIC_URL). */
+  readonly mediaBase: MediaBase;
 }
 
 export interface LoadedEpisode {
@@ -51,7 +53,7 @@ export class ReaderData {
       publicUrls(this.deps.publicUrl).oembed(url, format),
     feed: (slug: string) => publicUrls(this.deps.publicUrl).feed(slug),
     /** Show artwork (always public); episode files go through `filesOf`. */
-    media: (key: string) => directMediaUrl(this.deps.publicUrl, key),
+    media: (key: string) => directMediaUrl(this.deps.mediaBase, key),
   };
 
   get publicUrl(): string {
@@ -78,7 +80,7 @@ export class ReaderData {
       this.deps.extras.transcript(episode).catch(() => null),
       this.deps.playerSettings.get(show.id),
     ]);
-    const files = publishedMediaUrls(this.deps.publicUrl, episode);
+    const files = publishedMediaUrls(this.deps.mediaBase, episode);
     const audioUrl = files(audio.storageKey);
     return {
       episode,
@@ -112,7 +114,7 @@ export class ReaderData {
     if (!found) return null;
     const { episode, show } = found;
     const settings = await this.deps.playerSettings.get(show.id);
-    const files = publishedMediaUrls(this.deps.publicUrl, episode);
+    const files = publishedMediaUrls(this.deps.mediaBase, episode);
     const audioUrl = files(clip.storageKey);
     return {
       clip,

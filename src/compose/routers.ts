@@ -10,6 +10,7 @@ import { createStudio } from '../../studio/index.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { requireAdmin, requireEditor } from '../http/middleware/auth.js';
+import { mediaSender } from '../http/media-delivery.js';
 import { audioUpload } from '../http/middleware/upload.js';
 import { accountsRouter } from '../http/routes/accounts.js';
 import { clipsRouter } from '../http/routes/clips.js';
@@ -124,9 +125,9 @@ export function buildRouters(
     feedsRouter({ publisher: graph.feedPublisher }),
     embedRouter({ data: graph.readerData }),
     mediaRouter({
-      storage: graph.storage,
       signer: graph.signer,
       published: graph.publishedMedia,
+      send: mediaSender(config, graph.storage),
     }),
     ...studio.routers,
   ];

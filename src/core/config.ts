@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_LADDER } from './media-types.js';
 import { ladderSchema } from './schemas.js';
+import { defaultMediaBase, mediaBase, type MediaBase } from './urls.js';
 
 /** Reads a boolean the way operators write it in an environment file. */
 const envBoolean = z
@@ -96,7 +97,61 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: envBoolean.default(false),
   ...storageEnv(),
+  ...mediaDeliveryEnv(),
 });
+
+/** How media bytes reach listeners (docs/scaling.md, "Media delivery"). */
+function mediaDeliveryEnv() {
+  const httpUrl = z.url({ protocol: /^https?$/, error: 'an absolute http(s) URL' });
+  return {
+    /** Media URLs start here instead of PUBLIC_URL/media: a CDN or proxy pulling from /media. */
+    MEDIA_PUBLIC_URL: httpUrl.optional(),
+    /** Local disk behind nginx: /media answers X-Accel-Redirect to this internal location. */
+    MEDIA_ACCEL_REDIRECT: z
+      .string()
+      .regex(/^\/([A-Za-z0-9_-][A-Za-z0-9._-]*\/)+$/, 'a path such as /_protected-media/')
+      .optional(),
+    /** `storage`: /media answers a redirect to a short-lived presigned URL of the object. */
+    MEDIA_REDIRECT: z.enum(['storage']).optional(),
+    /** The bucket's endpoint as clients reach it, when it differs from AWS_ENDPOINT_URL_S3. */
+    MEDIA_STORAGE_PUBLIC_URL: httpUrl.optional(),
+  };
+}
+
+function mediaDeliveryEnvProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.MEDIA_ACCEL_REDIRECT && env.S3_BUCKET) {
+    problems.push(
+      'MEDIA_ACCEL_REDIRECT: nginx sends files from local disk, but S3_BUCKET keeps them in a bucket (use MEDIA_REDIRECT=storage)',
+    );
+  }
+  if (env.MEDIA_REDIRECT && !env.S3_BUCKET) {
+    problems.push(
+      'MEDIA_REDIRECT: redirects to presigned URLs of a bucket, but S3_BUCKET is not set (on local disk, use MEDIA_ACCEL_REDIRECT)',
+    );
+  }
+  if (env.MEDIA_STORAGE_PUBLIC_URL && !env.MEDIA_REDIRECT) {
+    problems.push('MEDIA_STORAGE_PUBLIC_URL: only used with MEDIA_REDIRECT=storage');
+  }
+  return problems;
+}
+
+/**
+ * Who sends a file once /media has allowed it: this process (`stream`), nginx in
+ * front (`accel-redirect`, local disk), or the bucket itself (`storage-redirect`).
+ */
+export type MediaDelivery =
+  | { readonly kind: 'stream' }
+  | { readonly kind: 'accel-redirect'; readonly prefix: string }
+  | { readonly kind: 'storage-redirect'; readonly publicEndpoint: string | undefined };
+
+function mediaDelivery(e: z.infer<typeof envSchema>): MediaDelivery {
+  if (e.MEDIA_ACCEL_REDIRECT) return { kind: 'accel-redirect', prefix: e.MEDIA_ACCEL_REDIRECT };
+  if (e.MEDIA_REDIRECT === 'storage') {
+    return { kind: 'storage-redirect', publicEndpoint: e.MEDIA_STORAGE_PUBLIC_URL };
+  }
+  return { kind: 'stream' };
+}
 
 /** Storage: files under DATA_DIR/media, or an S3-compatible bucket when S3_BUCKET is set. */
 function storageEnv() {
@@ -204,6 +259,11 @@ export interface Config {
   readonly dataDir: string;
   /** Where originals, renditions, peaks and feeds are stored. */
   readonly storage: StorageConfig;
+  readonly media: {
+    /** Where /media is reached from outside: PUBLIC_URL/media, or MEDIA_PUBLIC_URL. */
+    readonly publicBase: MediaBase;
+    readonly delivery: MediaDelivery;
+  };
   readonly maxUploadBytes: number;
   readonly maxAudioDurationSeconds: number;
   /** How long a request may take to send its whole body (every route but streamed uploads). */
@@ -258,6 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? []
       : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
     ...storageEnvProblems(cleaned),
+    ...mediaDeliveryEnvProblems(cleaned),
   ];
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
@@ -271,6 +332,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir,
     storage: Object.freeze(storageConfig(e, dataDir)),
+    media: Object.freeze({
+      publicBase: e.MEDIA_PUBLIC_URL ? mediaBase(e.MEDIA_PUBLIC_URL) : defaultMediaBase(publicUrl),
+      delivery: Object.freeze(mediaDelivery(e)),
+    }),
     maxUploadBytes: e.MAX_UPLOAD_SIZE,
     maxAudioDurationSeconds: e.MAX_AUDIO_DURATION_SECONDS,
     requestBodyTimeoutMs: e.REQUEST_BODY_TIMEOUT_SECONDS * 1000,

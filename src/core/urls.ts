@@ -1,13 +1,25 @@
 /**
  * Every public URL Antenne hands out, built from the configured public origin
- * (`PUBLIC_URL`, no trailing slash). Routes match these paths; nothing else
- * spells them out.
+ * (`PUBLIC_URL`, no trailing slash) and, for stored files, the media base
+ * (`PUBLIC_URL/media`, or `MEDIA_PUBLIC_URL`: a CDN or proxy in front of /media,
+ * same paths below it). Routes match these paths; nothing else spells them out.
  */
 import type { Episode } from './domain.js';
 import { isAlwaysPublicKey } from './storage-keys.js';
 
 /** The path segment that opens a publication-keyed media URL. Storage keys never start with it. */
 export const PUBLISHED_SEGMENT = 'p';
+
+/**
+ * Where `/media` is reached from outside, without a trailing slash. A type of its
+ * own so that a site origin is never taken for it (media URLs may live on a CDN).
+ */
+export type MediaBase = string & { readonly __mediaBase: true };
+
+export const mediaBase = (url: string) => url.replace(/\/+$/, '') as MediaBase;
+
+/** Without MEDIA_PUBLIC_URL: this server's own /media. */
+export const defaultMediaBase = (origin: string) => mediaBase(`${origin}/media`);
 
 export interface PublicUrls {
   /** A show's feed, or one of its topic feeds. */
@@ -17,10 +29,6 @@ export interface PublicUrls {
   embedEpisode(episodeId: string): string;
   embedClip(clipId: string): string;
   oembed(pageUrl: string, format?: 'json' | 'xml'): string;
-  /** A stored file by its key, as is (artwork; signed URLs add their query). */
-  media(storageKey: string): string;
-  /** A published episode's file: dies with the publication. */
-  publishedMedia(publicationKey: string, storageKey: string): string;
   apiEpisode(episodeId: string): string;
 }
 
@@ -35,32 +43,31 @@ export function publicUrls(origin: string): PublicUrls {
     embedClip: (id) => `${origin}/embed/clips/${id}`,
     oembed: (pageUrl, format) =>
       `${origin}/oembed?${new URLSearchParams(format ? { url: pageUrl, format } : { url: pageUrl }).toString()}`,
-    media: (key) => `${origin}/media/${key}`,
-    publishedMedia: (publicationKey, key) =>
-      `${origin}/media/${PUBLISHED_SEGMENT}/${publicationKey}/${key}`,
     apiEpisode: (id) => `${origin}/api/episodes/${id}`,
   };
 }
 
-export const directMediaUrl = (origin: string, key: string) => publicUrls(origin).media(key);
+/** A stored file by its key, as is (artwork; signed URLs add their query). */
+export const directMediaUrl = (base: MediaBase, key: string) => `${base}/${key}`;
 
-/** Public URL of a file of a published episode (or of one of its clips); artwork is always public. */
-export function publishedMediaUrl(origin: string, publicationKey: string, key: string): string {
-  const urls = publicUrls(origin);
-  return isAlwaysPublicKey(key) ? urls.media(key) : urls.publishedMedia(publicationKey, key);
+/** Public URL of a file of a published episode (or of one of its clips): dies with the publication; artwork is always public. */
+export function publishedMediaUrl(base: MediaBase, publicationKey: string, key: string): string {
+  return isAlwaysPublicKey(key)
+    ? directMediaUrl(base, key)
+    : `${base}/${PUBLISHED_SEGMENT}/${publicationKey}/${key}`;
 }
 
 /** A published episode's URL builder; throws for one that is not published (a caller bug). */
 export function publishedMediaUrls(
-  origin: string,
+  base: MediaBase,
   episode: Pick<Episode, 'id' | 'publicationKey'>,
 ): (key: string) => string {
   const publicationKey = episode.publicationKey;
   if (!publicationKey) {
     return (key) => {
-      if (isAlwaysPublicKey(key)) return directMediaUrl(origin, key);
+      if (isAlwaysPublicKey(key)) return directMediaUrl(base, key);
       throw new Error(`Episode ${episode.id} is not published: its media have no public URL`);
     };
   }
-  return (key) => publishedMediaUrl(origin, publicationKey, key);
+  return (key) => publishedMediaUrl(base, publicationKey, key);
 }

@@ -4,7 +4,13 @@
  * in full; the others' items are reused while their signature holds.
  */
 import { mp3Enclosure, type Show } from '../core/domain.js';
-import { publicUrls, publishedMediaUrls } from '../core/urls.js';
+import {
+  defaultMediaBase,
+  directMediaUrl,
+  publicUrls,
+  publishedMediaUrls,
+  type MediaBase,
+} from '../core/urls.js';
 import type { FeedSnapshot } from '../db/repositories/feeds.repo.js';
 import { CHANNEL_END, channelHead, itemBody, itemXml, type Soundbite } from './podcast-feed.js';
 
@@ -40,6 +46,8 @@ export function renderFeeds(
   previous: ReadonlyMap<string, Fragment>,
   publicUrl: string,
   soundbites: ReadonlyMap<string, readonly Soundbite[]> = new Map(),
+  /** Where enclosures and artwork are fetched (MEDIA_PUBLIC_URL); the site's own /media by default. */
+  media: MediaBase = defaultMediaBase(publicUrl),
 ): { feeds: RenderedFeed[]; fragments: Map<string, Fragment> } {
   const { show } = snapshot;
   const urls = publicUrls(publicUrl);
@@ -63,7 +71,7 @@ export function renderFeeds(
       categories: episode.article.categories,
       body: enclosure
         ? itemBody(
-            { show, mediaUrl: publishedMediaUrls(publicUrl, episode) },
+            { show, mediaUrl: publishedMediaUrls(media, episode) },
             {
               episode,
               enclosure,
@@ -91,7 +99,7 @@ export function renderFeeds(
       show,
       ...channel,
       // The channel shows the show's artwork only; items their episode's published files.
-      mediaUrl: (key) => urls.media(key),
+      mediaUrl: (key) => directMediaUrl(media, key),
       lastChange,
       newest: newest ?? lastChange,
     });

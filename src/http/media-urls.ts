@@ -10,10 +10,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Episode } from '../core/domain.js';
 import { isAlwaysPublicKey } from '../core/storage-keys.js';
-import { directMediaUrl, publishedMediaUrl } from '../core/urls.js';
+import { directMediaUrl, publishedMediaUrl, type MediaBase } from '../core/urls.js';
 
 export { directMediaUrl, isAlwaysPublicKey, publishedMediaUrl };
-export { PUBLISHED_SEGMENT, publishedMediaUrls } from '../core/urls.js';
+export {
+  defaultMediaBase,
+  mediaBase,
+  PUBLISHED_SEGMENT,
+  publishedMediaUrls,
+  type MediaBase,
+} from '../core/urls.js';
 
 /** Signs and checks editors' private media URLs. */
 export class MediaSigner {
@@ -55,23 +61,28 @@ export class MediaSigner {
 
 /** URLs for editors' API answers and studio pages. */
 export class MediaUrls {
+  /**
+   * @param publicUrl the site's origin (API links)
+   * @param mediaBase where /media is reached (PUBLIC_URL/media, or MEDIA_PUBLIC_URL)
+   */
   constructor(
     readonly publicUrl: string,
+    readonly mediaBase: MediaBase,
     private readonly signer: MediaSigner,
   ) {}
 
   /** A short-lived URL only its holder can use. */
   signed(key: string): string {
-    if (isAlwaysPublicKey(key)) return directMediaUrl(this.publicUrl, key);
+    if (isAlwaysPublicKey(key)) return directMediaUrl(this.mediaBase, key);
     const { expires, signature } = this.signer.sign(key);
-    return `${directMediaUrl(this.publicUrl, key)}?expires=${expires}&signature=${signature}`;
+    return `${directMediaUrl(this.mediaBase, key)}?expires=${expires}&signature=${signature}`;
   }
 
   /** The public URL while the episode is published (what the feed shows), a signed one otherwise. */
   forEpisode(episode: Pick<Episode, 'state' | 'publicationKey'>): (key: string) => string {
     const publicationKey = episode.state === 'published' ? episode.publicationKey : null;
     return publicationKey
-      ? (key) => publishedMediaUrl(this.publicUrl, publicationKey, key)
+      ? (key) => publishedMediaUrl(this.mediaBase, publicationKey, key)
       : (key) => this.signed(key);
   }
 }

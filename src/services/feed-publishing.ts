@@ -5,6 +5,7 @@
  * memory (feed-cache.ts), revalidated against the stored row at most once per
  * `revalidateMs`, since another process may have rendered since.
  */
+import type { MediaBase } from '../core/urls.js';
 import type { Logger } from '../core/logger.js';
 import { recordFeedBuild } from '../metrics/registry.js';
 import { storageKeys } from '../core/storage-keys.js';
@@ -31,6 +32,8 @@ export interface FeedPublishingDeps {
   /** Where the rendered bytes live (shared by every process, like the media). */
   readonly storage: BlobStorage;
   readonly publicUrl: string;
+  /** Where enclosures point (PUBLIC_URL/media, or MEDIA_PUBLIC_URL). */
+  readonly mediaBase: MediaBase;
   readonly logger: Logger;
   readonly soundbites?: SoundbiteProvider;
   readonly revalidateMs?: number;
@@ -102,6 +105,7 @@ export class FeedPublishingService {
       previous,
       this.deps.publicUrl,
       bites,
+      this.deps.mediaBase,
     );
     this.fragments.set(showId, { showVersion: version, items: fragments });
     const bodies = rendered.map((feed) => {

@@ -14,6 +14,9 @@ import {
 } from './blob-storage.js';
 import { contentTypeFor } from './content-type.js';
 
+/** Bytes per read: a player's typical 1 MiB range in one read and one write to the socket. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 /** Half-written files older than this were left by a stopped process. */
 const STAGING_MAX_AGE_MS = 3600_000;
 
@@ -88,7 +91,7 @@ export class LocalDiskStorage implements BlobStorage {
   async openRead(key: string, range?: ByteRange): Promise<Readable> {
     const file = this.pathOf(key);
     return new Promise((resolve, reject) => {
-      const stream = createReadStream(file, range ?? {});
+      const stream = createReadStream(file, { ...range, highWaterMark: READ_CHUNK_BYTES });
       stream.once('ready', () => resolve(stream));
       stream.once('error', (error) => reject(isMissing(error) ? new StorageNotFound(key) : error));
     });

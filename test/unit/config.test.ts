@@ -191,4 +191,53 @@ describe('config', () => {
       'AWS_SECRET_ACCESS_KEY',
     ]);
   });
+
+  it('reads how media are delivered, and refuses delivery the storage cannot do', () => {
+    const local = loadConfig({ PUBLIC_URL: 'https://podcasts.example.org/' });
+    assert.equal(local.media.publicBase, 'https://podcasts.example.org/media');
+    assert.deepEqual(local.media.delivery, { kind: 'stream' });
+    const behindNginx = loadConfig({
+      MEDIA_ACCEL_REDIRECT: '/_protected-media/',
+      MEDIA_PUBLIC_URL: 'https://cdn.example.org/media/',
+    });
+    assert.equal(behindNginx.media.publicBase, 'https://cdn.example.org/media');
+    assert.deepEqual(behindNginx.media.delivery, {
+      kind: 'accel-redirect',
+      prefix: '/_protected-media/',
+    });
+    const s3 = { S3_BUCKET: 'antenne', MEDIA_REDIRECT: 'storage' };
+    assert.deepEqual(loadConfig(s3).media.delivery, {
+      kind: 'storage-redirect',
+      publicEndpoint: undefined,
+    });
+    assert.deepEqual(
+      loadConfig({ ...s3, MEDIA_STORAGE_PUBLIC_URL: 'https://s3.example.org' }).media.delivery,
+      { kind: 'storage-redirect', publicEndpoint: 'https://s3.example.org' },
+    );
+
+    const problemsOf = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        assert.ok(error instanceof ConfigError);
+        return error.problems.map((p) => p.split(':')[0]).sort();
+      }
+    };
+    assert.deepEqual(
+      problemsOf({
+        MEDIA_REDIRECT: 'storage',
+        MEDIA_PUBLIC_URL: 'cdn.example.org',
+        MEDIA_ACCEL_REDIRECT: '_protected-media',
+      }),
+      ['MEDIA_ACCEL_REDIRECT', 'MEDIA_PUBLIC_URL', 'MEDIA_REDIRECT'],
+    );
+    assert.deepEqual(
+      problemsOf({ S3_BUCKET: 'antenne', MEDIA_ACCEL_REDIRECT: '/_protected-media/' }),
+      ['MEDIA_ACCEL_REDIRECT'],
+    );
+    assert.deepEqual(problemsOf({ MEDIA_STORAGE_PUBLIC_URL: 'https://s3.example.org' }), [
+      'MEDIA_STORAGE_PUBLIC_URL',
+    ]);
+  });
 });

@@ -5,7 +5,7 @@ import type { FeedIndexRow, FeedSnapshot } from '../../src/db/repositories/feeds
 import { buildPodcastFeed } from '../../src/feeds/podcast-feed.js';
 import { renderFeeds } from '../../src/feeds/render.js';
 import { pickEncoding } from '../../feeds/serve.js';
-import { publishedMediaUrl } from '../../src/http/media-urls.js';
+import { defaultMediaBase, publishedMediaUrl } from '../../src/http/media-urls.js';
 import {
   FIXTURE_PUBLICATION_KEY,
   makeEpisode,
@@ -63,7 +63,7 @@ describe('incremental feed rendering', () => {
     const expected = buildPodcastFeed({
       show: makeShow(),
       feedUrl: `${PUBLIC}/feeds/normandie-numerique.xml`,
-      mediaUrl: (k) => publishedMediaUrl(PUBLIC, FIXTURE_PUBLICATION_KEY, k),
+      mediaUrl: (k) => publishedMediaUrl(defaultMediaBase(PUBLIC), FIXTURE_PUBLICATION_KEY, k),
       entries: episodes.map((episode) => ({
         episode,
         enclosure: renditions.get(episode.id)![0]!,

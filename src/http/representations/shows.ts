@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { showArtworkUrl, type Show, type TopicFeed } from '../../core/domain.js';
-import { directMediaUrl } from '../media-urls.js';
+import { defaultMediaBase, directMediaUrl } from '../media-urls.js';
 import { count, resource, timestamp, url } from './common.js';
 import { publicUrls } from '../../core/urls.js';
 
@@ -71,7 +71,7 @@ export function showJson(show: Show, publicUrl: string): z.input<typeof showSche
         }
       : null,
     feedUrl: publicUrls(publicUrl).feed(show.slug),
-    artworkUrl: showArtworkUrl(show, (key) => directMediaUrl(publicUrl, key)),
+    artworkUrl: showArtworkUrl(show, (key) => directMediaUrl(defaultMediaBase(publicUrl), key)),
     medium: show.medium ?? 'podcast',
     locked: show.locked ?? true,
     txt: show.txt ?? null,
