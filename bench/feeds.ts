@@ -18,7 +18,7 @@ import { createAntenne } from '../src/compose/index.js';
 import { loadConfig } from '../src/core/config.js';
 import { newEpisodeId } from '../src/core/ids.js';
 import { createLogger } from '../src/core/logger.js';
-import { addEpisodes } from '../test/helpers/bulk.js';
+import { addEpisodes } from './bulk-episodes.js';
 
 const run = promisify(execFile);
 const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';

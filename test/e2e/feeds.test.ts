@@ -23,7 +23,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import { makeInterview, tempDir } from '../helpers/audio.js';
-import { addEpisodes } from '../helpers/bulk.js';
+import { addEpisodes } from '../../bench/bulk-episodes.js';
 import { rawRequest } from '../helpers/http.js';
 import { makeImage } from '../helpers/images.js';
 
