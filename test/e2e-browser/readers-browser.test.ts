@@ -59,6 +59,7 @@ async function waitFor(frame: Frame, fn: () => boolean, timeout = 15_000): Promi
 }
 
 describe('reader side in Chromium: embed, clip, oEmbed, public page', function () {
+  // Longer than the layer’s timeout: processes speech, then plays the embed and clips in Chromium.
   this.timeout(180_000);
   let app: TestApp;
   let host: Awaited<ReturnType<typeof startHostSite>>;

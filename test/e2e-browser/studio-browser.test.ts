@@ -34,6 +34,7 @@ async function signIn(page: Page, baseUrl: string, who: { email: string; passwor
 }
 
 describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, feed, embed', function () {
+  // Longer than the layer’s timeout: one walk in Chromium uploads speech and waits for the whole ladder.
   this.timeout(180_000);
   let app: TestApp;
   let article: Awaited<ReturnType<typeof serveArticle>>;

@@ -45,6 +45,7 @@ type FeedItem = { title?: string; guid?: string };
 type Feed = { title?: string; itunes?: { image?: string }; items: FeedItem[] };
 
 describe('studio in Chromium: settings, artwork, loudness, later edits, retry, expiry', function () {
+  // Longer than the layer’s timeout: uploads speech in Chromium and waits for processing, retries and re-edits.
   this.timeout(180_000);
   let app: TestApp;
   let browser: Browser;

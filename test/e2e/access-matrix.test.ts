@@ -81,6 +81,7 @@ const fileUrls = (e: EpisodeBody) =>
 
 for (const engine of ENGINES) {
   describe(`access model: route matrix and embargo (${engine})`, function () {
+    // Longer than the layer’s timeout: calls every route as every caller, with a processed episode.
     this.timeout(120_000);
     let app: TestApp;
     let work: string;

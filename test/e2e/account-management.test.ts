@@ -23,6 +23,7 @@ const ADMIN = { email: 'admin@example.org', password: 'correct horse battery sta
 
 for (const engine of ENGINES) {
   describe(`account management (${engine})`, function () {
+    // Longer than the layer’s timeout: many sign-ins and password changes (argon2) and one processed upload per test.
     this.timeout(90_000);
     let app: TestApp;
     let admin: Session;

@@ -158,6 +158,7 @@ async function assertLadder(
 }
 
 describe('audio ladder: every input kind, normalised and verified', function () {
+  // Longer than the layer’s timeout: every input kind is encoded to the ladder and measured.
   this.timeout(600_000);
   let app: TestApp;
   let work: string;

@@ -87,6 +87,7 @@ interface EpisodeJson {
 
 for (const engine of ENGINES) {
   describe(`audio judged by what decodes (${engine})`, function () {
+    // Longer than the layer’s timeout: decodes a 300-second MP3 whole to check its real length.
     this.timeout(120_000);
     let app: TestApp;
     let files: Fixtures;

@@ -70,6 +70,7 @@ async function fifoHasReader(fifo: string): Promise<boolean> {
 
 for (const engine of ENGINES) {
   describe(`audio tags, chapters, reprocessing, playlists (${engine})`, function () {
+    // Longer than the layer’s timeout: encodes the ladder with tags and artwork, then again when reprocessed.
     this.timeout(180_000);
     let app: TestApp;
     let work: string;

@@ -636,6 +636,7 @@ function readProblem(answer: Answer, c: Case): Problem {
 
 for (const engine of ENGINES) {
   describe(`bad-input campaign (${engine})`, function () {
+    // Longer than the layer’s timeout: each test sends a campaign of hundreds of requests.
     this.timeout(120_000);
     const ctx = {} as Context;
     let work: string;

@@ -29,6 +29,7 @@ interface ClipBody {
 
 for (const engine of ENGINES) {
   describe(`clips and oEmbed (${engine})`, function () {
+    // Longer than the layer’s timeout: processes speech, then cuts clips with ffmpeg.
     this.timeout(120_000);
     let app: TestApp;
     let work: string;

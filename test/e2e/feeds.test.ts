@@ -48,7 +48,6 @@ const CHAPTERS = {
 let work: string;
 let interview: string;
 before(async function () {
-  this.timeout(60_000);
   work = await tempDir();
   interview = await makeInterview(work);
 });
@@ -56,6 +55,7 @@ after(() => fs.rm(work, { recursive: true, force: true }));
 
 for (const engine of ENGINES) {
   describe(`feeds (${engine})`, function () {
+    // Longer than the layer’s timeout: processes speech and publishes feeds on each engine.
     this.timeout(90_000);
     let app: TestApp;
     let episodeId: string;
@@ -455,6 +455,7 @@ for (const engine of ENGINES) {
     });
 
     it('serves a 10,000-episode feed, complete and in order', async function () {
+      // Longer than the layer’s timeout: 10,000 episodes inserted, then the feed rendered.
       this.timeout(180_000);
       const big = await app.authed('/api/shows', {
         method: 'POST',

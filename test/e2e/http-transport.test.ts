@@ -37,6 +37,7 @@ interface Problem {
 }
 
 describe('HTTP transport', function () {
+  // Longer than the layer’s timeout: uploads trickle in slower than the body deadlines on purpose.
   this.timeout(120_000);
   let app: TestApp;
   let work: string;
@@ -308,7 +309,6 @@ describe('HTTP transport', function () {
 });
 
 describe('queue dashboard while Redis is down', function () {
-  this.timeout(60_000);
   const ADMIN = { email: 'admin@example.org', password: 'un mot de passe « solide »' };
   let proxy: TcpProxy;
   let app: TestApp;

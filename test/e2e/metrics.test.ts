@@ -26,6 +26,7 @@ function sample(text: string, prefix: string): number | undefined {
 }
 
 describe('metrics for Prometheus', function () {
+  // Longer than the layer’s timeout: waits for a worker to process an upload before reading its metrics.
   this.timeout(120_000);
   let app: TestApp;
   let work: string;

@@ -27,6 +27,7 @@ import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
 const PREFIX = 'newsroom/antenne';
 
 describe('pipeline end to end on S3 storage (s3rver)', function () {
+  // Longer than the layer’s timeout: processes speech through the whole ladder into s3rver.
   this.timeout(120_000);
   let s3: S3TestServer;
   let app: TestApp;

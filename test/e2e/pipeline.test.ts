@@ -26,6 +26,7 @@ type FeedItem = Parser.Item & {
 
 for (const engine of ENGINES) {
   describe(`pipeline end to end (${engine})`, function () {
+    // Longer than the layer’s timeout: processes speech through the whole ladder.
     this.timeout(90_000);
     let app: TestApp;
     let work: string;
@@ -246,7 +247,6 @@ for (const engine of ENGINES) {
 }
 
 describe('upload size limit', function () {
-  this.timeout(60_000);
   let app: TestApp;
   let work: string;
 

@@ -47,6 +47,7 @@ interface BlockRun {
 }
 
 describe('README API walk-through (pglite, real Redis, ffmpeg, espeak-ng)', function () {
+  // Longer than the layer’s timeout: runs every README block as a shell command, processing real speech.
   this.timeout(180_000);
   let app: TestApp;
   let work: string;

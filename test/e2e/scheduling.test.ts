@@ -46,6 +46,7 @@ async function feedGuids(app: TestApp): Promise<string[]> {
 
 for (const engine of ENGINES) {
   describe(`scheduled publication (${engine})`, function () {
+    // Longer than the layer’s timeout: processes an upload, then waits for its scheduled publication.
     this.timeout(120_000);
     let app: TestApp;
     let work: string;

@@ -33,6 +33,7 @@ async function readEvents(res: Response): Promise<SseEvent[]> {
 
 for (const engine of ENGINES) {
   describe(`studio API: progress events and lists (${engine})`, function () {
+    // Longer than the layer’s timeout: follows the progress events of a 4-minute upload through the ladder.
     this.timeout(120_000);
     let app: TestApp;
     let audio: string;

@@ -15,7 +15,6 @@ type Doc = {
 };
 
 describe('OpenAPI document (/api/openapi.json)', function () {
-  this.timeout(60_000);
   let app: TestApp;
   let doc: Doc;
   before(async () => {

@@ -41,6 +41,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 describe('worker killed with SIGKILL during a job', function () {
+  // Longer than the layer’s timeout: waits for the queue to see the killed worker’s job stalled, then for the retry.
   this.timeout(240_000);
   let app: TestApp;
   let work: string;

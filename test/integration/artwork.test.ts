@@ -6,7 +6,6 @@ import { tempDir } from '../helpers/audio.js';
 import { makeImage } from '../helpers/images.js';
 
 describe('artwork', function () {
-  this.timeout(30_000);
   let dir: string;
   before(async () => {
     dir = await tempDir();

@@ -22,6 +22,7 @@ import { makeTone, tempDir } from '../helpers/audio.js';
 import { childProcessesNamed } from '../helpers/processes.js';
 
 describe('ffmpeg runner (real ffmpeg)', function () {
+  // Longer than the layer’s timeout: encodes a 15-minute tone to catch ffmpeg mid-run.
   this.timeout(60_000);
   let dir: string;
   let long: string;

@@ -18,6 +18,7 @@ import {
 } from '../helpers/audio.js';
 
 describe('loudness of a long program: limiter probes on a sample', function () {
+  // Longer than the layer’s timeout: measures and limits a program of several minutes with ffmpeg.
   this.timeout(120_000);
   let work: string;
   before(async () => {

@@ -12,6 +12,7 @@ import { seededBytes } from '../helpers/audio.js';
  * the editor is told the file is not audio that can be taken, never a bare codec name.
  */
 describe('noise named .mp3, through the real ffprobe', function () {
+  // Longer than the layer’s timeout: runs ffprobe on many noise files, one after another.
   this.timeout(60_000);
   let dir: string;
   before(async () => {

@@ -39,6 +39,7 @@ describe('start-up checks', () => {
 });
 
 describe('Redis as transport, the database as truth (pglite, real Redis)', function () {
+  // Longer than the layer’s timeout: starts the app and waits for real ffmpeg processing after a re-queue.
   this.timeout(60_000);
   let app: TestApp;
   let work: string;

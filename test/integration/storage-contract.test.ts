@@ -76,6 +76,7 @@ const entriesOf = (dir: string) => fs.readdir(dir).catch(() => [] as string[]);
 
 for (const adapter of ADAPTERS) {
   describe(`storage contract: ${adapter.name}`, function () {
+    // Longer than the layer’s timeout: starts s3rver and moves 12 MiB files and streams through each adapter.
     this.timeout(60_000);
     let work: string;
     let subject: Subject;

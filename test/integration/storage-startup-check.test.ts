@@ -13,7 +13,6 @@ async function closedPort(): Promise<number> {
 }
 
 describe('storage startup check', function () {
-  this.timeout(30_000);
   let s3: S3TestServer;
   before(async () => {
     s3 = await startS3Server();

@@ -19,6 +19,7 @@ import { childProcessesNamed } from '../helpers/processes.js';
 import { storedNames } from '../helpers/storage.js';
 
 describe('worker shutdown during a job (postgres, real Redis and ffmpeg)', function () {
+  // Longer than the layer’s timeout: a 5-minute tone goes through the ladder while the worker shuts down.
   this.timeout(120_000);
   let work: string;
   let first: TestApp | undefined;
