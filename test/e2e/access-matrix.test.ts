@@ -19,10 +19,11 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { makeTone, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
 import { listRoutes, type RouteInfo } from '../helpers/routes.js';
 import { OPERATIONS } from '../../studio/openapi/operations.js';
 import { signIn } from '../helpers/sessions.js';
+import { tone } from '../fixtures/audio.js';
 
 const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
 const EDITOR = { email: 'editor@example.org', password: 'another long passphrase' };
@@ -120,7 +121,7 @@ for (const engine of ENGINES) {
       await createTestShow(app);
       const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
         method: 'POST',
-        body: await episodeForm(await makeTone(work, 4), ARTICLE),
+        body: await episodeForm(await tone(4), ARTICLE),
       });
       assert.equal(upload.status, 202, await upload.clone().text());
       episodeId = ((await upload.json()) as { id: string }).id;

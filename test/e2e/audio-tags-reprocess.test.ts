@@ -24,11 +24,11 @@ import {
   ffmpegRun,
   ffprobeChapters,
   ffprobeJson,
-  makeInterview,
   measureLoudness,
   tempDir,
 } from '../helpers/audio.js';
 import { storedNames } from '../helpers/storage.js';
+import { interview } from '../fixtures/audio.js';
 
 const CHAPTERS = {
   version: '1.2.0',
@@ -78,7 +78,7 @@ for (const engine of ENGINES) {
 
     before(async () => {
       work = await tempDir('antenne-tags-');
-      const full = await makeInterview(work, { name: 'full.wav' });
+      const full = await interview();
       speech = path.join(work, 'speech.wav');
       await ffmpegRun(['-i', full, '-t', '6', '-ac', '2', speech]);
       app = await startTestApp({ engine });

@@ -22,10 +22,11 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { makeInterview, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
 import { addEpisodes } from '../../bench/bulk-episodes.js';
 import { rawRequest } from '../helpers/http.js';
-import { makeImage } from '../helpers/images.js';
+import { interview as interviewFixture } from '../fixtures/audio.js';
+import { image } from '../fixtures/images.js';
 
 const run = promisify(execFile);
 const json = (body: unknown) => ({
@@ -49,7 +50,7 @@ let work: string;
 let interview: string;
 before(async function () {
   work = await tempDir();
-  interview = await makeInterview(work);
+  interview = await interviewFixture();
 });
 after(() => fs.rm(work, { recursive: true, force: true }));
 
@@ -85,7 +86,7 @@ for (const engine of ENGINES) {
     });
 
     it('refuses bad artwork, transcripts, chapters and categories with 4xx naming the field', async () => {
-      const small = await fs.readFile(await makeImage(work, 1000, 1000, 'png'));
+      const small = await fs.readFile(await image(1000, 1000, 'png'));
       const art = await app.authed(`/api/shows/${SHOW_INPUT.slug}/artwork`, {
         method: 'PUT',
         headers: { 'content-type': 'image/png' },
@@ -148,7 +149,7 @@ for (const engine of ENGINES) {
 
     it('publishes an episode with every channel and item field, read by two parsers', async () => {
       // Artwork: square PNG, stored under a content-addressed public key, served with Range.
-      const png = await fs.readFile(await makeImage(work, 1400, 1400, 'png'));
+      const png = await fs.readFile(await image(1400, 1400, 'png'));
       const art = await app.authed(`/api/shows/${SHOW_INPUT.slug}/artwork`, {
         method: 'PUT',
         headers: { 'content-type': 'image/png' },

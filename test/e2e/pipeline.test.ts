@@ -17,7 +17,8 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { ffprobeJson, makeInterview, makeRandomBytes, tempDir } from '../helpers/audio.js';
+import { ffprobeJson, tempDir } from '../helpers/audio.js';
+import { interview as interviewFixture, makeRandomBytes } from '../fixtures/audio.js';
 
 type FeedItem = Parser.Item & {
   enclosure?: { url: string; length?: string; type?: string };
@@ -34,7 +35,7 @@ for (const engine of ENGINES) {
 
     before(async () => {
       work = await tempDir();
-      interview = await makeInterview(work);
+      interview = await interviewFixture();
       app = await startTestApp({ engine });
       await createTestShow(app);
     });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { checkArtwork } from '../../src/core/artwork.js';
 import { tempDir } from '../helpers/audio.js';
-import { makeImage } from '../helpers/images.js';
+import { image } from '../fixtures/images.js';
 
 describe('artwork', function () {
   let dir: string;
@@ -17,7 +17,7 @@ describe('artwork', function () {
       [1400, 'png'],
       [3000, 'jpg'],
     ] as const) {
-      const check = checkArtwork(await fs.readFile(await makeImage(dir, size, size, ext)));
+      const check = checkArtwork(await fs.readFile(await image(size, size, ext)));
       assert.deepEqual(check.ok && [check.width, check.type], [size, ext]);
     }
   });
@@ -30,7 +30,7 @@ describe('artwork', function () {
       [1400, 1400, 'gif', /JPEG or PNG only/],
     ];
     for (const [w, h, ext, message] of cases) {
-      const check = checkArtwork(await fs.readFile(await makeImage(dir, w, h, ext)));
+      const check = checkArtwork(await fs.readFile(await image(w, h, ext)));
       assert.match(!check.ok ? check.problem : 'ok', message);
     }
     const junk = checkArtwork(Buffer.from('not an image'));

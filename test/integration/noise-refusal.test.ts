@@ -5,7 +5,7 @@ import path from 'node:path';
 import { probe, ProbeError } from '../../src/media/ffprobe.js';
 import { assertProbedAudio, probeFailure } from '../../src/media/validate-input.js';
 import { BadMediaError } from '../../src/core/errors.js';
-import { seededBytes } from '../helpers/audio.js';
+import { seededBytes } from '../fixtures/audio.js';
 
 /**
  * Whatever format ffprobe guesses for noise (mp3 with bad frames, lrc, h263…),
