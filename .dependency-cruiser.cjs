@@ -11,8 +11,9 @@
  *
  * Entry points (workers/, feeds/, embed/, studio/, scripts/) import src/ and are imported
  * by nothing in src/ but the composition root; they do not import one another, save
- * studio/ → embed/ and scripts/ → feeds/check (see their rules). test/ and bench/ may import anything; production code never
- * imports test/ nor a devDependency. No cycles anywhere.
+ * studio/ → embed/ and scripts/ → feeds/check (see their rules). test/ may import anything,
+ * bench/ anything but test/; production code never imports test/ nor a devDependency.
+ * No cycles anywhere.
  */
 const ENTRY_POINTS = '^(workers|feeds|embed|studio|scripts)/';
 const PRODUCTION = '^(src|workers|feeds|embed|studio|scripts)/';
@@ -120,6 +121,15 @@ module.exports = {
       severity: 'error',
       comment: 'Test helpers are not shipped; production code never imports test/.',
       from: { path: PRODUCTION },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'bench-not-to-test',
+      severity: 'error',
+      comment:
+        'Benchmarks use src/ and support/ (servers and data that tests and benchmarks both start); ' +
+        'test helpers serve the tests only.',
+      from: { path: '^bench/' },
       to: { path: '^test/' },
     },
     {

@@ -54,3 +54,9 @@ export function jobIdFor<N extends JobName>(name: N, payload: PayloadOf<N>, revi
   const subject = JOB_SUBJECT[name] as (payload: PayloadOf<N>) => string;
   return `${name}-${subject(payload)}-r${revision}`;
 }
+
+/** The revision a job was enqueued for, read back from its id (see `jobIdFor`). */
+export function revisionOf(jobId: string | undefined): number | null {
+  const match = /-r(\d+)$/.exec(jobId ?? '');
+  return match ? Number(match[1]) : null;
+}

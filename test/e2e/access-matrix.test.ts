@@ -19,10 +19,11 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { makeTone, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
 import { listRoutes, type RouteInfo } from '../helpers/routes.js';
 import { OPERATIONS } from '../../src/http/openapi/operations.js';
 import { signIn } from '../helpers/sessions.js';
+import { tone } from '../fixtures/audio.js';
 
 const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
 const EDITOR = { email: 'editor@example.org', password: 'another long passphrase' };
@@ -81,6 +82,7 @@ const fileUrls = (e: EpisodeBody) =>
 
 for (const engine of ENGINES) {
   describe(`access model: route matrix and embargo (${engine})`, function () {
+    // Longer than the layer’s timeout: calls every route as every caller, with a processed episode.
     this.timeout(120_000);
     let app: TestApp;
     let work: string;
@@ -119,7 +121,7 @@ for (const engine of ENGINES) {
       await createTestShow(app);
       const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
         method: 'POST',
-        body: await episodeForm(await makeTone(work, 4), ARTICLE),
+        body: await episodeForm(await tone(4), ARTICLE),
       });
       assert.equal(upload.status, 202, await upload.clone().text());
       episodeId = ((await upload.json()) as { id: string }).id;

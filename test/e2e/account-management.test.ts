@@ -16,13 +16,15 @@ import {
   startTestApp,
   type TestApp,
 } from '../helpers/app.js';
-import { makeTone, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
 import { call, signIn, trySignIn, type Answer, type Session } from '../helpers/sessions.js';
+import { tone } from '../fixtures/audio.js';
 
 const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
 
 for (const engine of ENGINES) {
   describe(`account management (${engine})`, function () {
+    // Longer than the layer’s timeout: many sign-ins and password changes (argon2) and one processed upload per test.
     this.timeout(90_000);
     let app: TestApp;
     let admin: Session;
@@ -307,7 +309,7 @@ for (const engine of ENGINES) {
         const upload = await fetch(`${app.baseUrl}/api/shows/${slug}/episodes`, {
           method: 'POST',
           headers: { cookie: s.cookie, 'x-csrf-token': s.csrfToken },
-          body: await episodeForm(await makeTone(work, 2), ARTICLE),
+          body: await episodeForm(await tone(2), ARTICLE),
         });
         assert.equal(upload.status, 202, await upload.clone().text());
         const episodeId = ((await upload.json()) as { id: string }).id;

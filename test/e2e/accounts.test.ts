@@ -39,7 +39,6 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
 
 for (const engine of ENGINES) {
   describe(`accounts, sessions and API tokens (${engine})`, function () {
-    this.timeout(60_000);
     let app: TestApp;
     before(async () => {
       app = await startTestApp({
@@ -207,7 +206,6 @@ for (const engine of ENGINES) {
 }
 
 describe('npm run user:create', function () {
-  this.timeout(60_000);
   it('creates an account that can sign in', async () => {
     const dataDir = await tempDir('antenne-cli-');
     try {

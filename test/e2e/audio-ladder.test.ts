@@ -20,10 +20,10 @@ import {
   ffmpegRun,
   ffprobeJson,
   makeAtLoudness,
-  makeInterview,
   measureLoudness,
   tempDir,
 } from '../helpers/audio.js';
+import { interview } from '../fixtures/audio.js';
 
 interface RenditionJson {
   profile: string;
@@ -158,6 +158,7 @@ async function assertLadder(
 }
 
 describe('audio ladder: every input kind, normalised and verified', function () {
+  // Longer than the layer’s timeout: every input kind is encoded to the ladder and measured.
   this.timeout(600_000);
   let app: TestApp;
   let work: string;
@@ -167,7 +168,7 @@ describe('audio ladder: every input kind, normalised and verified', function () 
   before(async () => {
     work = await tempDir('antenne-audio-');
     // ~7 s of speech keeps the suite fast; the interview helper makes ~12 s.
-    const full = await makeInterview(work, { name: 'speech-full.wav' });
+    const full = await interview();
     speech = path.join(work, 'speech.wav');
     await ffmpegRun(['-i', full, '-t', '7', speech]);
     const from = (kind: string, name: string, args: string[], pre: string[] = []) => ({

@@ -18,18 +18,15 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
+import { decodedDuration, ffprobeChapters, ffprobeJson, tempDir } from '../helpers/audio.js';
 import {
-  decodedDuration,
-  ffprobeChapters,
-  ffprobeJson,
-  makeMp3WithLyingHeader,
-  makeSilentVideo,
-  makeTone,
-  makeTruncatedMp3,
-  tempDir,
-  withWavChannels,
-} from '../helpers/audio.js';
-import { makeImage } from '../helpers/images.js';
+  mp3WithLyingHeader,
+  silentVideo,
+  tone,
+  toneDeclaringChannels,
+  truncatedMp3,
+} from '../fixtures/audio.js';
+import { image } from '../fixtures/images.js';
 
 const MAX_SECONDS = 60;
 
@@ -60,14 +57,14 @@ function makeFixtures(): Promise<Fixtures> {
     );
     return {
       dir,
-      lyingLong: await makeMp3WithLyingHeader(dir, 30, 300),
-      lyingShort: await makeMp3WithLyingHeader(dir, 30, 45),
-      truncated: await makeTruncatedMp3(dir, 120, 10 * 1024),
-      png: await makeImage(dir, 64, 64, 'png'),
+      lyingLong: await mp3WithLyingHeader(30, 300),
+      lyingShort: await mp3WithLyingHeader(30, 45),
+      truncated: await truncatedMp3(120, 10 * 1024),
+      png: await image(64, 64, 'png'),
       text,
-      video: await makeSilentVideo(dir),
-      blip: await makeTone(dir, 0.05),
-      manyChannels: await withWavChannels(await makeTone(dir, 2), 65535),
+      video: await silentVideo(),
+      blip: await tone(0.05),
+      manyChannels: await toneDeclaringChannels(2, 65535),
     };
   })();
   return fixtures;
@@ -87,6 +84,7 @@ interface EpisodeJson {
 
 for (const engine of ENGINES) {
   describe(`audio judged by what decodes (${engine})`, function () {
+    // Longer than the layer’s timeout: decodes a 300-second MP3 whole to check its real length.
     this.timeout(120_000);
     let app: TestApp;
     let files: Fixtures;

@@ -24,11 +24,11 @@ import {
   ffmpegRun,
   ffprobeChapters,
   ffprobeJson,
-  makeInterview,
   measureLoudness,
   tempDir,
 } from '../helpers/audio.js';
 import { storedNames } from '../helpers/storage.js';
+import { interview } from '../fixtures/audio.js';
 
 const CHAPTERS = {
   version: '1.2.0',
@@ -70,6 +70,7 @@ async function fifoHasReader(fifo: string): Promise<boolean> {
 
 for (const engine of ENGINES) {
   describe(`audio tags, chapters, reprocessing, playlists (${engine})`, function () {
+    // Longer than the layer’s timeout: encodes the ladder with tags and artwork, then again when reprocessed.
     this.timeout(180_000);
     let app: TestApp;
     let work: string;
@@ -77,7 +78,7 @@ for (const engine of ENGINES) {
 
     before(async () => {
       work = await tempDir('antenne-tags-');
-      const full = await makeInterview(work, { name: 'full.wav' });
+      const full = await interview();
       speech = path.join(work, 'speech.wav');
       await ffmpegRun(['-i', full, '-t', '6', '-ac', '2', speech]);
       app = await startTestApp({ engine });

@@ -19,7 +19,8 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { makeTone, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
+import { tone } from '../fixtures/audio.js';
 
 /** No request may hang: each one is abandoned (and the case failed) after this. */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -636,6 +637,7 @@ function readProblem(answer: Answer, c: Case): Problem {
 
 for (const engine of ENGINES) {
   describe(`bad-input campaign (${engine})`, function () {
+    // Longer than the layer’s timeout: each test sends a campaign of hundreds of requests.
     this.timeout(120_000);
     const ctx = {} as Context;
     let work: string;
@@ -661,7 +663,7 @@ for (const engine of ENGINES) {
 
     before(async () => {
       work = await tempDir();
-      ctx.audio = await makeTone(work, 4);
+      ctx.audio = await tone(4);
       ctx.app = await startTestApp({ engine });
       // One small rendition: the campaign needs a published episode, not a ladder.
       const created = await ctx.app.authed('/api/shows', {

@@ -15,7 +15,8 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { ffprobeJson, makeInterview, tempDir } from '../helpers/audio.js';
+import { ffprobeJson, tempDir } from '../helpers/audio.js';
+import { interview } from '../fixtures/audio.js';
 
 interface ClipBody {
   id: string;
@@ -29,6 +30,7 @@ interface ClipBody {
 
 for (const engine of ENGINES) {
   describe(`clips and oEmbed (${engine})`, function () {
+    // Longer than the layer’s timeout: processes speech, then cuts clips with ffmpeg.
     this.timeout(120_000);
     let app: TestApp;
     let work: string;
@@ -66,7 +68,7 @@ for (const engine of ENGINES) {
       });
       const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
         method: 'POST',
-        body: await episodeForm(await makeInterview(work), ARTICLE),
+        body: await episodeForm(await interview(), ARTICLE),
       });
       episodeId = ((await upload.json()) as { id: string }).id;
       const ready = await waitForEpisode(app.baseUrl, episodeId);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { addEpisodes } from '../helpers/bulk.js';
+import { addEpisodes } from '../../support/bulk-episodes.js';
 import { createTestShow, SHOW_INPUT, startTestApp, type TestApp } from '../helpers/app.js';
 
 describe('feed rebuilds across processes (postgres)', () => {

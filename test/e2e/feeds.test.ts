@@ -22,10 +22,11 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { makeInterview, tempDir } from '../helpers/audio.js';
-import { addEpisodes } from '../helpers/bulk.js';
+import { tempDir } from '../helpers/audio.js';
+import { addEpisodes } from '../../support/bulk-episodes.js';
 import { rawRequest } from '../helpers/http.js';
-import { makeImage } from '../helpers/images.js';
+import { interview as interviewFixture } from '../fixtures/audio.js';
+import { image } from '../fixtures/images.js';
 
 const run = promisify(execFile);
 const json = (body: unknown) => ({
@@ -48,14 +49,14 @@ const CHAPTERS = {
 let work: string;
 let interview: string;
 before(async function () {
-  this.timeout(60_000);
   work = await tempDir();
-  interview = await makeInterview(work);
+  interview = await interviewFixture();
 });
 after(() => fs.rm(work, { recursive: true, force: true }));
 
 for (const engine of ENGINES) {
   describe(`feeds (${engine})`, function () {
+    // Longer than the layer’s timeout: processes speech and publishes feeds on each engine.
     this.timeout(90_000);
     let app: TestApp;
     let episodeId: string;
@@ -85,7 +86,7 @@ for (const engine of ENGINES) {
     });
 
     it('refuses bad artwork, transcripts, chapters and categories with 4xx naming the field', async () => {
-      const small = await fs.readFile(await makeImage(work, 1000, 1000, 'png'));
+      const small = await fs.readFile(await image(1000, 1000, 'png'));
       const art = await app.authed(`/api/shows/${SHOW_INPUT.slug}/artwork`, {
         method: 'PUT',
         headers: { 'content-type': 'image/png' },
@@ -148,7 +149,7 @@ for (const engine of ENGINES) {
 
     it('publishes an episode with every channel and item field, read by two parsers', async () => {
       // Artwork: square PNG, stored under a content-addressed public key, served with Range.
-      const png = await fs.readFile(await makeImage(work, 1400, 1400, 'png'));
+      const png = await fs.readFile(await image(1400, 1400, 'png'));
       const art = await app.authed(`/api/shows/${SHOW_INPUT.slug}/artwork`, {
         method: 'PUT',
         headers: { 'content-type': 'image/png' },
@@ -455,6 +456,7 @@ for (const engine of ENGINES) {
     });
 
     it('serves a 10,000-episode feed, complete and in order', async function () {
+      // Longer than the layer’s timeout: 10,000 episodes inserted, then the feed rendered.
       this.timeout(180_000);
       const big = await app.authed('/api/shows', {
         method: 'POST',

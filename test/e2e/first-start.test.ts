@@ -27,6 +27,7 @@ interface LogLine {
 const WARN = 40;
 
 describe('first start (pglite on disk, real Redis)', function () {
+  // Longer than the layer’s timeout: starts the app several times on a PGlite database on disk.
   this.timeout(120_000);
   let dataDir: string;
   let queuePrefix: string;

@@ -18,9 +18,10 @@ import {
   startTestApp,
   type TestApp,
 } from '../helpers/app.js';
-import { makeTone, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { streamUploads } from '../helpers/streaming-upload.js';
+import { tone as toneFixture } from '../fixtures/audio.js';
 
 const MB = 1024 * 1024;
 const BODY_TIMEOUT_S = 2;
@@ -37,6 +38,7 @@ interface Problem {
 }
 
 describe('HTTP transport', function () {
+  // Longer than the layer’s timeout: uploads trickle in slower than the body deadlines on purpose.
   this.timeout(120_000);
   let app: TestApp;
   let work: string;
@@ -45,7 +47,7 @@ describe('HTTP transport', function () {
 
   before(async () => {
     work = await tempDir();
-    tone = await makeTone(work, 1); // about 176 KB of WAV
+    tone = await toneFixture(1); // about 176 KB of WAV
     app = await startTestApp({
       engine: 'pglite',
       worker: false,
@@ -308,7 +310,6 @@ describe('HTTP transport', function () {
 });
 
 describe('queue dashboard while Redis is down', function () {
-  this.timeout(60_000);
   const ADMIN = { email: 'admin@example.org', password: 'un mot de passe « solide »' };
   let proxy: TcpProxy;
   let app: TestApp;

@@ -16,10 +16,11 @@ import {
   TEST_TOKEN,
   type TestApp,
 } from '../helpers/app.js';
-import { seededBytes, tempDir } from '../helpers/audio.js';
+import { seededBytes } from '../fixtures/audio.js';
+import { tempDir } from '../helpers/audio.js';
 import { rawRequest } from '../helpers/http.js';
 import { addMediaEpisode, renditionUrl, type MediaEpisode } from '../helpers/media-episodes.js';
-import { freePort, shippedServers, startNginx } from '../helpers/nginx.js';
+import { freePort, shippedServers, startNginx } from '../../support/nginx.js';
 
 const PREFIX = '/_protected-media/';
 const FILE_BYTES = 300_000;

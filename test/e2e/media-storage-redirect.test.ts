@@ -14,10 +14,10 @@ import {
   TEST_TOKEN,
   type TestApp,
 } from '../helpers/app.js';
-import { seededBytes } from '../helpers/audio.js';
+import { seededBytes } from '../fixtures/audio.js';
 import { addMediaEpisode, renditionUrl, type MediaEpisode } from '../helpers/media-episodes.js';
 import { PresignedReads } from '../../src/storage/presigned-urls.js';
-import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
+import { startS3Server, type S3TestServer } from '../../support/s3-server.js';
 
 const CDN = 'https://cdn.example.test/antenne-media';
 const PREFIX = 'newsroom';

@@ -15,7 +15,8 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { makeTone, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
+import { tone } from '../fixtures/audio.js';
 
 const METRICS_TOKEN = 'prometheus-scrape-token-0123456789';
 
@@ -26,6 +27,7 @@ function sample(text: string, prefix: string): number | undefined {
 }
 
 describe('metrics for Prometheus', function () {
+  // Longer than the layer’s timeout: waits for a worker to process an upload before reading its metrics.
   this.timeout(120_000);
   let app: TestApp;
   let work: string;
@@ -65,7 +67,7 @@ describe('metrics for Prometheus', function () {
   it('shows the waiting upload in the queue gauges and the request under its route template', async () => {
     const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
       method: 'POST',
-      body: await episodeForm(await makeTone(work, 3), ARTICLE),
+      body: await episodeForm(await tone(3), ARTICLE),
     });
     assert.equal(upload.status, 202, await upload.clone().text());
     episodeId = ((await upload.json()) as { id: string }).id;

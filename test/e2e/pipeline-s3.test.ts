@@ -20,13 +20,15 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { makeInterview, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
 import { rawRequest } from '../helpers/http.js';
-import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
+import { startS3Server, type S3TestServer } from '../../support/s3-server.js';
+import { interview } from '../fixtures/audio.js';
 
 const PREFIX = 'newsroom/antenne';
 
 describe('pipeline end to end on S3 storage (s3rver)', function () {
+  // Longer than the layer’s timeout: processes speech through the whole ladder into s3rver.
   this.timeout(120_000);
   let s3: S3TestServer;
   let app: TestApp;
@@ -61,7 +63,7 @@ describe('pipeline end to end on S3 storage (s3rver)', function () {
   it('processes an upload into the bucket and serves it from there with HEAD and Range', async () => {
     const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
       method: 'POST',
-      body: await episodeForm(await makeInterview(work), ARTICLE, 'Entretien.wav'),
+      body: await episodeForm(await interview(), ARTICLE, 'Entretien.wav'),
     });
     assert.equal(upload.status, 202, await upload.clone().text());
     const { id } = (await upload.json()) as { id: string };

@@ -17,7 +17,8 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { ffprobeJson, makeInterview, makeRandomBytes, tempDir } from '../helpers/audio.js';
+import { ffprobeJson, tempDir } from '../helpers/audio.js';
+import { interview as interviewFixture, makeRandomBytes } from '../fixtures/audio.js';
 
 type FeedItem = Parser.Item & {
   enclosure?: { url: string; length?: string; type?: string };
@@ -26,6 +27,7 @@ type FeedItem = Parser.Item & {
 
 for (const engine of ENGINES) {
   describe(`pipeline end to end (${engine})`, function () {
+    // Longer than the layer’s timeout: processes speech through the whole ladder.
     this.timeout(90_000);
     let app: TestApp;
     let work: string;
@@ -33,7 +35,7 @@ for (const engine of ENGINES) {
 
     before(async () => {
       work = await tempDir();
-      interview = await makeInterview(work);
+      interview = await interviewFixture();
       app = await startTestApp({ engine });
       await createTestShow(app);
     });
@@ -246,7 +248,6 @@ for (const engine of ENGINES) {
 }
 
 describe('upload size limit', function () {
-  this.timeout(60_000);
   let app: TestApp;
   let work: string;
 

@@ -13,7 +13,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startTestApp, TEST_TOKEN, type TestApp } from '../helpers/app.js';
-import { makeInterview, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
+import { interview } from '../fixtures/audio.js';
 
 const run = promisify(execFile);
 const README = new URL('../../README.md', import.meta.url);
@@ -47,6 +48,7 @@ interface BlockRun {
 }
 
 describe('README API walk-through (pglite, real Redis, ffmpeg, espeak-ng)', function () {
+  // Longer than the layer’s timeout: runs every README block as a shell command, processing real speech.
   this.timeout(180_000);
   let app: TestApp;
   let work: string;
@@ -63,7 +65,7 @@ describe('README API walk-through (pglite, real Redis, ffmpeg, espeak-ng)', func
   before(async () => {
     work = await tempDir('antenne-readme-');
     app = await startTestApp({ engine: 'pglite' });
-    await makeInterview(work, { name: 'entretien.wav' });
+    await fs.copyFile(await interview(), path.join(work, 'entretien.wav'));
   });
   after(async () => {
     await app?.close();

@@ -17,7 +17,8 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { makeTone, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
+import { tone } from '../fixtures/audio.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -46,6 +47,7 @@ async function feedGuids(app: TestApp): Promise<string[]> {
 
 for (const engine of ENGINES) {
   describe(`scheduled publication (${engine})`, function () {
+    // Longer than the layer’s timeout: processes an upload, then waits for its scheduled publication.
     this.timeout(120_000);
     let app: TestApp;
     let work: string;
@@ -80,7 +82,7 @@ for (const engine of ENGINES) {
       });
       const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
         method: 'POST',
-        body: await episodeForm(await makeTone(work, 3), {
+        body: await episodeForm(await tone(3), {
           ...ARTICLE,
           title: 'Sous embargo « 8 h »',
         }),

@@ -61,6 +61,7 @@ async function artworkCheck(app: TestApp, imageUrl: string): Promise<string | un
 }
 
 describe('SSRF: every server-side fetch refuses private targets (prefill and feed check)', function () {
+  // Longer than the layer’s timeout: waits out upstream deadlines on both fetching routes.
   this.timeout(120_000);
   let recorder: ConnectionRecorder;
   let upstream: Upstream;

@@ -13,7 +13,6 @@ import { trySignIn } from '../helpers/sessions.js';
 const USER = { email: 'editrice@example.org', password: 'a long and correct passphrase' };
 
 describe('stateless API processes', function () {
-  this.timeout(60_000);
   let first: TestApp;
   let second: TestApp;
 

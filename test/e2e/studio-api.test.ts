@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { ENGINES } from '../helpers/databases.js';
 import { ARTICLE, SHOW_INPUT, episodeForm, startTestApp, type TestApp } from '../helpers/app.js';
-import { makeTone, tempDir } from '../helpers/audio.js';
+import { tone } from '../fixtures/audio.js';
 
 interface SseEvent {
   event: string;
@@ -33,13 +33,14 @@ async function readEvents(res: Response): Promise<SseEvent[]> {
 
 for (const engine of ENGINES) {
   describe(`studio API: progress events and lists (${engine})`, function () {
+    // Longer than the layer’s timeout: follows the progress events of a 4-minute upload through the ladder.
     this.timeout(120_000);
     let app: TestApp;
     let audio: string;
     before(async () => {
       app = await startTestApp({ engine, worker: false });
       // Long enough for the worker to report progress along the way (it reports every 500 ms).
-      audio = await makeTone(await tempDir('studio-sse-'), 240);
+      audio = await tone(240);
       const res = await app.authed('/api/shows', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -18,8 +18,9 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import { serveArticle } from '../helpers/article-page.js';
-import { makeTone, tempDir } from '../helpers/audio.js';
-import { makeImage } from '../helpers/images.js';
+import { tone } from '../fixtures/audio.js';
+import { image } from '../fixtures/images.js';
+import { tempDir } from '../helpers/audio.js';
 import { listRoutes } from '../helpers/routes.js';
 import { signIn, type Session } from '../helpers/sessions.js';
 import { toOpenApiPath } from '../../src/http/openapi/document.js';
@@ -30,7 +31,6 @@ type Doc = {
 };
 
 describe('OpenAPI document (/api/openapi.json)', function () {
-  this.timeout(60_000);
   let app: TestApp;
   let doc: Doc;
   before(async () => {
@@ -276,7 +276,7 @@ describe('OpenAPI document: real answers match their documented schemas', functi
       params: { slug },
       json: { title: 'Normandie Numérique, la suite' },
     });
-    const artwork = await fs.readFile(await makeImage(work, 1400, 1400, 'png'));
+    const artwork = await fs.readFile(await image(1400, 1400, 'png'));
     await answer(editor, 'put', '/api/shows/:slug/artwork', 200, {
       params: { slug },
       raw: { type: 'image/png', body: artwork },
@@ -294,7 +294,7 @@ describe('OpenAPI document: real answers match their documented schemas', functi
       params: { slug, topic: 'evenements' },
     });
 
-    const audio = await makeTone(work, 4);
+    const audio = await tone(4);
     const accepted = await answer(editor, 'post', '/api/shows/:slug/episodes', 202, {
       params: { slug },
       form: await episodeForm(audio, ARTICLE),

@@ -27,7 +27,6 @@ interface Problem {
 }
 
 describe('article prefill (POST /api/prefill)', function () {
-  this.timeout(60_000);
   let page: Awaited<ReturnType<typeof serveArticle>>;
   let allowed: TestApp;
   let strict: TestApp;

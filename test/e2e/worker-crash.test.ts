@@ -17,9 +17,10 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { ffmpegRun, makeInterview, tempDir } from '../helpers/audio.js';
+import { ffmpegRun, tempDir } from '../helpers/audio.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { storedNames } from '../helpers/storage.js';
+import { interview } from '../fixtures/audio.js';
 
 /** Direct children of a process, from /proc (the ffmpeg runs of a worker). */
 async function childrenOf(pid: number): Promise<number[]> {
@@ -41,6 +42,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 describe('worker killed with SIGKILL during a job', function () {
+  // Longer than the layer’s timeout: waits for the queue to see the killed worker’s job stalled, then for the retry.
   this.timeout(240_000);
   let app: TestApp;
   let work: string;
@@ -70,7 +72,7 @@ describe('worker killed with SIGKILL during a job', function () {
 
   before(async () => {
     work = await tempDir('antenne-crash-');
-    const speech = await makeInterview(work, { name: 'speech.wav' });
+    const speech = await interview();
     scratch = await createScratchDatabase();
     // The API in this process (no worker), on the same database as the worker process.
     app = await startTestApp({

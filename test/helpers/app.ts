@@ -6,7 +6,7 @@ import { createLogger } from '../../src/core/logger.js';
 import { createScratchDatabase, type Engine } from './databases.js';
 import { tempDir } from './audio.js';
 import { TEST_REDIS_URL } from './env.js';
-import { freePort } from './ports.js';
+import { freePort } from '../../support/ports.js';
 
 export const TEST_TOKEN = 'test-editor-token-0123456789abcdef';
 /** What an editor's API client sends. */

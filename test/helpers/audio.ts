@@ -1,114 +1,11 @@
+/** Measuring what ffmpeg made (probe, loudness, chapters, decoded length); the audio itself comes from test/fixtures/audio.ts. */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-
-const FRENCH_INTERVIEW = [
-  'Bonjour madame la secrétaire d’État. La Normandie est-elle en train de devenir « chef de file » du numérique ?',
-  'Oui, et je crois que c’est une très bonne nouvelle pour les entreprises de la région, à Caen comme à Rouen.',
-  'Quelles sont les prochaines étapes pour la Team Normandie ?',
-];
-
-/**
- * A speech-like interview: two French voices from espeak-ng (host and guest at
- * different levels and pitches), with pauses, mixed to one 44.1 kHz file.
- */
-export async function makeInterview(
-  dir: string,
-  options: { format?: 'wav' | 'mp3' | 'flac'; name?: string } = {},
-): Promise<string> {
-  const format = options.format ?? 'wav';
-  const parts: string[] = [];
-  for (const [i, sentence] of FRENCH_INTERVIEW.entries()) {
-    const part = path.join(dir, `part-${i}.wav`);
-    await run('espeak-ng', [
-      '-v',
-      i % 2 ? 'fr+f3' : 'fr',
-      '-s',
-      '165',
-      '-p',
-      i % 2 ? '60' : '40',
-      '-w',
-      part,
-      sentence,
-    ]);
-    parts.push(part);
-  }
-  const out = path.join(dir, options.name ?? `interview.${format}`);
-  const inputs = parts.flatMap((p) => ['-i', p]);
-  const chains = parts.map(
-    (_, i) => `[${i}:a]aresample=44100,volume=${i % 2 ? '-8dB' : '0dB'},apad=pad_dur=0.6[a${i}]`,
-  );
-  const concat = `${parts.map((_, i) => `[a${i}]`).join('')}concat=n=${parts.length}:v=0:a=1[out]`;
-  await run('ffmpeg', [
-    '-nostdin',
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    ...inputs,
-    '-filter_complex',
-    `${chains.join(';')};${concat}`,
-    '-map',
-    '[out]',
-    '-ac',
-    '1',
-    out,
-  ]);
-  return out;
-}
-
-/** A tone of the given length: cheap input for tests that do not care about speech. */
-export async function makeTone(
-  dir: string,
-  seconds: number,
-  name = `tone-${seconds}s.wav`,
-): Promise<string> {
-  const out = path.join(dir, name);
-  await run('ffmpeg', [
-    '-nostdin',
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=440:duration=${seconds}`,
-    '-ac',
-    '2',
-    out,
-  ]);
-  return out;
-}
-
-/**
- * Noise bytes from a seed, so that a test sees the same file on every run
- * (ffprobe guesses a different format for some random files).
- */
-export function seededBytes(bytes: number, seed = 'antenne'): Buffer {
-  const out = Buffer.alloc(bytes);
-  for (let offset = 0, block = 0; offset < bytes; block += 1) {
-    const digest = createHash('sha256').update(`${seed}:${block}`).digest();
-    offset += digest.copy(out, offset);
-  }
-  return out;
-}
-
-export async function makeRandomBytes(
-  dir: string,
-  name: string,
-  bytes = 64 * 1024,
-  seed = 'antenne',
-): Promise<string> {
-  const out = path.join(dir, name);
-  await fs.writeFile(out, seededBytes(bytes, seed));
-  return out;
-}
 
 export async function ffprobeJson(file: string): Promise<{
   format: { duration: string; format_name: string; tags?: Record<string, string> };
@@ -214,99 +111,13 @@ export async function ffprobeChapters(
 
 /** Length of the first audio stream once decoded (container durations include video or padding). */
 export async function decodedDuration(file: string): Promise<number> {
-  const out = `${file}.decoded.wav`;
-  await ffmpegRun(['-i', file, '-map', '0:a:0', '-c:a', 'pcm_s16le', out]);
+  // Decoded in a folder of its own: `file` may be a shared fixture.
+  const dir = await tempDir('antenne-decoded-');
+  const out = path.join(dir, 'decoded.wav');
   try {
+    await ffmpegRun(['-i', file, '-map', '0:a:0', '-c:a', 'pcm_s16le', out]);
     return Number((await ffprobeJson(out)).format.duration);
   } finally {
-    await fs.rm(out, { force: true });
+    await fs.rm(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * An MP3 whose Xing/Info header (LAME's first frame) counts the frames of
- * `claimedSeconds` while `realSeconds` of audio follow it: the header lies
- * about the length, as a hand-edited or hostile upload can. Mono 32 kb/s, small.
- */
-export async function makeMp3WithLyingHeader(
-  dir: string,
-  claimedSeconds: number,
-  realSeconds: number,
-): Promise<string> {
-  const out = path.join(dir, `claims-${claimedSeconds}s-holds-${realSeconds}s.mp3`);
-  await ffmpegRun([
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=440:sample_rate=44100:duration=${realSeconds}`,
-    '-ac',
-    '1',
-    '-c:a',
-    'libmp3lame',
-    '-b:a',
-    '32k',
-    out,
-  ]);
-  const bytes = await fs.readFile(out);
-  // The tag sits in the first frame, after the side information.
-  const tag = [bytes.indexOf('Xing'), bytes.indexOf('Info')].find((i) => i >= 0 && i < 200);
-  if (tag === undefined) throw new Error('LAME wrote no Xing/Info header');
-  if (!(bytes.readUInt32BE(tag + 4) & 1)) throw new Error('the Xing header has no frame count');
-  // MPEG-1 Layer III: 1152 samples a frame.
-  bytes.writeUInt32BE(Math.round((claimedSeconds * 44100) / 1152), tag + 8);
-  await fs.writeFile(out, bytes);
-  return out;
-}
-
-/** The first `bytes` of a `seconds`-long 128 kb/s stereo MP3: an upload cut short. Its header still declares `seconds`. */
-export async function makeTruncatedMp3(
-  dir: string,
-  seconds: number,
-  bytes: number,
-): Promise<string> {
-  const whole = path.join(dir, `whole-${seconds}s.mp3`);
-  await ffmpegRun([
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=440:duration=${seconds}`,
-    '-ac',
-    '2',
-    '-c:a',
-    'libmp3lame',
-    '-b:a',
-    '128k',
-    whole,
-  ]);
-  const out = path.join(dir, `first-${bytes}-bytes-of-${seconds}s.mp3`);
-  await fs.writeFile(out, (await fs.readFile(whole)).subarray(0, bytes));
-  return out;
-}
-
-/** A copy of a WAV file whose "fmt " chunk declares `channels` channels. */
-export async function withWavChannels(wav: string, channels: number): Promise<string> {
-  const bytes = await fs.readFile(wav);
-  const fmt = bytes.indexOf('fmt ');
-  if (fmt < 0) throw new Error(`${wav} has no fmt chunk`);
-  bytes.writeUInt16LE(channels, fmt + 10);
-  const out = wav.replace(/\.wav$/, `-${channels}ch.wav`);
-  await fs.writeFile(out, bytes);
-  return out;
-}
-
-/** A short H.264 video with no audio track at all. */
-export async function makeSilentVideo(dir: string): Promise<string> {
-  const out = path.join(dir, 'video-without-sound.mp4');
-  await ffmpegRun([
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=160x90:rate=10:duration=2',
-    '-c:v',
-    'libx264',
-    '-pix_fmt',
-    'yuv420p',
-    out,
-  ]);
-  return out;
 }

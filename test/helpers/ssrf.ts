@@ -7,9 +7,7 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { makeImage } from './images.js';
+import { image } from '../fixtures/images.js';
 
 export interface ConnectionRecorder {
   readonly port: number;
@@ -72,9 +70,7 @@ export interface Upstream {
  * /flood (64 KiB chunks without Content-Length, forever), /declared (Content-Length: 64 MiB).
  */
 export async function startUpstream(): Promise<Upstream> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'antenne-upstream-'));
-  const artwork = await fs.readFile(await makeImage(dir, 1400, 1400, 'jpg'));
-  await fs.rm(dir, { recursive: true, force: true });
+  const artwork = await fs.readFile(await image(1400, 1400, 'jpg'));
   const cutOff: string[] = [];
   const sentBytes = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();

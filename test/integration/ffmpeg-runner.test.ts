@@ -18,21 +18,23 @@ const renditionInvocation = (
   input,
   outputs: [{ path: output, options: renditionOutputOptions(profile, tags, { audio: '0:a:0' }) }],
 });
-import { makeTone, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
 import { childProcessesNamed } from '../helpers/processes.js';
+import { tone } from '../fixtures/audio.js';
 
 describe('ffmpeg runner (real ffmpeg)', function () {
+  // Longer than the layer’s timeout: encodes a 15-minute tone to catch ffmpeg mid-run.
   this.timeout(60_000);
   let dir: string;
   let long: string;
   before(async () => {
     dir = await tempDir('antenne-ffmpeg-');
-    long = await makeTone(dir, 900); // 15 min: several seconds to encode
+    long = await tone(900); // 15 min: several seconds to encode
   });
   after(() => fs.rm(dir, { recursive: true, force: true }));
 
   it('encodes, reporting progress from 0 to 100 in order', async () => {
-    const short = await makeTone(dir, 20);
+    const short = await tone(20);
     const out = path.join(dir, 'short.mp3');
     const seen: number[] = [];
     await runFfmpeg(

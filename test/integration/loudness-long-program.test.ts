@@ -9,15 +9,11 @@ import path from 'node:path';
 import { RENDITION_PROFILES } from '../../src/core/media-types.js';
 import { targetFor } from '../../src/media/loudness.js';
 import { processMaster, SAMPLED_PROBES_FROM_SECONDS } from '../../src/media/pipeline.js';
-import {
-  ffmpegRun,
-  makeAtLoudness,
-  makeInterview,
-  measureLoudness,
-  tempDir,
-} from '../helpers/audio.js';
+import { ffmpegRun, makeAtLoudness, measureLoudness, tempDir } from '../helpers/audio.js';
+import { interview as interviewFixture } from '../fixtures/audio.js';
 
 describe('loudness of a long program: limiter probes on a sample', function () {
+  // Longer than the layer’s timeout: measures and limits a program of several minutes with ffmpeg.
   this.timeout(120_000);
   let work: string;
   before(async () => {
@@ -27,7 +23,7 @@ describe('loudness of a long program: limiter probes on a sample', function () {
 
   it('samples the probes past the threshold and still lands within 0.5 LU of the target', async () => {
     const seconds = SAMPLED_PROBES_FROM_SECONDS + 40;
-    const interview = await makeInterview(work);
+    const interview = await interviewFixture();
     const looped = path.join(work, 'looped.wav');
     await ffmpegRun(['-stream_loop', '-1', '-i', interview, '-t', String(seconds), looped]);
     // Quiet (-26 LUFS) with speech peaks: +10 dB of gain needs the limiter.

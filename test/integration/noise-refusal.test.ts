@@ -5,13 +5,14 @@ import path from 'node:path';
 import { probe, ProbeError } from '../../src/media/ffprobe.js';
 import { assertProbedAudio, probeFailure } from '../../src/media/validate-input.js';
 import { BadMediaError } from '../../src/core/errors.js';
-import { seededBytes } from '../helpers/audio.js';
+import { seededBytes } from '../fixtures/audio.js';
 
 /**
  * Whatever format ffprobe guesses for noise (mp3 with bad frames, lrc, h263…),
  * the editor is told the file is not audio that can be taken, never a bare codec name.
  */
 describe('noise named .mp3, through the real ffprobe', function () {
+  // Longer than the layer’s timeout: runs ffprobe on many noise files, one after another.
   this.timeout(60_000);
   let dir: string;
   before(async () => {

@@ -10,7 +10,6 @@ import { ENGINES, openTestDb } from '../helpers/databases.js';
 
 for (const engine of ENGINES) {
   describe(`repositories (${engine})`, function () {
-    this.timeout(30_000);
     let dispose: () => Promise<void>;
     let shows: ShowsRepository;
     let episodes: EpisodesRepository;

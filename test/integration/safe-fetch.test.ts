@@ -38,7 +38,6 @@ async function fetchError(url: string, req: SafeFetchRequest): Promise<SafeFetch
 }
 
 describe('net: safe fetch on real sockets', function () {
-  this.timeout(30_000);
   let recorder: ConnectionRecorder;
   let upstream: Upstream;
   let closed: number;

@@ -11,7 +11,8 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { makeTone, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
+import { tone as toneFixture } from '../fixtures/audio.js';
 
 describe('start-up checks', () => {
   it('say in one sentence how to get a missing ffmpeg', async () => {
@@ -39,6 +40,7 @@ describe('start-up checks', () => {
 });
 
 describe('Redis as transport, the database as truth (pglite, real Redis)', function () {
+  // Longer than the layer’s timeout: starts the app and waits for real ffmpeg processing after a re-queue.
   this.timeout(60_000);
   let app: TestApp;
   let work: string;
@@ -57,7 +59,7 @@ describe('Redis as transport, the database as truth (pglite, real Redis)', funct
   });
 
   it('re-queues an episode whose job Redis lost, and processing then completes', async () => {
-    const tone = await makeTone(work, 3);
+    const tone = await toneFixture(3);
     const res = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
       method: 'POST',
       body: await episodeForm(tone, ARTICLE),
@@ -92,11 +94,11 @@ describe('Redis as transport, the database as truth (pglite, real Redis)', funct
   });
 
   it('answers 503 when Redis is unavailable at upload time, and keeps the episode to process later', async () => {
-    const tone = await makeTone(work, 2, 'second.wav');
+    const tone = await toneFixture(2);
     await app.antenne.producer.close(); // the queue connection is gone
     const res = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
       method: 'POST',
-      body: await episodeForm(tone, { ...ARTICLE, title: 'Sans file d’attente' }),
+      body: await episodeForm(tone, { ...ARTICLE, title: 'Sans file d’attente' }, 'second.wav'),
     });
     assert.equal(res.status, 503);
     const problem = (await res.json()) as { detail: string; type: string };

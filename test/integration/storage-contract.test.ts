@@ -11,7 +11,7 @@ import { buffer, text } from 'node:stream/consumers';
 import { StorageNotFound, type BlobStorage } from '../../src/storage/blob-storage.js';
 import { LocalDiskStorage } from '../../src/storage/local-disk.js';
 import { tempDir } from '../helpers/audio.js';
-import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
+import { startS3Server, type S3TestServer } from '../../support/s3-server.js';
 
 interface Subject {
   readonly storage: BlobStorage;
@@ -76,6 +76,7 @@ const entriesOf = (dir: string) => fs.readdir(dir).catch(() => [] as string[]);
 
 for (const adapter of ADAPTERS) {
   describe(`storage contract: ${adapter.name}`, function () {
+    // Longer than the layer’s timeout: starts s3rver and moves 12 MiB files and streams through each adapter.
     this.timeout(60_000);
     let work: string;
     let subject: Subject;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { storageProblems } from '../../src/storage/check.js';
-import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
+import { startS3Server, type S3TestServer } from '../../support/s3-server.js';
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -13,7 +13,6 @@ async function closedPort(): Promise<number> {
 }
 
 describe('storage startup check', function () {
-  this.timeout(30_000);
   let s3: S3TestServer;
   before(async () => {
     s3 = await startS3Server();

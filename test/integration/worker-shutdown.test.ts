@@ -14,11 +14,13 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import { DEFAULT_LADDER } from '../../src/core/media-types.js';
-import { makeTone, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
 import { childProcessesNamed } from '../helpers/processes.js';
 import { storedNames } from '../helpers/storage.js';
+import { tone } from '../fixtures/audio.js';
 
 describe('worker shutdown during a job (postgres, real Redis and ffmpeg)', function () {
+  // Longer than the layer’s timeout: a 5-minute tone goes through the ladder while the worker shuts down.
   this.timeout(120_000);
   let work: string;
   let first: TestApp | undefined;
@@ -34,7 +36,7 @@ describe('worker shutdown during a job (postgres, real Redis and ffmpeg)', funct
   });
 
   it('hands the running job back and finishes it once after a restart', async () => {
-    const long = await makeTone(work, 300); // 5 min: several seconds through the ladder
+    const long = await tone(300); // 5 min: several seconds through the ladder
     first = await startTestApp({ engine: 'postgres', env: { SHUTDOWN_GRACE_SECONDS: '0.2' } });
     await first.authed('/api/shows', {
       method: 'POST',

@@ -1,7 +1,7 @@
 /** Pure audio builders and parsers: exact ffmpeg arguments, loudness planning, chapters. */
 import assert from 'node:assert/strict';
 import { settingsFor } from '../../src/services/renditions.js';
-import { revisionOf } from '../../workers/handlers/process-audio.js';
+import { revisionOf } from '../../src/core/jobs.js';
 import { chaptersSchema } from '../../src/core/chapters.js';
 import type { Episode, Show } from '../../src/core/domain.js';
 import { RENDITION_PROFILES } from '../../src/core/media-types.js';

@@ -1,8 +1,6 @@
-/** Pure checks of what editors send for feeds: state machine, categories, transcripts, chapters, artwork. */
+/** Pure checks of what editors send for feeds: state machine, categories, transcripts, chapters (artwork: test/integration/artwork.test.ts). */
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
 import { APPLE_CATEGORIES, appleCategoryProblem } from '../../src/core/apple-categories.js';
-import { checkArtwork } from '../../src/core/artwork.js';
 import {
   canTransition,
   EPISODE_STATES,
@@ -14,8 +12,6 @@ import { episodePatchSchema, sentKeysOnly } from '../../src/core/feed-schemas.js
 import { createShowSchema } from '../../src/core/schemas.js';
 import { checkTranscript } from '../../src/core/transcripts.js';
 import { SHOW_INPUT } from '../helpers/app.js';
-import { tempDir } from '../helpers/audio.js';
-import { makeImage } from '../helpers/images.js';
 
 describe('publication states', () => {
   it('lists only published episodes in feeds', () => {
@@ -154,39 +150,5 @@ describe('chapters (JSON chapters 1.2.0)', () => {
       order.error?.issues.map((i) => i.path.join('.')),
       ['chapters.1.startTime'],
     );
-  });
-});
-
-describe('artwork', function () {
-  this.timeout(30_000);
-  let dir: string;
-  before(async () => {
-    dir = await tempDir();
-  });
-  after(() => fs.rm(dir, { recursive: true, force: true }));
-
-  it('accepts square JPEG and PNG between 1400 and 3000 px', async () => {
-    for (const [size, ext] of [
-      [1400, 'png'],
-      [3000, 'jpg'],
-    ] as const) {
-      const check = checkArtwork(await fs.readFile(await makeImage(dir, size, size, ext)));
-      assert.deepEqual(check.ok && [check.width, check.type], [size, ext]);
-    }
-  });
-
-  it('refuses other sizes, shapes and formats, saying why', async () => {
-    const cases: [number, number, 'png' | 'jpg' | 'gif', RegExp][] = [
-      [1400, 1000, 'png', /must be square/],
-      [1000, 1000, 'jpg', /between 1400 and 3000/],
-      [3200, 3200, 'png', /between 1400 and 3000/],
-      [1400, 1400, 'gif', /JPEG or PNG only/],
-    ];
-    for (const [w, h, ext, message] of cases) {
-      const check = checkArtwork(await fs.readFile(await makeImage(dir, w, h, ext)));
-      assert.match(!check.ok ? check.problem : 'ok', message);
-    }
-    const junk = checkArtwork(Buffer.from('not an image'));
-    assert.match(!junk.ok ? junk.problem : 'ok', /not an image/);
   });
 });

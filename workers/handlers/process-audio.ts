@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { ProcessAudioPayload } from '../../src/core/jobs.js';
+import { revisionOf, type ProcessAudioPayload } from '../../src/core/jobs.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { EpisodesRepository } from '../../src/db/repositories/episodes.repo.js';
 import type { ShowsRepository } from '../../src/db/repositories/shows.repo.js';
@@ -31,12 +31,6 @@ export interface ProcessAudioDeps {
   readonly encodeParallelism?: number | undefined;
   /** Ladder for shows without their own (profile names, MP3 first). */
   readonly defaultLadder?: readonly string[] | undefined;
-}
-
-/** The revision a job was enqueued for, from its id (`process-audio-<id>-r<n>`). */
-export function revisionOf(jobId: string | undefined): number | null {
-  const match = /-r(\d+)$/.exec(jobId ?? '');
-  return match ? Number(match[1]) : null;
 }
 
 /**

@@ -1,11 +1,11 @@
-/** Many published episodes with an MP3 rendition row each, inserted in bulk (feed scale tests and bench). */
-import type { Db } from '../../src/db/connect.js';
+/** Many published episodes with an MP3 rendition row each, inserted in bulk (the feed benchmark and the feed scale tests). */
+import type { Db } from '../src/db/connect.js';
 import {
   newEpisodeGuid,
   newEpisodeId,
   newRenditionId,
   newPublicationKey,
-} from '../../src/core/ids.js';
+} from '../src/core/ids.js';
 
 const SUMMARY =
   '<p>Entretien avec la secrétaire d’État chargée du numérique, à Caen : « la Normandie doit être chef de file ». ' +

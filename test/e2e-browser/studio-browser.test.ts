@@ -14,7 +14,7 @@ import { QUEUES } from '../../src/core/jobs.js';
 import { launchChromium } from '../helpers/browser.js';
 import { EDITOR_HEADERS, startTestApp, type TestApp } from '../helpers/app.js';
 import { serveArticle } from '../helpers/article-page.js';
-import { makeInterview, tempDir } from '../helpers/audio.js';
+import { interview } from '../fixtures/audio.js';
 
 const ARTIFACTS = path.resolve('test-artifacts');
 const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
@@ -34,6 +34,7 @@ async function signIn(page: Page, baseUrl: string, who: { email: string; passwor
 }
 
 describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, feed, embed', function () {
+  // Longer than the layer’s timeout: one walk in Chromium uploads speech and waits for the whole ladder.
   this.timeout(180_000);
   let app: TestApp;
   let article: Awaited<ReturnType<typeof serveArticle>>;
@@ -53,7 +54,7 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
         PREFILL_ALLOWED_HOSTS: '127.0.0.1',
       },
     });
-    audioFile = await makeInterview(await tempDir('studio-audio-'), { format: 'wav' });
+    audioFile = await interview();
     browser = await launchChromium();
     context = await browser.newContext({ locale: 'fr-FR' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.baseUrl });

@@ -7,11 +7,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { S3StorageConfig } from '../../src/core/config.js';
-import { createS3Client, S3Storage } from '../../src/storage/s3.js';
-import { tempDir } from './audio.js';
+import type { S3StorageConfig } from '../src/core/config.js';
+import { createS3Client, S3Storage } from '../src/storage/s3.js';
 
 /** s3rver's fixed credentials. */
 const ACCESS_KEY = 'S3RVER';
@@ -34,7 +34,7 @@ const require = createRequire(import.meta.url);
 
 export async function startS3Server(options: { bucket?: string } = {}): Promise<S3TestServer> {
   const bucket = options.bucket ?? 'antenne-test';
-  const dir = await tempDir('antenne-s3rver-');
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'antenne-s3rver-'));
   const bin = path.join(path.dirname(require.resolve('s3rver/package.json')), 'bin', 's3rver.js');
   const child = spawn(
     process.execPath,

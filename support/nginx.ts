@@ -70,10 +70,7 @@ export async function shippedServers(options: {
   port: number;
   mediaRoot: string;
 }): Promise<string> {
-  const shipped = await fs.readFile(
-    path.join(import.meta.dirname, '../../deploy/nginx.conf'),
-    'utf8',
-  );
+  const shipped = await fs.readFile(path.join(import.meta.dirname, '../deploy/nginx.conf'), 'utf8');
   const adapted = shipped
     .replace(
       /(upstream antenne_api \{)[\s\S]*?(keepalive)/,

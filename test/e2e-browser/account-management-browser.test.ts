@@ -62,6 +62,7 @@ async function signInPage(page: Page, baseUrl: string, email: string, password: 
 }
 
 describe('accounts in Chromium: users page and "my account"', function () {
+  // Longer than the layer’s timeout: each test walks many pages in Chromium, with password hashing on the way.
   this.timeout(180_000);
   let app: TestApp;
   let browser: Browser;

@@ -19,9 +19,10 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { makeInterview, makeRandomBytes, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
 import { launchChromium } from '../helpers/browser.js';
-import { makeImage } from '../helpers/images.js';
+import { interview, makeRandomBytes } from '../fixtures/audio.js';
+import { image } from '../fixtures/images.js';
 
 const ARTIFACTS = path.resolve('test-artifacts');
 const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
@@ -45,6 +46,7 @@ type FeedItem = { title?: string; guid?: string };
 type Feed = { title?: string; itunes?: { image?: string }; items: FeedItem[] };
 
 describe('studio in Chromium: settings, artwork, loudness, later edits, retry, expiry', function () {
+  // Longer than the layer’s timeout: uploads speech in Chromium and waits for processing, retries and re-edits.
   this.timeout(180_000);
   let app: TestApp;
   let browser: Browser;
@@ -101,7 +103,7 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
       assert.equal(res.status, 202);
       return ((await res.json()) as { id: string }).id;
     };
-    const readyId = await upload(await makeInterview(work, { format: 'wav' }), ARTICLE.title);
+    const readyId = await upload(await interview(), ARTICLE.title);
     const failedId = await upload(
       await makeRandomBytes(work, 'pas-un-son.mp3'),
       'Un fichier « cassé »',
@@ -174,9 +176,9 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
     assert.match((await page.textContent('#f-artwork-hint')) ?? '', /1400 à 3000 pixels/);
     const error = page.locator('#f-artwork-error');
     const tries: [string, RegExp][] = [
-      [await makeImage(work, 1000, 1000, 'png'), /1000×1000 pixels.*1400 à 3000/],
-      [await makeImage(work, 1600, 1400, 'jpg'), /1600×1400 pixels.*carrée/],
-      [await makeImage(work, 1400, 1400, 'gif'), /pas une image JPEG ou PNG/],
+      [await image(1000, 1000, 'png'), /1000×1000 pixels.*1400 à 3000/],
+      [await image(1600, 1400, 'jpg'), /1600×1400 pixels.*carrée/],
+      [await image(1400, 1400, 'gif'), /pas une image JPEG ou PNG/],
     ];
     for (const [file, message] of tries) {
       await page.setInputFiles('#f-artwork', file);
@@ -194,7 +196,7 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
   });
 
   it('uploads good artwork: it shows at once and the feed carries it', async () => {
-    await page.setInputFiles('#f-artwork', await makeImage(work, 1400, 1400, 'png'));
+    await page.setInputFiles('#f-artwork', await image(1400, 1400, 'png'));
     await page.click('#artwork-form button[type="submit"]');
     await page.waitForSelector('#artwork-status:has-text("Pochette enregistrée")');
     const src = await page.getAttribute('img#artwork-current', 'src');

@@ -19,8 +19,9 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { makeInterview, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
 import { launchChromium } from '../helpers/browser.js';
+import { interview } from '../fixtures/audio.js';
 
 const run = promisify(execFile);
 const XSS_TITLE = 'Entretien <img src=x onerror=alert(1)> « chef de file »';
@@ -59,6 +60,7 @@ async function waitFor(frame: Frame, fn: () => boolean, timeout = 15_000): Promi
 }
 
 describe('reader side in Chromium: embed, clip, oEmbed, public page', function () {
+  // Longer than the layer’s timeout: processes speech, then plays the embed and clips in Chromium.
   this.timeout(180_000);
   let app: TestApp;
   let host: Awaited<ReturnType<typeof startHostSite>>;
@@ -93,7 +95,7 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
     assert.equal(show.status, 201, await show.clone().text());
     const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
       method: 'POST',
-      body: await episodeForm(await makeInterview(work), { ...ARTICLE, title: XSS_TITLE }),
+      body: await episodeForm(await interview(), { ...ARTICLE, title: XSS_TITLE }),
     });
     assert.equal(upload.status, 202, await upload.clone().text());
     episodeId = ((await upload.json()) as { id: string }).id;
