@@ -94,7 +94,8 @@ async function bytesUnder(dir: string): Promise<number> {
 
 /** Redis commands naming `prefix`, counted through MONITOR while `counting` is on. */
 async function redisCounter(prefix: string) {
-  const monitor = await new Redis(REDIS_URL).monitor();
+  const client = new Redis(REDIS_URL);
+  const monitor = await client.monitor();
   const counts = { clients: 0, scripts: 0 };
   let counting = false;
   const marker = `${prefix}:`;
@@ -113,7 +114,10 @@ async function redisCounter(prefix: string) {
       counting = false;
       return { ...counts };
     },
-    close: () => monitor.disconnect(),
+    close() {
+      monitor.disconnect();
+      client.disconnect();
+    },
   };
 }
 
