@@ -41,7 +41,13 @@ export async function ensureFirstAdministrator(
 ): Promise<void> {
   if (await accounts.hasUsers()) return;
   if (config.initialAdmin) {
-    await accounts.createUser({ ...config.initialAdmin, name: 'Administrator', role: 'admin' });
+    try {
+      await accounts.createUser({ ...config.initialAdmin, name: 'Administrator', role: 'admin' });
+    } catch (error) {
+      // Processes started together on a fresh database all try: one creates it, the rest go on.
+      if (await accounts.hasUsers()) return;
+      throw error;
+    }
     logger.info({ email: config.initialAdmin.email }, 'first administrator created');
   } else {
     logger.warn(howToCreateAdministrator(config));
