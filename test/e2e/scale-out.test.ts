@@ -12,7 +12,6 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -30,11 +29,13 @@ import {
   removeQueueData,
   waitForEpisode,
 } from '../helpers/app.js';
-import { ffmpegRun, makeInterview, tempDir } from '../helpers/audio.js';
+import { interview } from '../fixtures/audio.js';
+import { freePort } from '../../support/ports.js';
+import { ffmpegRun, tempDir } from '../helpers/audio.js';
 import { createScratchDatabase } from '../helpers/databases.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { trySignIn } from '../helpers/sessions.js';
-import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
+import { startS3Server, type S3TestServer } from '../../support/s3-server.js';
 
 const ADMIN = { email: 'admin@example.org', password: 'a long and correct passphrase' };
 const LOGIN_LIMIT = 3;
@@ -63,20 +64,6 @@ async function stop(child: ChildProcess, graceMs = 15_000): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited(child);
   clearTimeout(timer);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** Polls `probe` until it returns something (undefined: not yet); its errors end the wait. */
@@ -229,7 +216,7 @@ describe('scale-out: two API and two worker processes on PostgreSQL, Redis and S
     [s3, scratch, speech] = await Promise.all([
       startS3Server(),
       createScratchDatabase(),
-      makeInterview(work, { name: 'speech.wav' }),
+      interview('wav'),
     ]);
     const [port1, port2] = [await freePort(), await freePort()];
     // Every process renders links with the one public address (a load balancer's in
