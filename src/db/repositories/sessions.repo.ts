@@ -1,4 +1,4 @@
-import type { Db } from '../connect.js';
+import { BindableRepository } from './bindable.js';
 
 export interface SessionRecord {
   readonly userId: string;
@@ -6,14 +6,7 @@ export interface SessionRecord {
   readonly expiresAt: Date;
 }
 
-export class SessionsRepository {
-  constructor(private readonly db: Db) {}
-
-  /** This repository on another connection (a transaction). */
-  bind(db: Db): SessionsRepository {
-    return new SessionsRepository(db);
-  }
-
+export class SessionsRepository extends BindableRepository {
   async insert(s: {
     idHash: string;
     userId: string;
