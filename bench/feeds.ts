@@ -17,8 +17,8 @@ import { createAntenne } from '../src/compose/index.js';
 import { loadConfig } from '../src/core/config.js';
 import { newEpisodeId } from '../src/core/ids.js';
 import { createLogger } from '../src/core/logger.js';
-import { addEpisodes } from '../test/helpers/bulk.js';
-import { freePort } from '../test/helpers/ports.js';
+import { addEpisodes } from './support/bulk.js';
+import { freePort } from './support/ports.js';
 
 const run = promisify(execFile);
 const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';

@@ -33,8 +33,9 @@ import {
   newRenditionId,
 } from '../src/core/ids.js';
 import { defaultMediaBase, publishedMediaUrl } from '../src/http/media-urls.js';
-import { freePort, shippedServers, startNginx } from '../test/helpers/nginx.js';
-import { startS3Server, type S3TestServer } from '../test/helpers/s3-server.js';
+import { shippedServers, startNginx } from './support/nginx.js';
+import { freePort } from './support/ports.js';
+import { startS3Server, type S3TestServer } from './support/s3-server.js';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
