@@ -1,4 +1,5 @@
 import { BindableRepository } from './bindable.js';
+import { rowWhere } from './rows.js';
 
 export interface SessionRecord {
   readonly userId: string;
@@ -25,11 +26,7 @@ export class SessionsRepository extends BindableRepository {
   }
 
   async find(idHash: string): Promise<SessionRecord | undefined> {
-    const row = await this.db
-      .selectFrom('sessions')
-      .selectAll()
-      .where('id_hash', '=', idHash)
-      .executeTakeFirst();
+    const row = await rowWhere(this.db, 'sessions', 'id_hash', idHash);
     return (
       row && { userId: row.user_id, csrfToken: row.csrf_token, expiresAt: new Date(row.expires_at) }
     );

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../connect.js';
 import { BindableRepository } from './bindable.js';
 import type { Role } from '../schema.js';
-import { insertRow, rowById } from './rows.js';
+import { insertRow, rowById, rowWhere } from './rows.js';
 
 export interface User {
   readonly id: string;
@@ -57,11 +57,7 @@ export class UsersRepository extends BindableRepository {
   }
 
   async findByEmail(email: string): Promise<UserWithHash | undefined> {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('email', '=', email)
-      .executeTakeFirst();
+    const row = await rowWhere(this.db, 'users', 'email', email);
     return row && { ...toUser(row), passwordHash: row.password_hash };
   }
 
