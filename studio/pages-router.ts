@@ -21,6 +21,7 @@ import type { ListingsRepository } from '../src/db/repositories/listings.repo.js
 import { principalOf, sessionExpired } from '../src/http/middleware/auth.js';
 import { pathParam } from '../src/http/middleware/validate.js';
 import { episodeJson } from '../src/http/representations/episodes.js';
+import { tokenJson } from '../src/http/representations/accounts.js';
 import { showJson } from '../src/http/representations/shows.js';
 import type { AccountService } from '../src/services/accounts.js';
 import type { ClipService } from '../src/services/clips.js';
@@ -304,20 +305,7 @@ export function studioPages(deps: {
     '/studio/tokens',
     ...page('admin', async (_req, res, ctx) => {
       const tokens = await deps.accounts.listApiTokens();
-      send(
-        res,
-        tokensPage(
-          ctx,
-          tokens.map((k) => ({
-            id: k.id,
-            name: k.name,
-            prefix: k.prefix,
-            createdAt: k.createdAt.toISOString(),
-            lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-            revokedAt: k.revokedAt?.toISOString() ?? null,
-          })),
-        ),
-      );
+      send(res, tokensPage(ctx, tokens.map(tokenJson)));
     }),
   );
 
