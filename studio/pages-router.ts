@@ -15,7 +15,7 @@ import { iframeHtml } from '../embed/oembed.js';
 import { PLAYER_WIDTH, playerHeightWith } from '../embed/view.js';
 import { EPISODE_STATES } from '../src/core/episode-state.js';
 import { AppError, notFound } from '../src/core/errors.js';
-import { slugSchema, recordIdSchema } from '../src/core/schemas.js';
+import { slugSchema, episodeIdSchema } from '../src/core/schemas.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
 import type { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import { principalOf, sessionExpired } from '../src/http/middleware/auth.js';
@@ -48,7 +48,6 @@ const LANG_COOKIE = 'antenne_lang';
 interface PageLocals {
   studioPage: PageContext;
 }
-const episodeId = recordIdSchema('is not an episode id');
 
 export interface StudioPages {
   readonly router: Router;
@@ -237,7 +236,7 @@ export function studioPages(deps: {
     '/studio/episodes/:id',
     ...page('editor', async (req, res, ctx) => {
       const { episode, show, renditions } = await deps.episodes.get(
-        pathParam(req, 'id', episodeId),
+        pathParam(req, 'id', episodeIdSchema),
       );
       const json = episodeJson(episode, show, renditions, deps.mediaUrls);
       const a = episode.article;
