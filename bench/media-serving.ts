@@ -26,14 +26,11 @@ import { promisify } from 'node:util';
 import { createAntenne } from '../src/compose/index.js';
 import { loadConfig } from '../src/core/config.js';
 import { createLogger } from '../src/core/logger.js';
-import {
-  newEpisodeGuid,
-  newEpisodeId,
-  newPublicationKey,
-  newRenditionId,
-} from '../src/core/ids.js';
+import { newEpisodeGuid, newEpisodeId, newPublicationKey } from '../src/core/ids.js';
+import { mp3RenditionRow } from '../support/bulk-episodes.js';
 import { defaultMediaBase, publishedMediaUrl } from '../src/http/media-urls.js';
-import { freePort, shippedServers, startNginx } from '../support/nginx.js';
+import { shippedServers, startNginx } from '../support/nginx.js';
+import { freePort } from '../support/ports.js';
 import { startS3Server, type S3TestServer } from '../support/s3-server.js';
 
 const run = promisify(execFile);
@@ -145,20 +142,9 @@ async function publishedAntenne(dir: string, name: string, file: string, env: No
     .execute();
   await antenne.db.db
     .insertInto('renditions')
-    .values({
-      id: newRenditionId(),
-      episode_id: episodeId,
-      profile: 'mp3-128k',
-      mime_type: 'audio/mpeg',
-      codec: 'mp3',
-      bitrate_kbps: 128,
-      sample_rate: 44100,
-      channels: 2,
-      bytes: FILE_BYTES,
-      duration_seconds: 1800,
-      storage_key: key,
-      sha256: 'a'.repeat(64),
-    })
+    .values(
+      mp3RenditionRow({ episodeId, storageKey: key, bytes: FILE_BYTES, durationSeconds: 1800 }),
+    )
     .execute();
   const url = publishedMediaUrl(defaultMediaBase(base), publicationKey, key);
   return { antenne, port, url, key, mediaRoot: path.join(config.dataDir, 'media') };

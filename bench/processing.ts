@@ -53,6 +53,11 @@ async function runPipeline(input: string, dir: string): Promise<ChildResult & { 
   };
 }
 
+/** One 128 kbit/s stereo 44.1 kHz output of the baseline: the MP3 and the AAC rungs. */
+function stereo128k(label: string, codec: string, file: string): string[] {
+  return ['-map', label, '-c:a', codec, '-b:a', '128k', '-ar', '44100', '-ac', '2', file];
+}
+
 /** The same outputs with plain ffmpeg command lines. */
 async function runBaseline(input: string, dir: string, filters: string[]): Promise<void> {
   const chain = filters.join(',');
@@ -63,28 +68,8 @@ async function runBaseline(input: string, dir: string, filters: string[]): Promi
       input,
       '-filter_complex',
       `[0:a]${chain},asplit=2[a][b];[a]volume=0.45dB[m]`,
-      '-map',
-      '[m]',
-      '-c:a',
-      'libmp3lame',
-      '-b:a',
-      '128k',
-      '-ar',
-      '44100',
-      '-ac',
-      '2',
-      path.join(dir, 'cli.mp3'),
-      '-map',
-      '[b]',
-      '-c:a',
-      'aac',
-      '-b:a',
-      '128k',
-      '-ar',
-      '44100',
-      '-ac',
-      '2',
-      path.join(dir, 'cli.m4a'),
+      ...stereo128k('[m]', 'libmp3lame', path.join(dir, 'cli.mp3')),
+      ...stereo128k('[b]', 'aac', path.join(dir, 'cli.m4a')),
     ]),
     ffmpeg([
       '-i',

@@ -15,12 +15,13 @@ import { iframeHtml } from '../embed/oembed.js';
 import { PLAYER_WIDTH, playerHeightWith } from '../embed/view.js';
 import { EPISODE_STATES } from '../src/core/episode-state.js';
 import { AppError, notFound } from '../src/core/errors.js';
-import { slugSchema, recordIdSchema } from '../src/core/schemas.js';
+import { slugSchema, episodeIdSchema } from '../src/core/schemas.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
 import type { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import { principalOf, sessionExpired } from '../src/http/middleware/auth.js';
 import { pathParam } from '../src/http/middleware/validate.js';
 import { episodeJson } from '../src/http/representations/episodes.js';
+import { tokenJson } from '../src/http/representations/accounts.js';
 import { showJson } from '../src/http/representations/shows.js';
 import type { AccountService } from '../src/services/accounts.js';
 import type { ClipService } from '../src/services/clips.js';
@@ -47,7 +48,6 @@ const LANG_COOKIE = 'antenne_lang';
 interface PageLocals {
   studioPage: PageContext;
 }
-const episodeId = recordIdSchema('is not an episode id');
 
 export interface StudioPages {
   readonly router: Router;
@@ -236,7 +236,7 @@ export function studioPages(deps: {
     '/studio/episodes/:id',
     ...page('editor', async (req, res, ctx) => {
       const { episode, show, renditions } = await deps.episodes.get(
-        pathParam(req, 'id', episodeId),
+        pathParam(req, 'id', episodeIdSchema),
       );
       const json = episodeJson(episode, show, renditions, deps.mediaUrls);
       const a = episode.article;
@@ -304,20 +304,7 @@ export function studioPages(deps: {
     '/studio/tokens',
     ...page('admin', async (_req, res, ctx) => {
       const tokens = await deps.accounts.listApiTokens();
-      send(
-        res,
-        tokensPage(
-          ctx,
-          tokens.map((k) => ({
-            id: k.id,
-            name: k.name,
-            prefix: k.prefix,
-            createdAt: k.createdAt.toISOString(),
-            lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-            revokedAt: k.revokedAt?.toISOString() ?? null,
-          })),
-        ),
-      );
+      send(res, tokensPage(ctx, tokens.map(tokenJson)));
     }),
   );
 

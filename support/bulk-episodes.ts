@@ -1,4 +1,4 @@
-/** Many published episodes with an MP3 rendition row each, inserted in bulk (the feed benchmark and the feed scale tests). */
+/** Many published episodes with an MP3 rendition row each, inserted in bulk (feed scale tests and bench). */
 import type { Db } from '../src/db/connect.js';
 import {
   newEpisodeGuid,
@@ -44,21 +44,38 @@ export async function addEpisodes(db: Db, showId: string, from: number, count: n
     await db
       .insertInto('renditions')
       .values(
-        episodes.map((e) => ({
-          id: newRenditionId(),
-          episode_id: e.id,
-          profile: 'mp3-128k',
-          mime_type: 'audio/mpeg',
-          codec: 'mp3',
-          bitrate_kbps: 128,
-          sample_rate: 44100,
-          channels: 2,
-          bytes: 19_752_960,
-          duration_seconds: 1234.5,
-          storage_key: `public/episodes/${e.id}/mp3-128k-0123456789ab.mp3`,
-          sha256: 'a'.repeat(64),
-        })),
+        episodes.map((e) =>
+          mp3RenditionRow({
+            episodeId: e.id,
+            storageKey: `public/episodes/${e.id}/mp3-128k-0123456789ab.mp3`,
+            bytes: 19_752_960,
+            durationSeconds: 1234.5,
+          }),
+        ),
       )
       .execute();
   }
+}
+
+/** An MP3 128 kbit/s rendition's row, as the pipeline would record it, to insert without the pipeline. */
+export function mp3RenditionRow(r: {
+  episodeId: string;
+  storageKey: string;
+  bytes: number;
+  durationSeconds: number;
+}) {
+  return {
+    id: newRenditionId(),
+    episode_id: r.episodeId,
+    profile: 'mp3-128k',
+    mime_type: 'audio/mpeg',
+    codec: 'mp3',
+    bitrate_kbps: 128,
+    sample_rate: 44100,
+    channels: 2,
+    bytes: r.bytes,
+    duration_seconds: r.durationSeconds,
+    storage_key: r.storageKey,
+    sha256: 'a'.repeat(64),
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * A real S3-protocol server for tests: the npm `s3rver` in a child process, on
+ * A real S3-protocol server for tests and benches: the npm `s3rver` in a child process, on
  * a free port, storing into a temp directory, with one bucket made at start.
  * It runs under `--openssl-legacy-provider`: its ListObjectsV2 pagination
  * crashes on current OpenSSL otherwise.

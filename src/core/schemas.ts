@@ -43,6 +43,8 @@ function listField<T extends z.ZodType>(item: T, of: 'text' | 'records') {
 export const RECORD_ID = /^[a-z0-9]{1,64}$/;
 /** A record id in a path, refused with `message` ("is not an episode id"). */
 export const recordIdSchema = (message: string) => z.string().regex(RECORD_ID, message);
+/** An episode's id in a path (`/api/episodes/:id`, the studio's episode page). */
+export const episodeIdSchema = recordIdSchema('is not an episode id');
 
 export const slugSchema = z
   .string()

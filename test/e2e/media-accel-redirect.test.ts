@@ -20,7 +20,8 @@ import { seededBytes } from '../fixtures/audio.js';
 import { tempDir } from '../helpers/audio.js';
 import { rawRequest } from '../helpers/http.js';
 import { addMediaEpisode, renditionUrl, type MediaEpisode } from '../helpers/media-episodes.js';
-import { freePort, shippedServers, startNginx } from '../../support/nginx.js';
+import { shippedServers, startNginx } from '../../support/nginx.js';
+import { freePort } from '../../support/ports.js';
 
 const PREFIX = '/_protected-media/';
 const FILE_BYTES = 300_000;

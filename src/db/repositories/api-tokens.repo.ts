@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../connect.js';
+import { BindableRepository } from './bindable.js';
 import { insertRow } from './rows.js';
 
 export interface ApiToken {
@@ -13,14 +13,7 @@ export interface ApiToken {
   readonly revokedAt: Date | null;
 }
 
-export class ApiTokensRepository {
-  constructor(private readonly db: Db) {}
-
-  /** This repository on another connection (a transaction). */
-  bind(db: Db): ApiTokensRepository {
-    return new ApiTokensRepository(db);
-  }
-
+export class ApiTokensRepository extends BindableRepository {
   async insert(t: {
     id: string;
     name: string;

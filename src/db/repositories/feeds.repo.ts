@@ -6,7 +6,7 @@ import type { TopicFeedsTable } from '../schema.js';
 import { toEpisode } from './episodes.repo.js';
 import { toRendition } from './renditions.repo.js';
 import { toShow } from './shows.repo.js';
-import { insertRow } from './rows.js';
+import { insertRow, rowWhere } from './rows.js';
 
 /** One feed item in order, with what its rendering depends on. */
 export interface FeedIndexRow {
@@ -215,11 +215,7 @@ export class FeedsRepository {
   }
 
   async findRender(feedKey: string): Promise<StoredRender | undefined> {
-    const row = await this.db
-      .selectFrom('feed_renders')
-      .selectAll()
-      .where('feed_key', '=', feedKey)
-      .executeTakeFirst();
+    const row = await rowWhere(this.db, 'feed_renders', 'feed_key', feedKey);
     return row && toRender(row);
   }
 

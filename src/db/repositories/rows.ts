@@ -1,6 +1,6 @@
 /**
- * The two statements repositories write alike for any table: a row by its id,
- * and an insert that answers the stored row.
+ * The statements repositories write alike for any table: a row by its id or
+ * another unique column, and an insert that answers the stored row.
  */
 import type { Insertable, Selectable } from 'kysely';
 import type { Db } from '../connect.js';
@@ -11,17 +11,31 @@ type TableWithId = {
   [T in keyof Database]: Selectable<Database[T]> extends { id: string } ? T : never;
 }[keyof Database];
 
+/** A column of table `T`. */
+type Column<T extends keyof Database> = keyof Selectable<Database[T]> & string;
+
 /** One row by its id, or undefined. */
-export async function rowById<T extends TableWithId>(
+export function rowById<T extends TableWithId>(
   db: Db,
   name: T,
   id: string,
+): Promise<Selectable<Database[T]> | undefined> {
+  // Every TableWithId has the column, which the compiler cannot see through the generic.
+  return rowWhere(db, name, 'id' as Column<T>, id);
+}
+
+/** The row whose `column` (a unique one: an id, a slug, an e-mail) holds `value`, or undefined. */
+export async function rowWhere<T extends keyof Database>(
+  db: Db,
+  name: T,
+  column: Column<T>,
+  value: string,
 ): Promise<Selectable<Database[T]> | undefined> {
   // The table is a parameter: Kysely's dynamic module takes names unknown at compile time.
   const row = await db
     .selectFrom(db.dynamic.table(name).as('t'))
     .selectAll()
-    .where(db.dynamic.ref('id'), '=', id)
+    .where(db.dynamic.ref(column), '=', value)
     .executeTakeFirst();
   // `select *` on that one table: its row type, which the dynamic name hides from the compiler.
   return row as Selectable<Database[T]> | undefined;

@@ -1,4 +1,5 @@
-import type { Db } from '../connect.js';
+import { BindableRepository } from './bindable.js';
+import { rowWhere } from './rows.js';
 
 export interface SessionRecord {
   readonly userId: string;
@@ -6,14 +7,7 @@ export interface SessionRecord {
   readonly expiresAt: Date;
 }
 
-export class SessionsRepository {
-  constructor(private readonly db: Db) {}
-
-  /** This repository on another connection (a transaction). */
-  bind(db: Db): SessionsRepository {
-    return new SessionsRepository(db);
-  }
-
+export class SessionsRepository extends BindableRepository {
   async insert(s: {
     idHash: string;
     userId: string;
@@ -32,11 +26,7 @@ export class SessionsRepository {
   }
 
   async find(idHash: string): Promise<SessionRecord | undefined> {
-    const row = await this.db
-      .selectFrom('sessions')
-      .selectAll()
-      .where('id_hash', '=', idHash)
-      .executeTakeFirst();
+    const row = await rowWhere(this.db, 'sessions', 'id_hash', idHash);
     return (
       row && { userId: row.user_id, csrfToken: row.csrf_token, expiresAt: new Date(row.expires_at) }
     );

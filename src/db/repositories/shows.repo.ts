@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Show, ShowAudioSettings } from '../../core/domain.js';
 import type { Db } from '../connect.js';
 import type { NewShowRow, ShowRow } from '../schema.js';
-import { insertRow, rowById } from './rows.js';
+import { insertRow, rowById, rowWhere } from './rows.js';
 
 export type NewShow = Omit<Show, 'createdAt' | 'updatedAt'>;
 
@@ -41,11 +41,7 @@ export class ShowsRepository {
   }
 
   async findBySlug(slug: string): Promise<Show | undefined> {
-    const row = await this.db
-      .selectFrom('shows')
-      .selectAll()
-      .where('slug', '=', slug)
-      .executeTakeFirst();
+    const row = await rowWhere(this.db, 'shows', 'slug', slug);
     return row && toShow(row);
   }
 

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../connect.js';
+import { BindableRepository } from './bindable.js';
 import type { Role } from '../schema.js';
-import { insertRow, rowById } from './rows.js';
+import { insertRow, rowById, rowWhere } from './rows.js';
 
 export interface User {
   readonly id: string;
@@ -32,17 +33,10 @@ export interface UserChange {
   readonly disabled?: boolean;
 }
 
-export class UsersRepository {
-  constructor(private readonly db: Db) {}
-
+export class UsersRepository extends BindableRepository {
   /** Runs `fn` in one transaction; `bind` gives repositories on it. */
   transaction<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(fn);
-  }
-
-  /** This repository on another connection (a transaction). */
-  bind(db: Db): UsersRepository {
-    return new UsersRepository(db);
   }
 
   async insert(user: {
@@ -63,11 +57,7 @@ export class UsersRepository {
   }
 
   async findByEmail(email: string): Promise<UserWithHash | undefined> {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('email', '=', email)
-      .executeTakeFirst();
+    const row = await rowWhere(this.db, 'users', 'email', email);
     return row && { ...toUser(row), passwordHash: row.password_hash };
   }
 

@@ -1,14 +1,14 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { createClipSchema, playerSettingsSchema } from '../../core/clips.js';
-import { slugSchema, recordIdSchema } from '../../core/schemas.js';
+import { episodeIdSchema, slugSchema, recordIdSchema } from '../../core/schemas.js';
 import type { ClipService } from '../../services/clips.js';
 import type { MediaUrls } from '../media-urls.js';
 import { parseOr400, pathParam } from '../middleware/validate.js';
 import { defineOperation, reply, route } from '../openapi/operation.js';
 import { clipJson, clipSchema } from '../representations/clips.js';
 
-const id = (what: string) => recordIdSchema(`is not ${what} id`);
+const clipId = recordIdSchema('is not a clip id');
 
 export const CLIP_OPERATIONS = {
   create: defineOperation({
@@ -63,7 +63,7 @@ export function clipsRouter(deps: {
   const ops = CLIP_OPERATIONS;
 
   route(router, ops.create, deps.requireEditor, async (req, res) => {
-    const episodeId = pathParam(req, 'id', id('an episode'));
+    const episodeId = pathParam(req, 'id', episodeIdSchema);
     const input = parseOr400(createClipSchema, req.body);
     const { clip } = await deps.clips.create(episodeId, input);
     const body = clipJson(clip, deps.mediaUrls);
@@ -72,7 +72,7 @@ export function clipsRouter(deps: {
   });
 
   route(router, ops.list, deps.requireEditor, async (req, res) => {
-    const episodeId = pathParam(req, 'id', id('an episode'));
+    const episodeId = pathParam(req, 'id', episodeIdSchema);
     const clips = await deps.clips.listForEpisode(episodeId);
     res.set('Cache-Control', 'no-store');
     reply(
@@ -84,7 +84,7 @@ export function clipsRouter(deps: {
   });
 
   route(router, ops.get, deps.requireEditor, async (req, res) => {
-    const clip = await deps.clips.get(pathParam(req, 'id', id('a clip')));
+    const clip = await deps.clips.get(pathParam(req, 'id', clipId));
     res.set('Cache-Control', 'no-store');
     reply(res, ops.get, 200, clipJson(clip, deps.mediaUrls));
   });

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { jobIdFor } from '../../core/jobs.js';
-import { recordIdSchema } from '../../core/schemas.js';
+import { episodeIdSchema } from '../../core/schemas.js';
 import type { EpisodesRepository } from '../../db/repositories/episodes.repo.js';
 import type { JobEventsHub } from '../../queue/job-events.js';
 import type { EpisodeService } from '../../services/episodes.js';
@@ -11,7 +11,6 @@ import {
   episodeStateEventSchema,
 } from '../representations/episodes.js';
 
-const episodeId = recordIdSchema('is not an episode id');
 /** States in which nothing more will happen without an editor. */
 const SETTLED = new Set(['ready', 'failed', 'published', 'scheduled', 'unpublished']);
 
@@ -45,7 +44,7 @@ export function episodeEventsRouter(deps: {
   const router = Router();
 
   route(router, EPISODE_EVENT_OPERATIONS.events, deps.requireEditor, async (req, res) => {
-    const id = pathParam(req, 'id', episodeId);
+    const id = pathParam(req, 'id', episodeIdSchema);
     const { episode: first } = await deps.episodes.get(id); // 404 before the stream starts
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',

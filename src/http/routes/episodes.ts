@@ -3,7 +3,7 @@ import {
   episodeMetadataSchema,
   reprocessSchema,
   slugSchema,
-  recordIdSchema,
+  episodeIdSchema,
 } from '../../core/schemas.js';
 import type { EpisodeService } from '../../services/episodes.js';
 import { encodeEpisodeCursor, episodePageQuerySchema } from '../episode-cursor.js';
@@ -16,8 +16,6 @@ import {
   episodePageSchema,
   episodeSchema,
 } from '../representations/episodes.js';
-
-const episodeId = recordIdSchema('is not an episode id');
 
 export const EPISODE_OPERATIONS = {
   list: defineOperation({
@@ -127,14 +125,14 @@ export function episodesRouter(deps: {
   });
 
   route(router, ops.get, deps.requireEditor, async (req, res) => {
-    const id = pathParam(req, 'id', episodeId);
+    const id = pathParam(req, 'id', episodeIdSchema);
     const { episode, show, renditions } = await deps.episodes.get(id);
     res.set('Cache-Control', 'no-store');
     reply(res, ops.get, 200, episodeJson(episode, show, renditions, deps.mediaUrls));
   });
 
   route(router, ops.reprocess, deps.requireEditor, async (req, res) => {
-    const id = pathParam(req, 'id', episodeId);
+    const id = pathParam(req, 'id', episodeIdSchema);
     const input = parseOr400(reprocessSchema, req.body);
     const episode = await deps.episodes.reprocess(id, input);
     const { show, renditions } = await deps.episodes.get(episode.id);

@@ -8,7 +8,7 @@ import {
   showPatchSchema,
   topicFeedSchema,
 } from '../../core/feed-schemas.js';
-import { slugSchema, recordIdSchema } from '../../core/schemas.js';
+import { slugSchema, episodeIdSchema } from '../../core/schemas.js';
 import type { EpisodeService } from '../../services/episodes.js';
 import { publicUrls } from '../../core/urls.js';
 import type { PublishingService } from '../../services/publishing.js';
@@ -24,8 +24,6 @@ import {
 } from '../representations/shows.js';
 import type { MediaUrls } from '../media-urls.js';
 import { defineOperation, reply, route } from '../openapi/operation.js';
-
-const episodeId = recordIdSchema('is not an episode id');
 
 const TRANSCRIPT_TYPES = ['text/vtt', 'application/srt', 'application/x-subrip', 'text/plain'];
 const IMAGE_TYPES = ['image/jpeg', 'image/png'];
@@ -178,20 +176,20 @@ export function publishingRouter(deps: {
   };
 
   route(router, ops.publish, editor, async (req, res) => {
-    const id = pathParam(req, 'id', episodeId);
+    const id = pathParam(req, 'id', episodeIdSchema);
     const { at } = parseOr400(publishSchema, req.body);
     await publishing.publish(id, at);
     reply(res, ops.publish, 200, await episodeBody(id));
   });
 
   route(router, ops.unpublish, editor, async (req, res) => {
-    const id = pathParam(req, 'id', episodeId);
+    const id = pathParam(req, 'id', episodeIdSchema);
     await publishing.unpublish(id);
     reply(res, ops.unpublish, 200, await episodeBody(id));
   });
 
   route(router, ops.patchEpisode, editor, async (req, res) => {
-    const id = pathParam(req, 'id', episodeId);
+    const id = pathParam(req, 'id', episodeIdSchema);
     const patch = sentKeysOnly(parseOr400(episodePatchSchema, req.body), req.body);
     await publishing.patch(id, patch);
     reply(res, ops.patchEpisode, 200, await episodeBody(id));
@@ -203,14 +201,14 @@ export function publishingRouter(deps: {
     editor,
     ...rawBody(TRANSCRIPT_TYPES, '10mb', 'WebVTT or SRT transcript'),
     async (req, res) => {
-      const id = pathParam(req, 'id', episodeId);
+      const id = pathParam(req, 'id', episodeIdSchema);
       await publishing.setTranscript(id, req.body as Buffer);
       reply(res, ops.setTranscript, 200, await episodeBody(id));
     },
   );
 
   route(router, ops.setChapters, editor, async (req, res) => {
-    const id = pathParam(req, 'id', episodeId);
+    const id = pathParam(req, 'id', episodeIdSchema);
     const chapters = parseOr400(chaptersSchema, req.body);
     const { episode } = await deps.episodes.get(id);
     const beyond = chaptersBeyondAudio(chapters, episode.durationSeconds);
