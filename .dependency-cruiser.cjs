@@ -96,25 +96,8 @@ module.exports = {
       name: 'entry-points-apart',
       severity: 'error',
       comment: 'An entry point shares code with another through src/, not by importing it.',
-      from: { path: ENTRY_POINTS, pathNot: '^(studio|scripts)/' },
+      from: { path: ENTRY_POINTS },
       to: { path: ENTRY_POINTS, pathNot: '^$1/' },
-    },
-    {
-      // The studio's pages show the embeddable player's markup, until the two HTML
-      // layers are merged into one place.
-      name: 'studio-apart-but-embed',
-      severity: 'error',
-      comment: 'The studio imports no entry point but embed/.',
-      from: { path: '^studio/' },
-      to: { path: ENTRY_POINTS, pathNot: '^(studio|embed)/' },
-    },
-    {
-      // `npm run feed:check` runs the studio route's check, until feed code moves into src/.
-      name: 'scripts-apart-but-feed-check',
-      severity: 'error',
-      comment: 'Scripts import no entry point but the feed check.',
-      from: { path: '^scripts/' },
-      to: { path: ENTRY_POINTS, pathNot: '^(scripts/|feeds/check(-route)?[.]ts$)' },
     },
     {
       name: 'production-not-to-test',

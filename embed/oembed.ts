@@ -2,10 +2,10 @@
  * oEmbed provider (oembed.com §2): which of our URLs can be embedded, and the
  * `rich` response with the player iframe, sized within maxwidth/maxheight.
  */
+import { iframeHtml } from '../src/http/embed-code.js';
 import escapeHtml from 'escape-html';
 import { z } from 'zod';
 import { xmlSafeText } from '../src/core/text-chars.js';
-import { html } from '../src/http/html.js';
 
 export type OEmbedTarget = { readonly kind: 'episode' | 'clip' | 'page'; readonly id: string };
 
@@ -78,12 +78,6 @@ export function fitSize(
     width: Math.min(size.width, max.maxwidth ?? Infinity),
     height: Math.min(size.height, max.maxheight ?? Infinity),
   };
-}
-
-/** The embed code (a string: it goes into JSON, XML and a textarea, each escaping it again). */
-export function iframeHtml(src: string, width: number, height: number, title: string): string {
-  return html`<iframe src="${src}" width="${width}" height="${height}" title="${title}" loading="lazy" allow="clipboard-write" referrerpolicy="strict-origin-when-cross-origin" style="border:0;max-width:100%"></iframe>`
-    .value;
 }
 
 export interface OEmbedInput {

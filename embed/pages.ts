@@ -8,8 +8,8 @@ import { clock } from './client/time.js';
 import { renderPlayer } from './player-markup.js';
 import { styleHash, themeStyle, type Theme } from './theme.js';
 import type { EpisodePageView, PlayerView } from './view.js';
-import { playerHeight, PLAYER_WIDTH } from './view.js';
-import { iframeHtml } from './oembed.js';
+import { playerHeight } from './view.js';
+import { iframeHtml, PLAYER_WIDTH } from '../src/http/embed-code.js';
 
 export interface AssetUrls {
   readonly js: string;

@@ -1,4 +1,5 @@
 /** What the player and the public page show: plain data, built by data.ts, rendered by pure functions. */
+import { playerHeightWith } from '../src/http/embed-code.js';
 import type { TitledChapter } from '../src/core/chapters.js';
 import type { TranscriptCue } from '../src/core/transcripts.js';
 import { parseClock } from './client/time.js';
@@ -44,13 +45,9 @@ export interface EpisodePageView {
 }
 
 /** The iframe height that fits the player: taller when it shows chapters or a transcript. */
-export const playerHeightWith = (chaptersOrTranscript: boolean): number =>
-  chaptersOrTranscript ? 420 : 190;
-
 export function playerHeight(view: Pick<PlayerView, 'chapters' | 'transcript'>): number {
   return playerHeightWith(view.chapters.length > 0 || view.transcript.length > 0);
 }
-export const PLAYER_WIDTH = 640;
 
 /** Playback start from `?t=` (seconds or [hh:]mm:ss), clamped into the audio. */
 export function parseStart(value: unknown, durationSeconds: number): number | null {

@@ -4,15 +4,8 @@ import { slugSchema } from '../src/core/schemas.js';
 import { PUBLIC_ONLY, type FetchPolicy } from '../src/net/fetch-policy.js';
 import { safeFetch, type FetchLimits } from '../src/net/safe-fetch.js';
 import { pathParam } from '../src/http/middleware/validate.js';
-import { checkFeed, type FeedFetch } from '../src/feeds/check.js';
+import { checkFeed, FEED_CHECK_LIMITS, type FeedFetch } from '../src/feeds/check.js';
 import type { FeedPublishingService } from '../src/services/feed-publishing.js';
-
-/** Enough for a 3000×3000 JPEG; a deadline an editor can wait for. */
-export const FEED_CHECK_LIMITS: FetchLimits = {
-  timeoutMs: 10_000,
-  maxBytes: 10 * 1024 * 1024,
-  maxRedirects: 5,
-};
 
 /**
  * `GET /api/shows/:slug/feed-check`: the feed check on the feed as served now.

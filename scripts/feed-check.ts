@@ -4,7 +4,7 @@
  * PUBLIC_URL (the server must be running). Exit code 1 when there are errors.
  */
 import { checkFeed } from '../src/feeds/check.js';
-import { FEED_CHECK_LIMITS } from '../feeds/check-route.js';
+import { FEED_CHECK_LIMITS } from '../src/feeds/check.js';
 import { safeFetch } from '../src/net/safe-fetch.js';
 import { loadConfig } from '../src/core/config.js';
 import { slugSchema } from '../src/core/schemas.js';

@@ -11,8 +11,7 @@ import {
   type Response,
 } from 'express';
 import { parseCookie } from 'cookie';
-import { iframeHtml } from '../embed/oembed.js';
-import { PLAYER_WIDTH, playerHeightWith } from '../embed/view.js';
+import { iframeHtml, PLAYER_WIDTH, playerHeightWith } from '../src/http/embed-code.js';
 import { EPISODE_STATES } from '../src/core/episode-state.js';
 import { AppError, notFound } from '../src/core/errors.js';
 import { slugSchema, episodeIdSchema } from '../src/core/schemas.js';

@@ -6,7 +6,14 @@
 import { XMLParser } from 'fast-xml-parser';
 import { appleCategoryProblem } from '../core/apple-categories.js';
 import { checkArtwork } from '../core/artwork.js';
-import type { SafeResponse } from '../net/safe-fetch.js';
+import type { FetchLimits, SafeResponse } from '../net/safe-fetch.js';
+
+/** Enough for a 3000×3000 JPEG; a deadline an editor can wait for. */
+export const FEED_CHECK_LIMITS: FetchLimits = {
+  timeoutMs: 10_000,
+  maxBytes: 10 * 1024 * 1024,
+  maxRedirects: 5,
+};
 
 export interface FeedProblem {
   readonly severity: 'error' | 'warning';

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import dns from 'node:dns/promises';
 import os from 'node:os';
-import { FEED_CHECK_LIMITS } from '../../feeds/check-route.js';
+import { FEED_CHECK_LIMITS } from '../../src/feeds/check.js';
 import { PREFILL_LIMITS } from '../../src/services/prefill/fetch-page.js';
 import { SHOW_INPUT, startTestApp, type TestApp } from '../helpers/app.js';
 import {
