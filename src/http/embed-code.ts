@@ -12,14 +12,6 @@ export const playerHeightWith = (chaptersOrTranscript: boolean): number =>
 
 /** The embed code (a string: it goes into JSON, XML and a textarea, each escaping it again). */
 export function iframeHtml(src: string, width: number, height: number, title: string): string {
-  return html`<iframe
-    src="${src}"
-    width="${width}"
-    height="${height}"
-    title="${title}"
-    loading="lazy"
-    allow="clipboard-write"
-    referrerpolicy="strict-origin-when-cross-origin"
-    style="border:0;max-width:100%"
-  ></iframe>`.value;
+  // prettier-ignore
+  return html`<iframe src="${src}" width="${width}" height="${height}" title="${title}" loading="lazy" allow="clipboard-write" referrerpolicy="strict-origin-when-cross-origin" style="border:0;max-width:100%"></iframe>`.value;
 }
