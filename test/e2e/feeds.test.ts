@@ -17,12 +17,10 @@ import {
   EDITOR_HEADERS,
   ARTICLE,
   SHOW_INPUT,
-  episodeForm,
-  startTestApp,
+  uploadEpisode,
+  useTestApp,
   waitForEpisode,
-  type TestApp,
 } from '../helpers/app.js';
-import { tempDir } from '../helpers/audio.js';
 import { addEpisodes } from '../../support/bulk-episodes.js';
 import { rawRequest } from '../helpers/http.js';
 import { interview as interviewFixture } from '../fixtures/audio.js';
@@ -46,39 +44,29 @@ const CHAPTERS = {
   ],
 };
 
-let work: string;
 let interview: string;
 before(async function () {
-  work = await tempDir();
   interview = await interviewFixture();
 });
-after(() => fs.rm(work, { recursive: true, force: true }));
 
 for (const engine of ENGINES) {
   describe(`feeds (${engine})`, function () {
     // Longer than the layer’s timeout: processes speech and publishes feeds on each engine.
     this.timeout(90_000);
-    let app: TestApp;
+    const app = useTestApp({ engine });
     let episodeId: string;
     let guid: string;
     const feedUrl = () => `${app.baseUrl}/feeds/${SHOW_INPUT.slug}.xml`;
     const feedXml = () => fetch(feedUrl()).then((r) => r.text());
 
     before(async () => {
-      app = await startTestApp({ engine });
-      const show = await app.authed('/api/shows', { method: 'POST', ...json(SHOW_INPUT) });
-      assert.equal(show.status, 201, await show.clone().text());
-      const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-        method: 'POST',
-        body: await episodeForm(interview, ARTICLE),
-      });
+      const upload = await uploadEpisode(app, interview);
       const created = (await upload.json()) as { id: string; guid: string };
       episodeId = created.id;
       guid = created.guid;
       const ready = await waitForEpisode(app.baseUrl, episodeId);
       assert.equal(ready.state, 'ready', String(ready.failureReason));
     });
-    after(() => app?.close());
 
     it('keeps a ready episode out of the feed until it is published', async () => {
       const feed = await new Parser().parseString(await feedXml());

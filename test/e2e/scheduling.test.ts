@@ -4,20 +4,18 @@
  * when the app restarts meanwhile, and even when Redis lost the job.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import Parser from 'rss-parser';
 import { ENGINES } from '../helpers/databases.js';
 import {
-  ARTICLE,
   SHOW_INPUT,
-  episodeForm,
+  createTestShow,
   removeQueueData,
   startTestApp,
+  uploadEpisode,
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { tempDir } from '../helpers/audio.js';
 import { tone } from '../fixtures/audio.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,7 +48,6 @@ for (const engine of ENGINES) {
     // Longer than the layer’s timeout: processes an upload, then waits for its scheduled publication.
     this.timeout(120_000);
     let app: TestApp;
-    let work: string;
     let id: string;
     let guid: string;
 
@@ -73,26 +70,14 @@ for (const engine of ENGINES) {
     };
 
     before(async () => {
-      work = await tempDir();
       app = await startTestApp({ engine, durable: true });
-      await app.authed('/api/shows', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(SHOW_INPUT),
-      });
-      const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-        method: 'POST',
-        body: await episodeForm(await tone(3), {
-          ...ARTICLE,
-          title: 'Sous embargo « 8 h »',
-        }),
-      });
+      await createTestShow(app);
+      const upload = await uploadEpisode(app, await tone(3), { title: 'Sous embargo « 8 h »' });
       ({ id, guid } = (await upload.json()) as { id: string; guid: string });
       assert.equal((await waitForEpisode(app.baseUrl, id)).state, 'ready');
     });
     after(async () => {
       await app?.close();
-      await fs.rm(work, { recursive: true, force: true });
     });
 
     it('publishes at the scheduled time with no request in between', async () => {

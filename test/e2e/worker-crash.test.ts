@@ -10,10 +10,9 @@ import path from 'node:path';
 import { createScratchDatabase } from '../helpers/databases.js';
 import {
   EDITOR_HEADERS,
-  ARTICLE,
-  SHOW_INPUT,
-  episodeForm,
+  createTestShow,
   startTestApp,
+  uploadEpisode,
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
@@ -80,12 +79,7 @@ describe('worker killed with SIGKILL during a job', function () {
       worker: false,
       env: { DATABASE_URL: scratch.url },
     });
-    const res = await app.authed('/api/shows', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(SHOW_INPUT),
-    });
-    assert.equal(res.status, 201);
+    await createTestShow(app);
     // Long enough (90 s of audio) to be killed in the middle of its encodes.
     const long = path.join(work, 'long.wav');
     await ffmpegRun(['-stream_loop', '10', '-i', speech, '-t', '90', long]);
@@ -106,10 +100,7 @@ describe('worker killed with SIGKILL during a job', function () {
 
   it('completes the job once after a restart, with one set of renditions and no temp files', async () => {
     const first = startWorker();
-    const res = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-      method: 'POST',
-      body: await episodeForm(path.join(work, 'upload.wav'), ARTICLE),
-    });
+    const res = await uploadEpisode(app, path.join(work, 'upload.wav'));
     assert.equal(res.status, 202);
     const { id } = (await res.json()) as { id: string };
 

@@ -32,11 +32,7 @@ export interface RestartState {
   readonly dropDatabase: (() => Promise<void>) | null;
 }
 
-/**
- * The whole app in this process, on a free port, with its own data dir, its own
- * Redis key prefix and its own database (PGlite in memory or a scratch PostgreSQL db).
- */
-export async function startTestApp(options: {
+export interface TestAppOptions {
   engine: Engine;
   env?: Record<string, string>;
   worker?: boolean;
@@ -45,7 +41,13 @@ export async function startTestApp(options: {
   /** PGlite on disk under the data dir (not in memory), so a restart finds the data. */
   durable?: boolean;
   restart?: RestartState;
-}): Promise<TestApp> {
+}
+
+/**
+ * The whole app in this process, on a free port, with its own data dir, its own
+ * Redis key prefix and its own database (PGlite in memory or a scratch PostgreSQL db).
+ */
+export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const dataDir = options.restart?.dataDir ?? (await tempDir('antenne-app-'));
   const port = await freePort();
   const queuePrefix =
@@ -160,6 +162,49 @@ export async function createTestShow(app: TestApp): Promise<void> {
     body: JSON.stringify(SHOW_INPUT),
   });
   if (res.status !== 201) throw new Error(`POST /api/shows: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * Registers the mocha hooks of a suite that runs against one app: started in
+ * `before` (after the hooks registered earlier, so `options` may be a function
+ * of what they made), with SHOW_INPUT's show unless `show: false`, and closed in
+ * `after`. The returned object stands for that app once it runs.
+ */
+export function useTestApp(
+  options: TestAppOptions | (() => TestAppOptions),
+  { show = true }: { show?: boolean } = {},
+): TestApp {
+  let current: TestApp | undefined;
+  before(async () => {
+    current = await startTestApp(typeof options === 'function' ? options() : options);
+    if (show) await createTestShow(current);
+  });
+  after(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as TestApp, {
+    get(_, key) {
+      if (!current) throw new Error('the test app runs only between its before and after hooks');
+      return Reflect.get(current, key) as unknown;
+    },
+  });
+}
+
+/**
+ * Posts ARTICLE (with `overrides`) and its audio to SHOW_INPUT's show, as a CMS
+ * would; the caller checks the answer.
+ */
+export async function uploadEpisode(
+  app: TestApp,
+  file: string,
+  overrides: Record<string, string | string[]> = {},
+  fileName?: string,
+): Promise<Response> {
+  return app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
+    method: 'POST',
+    body: await episodeForm(file, { ...ARTICLE, ...overrides }, fileName),
+  });
 }
 
 /** The episode form as a CMS would post it: repeated fields for lists. */
