@@ -8,25 +8,36 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { sql } from 'kysely';
 import { ENGINES } from '../helpers/databases.js';
-import {
-  ARTICLE,
-  SHOW_INPUT,
-  TEST_TOKEN,
-  episodeForm,
-  startTestApp,
-  type TestApp,
-} from '../helpers/app.js';
+import { TEST_TOKEN, episodeForm, useTestApp } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { tempDir } from '../helpers/audio.js';
-import { call, signIn, trySignIn, type Answer, type Session } from '../helpers/sessions.js';
+import {
+  ADMIN,
+  ADMIN_ENV,
+  call,
+  signIn,
+  trySignIn,
+  type Answer,
+  type Session,
+} from '../helpers/sessions.js';
 import { tone } from '../fixtures/audio.js';
-
-const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
 
 for (const engine of ENGINES) {
   describe(`account management (${engine})`, function () {
     // Longer than the layer’s timeout: many sign-ins and password changes (argon2) and one processed upload per test.
     this.timeout(90_000);
-    let app: TestApp;
+    const app = useTestApp(
+      {
+        engine,
+        worker: false,
+        env: {
+          ...ADMIN_ENV,
+          // Many sign-ins with wrong passwords below, on purpose: the limiter is tested elsewhere.
+          LOGIN_ATTEMPTS_PER_15_MIN: '1000',
+        },
+      },
+      { show: false },
+    );
     let admin: Session;
     let counter = 0;
 
@@ -73,19 +84,8 @@ for (const engine of ENGINES) {
     };
 
     before(async () => {
-      app = await startTestApp({
-        engine,
-        worker: false,
-        env: {
-          ADMIN_EMAIL: ADMIN.email,
-          ADMIN_PASSWORD: ADMIN.password,
-          // Many sign-ins with wrong passwords below, on purpose: the limiter is tested elsewhere.
-          LOGIN_ATTEMPTS_PER_15_MIN: '1000',
-        },
-      });
       admin = await signIn(app.baseUrl, ADMIN.email, ADMIN.password);
     });
-    after(() => app?.close());
 
     it('disabling a user ends their open sessions at once; enabled again, they sign in', async () => {
       const editor = await newAccount('editor');

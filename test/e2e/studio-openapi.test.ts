@@ -9,20 +9,19 @@ import fs from 'node:fs/promises';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { z } from 'zod';
 import {
-  ARTICLE,
   EDITOR_HEADERS,
-  SHOW_INPUT,
   episodeForm,
   startTestApp,
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { serveArticle } from '../helpers/article-page.js';
 import { tone } from '../fixtures/audio.js';
 import { image } from '../fixtures/images.js';
 import { tempDir } from '../helpers/audio.js';
 import { listRoutes } from '../helpers/routes.js';
-import { signIn, type Session } from '../helpers/sessions.js';
+import { ADMIN, ADMIN_ENV, signIn, type Session } from '../helpers/sessions.js';
 import { toOpenApiPath } from '../../src/http/openapi/document.js';
 
 type Doc = {
@@ -117,7 +116,6 @@ interface Documented {
  */
 describe('OpenAPI document: real answers match their documented schemas', function () {
   this.timeout(180_000);
-  const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
   let app: TestApp;
   let doc: Doc & { components: { schemas: Record<string, JsonSchema> } };
   let work: string;
@@ -132,8 +130,7 @@ describe('OpenAPI document: real answers match their documented schemas', functi
     app = await startTestApp({
       engine: 'pglite',
       env: {
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
+        ...ADMIN_ENV,
         PREFILL_ALLOWED_HOSTS: '127.0.0.1',
       },
     });
