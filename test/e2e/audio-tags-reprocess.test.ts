@@ -11,14 +11,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { storageKeys } from '../../src/core/storage-keys.js';
 import { ENGINES } from '../helpers/databases.js';
-import {
-  EDITOR_HEADERS,
-  ARTICLE,
-  SHOW_INPUT,
-  uploadEpisode,
-  useTestApp,
-  waitForEpisode,
-} from '../helpers/app.js';
+import { EDITOR_HEADERS, uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import {
   ffmpegRun,
   ffprobeChapters,

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ENGINES } from '../helpers/databases.js';
-import { SHOW_INPUT, uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
+import { uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { ffprobeJson, tempDir } from '../helpers/audio.js';
 import { interview } from '../fixtures/audio.js';
 

@@ -13,14 +13,8 @@ import zlib from 'node:zlib';
 import { parseFeed } from 'podcast-partytime';
 import Parser from 'rss-parser';
 import { ENGINES } from '../helpers/databases.js';
-import {
-  EDITOR_HEADERS,
-  ARTICLE,
-  SHOW_INPUT,
-  uploadEpisode,
-  useTestApp,
-  waitForEpisode,
-} from '../helpers/app.js';
+import { EDITOR_HEADERS, uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { addEpisodes } from '../../support/bulk-episodes.js';
 import { rawRequest } from '../helpers/http.js';
 import { interview as interviewFixture } from '../fixtures/audio.js';

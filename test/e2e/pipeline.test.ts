@@ -9,14 +9,13 @@ import path from 'node:path';
 import Parser from 'rss-parser';
 import { ENGINES } from '../helpers/databases.js';
 import {
-  ARTICLE,
-  SHOW_INPUT,
   episodeForm,
   uploadEpisode,
   useTestApp,
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { ffprobeJson, tempDir } from '../helpers/audio.js';
 import { interview as interviewFixture, makeRandomBytes } from '../fixtures/audio.js';
 

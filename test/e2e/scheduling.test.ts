@@ -8,7 +8,6 @@ import { text } from 'node:stream/consumers';
 import Parser from 'rss-parser';
 import { ENGINES } from '../helpers/databases.js';
 import {
-  SHOW_INPUT,
   createTestShow,
   removeQueueData,
   startTestApp,
@@ -16,6 +15,7 @@ import {
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { tone } from '../fixtures/audio.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -11,7 +11,8 @@ import dns from 'node:dns/promises';
 import os from 'node:os';
 import { FEED_CHECK_LIMITS } from '../../feeds/check-route.js';
 import { PREFILL_LIMITS } from '../../src/services/prefill/fetch-page.js';
-import { SHOW_INPUT, startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { eventually, ssrfTargets, useSsrfSockets } from '../helpers/ssrf.js';
 
 interface Problem {

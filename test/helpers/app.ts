@@ -7,6 +7,7 @@ import { createScratchDatabase, type Engine } from './databases.js';
 import { tempDir } from './audio.js';
 import { TEST_REDIS_URL } from './env.js';
 import { freePort } from '../../support/ports.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 
 export const TEST_TOKEN = 'test-editor-token-0123456789abcdef';
 /** What an editor's API client sends. */
@@ -127,32 +128,6 @@ export async function removeQueueData(prefix: string): Promise<void> {
     redis.disconnect();
   }
 }
-
-export const SHOW_INPUT = {
-  slug: 'normandie-numerique',
-  title: 'Normandie Numérique',
-  description: 'Les entretiens « numériques » de la rédaction, à écouter partout.',
-  language: 'fr',
-  author: 'La rédaction',
-  owner: { name: 'La rédaction', email: 'podcast@example.org' },
-  imageUrl: 'https://example.org/artwork.jpg',
-  category: 'News',
-  subcategory: 'Politics',
-  siteUrl: 'https://example.org/',
-  copyright: '© 2018 Normandie Actu',
-};
-
-export const ARTICLE = {
-  title: 'La Team Normandie « chef de file » du numérique [AUDIO]',
-  summary: '<p>Entretien avec la secrétaire d’État chargée du numérique, à Caen.</p>',
-  articleUrl: 'https://example.org/2018/05/31/la-team-normandie-chef-de-file-du-numerique',
-  author: 'Marie Lefèvre',
-  publishedAt: '2018-05-31T09:30:00+02:00',
-  categories: ['Événements', 'Thématiques Normandie Numérique'],
-  source: 'Normandie Actu',
-  copyright: '© 2018 Normandie Actu',
-  language: 'fr',
-};
 
 /** Creates SHOW_INPUT's show through the API, as every end-to-end test starts. */
 export async function createTestShow(app: TestApp): Promise<void> {

@@ -5,7 +5,8 @@ import {
   newPublicationKey,
   newRenditionId,
 } from '../../src/core/ids.js';
-import { SHOW_INPUT, type TestApp } from './app.js';
+import { type TestApp } from './app.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
 
 export interface MediaEpisode {
   readonly id: string;
