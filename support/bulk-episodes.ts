@@ -11,6 +11,27 @@ const SUMMARY =
   '<p>Entretien avec la secrétaire d’État chargée du numérique, à Caen : « la Normandie doit être chef de file ». ' +
   'Les entreprises &amp; les collectivités de la région répondent à nos questions sur la fibre, les données et l’emploi.</p>';
 
+/** The renditions row of an episode's stored 128 kbps stereo MP3, as the worker would record it. */
+export function mp3RenditionRow(
+  episodeId: string,
+  file: { bytes: number; durationSeconds: number; storageKey: string },
+) {
+  return {
+    id: newRenditionId(),
+    episode_id: episodeId,
+    profile: 'mp3-128k',
+    mime_type: 'audio/mpeg',
+    codec: 'mp3',
+    bitrate_kbps: 128,
+    sample_rate: 44100,
+    channels: 2,
+    bytes: file.bytes,
+    duration_seconds: file.durationSeconds,
+    storage_key: file.storageKey,
+    sha256: 'a'.repeat(64),
+  };
+}
+
 export async function addEpisodes(db: Db, showId: string, from: number, count: number) {
   for (let start = from; start < from + count; start += 500) {
     const n = Math.min(500, from + count - start);
@@ -44,20 +65,13 @@ export async function addEpisodes(db: Db, showId: string, from: number, count: n
     await db
       .insertInto('renditions')
       .values(
-        episodes.map((e) => ({
-          id: newRenditionId(),
-          episode_id: e.id,
-          profile: 'mp3-128k',
-          mime_type: 'audio/mpeg',
-          codec: 'mp3',
-          bitrate_kbps: 128,
-          sample_rate: 44100,
-          channels: 2,
-          bytes: 19_752_960,
-          duration_seconds: 1234.5,
-          storage_key: `public/episodes/${e.id}/mp3-128k-0123456789ab.mp3`,
-          sha256: 'a'.repeat(64),
-        })),
+        episodes.map((e) =>
+          mp3RenditionRow(e.id, {
+            bytes: 19_752_960,
+            durationSeconds: 1234.5,
+            storageKey: `public/episodes/${e.id}/mp3-128k-0123456789ab.mp3`,
+          }),
+        ),
       )
       .execute();
   }

@@ -1,10 +1,6 @@
 /** Episodes with one stored MP3 each, inserted directly (no pipeline): for media delivery tests. */
-import {
-  newEpisodeGuid,
-  newEpisodeId,
-  newPublicationKey,
-  newRenditionId,
-} from '../../src/core/ids.js';
+import { newEpisodeGuid, newEpisodeId, newPublicationKey } from '../../src/core/ids.js';
+import { mp3RenditionRow } from '../../support/bulk-episodes.js';
 import { type TestApp } from './app.js';
 import { SHOW_INPUT } from '../fixtures/editorial.js';
 
@@ -56,20 +52,7 @@ export async function addMediaEpisode(
     .execute();
   await app.antenne.db.db
     .insertInto('renditions')
-    .values({
-      id: newRenditionId(),
-      episode_id: id,
-      profile: 'mp3-128k',
-      mime_type: 'audio/mpeg',
-      codec: 'mp3',
-      bitrate_kbps: 128,
-      sample_rate: 44100,
-      channels: 2,
-      bytes: bytes.length,
-      duration_seconds: 18,
-      storage_key: key,
-      sha256: 'a'.repeat(64),
-    })
+    .values(mp3RenditionRow(id, { bytes: bytes.length, durationSeconds: 18, storageKey: key }))
     .execute();
   return { id, publicationKey, key };
 }
