@@ -12,6 +12,7 @@ import {
   EDITOR_HEADERS,
   episodeForm,
   startTestApp,
+  useTestApp,
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
@@ -116,28 +117,26 @@ interface Documented {
  */
 describe('OpenAPI document: real answers match their documented schemas', function () {
   this.timeout(180_000);
-  let app: TestApp;
+  let article: Awaited<ReturnType<typeof serveArticle>>;
+  before(async () => {
+    article = await serveArticle();
+  });
+  const app = useTestApp(
+    { engine: 'pglite', env: { ...ADMIN_ENV, PREFILL_ALLOWED_HOSTS: '127.0.0.1' } },
+    { show: false },
+  );
   let doc: Doc & { components: { schemas: Record<string, JsonSchema> } };
   let work: string;
-  let article: Awaited<ReturnType<typeof serveArticle>>;
   let admin: Session;
   /** `method path status` of every answer checked. */
   const checked = new Set<string>();
 
   before(async () => {
     work = await tempDir('openapi-answers-');
-    article = await serveArticle();
-    app = await startTestApp({
-      engine: 'pglite',
-      env: {
-        ...ADMIN_ENV,
-        PREFILL_ALLOWED_HOSTS: '127.0.0.1',
-      },
-    });
     doc = (await (await fetch(`${app.baseUrl}/api/openapi.json`)).json()) as typeof doc;
   });
+  // Registered after the app's hooks: the article page outlives the app.
   after(async () => {
-    await app?.close();
     await article?.close();
     if (work) await fs.rm(work, { recursive: true, force: true });
   });
