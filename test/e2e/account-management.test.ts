@@ -64,6 +64,9 @@ for (const engine of ENGINES) {
     };
 
     const me = (s: Session) => api(s, 'GET', '/api/session');
+    /** A role changed behind the API's back, as an operator would in SQL. */
+    const setRoleInDatabase = (userId: string, role: 'admin' | 'editor') =>
+      app.antenne.db.db.updateTable('users').set({ role }).where('id', '=', userId).execute();
     const sessionsOf = async (userId: string) =>
       (
         await app.antenne.db.db
@@ -166,17 +169,9 @@ for (const engine of ENGINES) {
       assertProblem(await api(again, 'GET', '/api/users'), 403, 'forbidden');
 
       // The role is read on every request too: a change made in the database counts at once.
-      await app.antenne.db.db
-        .updateTable('users')
-        .set({ role: 'admin' })
-        .where('id', '=', editor.id)
-        .execute();
+      await setRoleInDatabase(editor.id, 'admin');
       assert.equal((await api(again, 'GET', '/api/users')).status, 200);
-      await app.antenne.db.db
-        .updateTable('users')
-        .set({ role: 'editor' })
-        .where('id', '=', editor.id)
-        .execute();
+      await setRoleInDatabase(editor.id, 'editor');
       assert.equal((await api(again, 'GET', '/api/users')).status, 403);
 
       const renamed = await api(admin, 'PATCH', `/api/users/${editor.id}`, {

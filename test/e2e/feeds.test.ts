@@ -52,6 +52,12 @@ for (const engine of ENGINES) {
     let guid: string;
     const feedUrl = () => `${app.baseUrl}/feeds/${SHOW_INPUT.slug}.xml`;
     const feedXml = () => fetch(feedUrl()).then((r) => r.text());
+    const putArtwork = (png: Buffer<ArrayBuffer>) =>
+      app.authed(`/api/shows/${SHOW_INPUT.slug}/artwork`, {
+        method: 'PUT',
+        headers: { 'content-type': 'image/png' },
+        body: png,
+      });
 
     before(async () => {
       const upload = await uploadEpisode(app, interview);
@@ -69,11 +75,7 @@ for (const engine of ENGINES) {
 
     it('refuses bad artwork, transcripts, chapters and categories with 4xx naming the field', async () => {
       const small = await fs.readFile(await image(1000, 1000, 'png'));
-      const art = await app.authed(`/api/shows/${SHOW_INPUT.slug}/artwork`, {
-        method: 'PUT',
-        headers: { 'content-type': 'image/png' },
-        body: small,
-      });
+      const art = await putArtwork(small);
       assert.equal(art.status, 400);
       const artProblem = (await art.json()) as { errors: { field: string; message: string }[] };
       assert.equal(artProblem.errors[0]?.field, 'artwork');
@@ -132,11 +134,7 @@ for (const engine of ENGINES) {
     it('publishes an episode with every channel and item field, read by two parsers', async () => {
       // Artwork: square PNG, stored under a content-addressed public key, served with Range.
       const png = await fs.readFile(await image(1400, 1400, 'png'));
-      const art = await app.authed(`/api/shows/${SHOW_INPUT.slug}/artwork`, {
-        method: 'PUT',
-        headers: { 'content-type': 'image/png' },
-        body: png,
-      });
+      const art = await putArtwork(png);
       assert.equal(art.status, 200, await art.clone().text());
       const { artworkUrl } = (await art.json()) as { artworkUrl: string };
       const sha = createHash('sha256').update(png).digest('hex').slice(0, 12);

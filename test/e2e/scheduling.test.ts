@@ -64,6 +64,11 @@ for (const engine of ENGINES) {
       assert.equal(body.scheduledAt, at.toISOString());
       return at;
     };
+    /** Published: in the database, the stored feed and the served one. */
+    const assertPublished = async () => {
+      assert.deepEqual(await stateOf(app, id), { state: 'published', inStoredFeed: true });
+      assert.deepEqual(await feedGuids(app), [guid]);
+    };
     const unpublish = async () => {
       const res = await app.authed(`/api/episodes/${id}/unpublish`, { method: 'POST' });
       assert.equal(res.status, 200);
@@ -84,8 +89,7 @@ for (const engine of ENGINES) {
       const at = await schedule(2500);
       assert.deepEqual(await feedGuids(app), [], 'not before its time');
       await sleep(at.getTime() - Date.now() + 2000);
-      assert.deepEqual(await stateOf(app, id), { state: 'published', inStoredFeed: true });
-      assert.deepEqual(await feedGuids(app), [guid]);
+      await assertPublished();
     });
 
     it('publishes at its time after an app restart in the meantime', async () => {
@@ -98,8 +102,7 @@ for (const engine of ENGINES) {
       assert.ok(Date.now() < at.getTime() - 1000, 'the restart ended before the scheduled time');
       assert.equal((await stateOf(app, id)).state, 'scheduled', 'still waiting after the restart');
       await sleep(at.getTime() - Date.now() + 2000);
-      assert.deepEqual(await stateOf(app, id), { state: 'published', inStoredFeed: true });
-      assert.deepEqual(await feedGuids(app), [guid]);
+      await assertPublished();
     });
 
     it('publishes at boot when the time passed while the app was down and Redis lost the job', async () => {
@@ -109,8 +112,7 @@ for (const engine of ENGINES) {
       await removeQueueData(state.queuePrefix);
       await sleep(at.getTime() - Date.now() + 500);
       app = await startTestApp({ engine, restart: state });
-      assert.deepEqual(await stateOf(app, id), { state: 'published', inStoredFeed: true });
-      assert.deepEqual(await feedGuids(app), [guid]);
+      await assertPublished();
     });
 
     it('does not publish an episode unpublished before its time', async () => {
