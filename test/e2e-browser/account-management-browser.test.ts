@@ -11,10 +11,9 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { launchChromium } from '../helpers/browser.js';
-import { call, signIn, trySignIn, type Session } from '../helpers/sessions.js';
+import { ADMIN, ADMIN_ENV, call, signIn, trySignIn, type Session } from '../helpers/sessions.js';
 
 const ARTIFACTS = path.resolve('test-artifacts');
-const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
 const EDITOR = {
   email: 'elise@example.org',
   name: 'Élise Lefèvre',
@@ -81,7 +80,7 @@ describe('accounts in Chromium: users page and "my account"', function () {
     app = await startTestApp({
       engine: 'pglite',
       worker: false,
-      env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+      env: ADMIN_ENV,
     });
     const admin = await signIn(app.baseUrl, ADMIN.email, ADMIN.password);
     for (const account of [EDITOR, LEAVING]) {

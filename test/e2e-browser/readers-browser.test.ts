@@ -12,13 +12,12 @@ import { promisify } from 'node:util';
 import { type Browser, type Frame, type Page } from 'playwright-core';
 import {
   EDITOR_HEADERS,
-  ARTICLE,
-  SHOW_INPUT,
-  episodeForm,
   startTestApp,
+  uploadEpisode,
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { tempDir } from '../helpers/audio.js';
 import { launchChromium } from '../helpers/browser.js';
 import { interview } from '../fixtures/audio.js';
@@ -93,10 +92,7 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
       body: JSON.stringify({ ...SHOW_INPUT, imageUrl: `${host.origin}/art.png` }),
     });
     assert.equal(show.status, 201, await show.clone().text());
-    const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-      method: 'POST',
-      body: await episodeForm(await interview(), { ...ARTICLE, title: XSS_TITLE }),
-    });
+    const upload = await uploadEpisode(app, await interview(), { title: XSS_TITLE });
     assert.equal(upload.status, 202, await upload.clone().text());
     episodeId = ((await upload.json()) as { id: string }).id;
     const ready = await waitForEpisode(app.baseUrl, episodeId);

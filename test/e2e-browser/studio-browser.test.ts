@@ -13,11 +13,11 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { QUEUES } from '../../src/core/jobs.js';
 import { launchChromium } from '../helpers/browser.js';
 import { EDITOR_HEADERS, startTestApp, type TestApp } from '../helpers/app.js';
+import { ADMIN, ADMIN_ENV } from '../helpers/sessions.js';
 import { serveArticle } from '../helpers/article-page.js';
 import { interview } from '../fixtures/audio.js';
 
 const ARTIFACTS = path.resolve('test-artifacts');
-const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
 const EDITOR = { email: 'redac@example.org', password: 'une phrase de passe longue' };
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -49,8 +49,7 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
     app = await startTestApp({
       engine: 'pglite',
       env: {
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
+        ...ADMIN_ENV,
         PREFILL_ALLOWED_HOSTS: '127.0.0.1',
       },
     });

@@ -12,20 +12,20 @@ import Parser from 'rss-parser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   EDITOR_HEADERS,
-  ARTICLE,
-  SHOW_INPUT,
-  episodeForm,
+  createTestShow,
   startTestApp,
+  uploadEpisode,
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
+import { ADMIN, ADMIN_ENV } from '../helpers/sessions.js';
 import { tempDir } from '../helpers/audio.js';
 import { launchChromium } from '../helpers/browser.js';
 import { interview, makeRandomBytes } from '../fixtures/audio.js';
 import { image } from '../fixtures/images.js';
 
 const ARTIFACTS = path.resolve('test-artifacts');
-const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
 
 interface EpisodeBody {
   id: string;
@@ -87,19 +87,11 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
     work = await tempDir('studio-edit-');
     app = await startTestApp({
       engine: 'pglite',
-      env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+      env: ADMIN_ENV,
     });
-    const show = await app.authed('/api/shows', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(SHOW_INPUT),
-    });
-    assert.equal(show.status, 201);
+    await createTestShow(app);
     const upload = async (file: string, title: string) => {
-      const res = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-        method: 'POST',
-        body: await episodeForm(file, { ...ARTICLE, title }),
-      });
+      const res = await uploadEpisode(app, file, { title });
       assert.equal(res.status, 202);
       return ((await res.json()) as { id: string }).id;
     };

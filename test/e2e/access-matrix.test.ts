@@ -6,26 +6,20 @@
  * its files stay private until publication, and an unpublish withdraws them.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
 import { ENGINES } from '../helpers/databases.js';
 import {
-  createTestShow,
-  ARTICLE,
   EDITOR_HEADERS,
-  SHOW_INPUT,
   TEST_TOKEN,
-  episodeForm,
-  startTestApp,
+  uploadEpisode,
+  useTestApp,
   waitForEpisode,
-  type TestApp,
 } from '../helpers/app.js';
-import { tempDir } from '../helpers/audio.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { listRoutes, type RouteInfo } from '../helpers/routes.js';
 import { OPERATIONS } from '../../src/http/openapi/operations.js';
-import { signIn } from '../helpers/sessions.js';
+import { ADMIN, ADMIN_ENV, signIn } from '../helpers/sessions.js';
 import { tone } from '../fixtures/audio.js';
 
-const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
 const EDITOR = { email: 'editor@example.org', password: 'another long passphrase' };
 
 type Caller = 'anonymous' | 'wrong token' | 'editor token' | 'editor session' | 'admin session';
@@ -84,8 +78,14 @@ for (const engine of ENGINES) {
   describe(`access model: route matrix and embargo (${engine})`, function () {
     // Longer than the layer’s timeout: calls every route as every caller, with a processed episode.
     this.timeout(120_000);
-    let app: TestApp;
-    let work: string;
+    const app = useTestApp({
+      engine,
+      env: {
+        ...ADMIN_ENV,
+        // Mounts /metrics on the API port, so the matrix walks it too.
+        METRICS_TOKEN: 'matrix-metrics-token-0123456789',
+      },
+    });
     let episodeId: string;
     let clipId: string;
 
@@ -107,22 +107,8 @@ for (const engine of ENGINES) {
     };
 
     before(async () => {
-      work = await tempDir();
-      app = await startTestApp({
-        engine,
-        env: {
-          ADMIN_EMAIL: ADMIN.email,
-          ADMIN_PASSWORD: ADMIN.password,
-          // Mounts /metrics on the API port, so the matrix walks it too.
-          METRICS_TOKEN: 'matrix-metrics-token-0123456789',
-        },
-      });
       await app.antenne.accounts.createUser({ ...EDITOR, name: 'Éditrice', role: 'editor' });
-      await createTestShow(app);
-      const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-        method: 'POST',
-        body: await episodeForm(await tone(4), ARTICLE),
-      });
+      const upload = await uploadEpisode(app, await tone(4));
       assert.equal(upload.status, 202, await upload.clone().text());
       episodeId = ((await upload.json()) as { id: string }).id;
       assert.equal((await waitForEpisode(app.baseUrl, episodeId)).state, 'ready');
@@ -163,11 +149,6 @@ for (const engine of ENGINES) {
       });
       assert.equal(scheduled.status, 200, await scheduled.clone().text());
       assert.equal(((await scheduled.json()) as { state: string }).state, 'scheduled');
-    });
-
-    after(async () => {
-      await app?.close();
-      await fs.rm(work, { recursive: true, force: true });
     });
 
     it('every route of the router declares its access', () => {

@@ -8,25 +8,36 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { sql } from 'kysely';
 import { ENGINES } from '../helpers/databases.js';
-import {
-  ARTICLE,
-  SHOW_INPUT,
-  TEST_TOKEN,
-  episodeForm,
-  startTestApp,
-  type TestApp,
-} from '../helpers/app.js';
+import { TEST_TOKEN, episodeForm, useTestApp } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { tempDir } from '../helpers/audio.js';
-import { call, signIn, trySignIn, type Answer, type Session } from '../helpers/sessions.js';
+import {
+  ADMIN,
+  ADMIN_ENV,
+  call,
+  signIn,
+  trySignIn,
+  type Answer,
+  type Session,
+} from '../helpers/sessions.js';
 import { tone } from '../fixtures/audio.js';
-
-const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
 
 for (const engine of ENGINES) {
   describe(`account management (${engine})`, function () {
     // Longer than the layer’s timeout: many sign-ins and password changes (argon2) and one processed upload per test.
     this.timeout(90_000);
-    let app: TestApp;
+    const app = useTestApp(
+      {
+        engine,
+        worker: false,
+        env: {
+          ...ADMIN_ENV,
+          // Many sign-ins with wrong passwords below, on purpose: the limiter is tested elsewhere.
+          LOGIN_ATTEMPTS_PER_15_MIN: '1000',
+        },
+      },
+      { show: false },
+    );
     let admin: Session;
     let counter = 0;
 
@@ -53,6 +64,9 @@ for (const engine of ENGINES) {
     };
 
     const me = (s: Session) => api(s, 'GET', '/api/session');
+    /** A role changed behind the API's back, as an operator would in SQL. */
+    const setRoleInDatabase = (userId: string, role: 'admin' | 'editor') =>
+      app.antenne.db.db.updateTable('users').set({ role }).where('id', '=', userId).execute();
     const sessionsOf = async (userId: string) =>
       (
         await app.antenne.db.db
@@ -73,19 +87,8 @@ for (const engine of ENGINES) {
     };
 
     before(async () => {
-      app = await startTestApp({
-        engine,
-        worker: false,
-        env: {
-          ADMIN_EMAIL: ADMIN.email,
-          ADMIN_PASSWORD: ADMIN.password,
-          // Many sign-ins with wrong passwords below, on purpose: the limiter is tested elsewhere.
-          LOGIN_ATTEMPTS_PER_15_MIN: '1000',
-        },
-      });
       admin = await signIn(app.baseUrl, ADMIN.email, ADMIN.password);
     });
-    after(() => app?.close());
 
     it('disabling a user ends their open sessions at once; enabled again, they sign in', async () => {
       const editor = await newAccount('editor');
@@ -166,17 +169,9 @@ for (const engine of ENGINES) {
       assertProblem(await api(again, 'GET', '/api/users'), 403, 'forbidden');
 
       // The role is read on every request too: a change made in the database counts at once.
-      await app.antenne.db.db
-        .updateTable('users')
-        .set({ role: 'admin' })
-        .where('id', '=', editor.id)
-        .execute();
+      await setRoleInDatabase(editor.id, 'admin');
       assert.equal((await api(again, 'GET', '/api/users')).status, 200);
-      await app.antenne.db.db
-        .updateTable('users')
-        .set({ role: 'editor' })
-        .where('id', '=', editor.id)
-        .execute();
+      await setRoleInDatabase(editor.id, 'editor');
       assert.equal((await api(again, 'GET', '/api/users')).status, 403);
 
       const renamed = await api(admin, 'PATCH', `/api/users/${editor.id}`, {

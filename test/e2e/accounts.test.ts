@@ -7,10 +7,10 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { ENGINES } from '../helpers/databases.js';
-import { SHOW_INPUT, startTestApp, type TestApp } from '../helpers/app.js';
+import { useTestApp, type TestApp } from '../helpers/app.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
+import { ADMIN, ADMIN_ENV } from '../helpers/sessions.js';
 import { tempDir } from '../helpers/audio.js';
-
-const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
 
 interface Session {
   cookie: string;
@@ -39,19 +39,10 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
 
 for (const engine of ENGINES) {
   describe(`accounts, sessions and API tokens (${engine})`, function () {
-    let app: TestApp;
-    before(async () => {
-      app = await startTestApp({
-        engine,
-        worker: false,
-        env: {
-          ADMIN_EMAIL: ADMIN.email,
-          ADMIN_PASSWORD: ADMIN.password,
-          LOGIN_ATTEMPTS_PER_15_MIN: '6',
-        },
-      });
-    });
-    after(() => app?.close());
+    const app = useTestApp(
+      { engine, worker: false, env: { ...ADMIN_ENV, LOGIN_ATTEMPTS_PER_15_MIN: '6' } },
+      { show: false },
+    );
 
     it('refuses a wrong password and an unknown e-mail with the same 401', async () => {
       for (const body of [

@@ -8,13 +8,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
   createTestShow,
-  ARTICLE,
-  SHOW_INPUT,
   episodeForm,
   startTestApp,
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import {
   decodedDuration,
   ffmpegRun,

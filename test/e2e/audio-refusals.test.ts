@@ -8,16 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ENGINES } from '../helpers/databases.js';
-import {
-  createTestShow,
-  ARTICLE,
-  SHOW_INPUT,
-  TEST_TOKEN,
-  episodeForm,
-  startTestApp,
-  waitForEpisode,
-  type TestApp,
-} from '../helpers/app.js';
+import { TEST_TOKEN, uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
 import { decodedDuration, ffprobeChapters, ffprobeJson, tempDir } from '../helpers/audio.js';
 import {
   mp3WithLyingHeader,
@@ -86,20 +77,11 @@ for (const engine of ENGINES) {
   describe(`audio judged by what decodes (${engine})`, function () {
     // Longer than the layer’s timeout: decodes a 300-second MP3 whole to check its real length.
     this.timeout(120_000);
-    let app: TestApp;
+    const app = useTestApp({ engine, env: { MAX_AUDIO_DURATION_SECONDS: String(MAX_SECONDS) } });
     let files: Fixtures;
 
     before(async () => {
       files = await makeFixtures();
-      app = await startTestApp({
-        engine,
-        env: { MAX_AUDIO_DURATION_SECONDS: String(MAX_SECONDS) },
-      });
-      await createTestShow(app);
-    });
-
-    after(async () => {
-      await app?.close();
     });
 
     /** Uploads `file`, waits until the worker settles it, and reads it back with the editor token. */
@@ -108,10 +90,7 @@ for (const engine of ENGINES) {
       name: string,
       fields: Record<string, string> = {},
     ): Promise<EpisodeJson> {
-      const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-        method: 'POST',
-        body: await episodeForm(file, { ...ARTICLE, ...fields }, name),
-      });
+      const upload = await uploadEpisode(app, file, fields, name);
       assert.equal(upload.status, 202, await upload.clone().text());
       const { id } = (await upload.json()) as { id: string };
       await waitForEpisode(app.baseUrl, id, undefined, 90_000);

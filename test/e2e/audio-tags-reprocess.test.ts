@@ -11,15 +11,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { storageKeys } from '../../src/core/storage-keys.js';
 import { ENGINES } from '../helpers/databases.js';
-import {
-  EDITOR_HEADERS,
-  ARTICLE,
-  SHOW_INPUT,
-  episodeForm,
-  startTestApp,
-  waitForEpisode,
-  type TestApp,
-} from '../helpers/app.js';
+import { EDITOR_HEADERS, uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import {
   ffmpegRun,
   ffprobeChapters,
@@ -72,7 +65,7 @@ for (const engine of ENGINES) {
   describe(`audio tags, chapters, reprocessing, playlists (${engine})`, function () {
     // Longer than the layer’s timeout: encodes the ladder with tags and artwork, then again when reprocessed.
     this.timeout(180_000);
-    let app: TestApp;
+    const app = useTestApp({ engine });
     let work: string;
     let speech: string;
 
@@ -81,17 +74,9 @@ for (const engine of ENGINES) {
       const full = await interview();
       speech = path.join(work, 'speech.wav');
       await ffmpegRun(['-i', full, '-t', '6', '-ac', '2', speech]);
-      app = await startTestApp({ engine });
-      const res = await app.authed('/api/shows', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(SHOW_INPUT),
-      });
-      assert.equal(res.status, 201);
     });
 
     after(async () => {
-      await app?.close();
       await fs.rm(work, { recursive: true, force: true });
     });
 
@@ -101,10 +86,7 @@ for (const engine of ENGINES) {
       await ffmpegRun(['-f', 'lavfi', '-i', 'color=c=red:s=300x300', '-frames:v', '1', cover]);
       const show = await app.antenne.repos.shows.findBySlug(SHOW_INPUT.slug);
       await app.antenne.storage.putFile(storageKeys.showArtwork(show!.id, 'jpg'), cover);
-      const res = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-        method: 'POST',
-        body: await episodeForm(speech, { ...ARTICLE, chapters: JSON.stringify(CHAPTERS) }),
-      });
+      const res = await uploadEpisode(app, speech, { chapters: JSON.stringify(CHAPTERS) });
       assert.equal(res.status, 202, await res.clone().text());
       const { id } = (await res.json()) as { id: string };
       const ready = (await waitForEpisode(app.baseUrl, id)) as unknown as EpisodeJson;
@@ -238,14 +220,10 @@ for (const engine of ENGINES) {
     });
 
     it('refuses invalid chapters and settings with 400 problems naming the fields', async () => {
-      const bad = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-        method: 'POST',
-        body: await episodeForm(speech, {
-          ...ARTICLE,
-          chapters: JSON.stringify({
-            version: '1.2.0',
-            chapters: [{ startTime: 5 }, { startTime: 2, title: 'Avant ?' }],
-          }),
+      const bad = await uploadEpisode(app, speech, {
+        chapters: JSON.stringify({
+          version: '1.2.0',
+          chapters: [{ startTime: 5 }, { startTime: 2, title: 'Avant ?' }],
         }),
       });
       assert.equal(bad.status, 400);
@@ -304,10 +282,7 @@ for (const engine of ENGINES) {
         [playlist, 'entretien.m3u8'],
         [concat, 'entretien.mp3'],
       ] as const) {
-        const res = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-          method: 'POST',
-          body: await episodeForm(file, ARTICLE, name),
-        });
+        const res = await uploadEpisode(app, file, {}, name);
         assert.equal(res.status, 202);
         const { id } = (await res.json()) as { id: string };
         let sawReader = false;

@@ -7,19 +7,19 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import http from 'node:http';
 import { XMLValidator } from 'fast-xml-parser';
 import { ENGINES } from '../helpers/databases.js';
 import {
-  ARTICLE,
-  SHOW_INPUT,
   TEST_TOKEN,
   episodeForm,
   startTestApp,
+  uploadEpisode,
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { tempDir } from '../helpers/audio.js';
+import { rawRequest } from '../helpers/http.js';
 import { tone } from '../fixtures/audio.js';
 
 /** No request may hang: each one is abandoned (and the case failed) after this. */
@@ -106,35 +106,18 @@ function campaign(ctx: Context): Case[] {
    */
   const raw =
     (path: () => string, method = 'GET') =>
-    (): Promise<Answer> =>
-      new Promise((resolve, reject) => {
-        const url = new URL(base());
-        const req = http.request(
-          {
-            host: url.hostname,
-            port: url.port,
-            path: path(),
-            method,
-            headers: { authorization: `Bearer ${TEST_TOKEN}` },
-            timeout: REQUEST_TIMEOUT_MS,
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                contentType: String(res.headers['content-type'] ?? ''),
-                text: Buffer.concat(chunks).toString('utf8'),
-              }),
-            );
-            res.on('error', reject);
-          },
-        );
-        req.on('timeout', () => req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)));
-        req.on('error', reject);
-        req.end();
+    async (): Promise<Answer> => {
+      const res = await rawRequest(`${base()}${path()}`, {
+        method,
+        headers: { authorization: `Bearer ${TEST_TOKEN}` },
+        timeoutMs: REQUEST_TIMEOUT_MS,
       });
+      return {
+        status: res.status,
+        contentType: String(res.headers['content-type'] ?? ''),
+        text: res.body.toString('utf8'),
+      };
+    };
 
   const embedUrl = () => encodeURIComponent(`${base()}/embed/episodes/${ctx.episodeId}`);
   const validShow = { ...SHOW_INPUT, slug: 'autre-emission' };
@@ -672,12 +655,8 @@ for (const engine of ENGINES) {
         body: JSON.stringify({ ...SHOW_INPUT, renditionProfiles: ['mp3-64k-mono'] }),
       });
       assert.equal(created.status, 201, await created.text());
-      const upload = await ctx.app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-        method: 'POST',
-        body: await episodeForm(ctx.audio, {
-          ...ARTICLE,
-          interviewees: '[{"name":"Mounir Mahjoubi","role":"secrétaire d’État"}]',
-        }),
+      const upload = await uploadEpisode(ctx.app, ctx.audio, {
+        interviewees: '[{"name":"Mounir Mahjoubi","role":"secrétaire d’État"}]',
       });
       assert.equal(upload.status, 202, await upload.clone().text());
       ctx.episodeId = ((await upload.json()) as { id: string }).id;

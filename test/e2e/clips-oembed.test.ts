@@ -7,14 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ENGINES } from '../helpers/databases.js';
-import {
-  ARTICLE,
-  SHOW_INPUT,
-  episodeForm,
-  startTestApp,
-  waitForEpisode,
-  type TestApp,
-} from '../helpers/app.js';
+import { uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { ffprobeJson, tempDir } from '../helpers/audio.js';
 import { interview } from '../fixtures/audio.js';
 
@@ -32,7 +26,7 @@ for (const engine of ENGINES) {
   describe(`clips and oEmbed (${engine})`, function () {
     // Longer than the layer’s timeout: processes speech, then cuts clips with ffmpeg.
     this.timeout(120_000);
-    let app: TestApp;
+    const app = useTestApp({ engine });
     let work: string;
     let episodeId: string;
     let duration: number;
@@ -60,16 +54,7 @@ for (const engine of ENGINES) {
 
     before(async () => {
       work = await tempDir();
-      app = await startTestApp({ engine });
-      await app.authed('/api/shows', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(SHOW_INPUT),
-      });
-      const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-        method: 'POST',
-        body: await episodeForm(await interview(), ARTICLE),
-      });
+      const upload = await uploadEpisode(app, await interview());
       episodeId = ((await upload.json()) as { id: string }).id;
       const ready = await waitForEpisode(app.baseUrl, episodeId);
       assert.equal(ready.state, 'ready');
@@ -80,7 +65,6 @@ for (const engine of ENGINES) {
     });
 
     after(async () => {
-      await app?.close();
       await fs.rm(work, { recursive: true, force: true });
     });
 

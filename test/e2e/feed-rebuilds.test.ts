@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { addEpisodes } from '../../support/bulk-episodes.js';
-import { createTestShow, SHOW_INPUT, startTestApp, type TestApp } from '../helpers/app.js';
+import { createTestShow, startTestApp, type TestApp } from '../helpers/app.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
 
 describe('feed rebuilds across processes (postgres)', () => {
   let a: TestApp;

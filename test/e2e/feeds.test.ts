@@ -13,16 +13,8 @@ import zlib from 'node:zlib';
 import { parseFeed } from 'podcast-partytime';
 import Parser from 'rss-parser';
 import { ENGINES } from '../helpers/databases.js';
-import {
-  EDITOR_HEADERS,
-  ARTICLE,
-  SHOW_INPUT,
-  episodeForm,
-  startTestApp,
-  waitForEpisode,
-  type TestApp,
-} from '../helpers/app.js';
-import { tempDir } from '../helpers/audio.js';
+import { EDITOR_HEADERS, uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { addEpisodes } from '../../support/bulk-episodes.js';
 import { rawRequest } from '../helpers/http.js';
 import { interview as interviewFixture } from '../fixtures/audio.js';
@@ -46,39 +38,35 @@ const CHAPTERS = {
   ],
 };
 
-let work: string;
 let interview: string;
 before(async function () {
-  work = await tempDir();
   interview = await interviewFixture();
 });
-after(() => fs.rm(work, { recursive: true, force: true }));
 
 for (const engine of ENGINES) {
   describe(`feeds (${engine})`, function () {
     // Longer than the layer’s timeout: processes speech and publishes feeds on each engine.
     this.timeout(90_000);
-    let app: TestApp;
+    const app = useTestApp({ engine });
     let episodeId: string;
     let guid: string;
     const feedUrl = () => `${app.baseUrl}/feeds/${SHOW_INPUT.slug}.xml`;
     const feedXml = () => fetch(feedUrl()).then((r) => r.text());
+    const putArtwork = (png: Buffer<ArrayBuffer>) =>
+      app.authed(`/api/shows/${SHOW_INPUT.slug}/artwork`, {
+        method: 'PUT',
+        headers: { 'content-type': 'image/png' },
+        body: png,
+      });
 
     before(async () => {
-      app = await startTestApp({ engine });
-      const show = await app.authed('/api/shows', { method: 'POST', ...json(SHOW_INPUT) });
-      assert.equal(show.status, 201, await show.clone().text());
-      const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-        method: 'POST',
-        body: await episodeForm(interview, ARTICLE),
-      });
+      const upload = await uploadEpisode(app, interview);
       const created = (await upload.json()) as { id: string; guid: string };
       episodeId = created.id;
       guid = created.guid;
       const ready = await waitForEpisode(app.baseUrl, episodeId);
       assert.equal(ready.state, 'ready', String(ready.failureReason));
     });
-    after(() => app?.close());
 
     it('keeps a ready episode out of the feed until it is published', async () => {
       const feed = await new Parser().parseString(await feedXml());
@@ -87,11 +75,7 @@ for (const engine of ENGINES) {
 
     it('refuses bad artwork, transcripts, chapters and categories with 4xx naming the field', async () => {
       const small = await fs.readFile(await image(1000, 1000, 'png'));
-      const art = await app.authed(`/api/shows/${SHOW_INPUT.slug}/artwork`, {
-        method: 'PUT',
-        headers: { 'content-type': 'image/png' },
-        body: small,
-      });
+      const art = await putArtwork(small);
       assert.equal(art.status, 400);
       const artProblem = (await art.json()) as { errors: { field: string; message: string }[] };
       assert.equal(artProblem.errors[0]?.field, 'artwork');
@@ -150,11 +134,7 @@ for (const engine of ENGINES) {
     it('publishes an episode with every channel and item field, read by two parsers', async () => {
       // Artwork: square PNG, stored under a content-addressed public key, served with Range.
       const png = await fs.readFile(await image(1400, 1400, 'png'));
-      const art = await app.authed(`/api/shows/${SHOW_INPUT.slug}/artwork`, {
-        method: 'PUT',
-        headers: { 'content-type': 'image/png' },
-        body: png,
-      });
+      const art = await putArtwork(png);
       assert.equal(art.status, 200, await art.clone().text());
       const { artworkUrl } = (await art.json()) as { artworkUrl: string };
       const sha = createHash('sha256').update(png).digest('hex').slice(0, 12);

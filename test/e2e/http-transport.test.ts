@@ -11,13 +11,12 @@ import path from 'node:path';
 import { LINGER } from '../../src/http/lingering-close.js';
 import {
   createTestShow,
-  ARTICLE,
-  SHOW_INPUT,
   TEST_TOKEN,
   episodeForm,
   startTestApp,
   type TestApp,
 } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { tempDir } from '../helpers/audio.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { streamUploads } from '../helpers/streaming-upload.js';

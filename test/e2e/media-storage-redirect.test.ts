@@ -7,13 +7,8 @@
  * cacheable; the bucket ends a presigned URL at its expiry.
  */
 import assert from 'node:assert/strict';
-import {
-  createTestShow,
-  SHOW_INPUT,
-  startTestApp,
-  TEST_TOKEN,
-  type TestApp,
-} from '../helpers/app.js';
+import { createTestShow, startTestApp, TEST_TOKEN, type TestApp } from '../helpers/app.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { seededBytes } from '../fixtures/audio.js';
 import { addMediaEpisode, renditionUrl, type MediaEpisode } from '../helpers/media-episodes.js';
 import { PresignedReads } from '../../src/storage/presigned-urls.js';

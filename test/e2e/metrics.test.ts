@@ -5,17 +5,8 @@
  * on a port of its own; with neither configured there is no /metrics at all.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
-import {
-  ARTICLE,
-  SHOW_INPUT,
-  createTestShow,
-  episodeForm,
-  startTestApp,
-  waitForEpisode,
-  type TestApp,
-} from '../helpers/app.js';
-import { tempDir } from '../helpers/audio.js';
+import { startTestApp, uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { tone } from '../fixtures/audio.js';
 
 const METRICS_TOKEN = 'prometheus-scrape-token-0123456789';
@@ -29,8 +20,12 @@ function sample(text: string, prefix: string): number | undefined {
 describe('metrics for Prometheus', function () {
   // Longer than the layer’s timeout: waits for a worker to process an upload before reading its metrics.
   this.timeout(120_000);
-  let app: TestApp;
-  let work: string;
+  // No worker yet: the upload's job waits in the queue, where the gauges must see it.
+  const app = useTestApp({
+    engine: 'pglite',
+    worker: false,
+    env: { METRICS_TOKEN, METRICS_PORT: '0' },
+  });
   let metricsPort: number | null;
   let episodeId: string;
 
@@ -42,20 +37,7 @@ describe('metrics for Prometheus', function () {
   };
 
   before(async () => {
-    work = await tempDir();
-    // No worker yet: the upload's job waits in the queue, where the gauges must see it.
-    app = await startTestApp({
-      engine: 'pglite',
-      worker: false,
-      env: { METRICS_TOKEN, METRICS_PORT: '0' },
-    });
     metricsPort = await app.antenne.metrics.listen();
-    await createTestShow(app);
-  });
-
-  after(async () => {
-    await app?.close();
-    if (work) await fs.rm(work, { recursive: true, force: true });
   });
 
   it('refuses a scrape without the metrics token, or with an editor token', async () => {
@@ -65,10 +47,7 @@ describe('metrics for Prometheus', function () {
   });
 
   it('shows the waiting upload in the queue gauges and the request under its route template', async () => {
-    const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-      method: 'POST',
-      body: await episodeForm(await tone(3), ARTICLE),
-    });
+    const upload = await uploadEpisode(app, await tone(3));
     assert.equal(upload.status, 202, await upload.clone().text());
     episodeId = ((await upload.json()) as { id: string }).id;
     await new Promise((r) => setTimeout(r, 1100));

@@ -11,16 +11,8 @@ import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import Parser from 'rss-parser';
-import {
-  ARTICLE,
-  createTestShow,
-  episodeForm,
-  SHOW_INPUT,
-  startTestApp,
-  waitForEpisode,
-  type TestApp,
-} from '../helpers/app.js';
-import { tempDir } from '../helpers/audio.js';
+import { uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { rawRequest } from '../helpers/http.js';
 import { startS3Server, type S3TestServer } from '../../support/s3-server.js';
 import { interview } from '../fixtures/audio.js';
@@ -31,20 +23,13 @@ describe('pipeline end to end on S3 storage (s3rver)', function () {
   // Longer than the layer’s timeout: processes speech through the whole ladder into s3rver.
   this.timeout(120_000);
   let s3: S3TestServer;
-  let app: TestApp;
-  let work: string;
-
   before(async () => {
-    work = await tempDir();
     s3 = await startS3Server();
-    app = await startTestApp({ engine: 'pglite', env: s3.env(PREFIX) });
-    await createTestShow(app);
   });
-
+  const app = useTestApp(() => ({ engine: 'pglite', env: s3.env(PREFIX) }));
+  // Registered after the app's hooks: the bucket outlives the app.
   after(async () => {
-    await app?.close();
     await s3?.stop();
-    await fs.rm(work, { recursive: true, force: true });
   });
 
   const bucketKeys = async () => {
@@ -61,10 +46,7 @@ describe('pipeline end to end on S3 storage (s3rver)', function () {
   };
 
   it('processes an upload into the bucket and serves it from there with HEAD and Range', async () => {
-    const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-      method: 'POST',
-      body: await episodeForm(await interview(), ARTICLE, 'Entretien.wav'),
-    });
+    const upload = await uploadEpisode(app, await interview(), {}, 'Entretien.wav');
     assert.equal(upload.status, 202, await upload.clone().text());
     const { id } = (await upload.json()) as { id: string };
     const ready = (await waitForEpisode(app.baseUrl, id)) as Awaited<

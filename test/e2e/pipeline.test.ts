@@ -9,14 +9,13 @@ import path from 'node:path';
 import Parser from 'rss-parser';
 import { ENGINES } from '../helpers/databases.js';
 import {
-  createTestShow,
-  ARTICLE,
-  SHOW_INPUT,
   episodeForm,
-  startTestApp,
+  uploadEpisode,
+  useTestApp,
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { ffprobeJson, tempDir } from '../helpers/audio.js';
 import { interview as interviewFixture, makeRandomBytes } from '../fixtures/audio.js';
 
@@ -29,27 +28,21 @@ for (const engine of ENGINES) {
   describe(`pipeline end to end (${engine})`, function () {
     // Longer than the layer’s timeout: processes speech through the whole ladder.
     this.timeout(90_000);
-    let app: TestApp;
+    const app = useTestApp({ engine });
     let work: string;
     let interview: string;
 
     before(async () => {
       work = await tempDir();
       interview = await interviewFixture();
-      app = await startTestApp({ engine });
-      await createTestShow(app);
     });
 
     after(async () => {
-      await app?.close();
       await fs.rm(work, { recursive: true, force: true });
     });
 
     it('publishes an uploaded interview in the feed, playable with Range and HEAD', async () => {
-      const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-        method: 'POST',
-        body: await episodeForm(interview, ARTICLE, 'Entretien « secrétaire d’État ».wav'),
-      });
+      const upload = await uploadEpisode(app, interview, {}, 'Entretien « secrétaire d’État ».wav');
       assert.equal(upload.status, 202, await upload.clone().text());
       const created = (await upload.json()) as {
         id: string;
@@ -180,10 +173,7 @@ for (const engine of ENGINES) {
 
     it('fails random bytes named .mp3 after one attempt, with a readable reason', async () => {
       const junk = await makeRandomBytes(work, 'interview.mp3');
-      const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-        method: 'POST',
-        body: await episodeForm(junk, { ...ARTICLE, title: 'Fichier abîmé' }),
-      });
+      const upload = await uploadEpisode(app, junk, { title: 'Fichier abîmé' });
       assert.equal(upload.status, 202);
       const { id } = (await upload.json()) as { id: string };
       const done = await waitForEpisode(app.baseUrl, id);
@@ -248,34 +238,20 @@ for (const engine of ENGINES) {
 }
 
 describe('upload size limit', function () {
-  let app: TestApp;
+  const app = useTestApp({ engine: 'pglite', env: { MAX_UPLOAD_SIZE: '256KiB' }, worker: false });
   let work: string;
 
   before(async () => {
     work = await tempDir();
-    app = await startTestApp({
-      engine: 'pglite',
-      env: { MAX_UPLOAD_SIZE: '256KiB' },
-      worker: false,
-    });
-    await app.authed('/api/shows', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(SHOW_INPUT),
-    });
   });
   after(async () => {
-    await app?.close();
     await fs.rm(work, { recursive: true, force: true });
   });
 
   it('answers 413 for a file over the limit and leaves no temp file', async () => {
     // Over limit + multipart allowance: refused from Content-Length, before any byte is stored.
     const big = await makeRandomBytes(work, 'long.wav', 3 * 1024 * 1024);
-    const res = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-      method: 'POST',
-      body: await episodeForm(big, ARTICLE),
-    });
+    const res = await uploadEpisode(app, big);
     assert.equal(res.status, 413);
     const problem = (await res.json()) as { errors: { field: string }[]; detail: string };
     assert.equal(problem.errors[0]?.field, 'audio');
@@ -285,10 +261,7 @@ describe('upload size limit', function () {
 
   it('answers 413 when only the file part is over the limit (no Content-Length shortcut)', async () => {
     const big = await makeRandomBytes(work, 'long2.wav', 300 * 1024);
-    const res = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-      method: 'POST',
-      body: await episodeForm(big, ARTICLE),
-    });
+    const res = await uploadEpisode(app, big);
     assert.equal(res.status, 413);
     await assertNoUploadLeftovers(app);
     const episodes = await app.antenne.db.db.selectFrom('episodes').select('id').execute();

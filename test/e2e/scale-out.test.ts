@@ -21,14 +21,14 @@ import Parser from 'rss-parser';
 import { DEFAULT_LADDER } from '../../src/core/media-types.js';
 import { ASSETS_DIR_VARIABLE } from '../../src/http/client-assets.js';
 import {
-  ARTICLE,
   EDITOR_HEADERS,
-  SHOW_INPUT,
   TEST_TOKEN,
   episodeForm,
   removeQueueData,
   waitForEpisode,
 } from '../helpers/app.js';
+import { childProcessesNamed } from '../helpers/processes.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { interview } from '../fixtures/audio.js';
 import { freePort } from '../../support/ports.js';
 import { ffmpegRun, tempDir } from '../helpers/audio.js';
@@ -120,19 +120,6 @@ async function assertOnlyTemp(proc: Proc, files: 'none' | 'temp'): Promise<void>
       `${proc.name}: no file left under DATA_DIR`,
     );
   }
-}
-
-/** Direct children of a process named `name`, from /proc. */
-async function childrenNamed(parent: number, name: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await fs.readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const match = /^\d+ \((.*)\) (\S) (\d+)/.exec(stat);
-    if (match && match[1] === name && match[2] !== 'Z' && Number(match[3]) === parent)
-      pids.push(Number(entry));
-  }
-  return pids;
 }
 
 async function commOf(pid: number): Promise<string | null> {
@@ -432,7 +419,10 @@ describe('scale-out: two API and two worker processes on PostgreSQL, Redis and S
           assert.notEqual(body.state, 'ready', 'the job finished before it could be killed');
           if (body.state !== 'processing' || body.progress < 15 || body.progress > 80) return;
           const running = await Promise.all(
-            workers.map(async (w) => ({ w, pids: await childrenNamed(w.child.pid!, 'ffmpeg') })),
+            workers.map(async (w) => ({
+              w,
+              pids: await childProcessesNamed('ffmpeg', w.child.pid),
+            })),
           );
           const busy = running.filter((r) => r.pids.length > 0);
           if (busy.length !== 1) return;
@@ -442,7 +432,7 @@ describe('scale-out: two API and two worker processes on PostgreSQL, Redis and S
       );
       const survivor = workers.find((w) => w !== victim)!;
       assert.deepEqual(
-        await childrenNamed(survivor.child.pid!, 'ffmpeg'),
+        await childProcessesNamed('ffmpeg', survivor.child.pid),
         [],
         'the other worker is idle',
       );

@@ -4,20 +4,18 @@
  * when the app restarts meanwhile, and even when Redis lost the job.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import Parser from 'rss-parser';
 import { ENGINES } from '../helpers/databases.js';
 import {
-  ARTICLE,
-  SHOW_INPUT,
-  episodeForm,
+  createTestShow,
   removeQueueData,
   startTestApp,
+  uploadEpisode,
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
-import { tempDir } from '../helpers/audio.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { tone } from '../fixtures/audio.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,7 +48,6 @@ for (const engine of ENGINES) {
     // Longer than the layer’s timeout: processes an upload, then waits for its scheduled publication.
     this.timeout(120_000);
     let app: TestApp;
-    let work: string;
     let id: string;
     let guid: string;
 
@@ -67,40 +64,32 @@ for (const engine of ENGINES) {
       assert.equal(body.scheduledAt, at.toISOString());
       return at;
     };
+    /** Published: in the database, the stored feed and the served one. */
+    const assertPublished = async () => {
+      assert.deepEqual(await stateOf(app, id), { state: 'published', inStoredFeed: true });
+      assert.deepEqual(await feedGuids(app), [guid]);
+    };
     const unpublish = async () => {
       const res = await app.authed(`/api/episodes/${id}/unpublish`, { method: 'POST' });
       assert.equal(res.status, 200);
     };
 
     before(async () => {
-      work = await tempDir();
       app = await startTestApp({ engine, durable: true });
-      await app.authed('/api/shows', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(SHOW_INPUT),
-      });
-      const upload = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-        method: 'POST',
-        body: await episodeForm(await tone(3), {
-          ...ARTICLE,
-          title: 'Sous embargo « 8 h »',
-        }),
-      });
+      await createTestShow(app);
+      const upload = await uploadEpisode(app, await tone(3), { title: 'Sous embargo « 8 h »' });
       ({ id, guid } = (await upload.json()) as { id: string; guid: string });
       assert.equal((await waitForEpisode(app.baseUrl, id)).state, 'ready');
     });
     after(async () => {
       await app?.close();
-      await fs.rm(work, { recursive: true, force: true });
     });
 
     it('publishes at the scheduled time with no request in between', async () => {
       const at = await schedule(2500);
       assert.deepEqual(await feedGuids(app), [], 'not before its time');
       await sleep(at.getTime() - Date.now() + 2000);
-      assert.deepEqual(await stateOf(app, id), { state: 'published', inStoredFeed: true });
-      assert.deepEqual(await feedGuids(app), [guid]);
+      await assertPublished();
     });
 
     it('publishes at its time after an app restart in the meantime', async () => {
@@ -113,8 +102,7 @@ for (const engine of ENGINES) {
       assert.ok(Date.now() < at.getTime() - 1000, 'the restart ended before the scheduled time');
       assert.equal((await stateOf(app, id)).state, 'scheduled', 'still waiting after the restart');
       await sleep(at.getTime() - Date.now() + 2000);
-      assert.deepEqual(await stateOf(app, id), { state: 'published', inStoredFeed: true });
-      assert.deepEqual(await feedGuids(app), [guid]);
+      await assertPublished();
     });
 
     it('publishes at boot when the time passed while the app was down and Redis lost the job', async () => {
@@ -124,8 +112,7 @@ for (const engine of ENGINES) {
       await removeQueueData(state.queuePrefix);
       await sleep(at.getTime() - Date.now() + 500);
       app = await startTestApp({ engine, restart: state });
-      assert.deepEqual(await stateOf(app, id), { state: 'published', inStoredFeed: true });
-      assert.deepEqual(await feedGuids(app), [guid]);
+      await assertPublished();
     });
 
     it('does not publish an episode unpublished before its time', async () => {

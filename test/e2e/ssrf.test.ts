@@ -11,16 +11,9 @@ import dns from 'node:dns/promises';
 import os from 'node:os';
 import { FEED_CHECK_LIMITS } from '../../src/feeds/check.js';
 import { PREFILL_LIMITS } from '../../src/services/prefill/fetch-page.js';
-import { SHOW_INPUT, startTestApp, type TestApp } from '../helpers/app.js';
-import {
-  closedPort,
-  eventually,
-  recordConnections,
-  ssrfTargets,
-  startUpstream,
-  type ConnectionRecorder,
-  type Upstream,
-} from '../helpers/ssrf.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
+import { eventually, ssrfTargets, useSsrfSockets } from '../helpers/ssrf.js';
 
 interface Problem {
   type: string;
@@ -63,15 +56,10 @@ async function artworkCheck(app: TestApp, imageUrl: string): Promise<string | un
 describe('SSRF: every server-side fetch refuses private targets (prefill and feed check)', function () {
   // Longer than the layer’s timeout: waits out upstream deadlines on both fetching routes.
   this.timeout(120_000);
-  let recorder: ConnectionRecorder;
-  let upstream: Upstream;
-  let closed: number;
+  const sockets = useSsrfSockets();
   let strict: TestApp;
   let allowing: TestApp;
   before(async () => {
-    recorder = await recordConnections();
-    upstream = await startUpstream();
-    closed = await closedPort();
     strict = await startTestApp({ engine: 'pglite', worker: false });
     // The test policy: the upstream on 127.0.0.2 is allowed, 127.0.0.1 (the recorder) is not.
     allowing = await startTestApp({
@@ -92,15 +80,17 @@ describe('SSRF: every server-side fetch refuses private targets (prefill and fee
   after(async () => {
     await strict?.close();
     await allowing?.close();
-    await recorder?.close();
-    await upstream?.close();
   });
 
   describe('the recorder is never contacted', () => {
     let baseline: number;
-    beforeEach(() => (baseline = recorder.connections.length));
+    beforeEach(() => (baseline = sockets.recorder.connections.length));
     afterEach(() =>
-      assert.deepEqual(recorder.connections.slice(baseline), [], 'the recorder was contacted'),
+      assert.deepEqual(
+        sockets.recorder.connections.slice(baseline),
+        [],
+        'the recorder was contacted',
+      ),
     );
 
     const targets = ssrfTargets(0).map((t) => t.replace(':0/', ':PORT/'));
@@ -114,8 +104,8 @@ describe('SSRF: every server-side fetch refuses private targets (prefill and fee
 
     for (const target of targets) {
       it(`refuses ${target}: prefill 422, feed check reports it, open = closed port`, async () => {
-        const open = await prefill(strict, on(target, recorder.port));
-        const shut = await prefill(strict, on(target, closed));
+        const open = await prefill(strict, on(target, sockets.recorder.port));
+        const shut = await prefill(strict, on(target, sockets.closed));
         assert.equal(open.status, 422);
         assert.match(open.headers.get('content-type') ?? '', /application\/problem\+json/);
         const body = (await open.json()) as Problem;
@@ -125,15 +115,15 @@ describe('SSRF: every server-side fetch refuses private targets (prefill and fee
         assert.match(body.detail, /only addresses on the public internet are fetched/);
         assert.deepEqual(body.errors, [{ field: 'url', message: body.detail }]);
 
-        const openLine = await artworkCheck(strict, on(target, recorder.port));
-        const shutLine = await artworkCheck(strict, on(target, closed));
+        const openLine = await artworkCheck(strict, on(target, sockets.recorder.port));
+        const shutLine = await artworkCheck(strict, on(target, sockets.closed));
         assert.match(
           openLine ?? 'no artwork line',
           /^The artwork \S+ could not be checked: .*only addresses on the public internet are fetched\.$/,
         );
         assert.equal(
-          openLine?.replace(String(recorder.port), 'PORT'),
-          shutLine?.replace(String(closed), 'PORT'),
+          openLine?.replace(String(sockets.recorder.port), 'PORT'),
+          shutLine?.replace(String(sockets.closed), 'PORT'),
           'open and closed ports answer alike',
         );
       });
@@ -141,11 +131,11 @@ describe('SSRF: every server-side fetch refuses private targets (prefill and fee
 
     it('refuses a redirect from the allowed upstream to loopback, on both routes', async () => {
       for (const to of [
-        `http://127.0.0.1:${recorder.port}/`,
-        `http://[::ffff:127.0.0.1]:${recorder.port}/`,
-        `http://${hostname}:${recorder.port}/`,
+        `http://127.0.0.1:${sockets.recorder.port}/`,
+        `http://[::ffff:127.0.0.1]:${sockets.recorder.port}/`,
+        `http://${hostname}:${sockets.recorder.port}/`,
       ]) {
-        const url = `${upstream.origin}/redirect?to=${encodeURIComponent(to)}`;
+        const url = `${sockets.upstream.origin}/redirect?to=${encodeURIComponent(to)}`;
         const res = await prefill(allowing, url);
         assert.equal(res.status, 422, to);
         assert.equal(((await res.json()) as Problem).type, '/problems/fetch-refused');
@@ -155,10 +145,10 @@ describe('SSRF: every server-side fetch refuses private targets (prefill and fee
   });
 
   it('reaches the allowed upstream through the test policy (the refusals are not blanket)', async () => {
-    const page = await prefill(allowing, `${upstream.origin}/page`);
+    const page = await prefill(allowing, `${sockets.upstream.origin}/page`);
     assert.equal(page.status, 200, await page.clone().text());
     assert.equal(((await page.json()) as { title: string }).title, 'Page « autorisée »');
-    assert.equal(await artworkCheck(allowing, `${upstream.origin}/artwork.jpg`), undefined);
+    assert.equal(await artworkCheck(allowing, `${sockets.upstream.origin}/artwork.jpg`), undefined);
   });
 
   it('checks artwork on the instance’s own origin (its media are public)', async () => {
@@ -169,24 +159,24 @@ describe('SSRF: every server-side fetch refuses private targets (prefill and fee
   for (const path of ['/silent', '/trickle']) {
     it(`cuts a ${path.slice(1)} upstream off at the deadline, on both routes`, async () => {
       let started = Date.now();
-      const res = await prefill(allowing, `${upstream.origin}${path}`);
+      const res = await prefill(allowing, `${sockets.upstream.origin}${path}`);
       assert.ok(Date.now() - started < DEADLINE_MS + 3000, 'the prefill ended within the deadline');
       assert.equal(res.status, 424);
       const problem = (await res.json()) as Problem;
       assert.equal(problem.title, 'The article page could not be read');
       assert.match(problem.detail, /no complete answer within 1\.5 s/);
       await eventually(
-        () => upstream.cutOff.filter((p) => p === path).length === 1,
+        () => sockets.upstream.cutOff.filter((p) => p === path).length === 1,
         2000,
         'closed',
       );
 
       started = Date.now();
-      const line = await artworkCheck(allowing, `${upstream.origin}${path}`);
+      const line = await artworkCheck(allowing, `${sockets.upstream.origin}${path}`);
       assert.ok(Date.now() - started < DEADLINE_MS + 3000, 'the check ended within the deadline');
       assert.match(line ?? '', /could not be checked: .*no complete answer within 1\.5 s/);
       await eventually(
-        () => upstream.cutOff.filter((p) => p === path).length === 2,
+        () => sockets.upstream.cutOff.filter((p) => p === path).length === 2,
         2000,
         'closed',
       );
@@ -194,24 +184,24 @@ describe('SSRF: every server-side fetch refuses private targets (prefill and fee
   }
 
   it('cuts an endless answer off at the byte cap (2 MiB prefill, 10 MiB artwork)', async () => {
-    const res = await prefill(allowing, `${upstream.origin}/flood`);
+    const res = await prefill(allowing, `${sockets.upstream.origin}/flood`);
     assert.equal(res.status, 424);
     assert.match(((await res.json()) as Problem).detail, /the answer is larger than 2 MiB/);
     await eventually(
-      () => upstream.cutOff.filter((p) => p === '/flood').length === 1,
+      () => sockets.upstream.cutOff.filter((p) => p === '/flood').length === 1,
       2000,
       'closed',
     );
 
-    const line = await artworkCheck(allowing, `${upstream.origin}/flood`);
+    const line = await artworkCheck(allowing, `${sockets.upstream.origin}/flood`);
     assert.match(line ?? '', /could not be checked: the answer is larger than 10 MiB/);
     await eventually(
-      () => upstream.cutOff.filter((p) => p === '/flood').length === 2,
+      () => sockets.upstream.cutOff.filter((p) => p === '/flood').length === 2,
       2000,
       'closed',
     );
 
-    const declared = await artworkCheck(allowing, `${upstream.origin}/declared`);
+    const declared = await artworkCheck(allowing, `${sockets.upstream.origin}/declared`);
     assert.match(declared ?? '', /larger than 10 MiB/);
   });
 });

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { ENGINES } from '../helpers/databases.js';
-import { ARTICLE, SHOW_INPUT, episodeForm, startTestApp, type TestApp } from '../helpers/app.js';
+import { episodeForm, startTestApp, type TestApp } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { tone } from '../fixtures/audio.js';
 
 interface SseEvent {

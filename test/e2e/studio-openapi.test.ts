@@ -9,20 +9,20 @@ import fs from 'node:fs/promises';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { z } from 'zod';
 import {
-  ARTICLE,
   EDITOR_HEADERS,
-  SHOW_INPUT,
   episodeForm,
   startTestApp,
+  useTestApp,
   waitForEpisode,
   type TestApp,
 } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { serveArticle } from '../helpers/article-page.js';
 import { tone } from '../fixtures/audio.js';
 import { image } from '../fixtures/images.js';
 import { tempDir } from '../helpers/audio.js';
 import { listRoutes } from '../helpers/routes.js';
-import { signIn, type Session } from '../helpers/sessions.js';
+import { ADMIN, ADMIN_ENV, signIn, type Session } from '../helpers/sessions.js';
 import { toOpenApiPath } from '../../src/http/openapi/document.js';
 
 type Doc = {
@@ -117,30 +117,26 @@ interface Documented {
  */
 describe('OpenAPI document: real answers match their documented schemas', function () {
   this.timeout(180_000);
-  const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
-  let app: TestApp;
+  let article: Awaited<ReturnType<typeof serveArticle>>;
+  before(async () => {
+    article = await serveArticle();
+  });
+  const app = useTestApp(
+    { engine: 'pglite', env: { ...ADMIN_ENV, PREFILL_ALLOWED_HOSTS: '127.0.0.1' } },
+    { show: false },
+  );
   let doc: Doc & { components: { schemas: Record<string, JsonSchema> } };
   let work: string;
-  let article: Awaited<ReturnType<typeof serveArticle>>;
   let admin: Session;
   /** `method path status` of every answer checked. */
   const checked = new Set<string>();
 
   before(async () => {
     work = await tempDir('openapi-answers-');
-    article = await serveArticle();
-    app = await startTestApp({
-      engine: 'pglite',
-      env: {
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        PREFILL_ALLOWED_HOSTS: '127.0.0.1',
-      },
-    });
     doc = (await (await fetch(`${app.baseUrl}/api/openapi.json`)).json()) as typeof doc;
   });
+  // Registered after the app's hooks: the article page outlives the app.
   after(async () => {
-    await app?.close();
     await article?.close();
     if (work) await fs.rm(work, { recursive: true, force: true });
   });

@@ -8,15 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createScratchDatabase } from '../helpers/databases.js';
-import {
-  EDITOR_HEADERS,
-  ARTICLE,
-  SHOW_INPUT,
-  episodeForm,
-  startTestApp,
-  waitForEpisode,
-  type TestApp,
-} from '../helpers/app.js';
+import { EDITOR_HEADERS, uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
 import { ffmpegRun, tempDir } from '../helpers/audio.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { storedNames } from '../helpers/storage.js';
@@ -44,10 +36,29 @@ function exited(child: ChildProcess): Promise<void> {
 describe('worker killed with SIGKILL during a job', function () {
   // Longer than the layer’s timeout: waits for the queue to see the killed worker’s job stalled, then for the retry.
   this.timeout(240_000);
-  let app: TestApp;
   let work: string;
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
   const workers: ChildProcess[] = [];
+
+  // Registered before the app's hooks, so that no worker outlives the app.
+  after(async () => {
+    for (const w of workers) {
+      if (w.exitCode === null && w.signalCode === null) {
+        w.kill('SIGTERM');
+        await exited(w);
+      }
+    }
+  });
+  before(async () => {
+    work = await tempDir('antenne-crash-');
+    scratch = await createScratchDatabase();
+  });
+  // The API in this process (no worker), on the same database as the worker process.
+  const app = useTestApp(() => ({
+    engine: 'postgres',
+    worker: false,
+    env: { DATABASE_URL: scratch.url },
+  }));
 
   const startWorker = (): ChildProcess => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
@@ -71,21 +82,7 @@ describe('worker killed with SIGKILL during a job', function () {
   };
 
   before(async () => {
-    work = await tempDir('antenne-crash-');
     const speech = await interview();
-    scratch = await createScratchDatabase();
-    // The API in this process (no worker), on the same database as the worker process.
-    app = await startTestApp({
-      engine: 'postgres',
-      worker: false,
-      env: { DATABASE_URL: scratch.url },
-    });
-    const res = await app.authed('/api/shows', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(SHOW_INPUT),
-    });
-    assert.equal(res.status, 201);
     // Long enough (90 s of audio) to be killed in the middle of its encodes.
     const long = path.join(work, 'long.wav');
     await ffmpegRun(['-stream_loop', '10', '-i', speech, '-t', '90', long]);
@@ -93,23 +90,13 @@ describe('worker killed with SIGKILL during a job', function () {
   });
 
   after(async () => {
-    for (const w of workers) {
-      if (w.exitCode === null && w.signalCode === null) {
-        w.kill('SIGTERM');
-        await exited(w);
-      }
-    }
-    await app?.close();
     await scratch?.drop();
     await fs.rm(work, { recursive: true, force: true });
   });
 
   it('completes the job once after a restart, with one set of renditions and no temp files', async () => {
     const first = startWorker();
-    const res = await app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
-      method: 'POST',
-      body: await episodeForm(path.join(work, 'upload.wav'), ARTICLE),
-    });
+    const res = await uploadEpisode(app, path.join(work, 'upload.wav'));
     assert.equal(res.status, 202);
     const { id } = (await res.json()) as { id: string };
 

@@ -7,6 +7,7 @@ import { createScratchDatabase, type Engine } from './databases.js';
 import { tempDir } from './audio.js';
 import { TEST_REDIS_URL } from './env.js';
 import { freePort } from '../../support/ports.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 
 export const TEST_TOKEN = 'test-editor-token-0123456789abcdef';
 /** What an editor's API client sends. */
@@ -32,11 +33,7 @@ export interface RestartState {
   readonly dropDatabase: (() => Promise<void>) | null;
 }
 
-/**
- * The whole app in this process, on a free port, with its own data dir, its own
- * Redis key prefix and its own database (PGlite in memory or a scratch PostgreSQL db).
- */
-export async function startTestApp(options: {
+export interface TestAppOptions {
   engine: Engine;
   env?: Record<string, string>;
   worker?: boolean;
@@ -45,7 +42,13 @@ export async function startTestApp(options: {
   /** PGlite on disk under the data dir (not in memory), so a restart finds the data. */
   durable?: boolean;
   restart?: RestartState;
-}): Promise<TestApp> {
+}
+
+/**
+ * The whole app in this process, on a free port, with its own data dir, its own
+ * Redis key prefix and its own database (PGlite in memory or a scratch PostgreSQL db).
+ */
+export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const dataDir = options.restart?.dataDir ?? (await tempDir('antenne-app-'));
   const port = await freePort();
   const queuePrefix =
@@ -126,32 +129,6 @@ export async function removeQueueData(prefix: string): Promise<void> {
   }
 }
 
-export const SHOW_INPUT = {
-  slug: 'normandie-numerique',
-  title: 'Normandie Numérique',
-  description: 'Les entretiens « numériques » de la rédaction, à écouter partout.',
-  language: 'fr',
-  author: 'La rédaction',
-  owner: { name: 'La rédaction', email: 'podcast@example.org' },
-  imageUrl: 'https://example.org/artwork.jpg',
-  category: 'News',
-  subcategory: 'Politics',
-  siteUrl: 'https://example.org/',
-  copyright: '© 2018 Normandie Actu',
-};
-
-export const ARTICLE = {
-  title: 'La Team Normandie « chef de file » du numérique [AUDIO]',
-  summary: '<p>Entretien avec la secrétaire d’État chargée du numérique, à Caen.</p>',
-  articleUrl: 'https://example.org/2018/05/31/la-team-normandie-chef-de-file-du-numerique',
-  author: 'Marie Lefèvre',
-  publishedAt: '2018-05-31T09:30:00+02:00',
-  categories: ['Événements', 'Thématiques Normandie Numérique'],
-  source: 'Normandie Actu',
-  copyright: '© 2018 Normandie Actu',
-  language: 'fr',
-};
-
 /** Creates SHOW_INPUT's show through the API, as every end-to-end test starts. */
 export async function createTestShow(app: TestApp): Promise<void> {
   const res = await app.authed('/api/shows', {
@@ -160,6 +137,49 @@ export async function createTestShow(app: TestApp): Promise<void> {
     body: JSON.stringify(SHOW_INPUT),
   });
   if (res.status !== 201) throw new Error(`POST /api/shows: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * Registers the mocha hooks of a suite that runs against one app: started in
+ * `before` (after the hooks registered earlier, so `options` may be a function
+ * of what they made), with SHOW_INPUT's show unless `show: false`, and closed in
+ * `after`. The returned object stands for that app once it runs.
+ */
+export function useTestApp(
+  options: TestAppOptions | (() => TestAppOptions),
+  { show = true }: { show?: boolean } = {},
+): TestApp {
+  let current: TestApp | undefined;
+  before(async () => {
+    current = await startTestApp(typeof options === 'function' ? options() : options);
+    if (show) await createTestShow(current);
+  });
+  after(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as TestApp, {
+    get(_, key) {
+      if (!current) throw new Error('the test app runs only between its before and after hooks');
+      return Reflect.get(current, key) as unknown;
+    },
+  });
+}
+
+/**
+ * Posts ARTICLE (with `overrides`) and its audio to SHOW_INPUT's show, as a CMS
+ * would; the caller checks the answer.
+ */
+export async function uploadEpisode(
+  app: TestApp,
+  file: string,
+  overrides: Record<string, string | string[]> = {},
+  fileName?: string,
+): Promise<Response> {
+  return app.authed(`/api/shows/${SHOW_INPUT.slug}/episodes`, {
+    method: 'POST',
+    body: await episodeForm(file, { ...ARTICLE, ...overrides }, fileName),
+  });
 }
 
 /** The episode form as a CMS would post it: repeated fields for lists. */

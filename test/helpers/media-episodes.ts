@@ -1,7 +1,8 @@
 /** Episodes with one stored MP3 each, inserted directly (no pipeline): for media delivery tests. */
 import { newEpisodeGuid, newEpisodeId, newPublicationKey } from '../../src/core/ids.js';
 import { mp3RenditionRow } from '../../support/bulk-episodes.js';
-import { SHOW_INPUT, type TestApp } from './app.js';
+import { type TestApp } from './app.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
 
 export interface MediaEpisode {
   readonly id: string;

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 
-/** Live processes named `name` whose parent is this test process (Linux /proc). */
+/** Live processes named `name` whose parent is `parent` (this test process unless told), from Linux /proc. */
 export async function childProcessesNamed(name: string, parent = process.pid): Promise<number[]> {
   const pids: number[] = [];
   for (const entry of await fs.readdir('/proc')) {

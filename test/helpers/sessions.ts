@@ -1,6 +1,11 @@
 /** Studio sessions over real HTTP: sign in, then call the API as that session. */
 import assert from 'node:assert/strict';
 
+/** The first administrator a test app creates from ADMIN_ENV. */
+export const ADMIN = { email: 'admin@example.org', password: 'correct horse battery staple' };
+/** What a test app's environment says to create ADMIN at start. */
+export const ADMIN_ENV = { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
+
 export interface Session {
   readonly cookie: string;
   readonly csrfToken: string;

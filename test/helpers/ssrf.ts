@@ -180,3 +180,26 @@ export function ssrfTargets(port: number): string[] {
     `https://127.0.0.1:${port}/`,
   ];
 }
+
+/** The three sockets an SSRF suite works against, ready once its `before` hooks have run. */
+export interface SsrfSockets {
+  readonly recorder: ConnectionRecorder;
+  readonly upstream: Upstream;
+  /** A port where nothing listens. */
+  readonly closed: number;
+}
+
+/** Registers mocha hooks that open the recorder, the upstream and a closed port before the suite and close them after. */
+export function useSsrfSockets(): SsrfSockets {
+  const sockets = {} as { recorder: ConnectionRecorder; upstream: Upstream; closed: number };
+  before(async () => {
+    sockets.recorder = await recordConnections();
+    sockets.upstream = await startUpstream();
+    sockets.closed = await closedPort();
+  });
+  after(async () => {
+    await sockets.recorder?.close();
+    await sockets.upstream?.close();
+  });
+  return sockets;
+}

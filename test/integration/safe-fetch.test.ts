@@ -9,15 +9,7 @@ import os from 'node:os';
 import { SafeFetchError } from '../../src/net/fetch-error.js';
 import { PUBLIC_ONLY, type FetchPolicy } from '../../src/net/fetch-policy.js';
 import { safeFetch, type FetchLimits, type SafeFetchRequest } from '../../src/net/safe-fetch.js';
-import {
-  closedPort,
-  eventually,
-  recordConnections,
-  ssrfTargets,
-  startUpstream,
-  type ConnectionRecorder,
-  type Upstream,
-} from '../helpers/ssrf.js';
+import { eventually, ssrfTargets, useSsrfSockets } from '../helpers/ssrf.js';
 
 const LIMITS: FetchLimits = { timeoutMs: 5000, maxBytes: 1024 * 1024, maxRedirects: 3 };
 const request = (policy: FetchPolicy, limits: Partial<FetchLimits> = {}): SafeFetchRequest => ({
@@ -38,43 +30,38 @@ async function fetchError(url: string, req: SafeFetchRequest): Promise<SafeFetch
 }
 
 describe('net: safe fetch on real sockets', function () {
-  let recorder: ConnectionRecorder;
-  let upstream: Upstream;
-  let closed: number;
-  before(async () => {
-    recorder = await recordConnections();
-    upstream = await startUpstream();
-    closed = await closedPort();
-  });
-  after(async () => {
-    await recorder?.close();
-    await upstream?.close();
-  });
+  const sockets = useSsrfSockets();
 
   it('reaches the recorder when private addresses are allowed (the recorder works)', async () => {
-    const before = recorder.connections.length;
-    for (const url of [`http://127.0.0.1:${recorder.port}/`, `http://[::1]:${recorder.port}/`]) {
+    const before = sockets.recorder.connections.length;
+    for (const url of [
+      `http://127.0.0.1:${sockets.recorder.port}/`,
+      `http://[::1]:${sockets.recorder.port}/`,
+    ]) {
       const res = await safeFetch(url, request({ allowPrivate: true, allowedHosts: [] }));
       assert.equal(res.status, 200);
       assert.equal(res.body.toString(), 'INTERNAL OK');
     }
-    assert.equal(recorder.connections.length, before + 2);
+    assert.equal(sockets.recorder.connections.length, before + 2);
   });
 
   describe('refused before any connection', () => {
     let baseline: number;
-    beforeEach(() => (baseline = recorder.connections.length));
+    beforeEach(() => (baseline = sockets.recorder.connections.length));
     afterEach(() =>
-      assert.equal(recorder.connections.length, baseline, 'the recorder was contacted'),
+      assert.equal(sockets.recorder.connections.length, baseline, 'the recorder was contacted'),
     );
 
     for (const target of ssrfTargets(0)) {
       it(`refuses ${target.replace(':0/', ':PORT/')}`, async () => {
         const open = await fetchError(
-          target.replace(':0/', `:${recorder.port}/`),
+          target.replace(':0/', `:${sockets.recorder.port}/`),
           request(PUBLIC_ONLY),
         );
-        const shut = await fetchError(target.replace(':0/', `:${closed}/`), request(PUBLIC_ONLY));
+        const shut = await fetchError(
+          target.replace(':0/', `:${sockets.closed}/`),
+          request(PUBLIC_ONLY),
+        );
         assert.equal(open.kind, 'refused', open.message);
         assert.equal(open.message, shut.message, 'open and closed ports answer alike');
         assert.match(open.message, /only addresses on the public internet are fetched/);
@@ -84,30 +71,33 @@ describe('net: safe fetch on real sockets', function () {
     it('refuses a host name that resolves to loopback, in the connecting socket’s lookup', async () => {
       const name = os.hostname();
       assert.equal((await dns.lookup(name)).address, '127.0.0.1', `${name} resolves to loopback`);
-      const error = await fetchError(`http://${name}:${recorder.port}/`, request(PUBLIC_ONLY));
+      const error = await fetchError(
+        `http://${name}:${sockets.recorder.port}/`,
+        request(PUBLIC_ONLY),
+      );
       assert.equal(error.kind, 'refused');
       assert.match(error.message, new RegExp(`^${name} resolves to a private or reserved address`));
     });
 
     it('re-checks redirects: an allowed upstream redirecting to loopback is refused', async () => {
       for (const to of [
-        `http://127.0.0.1:${recorder.port}/`,
-        `http://[::1]:${recorder.port}/`,
-        `http://[::ffff:7f00:1]:${recorder.port}/`,
-        `http://${os.hostname()}:${recorder.port}/`,
-        `http://localhost:${recorder.port}/`,
+        `http://127.0.0.1:${sockets.recorder.port}/`,
+        `http://[::1]:${sockets.recorder.port}/`,
+        `http://[::ffff:7f00:1]:${sockets.recorder.port}/`,
+        `http://${os.hostname()}:${sockets.recorder.port}/`,
+        `http://localhost:${sockets.recorder.port}/`,
       ]) {
-        const url = `${upstream.origin}/redirect?to=${encodeURIComponent(to)}`;
+        const url = `${sockets.upstream.origin}/redirect?to=${encodeURIComponent(to)}`;
         const error = await fetchError(url, request(ALLOW_UPSTREAM));
         assert.equal(error.kind, 'refused', `${to}: ${error.message}`);
       }
     });
 
     it('trusts an origin exactly: the same host on another port is refused', async () => {
-      const policy: FetchPolicy = { ...PUBLIC_ONLY, trustedOrigins: [upstream.origin] };
-      const page = await safeFetch(`${upstream.origin}/page`, request(policy));
+      const policy: FetchPolicy = { ...PUBLIC_ONLY, trustedOrigins: [sockets.upstream.origin] };
+      const page = await safeFetch(`${sockets.upstream.origin}/page`, request(policy));
       assert.equal(page.status, 200);
-      const error = await fetchError(`http://127.0.0.2:${recorder.port}/`, request(policy));
+      const error = await fetchError(`http://127.0.0.2:${sockets.recorder.port}/`, request(policy));
       assert.equal(error.kind, 'refused');
     });
 
@@ -119,11 +109,11 @@ describe('net: safe fetch on real sockets', function () {
   });
 
   it('follows allowed redirects up to the limit, then stops', async () => {
-    const hop = (to: string) => `${upstream.origin}/redirect?to=${encodeURIComponent(to)}`;
+    const hop = (to: string) => `${sockets.upstream.origin}/redirect?to=${encodeURIComponent(to)}`;
     const two = hop(hop('/page'));
     const res = await safeFetch(two, request(ALLOW_UPSTREAM));
     assert.equal(res.status, 200);
-    assert.equal(res.url, `${upstream.origin}/page`);
+    assert.equal(res.url, `${sockets.upstream.origin}/page`);
     assert.match(res.body.toString('utf8'), /Page « autorisée »/);
     const four = hop(hop(hop(hop('/page'))));
     const error = await fetchError(four, request(ALLOW_UPSTREAM));
@@ -131,7 +121,7 @@ describe('net: safe fetch on real sockets', function () {
   });
 
   it('says why an allowed host could not be read (closed port, unknown host)', async () => {
-    const shut = await fetchError(`http://127.0.0.2:${closed}/`, request(ALLOW_UPSTREAM));
+    const shut = await fetchError(`http://127.0.0.2:${sockets.closed}/`, request(ALLOW_UPSTREAM));
     assert.equal(shut.kind, 'failed');
     assert.match(shut.message, /127\.0\.0\.2 refused the connection/);
     const unknown = await fetchError('http://nowhere.invalid/', request(PUBLIC_ONLY));
@@ -143,33 +133,41 @@ describe('net: safe fetch on real sockets', function () {
     it(`ends a ${path.slice(1)} upstream at the deadline and closes the connection`, async () => {
       const started = Date.now();
       const error = await fetchError(
-        `${upstream.origin}${path}`,
+        `${sockets.upstream.origin}${path}`,
         request(ALLOW_UPSTREAM, { timeoutMs: 1000 }),
       );
       assert.equal(error.kind, 'failed');
       assert.match(error.message, /no complete answer within 1 s/);
       assert.ok(Date.now() - started < 4000, 'ended within the deadline (plus slack)');
-      await eventually(() => upstream.cutOff.includes(path), 2000, `${path} connection closed`);
+      await eventually(
+        () => sockets.upstream.cutOff.includes(path),
+        2000,
+        `${path} connection closed`,
+      );
     });
   }
 
   it('cuts off an endless body at the byte cap and closes the connection', async () => {
-    const error = await fetchError(`${upstream.origin}/flood`, request(ALLOW_UPSTREAM));
+    const error = await fetchError(`${sockets.upstream.origin}/flood`, request(ALLOW_UPSTREAM));
     assert.equal(error.kind, 'failed');
     assert.match(error.message, /larger than 1 MiB/);
-    await eventually(() => upstream.cutOff.includes('/flood'), 2000, '/flood connection closed');
-    const sent = upstream.sentBytes.get('/flood') ?? 0;
+    await eventually(
+      () => sockets.upstream.cutOff.includes('/flood'),
+      2000,
+      '/flood connection closed',
+    );
+    const sent = sockets.upstream.sentBytes.get('/flood') ?? 0;
     assert.ok(sent < 64 * 1024 * 1024, `the upstream stopped sending (${sent} bytes)`);
   });
 
   it('refuses a declared Content-Length above the cap without reading the body', async () => {
-    const error = await fetchError(`${upstream.origin}/declared`, request(ALLOW_UPSTREAM));
+    const error = await fetchError(`${sockets.upstream.origin}/declared`, request(ALLOW_UPSTREAM));
     assert.match(error.message, /larger than 1 MiB/);
-    await eventually(() => upstream.cutOff.includes('/declared'), 2000, '/declared closed');
+    await eventually(() => sockets.upstream.cutOff.includes('/declared'), 2000, '/declared closed');
   });
 
   it('answers a HEAD with headers only', async () => {
-    const res = await safeFetch(`${upstream.origin}/artwork.jpg`, {
+    const res = await safeFetch(`${sockets.upstream.origin}/artwork.jpg`, {
       ...request(ALLOW_UPSTREAM),
       method: 'HEAD',
     });

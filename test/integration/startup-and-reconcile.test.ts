@@ -3,14 +3,8 @@ import fs from 'node:fs/promises';
 import { checkFfmpeg } from '../../src/media/capabilities.js';
 import { checkRedis } from '../../src/queue/connection.js';
 import { reconcile } from '../../workers/reconcile.js';
-import {
-  ARTICLE,
-  SHOW_INPUT,
-  episodeForm,
-  startTestApp,
-  waitForEpisode,
-  type TestApp,
-} from '../helpers/app.js';
+import { episodeForm, startTestApp, waitForEpisode, type TestApp } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { tempDir } from '../helpers/audio.js';
 import { tone as toneFixture } from '../fixtures/audio.js';
 

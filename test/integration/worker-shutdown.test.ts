@@ -5,14 +5,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import {
-  ARTICLE,
-  SHOW_INPUT,
-  episodeForm,
-  startTestApp,
-  waitForEpisode,
-  type TestApp,
-} from '../helpers/app.js';
+import { episodeForm, startTestApp, waitForEpisode, type TestApp } from '../helpers/app.js';
+import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { DEFAULT_LADDER } from '../../src/core/media-types.js';
 import { tempDir } from '../helpers/audio.js';
 import { childProcessesNamed } from '../helpers/processes.js';

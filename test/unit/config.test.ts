@@ -3,6 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, parseByteSize } from '../../src/core/config.js';
 
+/** The variables a refused environment is refused for, sorted; none when it loads. */
+function problemsOf(env: Record<string, string>): (string | undefined)[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems.map((p) => p.split(':')[0]).sort();
+  }
+}
+
 describe('config', () => {
   it('gives embedded defaults for an empty environment', () => {
     const config = loadConfig({});
@@ -165,15 +176,6 @@ describe('config', () => {
   });
 
   it('lists every storage problem at once', () => {
-    const problemsOf = (env: Record<string, string>) => {
-      try {
-        loadConfig(env);
-        return [];
-      } catch (error) {
-        assert.ok(error instanceof ConfigError);
-        return error.problems.map((p) => p.split(':')[0]).sort();
-      }
-    };
     assert.deepEqual(problemsOf({ S3_PREFIX: 'media', S3_FORCE_PATH_STYLE: 'true' }), [
       'S3_FORCE_PATH_STYLE',
       'S3_PREFIX',
@@ -215,15 +217,6 @@ describe('config', () => {
       { kind: 'storage-redirect', publicEndpoint: 'https://s3.example.org' },
     );
 
-    const problemsOf = (env: Record<string, string>) => {
-      try {
-        loadConfig(env);
-        return [];
-      } catch (error) {
-        assert.ok(error instanceof ConfigError);
-        return error.problems.map((p) => p.split(':')[0]).sort();
-      }
-    };
     assert.deepEqual(
       problemsOf({
         MEDIA_REDIRECT: 'storage',

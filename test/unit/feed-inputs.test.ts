@@ -11,7 +11,7 @@ import { chaptersSchema } from '../../src/core/chapters.js';
 import { episodePatchSchema, sentKeysOnly } from '../../src/core/feed-schemas.js';
 import { createShowSchema } from '../../src/core/schemas.js';
 import { checkTranscript } from '../../src/core/transcripts.js';
-import { SHOW_INPUT } from '../helpers/app.js';
+import { SHOW_INPUT } from '../fixtures/editorial.js';
 
 describe('publication states', () => {
   it('lists only published episodes in feeds', () => {

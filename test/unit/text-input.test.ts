@@ -10,17 +10,10 @@ import { episodeMetadataSchema, slugSchema } from '../../src/core/schemas.js';
 import { textProblem, textProblems, xmlSafeText } from '../../src/core/text-chars.js';
 import { oembedXml } from '../../embed/oembed.js';
 import { parseOr400, UnparsedBody } from '../../src/http/middleware/validate.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 /** The AppError a call throws. */
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof AppError, String(error));
-    return error;
-  }
-  assert.fail('nothing thrown');
-}
+const thrown = (fn: () => unknown): AppError => thrownBy(fn, AppError);
 
 describe('text input: the character rule', () => {
   it('takes what XML 1.0 carries: French typography, emoji, tab and newlines', () => {

@@ -12,6 +12,7 @@ import {
   silentRecording,
 } from '../../src/media/validate-input.js';
 import { failureSummary } from '../../workers/media-job.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 const audio = {
   codec: 'pcm_s16le',
@@ -34,15 +35,7 @@ const probe = (over: Partial<ProbeResult> & { audioOver?: Partial<typeof audio> 
 };
 
 /** The refusal `fn` throws (it must throw one). */
-function refusal(fn: () => void): BadMediaError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof BadMediaError, String(error));
-    return error;
-  }
-  assert.fail('accepted');
-}
+const refusal = (fn: () => void): BadMediaError => thrownBy(fn, BadMediaError, 'accepted');
 
 /** A reason shown to editors names no file, no directory, no tool output. */
 function assertNoPath(reason: string): void {
