@@ -90,6 +90,8 @@ export async function buildGraph(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     pgliteDir: options.pgliteDir,
+    onIdleConnectionError: (error) =>
+      logger.warn({ err: error }, 'an idle database connection failed; it was dropped'),
   });
   const applied = await migrateToLatest(db.db);
   if (applied.length) logger.info({ applied, engine: db.engine }, 'database migrated');

@@ -23,9 +23,14 @@ export async function connectDb(options: {
   databaseUrl?: string | undefined;
   dataDir?: string;
   pgliteDir?: string;
+  /** An idle pooled connection failed (server restart, connection terminated): told, not thrown. */
+  onIdleConnectionError?: (error: Error) => void;
 }): Promise<DbHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // Without a listener, an idle client's error would be thrown and end the process; the
+    // pool has already discarded that client, and the next query opens a new one.
+    pool.on('error', (error) => options.onIdleConnectionError?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
