@@ -26,8 +26,8 @@ import { promisify } from 'node:util';
 import { createAntenne } from '../src/compose/index.js';
 import { loadConfig } from '../src/core/config.js';
 import { createLogger } from '../src/core/logger.js';
-import { newEpisodeGuid, newEpisodeId, newPublicationKey } from '../src/core/ids.js';
-import { mp3RenditionRow } from '../support/bulk-episodes.js';
+import { newPublicationKey } from '../src/core/ids.js';
+import { insertEpisodeWithMp3 } from '../support/bulk-episodes.js';
 import { defaultMediaBase, publishedMediaUrl } from '../src/http/media-urls.js';
 import { shippedServers, startNginx } from '../support/nginx.js';
 import { freePort } from '../support/ports.js';
@@ -108,44 +108,18 @@ async function publishedAntenne(dir: string, name: string, file: string, env: No
   });
   if (created.status !== 201) throw new Error(`show: ${created.status} ${await created.text()}`);
   const show = (await created.json()) as { id: string };
-  const episodeId = newEpisodeId();
   const publicationKey = newPublicationKey();
-  const key = `public/episodes/${episodeId}/mp3-128k-0123456789ab.mp3`;
+  const { key } = await insertEpisodeWithMp3(antenne.db.db, {
+    showId: show.id,
+    state: 'published',
+    publicationKey,
+    title: 'Entretien',
+    bytes: FILE_BYTES,
+    durationSeconds: 1800,
+  });
   const copy = path.join(dir, `${name}.mp3`);
   await fs.copyFile(file, copy);
   await antenne.storage.putFile(key, copy);
-  await antenne.db.db
-    .insertInto('episodes')
-    .values({
-      id: episodeId,
-      show_id: show.id,
-      guid: newEpisodeGuid(),
-      state: 'published',
-      publication_key: publicationKey,
-      title: 'Entretien',
-      summary: '',
-      article_url: 'https://example.org/2018/05/31/entretien',
-      author: 'La rédaction',
-      published_at: new Date(),
-      categories: '[]',
-      image_url: null,
-      source: 'Normandie Actu',
-      copyright: null,
-      language: 'fr',
-      interviewees: '[]',
-      original_key: `originals/${episodeId}/original.wav`,
-      original_name: 'interview.wav',
-      original_bytes: FILE_BYTES,
-      duration_seconds: 1800,
-      failure_reason: null,
-    })
-    .execute();
-  await antenne.db.db
-    .insertInto('renditions')
-    .values(
-      mp3RenditionRow({ episodeId, storageKey: key, bytes: FILE_BYTES, durationSeconds: 1800 }),
-    )
-    .execute();
   const url = publishedMediaUrl(defaultMediaBase(base), publicationKey, key);
   return { antenne, port, url, key, mediaRoot: path.join(config.dataDir, 'media') };
 }

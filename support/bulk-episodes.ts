@@ -79,3 +79,60 @@ export function mp3RenditionRow(r: {
     sha256: 'a'.repeat(64),
   };
 }
+
+/**
+ * One episode of `showId` with one MP3 rendition row (no pipeline): the file itself is the
+ * caller's to store under the returned key. For media-serving tests and benches.
+ */
+export async function insertEpisodeWithMp3(
+  db: Db,
+  episode: {
+    showId: string;
+    state: 'published' | 'ready';
+    publicationKey: string | null;
+    title: string;
+    bytes: number;
+    durationSeconds: number;
+  },
+): Promise<{ id: string; key: string }> {
+  const id = newEpisodeId();
+  const key = `public/episodes/${id}/mp3-128k-0123456789ab.mp3`;
+  await db
+    .insertInto('episodes')
+    .values({
+      id,
+      show_id: episode.showId,
+      guid: newEpisodeGuid(),
+      state: episode.state,
+      publication_key: episode.publicationKey,
+      title: episode.title,
+      summary: '',
+      article_url: `https://example.org/2018/05/31/${id}`,
+      author: 'La rédaction',
+      published_at: new Date(),
+      categories: '[]',
+      image_url: null,
+      source: 'Normandie Actu',
+      copyright: null,
+      language: 'fr',
+      interviewees: '[]',
+      original_key: `originals/${id}/original.wav`,
+      original_name: 'entretien.wav',
+      original_bytes: episode.bytes,
+      duration_seconds: episode.durationSeconds,
+      failure_reason: null,
+    })
+    .execute();
+  await db
+    .insertInto('renditions')
+    .values(
+      mp3RenditionRow({
+        episodeId: id,
+        storageKey: key,
+        bytes: episode.bytes,
+        durationSeconds: episode.durationSeconds,
+      }),
+    )
+    .execute();
+  return { id, key };
+}

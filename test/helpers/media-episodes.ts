@@ -1,6 +1,6 @@
 /** Episodes with one stored MP3 each, inserted directly (no pipeline): for media delivery tests. */
-import { newEpisodeGuid, newEpisodeId, newPublicationKey } from '../../src/core/ids.js';
-import { mp3RenditionRow } from '../../support/bulk-episodes.js';
+import { newPublicationKey } from '../../src/core/ids.js';
+import { insertEpisodeWithMp3 } from '../../support/bulk-episodes.js';
 import { type TestApp } from './app.js';
 import { SHOW_INPUT } from '../fixtures/editorial.js';
 
@@ -20,42 +20,16 @@ export async function addMediaEpisode(
 ): Promise<MediaEpisode> {
   const show = await app.antenne.repos.shows.findBySlug(SHOW_INPUT.slug);
   if (!show) throw new Error('create the test show first');
-  const id = newEpisodeId();
   const publicationKey = state === 'published' ? newPublicationKey() : null;
-  const key = `public/episodes/${id}/mp3-128k-0123456789ab.mp3`;
+  const { id, key } = await insertEpisodeWithMp3(app.antenne.db.db, {
+    showId: show.id,
+    state,
+    publicationKey,
+    title: `Entretien (${state})`,
+    bytes: bytes.length,
+    durationSeconds: 18,
+  });
   await app.antenne.storage.putBytes(key, bytes);
-  await app.antenne.db.db
-    .insertInto('episodes')
-    .values({
-      id,
-      show_id: show.id,
-      guid: newEpisodeGuid(),
-      state,
-      publication_key: publicationKey,
-      title: `Entretien (${state})`,
-      summary: '',
-      article_url: `https://example.org/${id}`,
-      author: 'La rédaction',
-      published_at: new Date(),
-      categories: '[]',
-      image_url: null,
-      source: 'Normandie Actu',
-      copyright: null,
-      language: 'fr',
-      interviewees: '[]',
-      original_key: `originals/${id}/original.wav`,
-      original_name: 'entretien.wav',
-      original_bytes: bytes.length,
-      duration_seconds: 18,
-      failure_reason: null,
-    })
-    .execute();
-  await app.antenne.db.db
-    .insertInto('renditions')
-    .values(
-      mp3RenditionRow({ episodeId: id, storageKey: key, bytes: bytes.length, durationSeconds: 18 }),
-    )
-    .execute();
   return { id, publicationKey, key };
 }
 
