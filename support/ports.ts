@@ -15,3 +15,22 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Runs `start(port)` on a free port, again on another one if the port was taken
+ * between the choice and the listen (EADDRINUSE), up to `attempts` times.
+ */
+export async function withFreePort<T>(
+  start: (port: number) => Promise<T>,
+  attempts = 5,
+): Promise<{ value: T; port: number }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    try {
+      return { value: await start(port), port };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= attempts)
+        throw error;
+    }
+  }
+}

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/core/logger.js';
 import { createScratchDatabase, type Engine } from './databases.js';
 import { tempDir } from './audio.js';
 import { TEST_REDIS_URL } from './env.js';
-import { freePort } from '../../support/ports.js';
+import { withFreePort } from '../../support/ports.js';
 import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 
 export const TEST_TOKEN = 'test-editor-token-0123456789abcdef';
@@ -50,7 +50,6 @@ export interface TestAppOptions {
  */
 export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const dataDir = options.restart?.dataDir ?? (await tempDir('antenne-app-'));
-  const port = await freePort();
   const queuePrefix =
     options.restart?.queuePrefix ?? `antenne-test-${randomBytes(5).toString('hex')}`;
   const scratch = options.restart
@@ -61,25 +60,36 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
       ? await createScratchDatabase()
       : null;
   const durable = options.durable || Boolean(options.restart);
-  const config = loadConfig({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    REDIS_URL: TEST_REDIS_URL,
-    DATA_DIR: dataDir,
-    EDITOR_TOKENS: TEST_TOKEN,
-    QUEUE_PREFIX: queuePrefix,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    SHUTDOWN_GRACE_SECONDS: '5',
-    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-    ...options.env,
+  // The public URL carries the port, so it is chosen before the app is built; another
+  // process may take it in between (parallel test files, outgoing connections): then
+  // the app is built again on another port.
+  const { value: antenne, port } = await withFreePort(async (port) => {
+    const config = loadConfig({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      REDIS_URL: TEST_REDIS_URL,
+      DATA_DIR: dataDir,
+      EDITOR_TOKENS: TEST_TOKEN,
+      QUEUE_PREFIX: queuePrefix,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      SHUTDOWN_GRACE_SECONDS: '5',
+      ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+      ...options.env,
+    });
+    const logger = createLogger({ level: config.logLevel, pretty: false });
+    const app = await createAntenne(config, logger, {
+      ...options.antenneOptions,
+      ...(scratch || durable ? {} : { pgliteDir: 'memory://' }),
+    });
+    try {
+      await app.listen(port);
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+    return app;
   });
-  const logger = createLogger({ level: config.logLevel, pretty: false });
-  const antenne = await createAntenne(config, logger, {
-    ...options.antenneOptions,
-    ...(scratch || durable ? {} : { pgliteDir: 'memory://' }),
-  });
-  await antenne.listen(port);
   if (options.worker !== false) await antenne.startWorker();
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
