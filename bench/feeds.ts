@@ -19,17 +19,13 @@ import { newEpisodeId } from '../src/core/ids.js';
 import { createLogger } from '../src/core/logger.js';
 import { addEpisodes } from '../support/bulk-episodes.js';
 import { freePort } from '../support/ports.js';
+import { median } from '../support/statistics.js';
 
 const run = promisify(execFile);
 const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WRK_ARGS = ['-t2', '-c64', `-d${SECONDS}s`];
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
 
 async function wrk(url: string, headers: Record<string, string>): Promise<number> {
   const args = [

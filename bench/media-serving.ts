@@ -32,6 +32,7 @@ import { defaultMediaBase, publishedMediaUrl } from '../src/http/media-urls.js';
 import { shippedServers, startNginx } from '../support/nginx.js';
 import { freePort } from '../support/ports.js';
 import { startS3Server, type S3TestServer } from '../support/s3-server.js';
+import { median } from '../support/statistics.js';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -72,11 +73,6 @@ async function wrk(
     non2xx + (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
   return { rps, mbps: Number(transfer?.[1] ?? NaN) * unit, errors };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** An Antenne on its own data dir with one published episode holding `file`; its /media URL. */
 async function publishedAntenne(dir: string, name: string, file: string, env: NodeJS.ProcessEnv) {

@@ -41,6 +41,7 @@ import { loadConfig } from '../src/core/config.js';
 import { createLogger } from '../src/core/logger.js';
 import { makeSpeech } from './speech.js';
 import { freePort } from '../support/ports.js';
+import { median } from '../support/statistics.js';
 
 const N = Number(process.env.N ?? 4);
 const DURATION = Number(process.env.DURATION ?? 600);
@@ -314,7 +315,7 @@ function report(p: Phase): void {
   console.log(`\n${p.workers} worker process(es):`);
   console.log(`  wall ${p.wall.toFixed(1)} s, ${((N * 3600) / p.wall).toFixed(1)} jobs/hour`);
   console.log(
-    `  per job: ${sorted.map((s) => s.toFixed(1)).join(', ')} s (median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} s)`,
+    `  per job: ${sorted.map((s) => s.toFixed(1)).join(', ')} s (median ${median(sorted).toFixed(1)} s)`,
   );
   console.log(
     `  CPU ${p.cpu.toFixed(1)} s: ${(p.cpu / minutes).toFixed(2)} CPU s per audio minute, ${(p.cpu / p.wall).toFixed(2)} cores busy on average`,

@@ -27,7 +27,7 @@ import {
   removeQueueData,
   waitForEpisode,
 } from '../helpers/app.js';
-import { childProcessesNamed } from '../helpers/processes.js';
+import { childProcessesNamed, exited } from '../helpers/processes.js';
 import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { interview } from '../fixtures/audio.js';
 import { freePort } from '../../support/ports.js';
@@ -49,12 +49,6 @@ interface Proc {
   readonly output: string[];
   /** The API's own address (API processes only). */
   readonly baseUrl: string | null;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */

@@ -13,6 +13,7 @@ import { ffmpegRun, tempDir } from '../helpers/audio.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { storedNames } from '../helpers/storage.js';
 import { interview } from '../fixtures/audio.js';
+import { exited } from '../helpers/processes.js';
 
 /** Direct children of a process, from /proc (the ffmpeg runs of a worker). */
 async function childrenOf(pid: number): Promise<number[]> {
@@ -25,12 +26,6 @@ async function childrenOf(pid: number): Promise<number[]> {
     if (ppid === pid) found.push(Number(entry));
   }
   return found;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 describe('worker killed with SIGKILL during a job', function () {

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 
 /** Live processes named `name` whose parent is `parent` (this test process unless told), from Linux /proc. */
@@ -12,4 +13,11 @@ export async function childProcessesNamed(name: string, parent = process.pid): P
       pids.push(Number(entry));
   }
   return pids;
+}
+
+/** Resolves once `child` has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
