@@ -214,6 +214,31 @@ export interface Database {
   feed_renders: FeedRendersTable;
   feed_builds: FeedBuildsTable;
   server_secrets: ServerSecretsTable;
+  audience_downloads: AudienceDownloadsTable;
+  audience_listens: AudienceListensTable;
+}
+
+/** A day's IAB downloads of an episode by one app on one platform (0009; days in UTC). */
+export interface AudienceDownloadsTable {
+  /** Read it as text (`sql<string>\`day::text\``): pg and PGlite turn a date into a local-time Date. */
+  day: ColumnType<unknown, string, never>;
+  episode_id: string;
+  show_id: string;
+  /** An app id of src/core/audience-apps (e.g. `apple-podcasts`, `antenne-player`, `other`). */
+  app: string;
+  /** `ios`, `android`, `macos`, `windows`, `linux`, `web`, `other`. */
+  platform: string;
+  downloads: number;
+}
+
+/** A day's player listens of an episode at one milestone (0009; days in UTC). */
+export interface AudienceListensTable {
+  /** Read it as text, as above. */
+  day: ColumnType<unknown, string, never>;
+  episode_id: string;
+  show_id: string;
+  milestone: 'started' | 'heard-30s' | 'completed';
+  listens: number;
 }
 
 /** Secrets every process shares (0007), e.g. the key that signs private media URLs. */
