@@ -9,7 +9,7 @@ import { field, layout, listTable, type PageContext } from './layout.js';
  * Slugs: lowercase letters, digits, hyphens. Written for the `v` flag browsers
  * compile `pattern` with (a bare `-` in a class is a syntax error there).
  */
-const SLUG_PATTERN = '[a-z0-9\\-]+';
+export const SLUG_PATTERN = '[a-z0-9\\-]+';
 
 export interface ShowRow {
   readonly slug: string;

@@ -7,6 +7,8 @@
  * names (read from Chromium's accessibility tree) and nothing in the console.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { createTestShow, EDITOR_HEADERS, startTestApp, type TestApp } from '../helpers/app.js';
 import { serveArticle } from '../helpers/article-page.js';
@@ -20,6 +22,10 @@ const ONE_PIXEL_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
   'base64',
 );
+
+const ARTIFACTS = path.resolve('test-artifacts');
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(ARTIFACTS, `studio-ux-${name}.png`), fullPage: true });
 
 interface EpisodeBody {
   id: string;
@@ -158,6 +164,7 @@ describe('studio UX in Chromium: local times, state-following publication, choic
   }
 
   before(async () => {
+    await fs.mkdir(ARTIFACTS, { recursive: true });
     article = await serveArticle();
     app = await startTestApp({
       engine: 'pglite',
@@ -304,6 +311,7 @@ describe('studio UX in Chromium: local times, state-following publication, choic
       'Programmé pour le 15/01/2030 10:00',
     );
     assert.equal(await page.inputValue('#schedule-at'), '2030-01-15T10:00');
+    await shot(page, '01-scheduled');
     assert.deepEqual(await buttons(), [
       'Déplacer la publication à cette heure',
       'Annuler la programmation',
@@ -349,6 +357,7 @@ describe('studio UX in Chromium: local times, state-following publication, choic
       options.map((o) => o.textContent),
     );
     assert.deepEqual(shown, ['Actualités › Politique']);
+    await shot(page, '02-category-filter');
     assert.match((await page.textContent('#f-category-matches')) ?? '', /1/);
     await page.fill('#f-language-filter', 'anglais');
     await page.selectOption('#f-language', 'en');

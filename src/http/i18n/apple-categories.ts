@@ -5,7 +5,7 @@
 import { APPLE_CATEGORIES } from '../../core/apple-categories.js';
 import type { Lang } from './lang.js';
 
-const FR: Readonly<Record<string, string>> = {
+export const APPLE_CATEGORY_NAMES_FR: Readonly<Record<string, string>> = {
   Arts: 'Arts',
   Books: 'Livres',
   Design: 'Design',
@@ -120,7 +120,7 @@ const FR: Readonly<Record<string, string>> = {
 
 /** A category or subcategory (Apple's English name) as the editor reads it. */
 export function appleCategoryName(lang: Lang, name: string): string {
-  return lang === 'fr' ? (FR[name] ?? name) : name;
+  return lang === 'fr' ? (APPLE_CATEGORY_NAMES_FR[name] ?? name) : name;
 }
 
 /** Every category, then its subcategories: Apple's values with the names to show. */
