@@ -472,6 +472,14 @@ describe('studio UX in Chromium: local times, state-following publication, choic
         const response = await page.goto(`${app.baseUrl}${path}`);
         assert.equal(response?.status(), 200, path);
         assert.ok((await assertUniqueNames(page)) > 5, path);
+        // Browsers compile a pattern when there is a value to check: the check runs.
+        for (const input of await page.locator('input[pattern]').all()) {
+          await input.fill('Pas Valide');
+          const mismatch = (el: HTMLInputElement) => el.validity.patternMismatch;
+          assert.equal(await input.evaluate(mismatch), true, `${path}: pattern checked`);
+          await input.fill('un-exemple');
+          assert.equal(await input.evaluate(mismatch), false, path);
+        }
       }
       assert.deepEqual([...logged], [], 'console errors and warnings');
       // A page that cannot be shown answers in the editor's language, named as well; the
