@@ -6,6 +6,7 @@ import {
   api,
   articleFrom,
   clearErrors,
+  fill,
   onSubmit,
   settle,
   showProblem,
@@ -24,7 +25,7 @@ if (processing) {
   const busy = (s: string) => s === 'uploaded' || s === 'processing';
   const show = (progress: number) => {
     bar.value = progress;
-    text.textContent = `${t.processing} : ${progress} %`;
+    text.textContent = fill(t.processingPercent!, { n: progress });
   };
   const label = (state: string) => t[`st_${state}`] ?? state;
   const settle = (state: string, failure: string | null) => {

@@ -490,6 +490,38 @@ describe('studio UX in Chromium: local times, state-following publication, choic
         logged.map((l) => l.replace(/status of 404 \(Not Found\)$/, '…')),
         ['error on /studio/episodes/zzzz: Failed to load resource: the server responded with a …'],
       );
+
+      // An editor opening an administrators' page: the 403 page, named as well.
+      const created = await page.request.post(`${app.baseUrl}/api/users`, {
+        headers: {
+          'x-csrf-token': (await page.getAttribute('meta[name="csrf-token"]', 'content'))!,
+        },
+        data: {
+          email: `redac-${locale}@example.org`,
+          name: `Rédaction ${locale}`,
+          role: 'editor',
+          password: 'une phrase de passe longue',
+        },
+      });
+      assert.equal(created.status(), 201);
+      const editorContext = await browser.newContext({ locale, timezoneId: 'Europe/Paris' });
+      const editor = await editorContext.newPage();
+      const editorLog: string[] = [];
+      editor.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') editorLog.push(m.text());
+      });
+      await editor.goto(`${app.baseUrl}/studio/login`);
+      await editor.fill('#f-email', `redac-${locale}@example.org`);
+      await editor.fill('#f-password', 'une phrase de passe longue');
+      await editor.click('#login-form button[type="submit"]');
+      await editor.waitForURL(/\/studio\/shows$/);
+      assert.equal((await editor.goto(`${app.baseUrl}/studio/tokens`))?.status(), 403);
+      await assertUniqueNames(editor);
+      assert.deepEqual(
+        editorLog.map((l) => l.replace(/status of 403 \(Forbidden\)$/, '…')),
+        ['Failed to load resource: the server responded with a …'],
+      );
+      await editorContext.close();
       await context.close();
     });
   }
