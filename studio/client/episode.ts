@@ -1,10 +1,12 @@
 /** An episode's page: live processing progress, publishing, copy buttons, edits. */
 import { parseChaptersText } from '../chapters-text.js';
+import { instantOf } from './instants.js';
 import {
   $,
   api,
   articleFrom,
   clearErrors,
+  fill,
   onSubmit,
   settle,
   showProblem,
@@ -23,7 +25,7 @@ if (processing) {
   const busy = (s: string) => s === 'uploaded' || s === 'processing';
   const show = (progress: number) => {
     bar.value = progress;
-    text.textContent = `${t.processing} : ${progress} %`;
+    text.textContent = fill(t.processingPercent!, { n: progress });
   };
   const label = (state: string) => t[`st_${state}`] ?? state;
   const settle = (state: string, failure: string | null) => {
@@ -69,21 +71,27 @@ if (processing) {
     } else poll();
   }
 
+  // Publication: only the buttons the state allows are on the page (pages/episode.ts).
   const publishError = $('#publish-error');
+  const say = (text: string) => {
+    if (publishError) publishError.textContent = text;
+  };
   const act = (path: string, body: unknown) =>
     void api('POST', `/api/episodes/${id}/${path}`, body).then((res) => {
       if (res.ok) return location.reload();
       const p = res.data as Problem;
-      if (publishError)
-        publishError.textContent = [p.title, p.detail, ...(p.errors ?? []).map((e) => e.message)]
-          .filter(Boolean)
-          .join(' — ');
+      say(
+        [p.title, p.detail, ...(p.errors ?? []).map((e) => e.message)].filter(Boolean).join(' — '),
+      );
     });
   $('#publish-now')?.addEventListener('click', () => act('publish', {}));
   $('#unpublish')?.addEventListener('click', () => act('unpublish', {}));
+  // Cancelling a schedule takes the episode out of the queue of publications (unpublished).
+  $('#cancel-schedule')?.addEventListener('click', () => act('unpublish', {}));
   $('#schedule')?.addEventListener('click', () => {
-    const at = $<HTMLInputElement>('#schedule-at')!.value;
-    act('publish', at ? { at: new Date(at).toISOString() } : {});
+    const at = instantOf($<HTMLInputElement>('#schedule-at'));
+    if (!at) return say(t.scheduleMissing!);
+    act('publish', { at });
   });
 }
 

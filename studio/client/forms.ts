@@ -2,6 +2,8 @@
  * What every studio script shares: the page's strings and CSRF token, JSON calls to
  * the API, and problems placed next to the fields they are about.
  */
+import { instantOf } from './instants.js';
+
 export type Strings = Record<string, string>;
 export interface Problem {
   type?: string;
@@ -125,10 +127,13 @@ export function articleFrom(form: HTMLFormElement): Record<string, unknown> {
         : { name: line.slice(0, comma).trim(), role: line.slice(comma + 1).trim() };
     }),
   };
-  for (const name of ['author', 'publishedAt', 'imageUrl', 'language', 'source', 'copyright']) {
+  for (const name of ['author', 'imageUrl', 'language', 'source', 'copyright']) {
     const v = value(form, name);
     if (v) body[name] = v;
   }
+  // Typed in the editor's time zone, sent as an instant.
+  const publishedAt = instantOf(form.elements.namedItem('publishedAt') as HTMLInputElement | null);
+  if (publishedAt) body.publishedAt = publishedAt;
   return body;
 }
 
@@ -148,16 +153,23 @@ export function onSubmit(
 ) {
   form?.addEventListener('submit', (event) => {
     event.preventDefault();
-    // Empty required fields and malformed URLs or e-mails are told at once, in the
-    // browser's language; the server's checks (and their messages) still follow.
+    // Empty required fields, malformed URLs or e-mails and slugs that do not match
+    // their pattern are told at once (the pattern's rule in the page's language, the
+    // rest in the browser's); the server's checks (and their messages) still follow.
     const invalid = Array.from(form.elements).filter((el): el is HTMLInputElement =>
       el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement
-        ? el.validity.valueMissing || el.validity.typeMismatch
+        ? el.validity.valueMissing || el.validity.typeMismatch || el.validity.patternMismatch
         : false,
     );
     if (invalid.length)
       return showProblem(form, {
-        errors: invalid.map((el) => ({ field: el.name, message: el.validationMessage })),
+        errors: invalid.map((el) => ({
+          field: el.name,
+          message:
+            el.validity.patternMismatch && el.dataset.patternMessage
+              ? el.dataset.patternMessage
+              : el.validationMessage,
+        })),
       });
     const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
     if (button) button.disabled = true;

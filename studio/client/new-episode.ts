@@ -11,6 +11,7 @@ import {
   value,
   type Problem,
 } from './forms.js';
+import { setInstant } from './instants.js';
 
 // Prefill from the article's URL.
 onSubmit($<HTMLFormElement>('#prefill-form'), async (form) => {
@@ -35,13 +36,30 @@ onSubmit($<HTMLFormElement>('#prefill-form'), async (form) => {
   set('articleUrl', meta.articleUrl);
   set('summary', meta.summary);
   set('author', meta.author);
-  set('publishedAt', meta.publishedAt);
+  // An instant, shown in the editor's time zone.
+  setInstant(
+    target.elements.namedItem('publishedAt') as HTMLInputElement,
+    meta.publishedAt as string | null,
+  );
   set('categories', meta.categories);
   set('imageUrl', meta.imageUrl);
-  set('language', meta.language);
+  chooseLanguage(
+    target.elements.namedItem('language') as HTMLSelectElement,
+    meta.language as string | null,
+  );
   set('source', meta.source);
   status.textContent = t.prefilled!;
 });
+
+/** The article's language among the choices: its tag, else its base language ("fr" for "fr-FR"). */
+function chooseLanguage(select: HTMLSelectElement | null, tag: string | null | undefined) {
+  if (!select || !tag) return;
+  const options = Array.from(select.options);
+  const found =
+    options.find((o) => o.value.toLowerCase() === tag.toLowerCase()) ??
+    options.find((o) => o.value === tag.split('-')[0]!.toLowerCase());
+  if (found) found.selected = true;
+}
 
 // New episode: drop zone, upload with progress, then the episode's page.
 const episodeForm = $<HTMLFormElement>('#episode-form');

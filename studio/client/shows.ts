@@ -10,10 +10,21 @@ import {
   value,
   type Problem,
 } from './forms.js';
+import { artworkProblem } from './artwork.js';
 
-// New show.
+/** The Apple subcategory of the chosen category option (pages/choices.ts), or null. */
+const subcategory = (form: HTMLFormElement): string | null =>
+  (form.elements.namedItem('category') as HTMLSelectElement | null)?.selectedOptions[0]?.dataset
+    .subcategory ?? null;
+
+// New show; its artwork file, if chosen, is checked first and sent as the settings page sends it.
 onSubmit($<HTMLFormElement>('#show-form'), async (form) => {
   const optional = (name: string) => value(form, name) || undefined;
+  const artwork = (form.elements.namedItem('artwork') as HTMLInputElement | null)?.files?.[0];
+  if (artwork) {
+    const problem = await artworkProblem(artwork);
+    if (problem) return showProblem(form, { errors: [{ field: 'artwork', message: problem }] });
+  }
   const body = {
     slug: value(form, 'slug'),
     title: value(form, 'title'),
@@ -21,27 +32,35 @@ onSubmit($<HTMLFormElement>('#show-form'), async (form) => {
     author: value(form, 'author'),
     owner: { name: value(form, 'owner.name'), email: value(form, 'owner.email') },
     category: value(form, 'category'),
+    subcategory: subcategory(form) ?? undefined,
     siteUrl: value(form, 'siteUrl'),
-    imageUrl: optional('imageUrl'),
+    imageUrl: artwork ? undefined : optional('imageUrl'),
     language: optional('language'),
   };
   const res = await api('POST', '/api/shows', body);
-  if (res.ok) return location.assign(`/studio/shows/${encodeURIComponent(body.slug)}`);
-  showProblem(form, res.data as Problem);
+  if (!res.ok) return showProblem(form, res.data as Problem);
+  const show = `/studio/shows/${encodeURIComponent(body.slug)}`;
+  if (artwork) {
+    const sent = await api('PUT', `/api/shows/${encodeURIComponent(body.slug)}/artwork`, artwork);
+    // The show exists; its settings page offers the artwork upload again.
+    if (!sent.ok) return location.assign(`${show}/settings#artwork-heading`);
+  }
+  location.assign(show);
 });
 
 // A show's settings: only what the form holds is sent (PATCH), the slug never changes.
 onSubmit($<HTMLFormElement>('#show-settings-form'), async (form) => {
   const status = $('#show-settings-status')!;
   status.textContent = '';
-  const optional = (name: string) => value(form, name) || null;
+  // An empty optional field clears it: the API reads "" as none.
+  const optional = (name: string) => value(form, name);
   const res = await api('PATCH', `/api/shows/${encodeURIComponent(form.dataset.show ?? '')}`, {
     title: value(form, 'title'),
     description: value(form, 'description'),
     author: value(form, 'author'),
     owner: { name: value(form, 'owner.name'), email: value(form, 'owner.email') },
     category: value(form, 'category'),
-    subcategory: optional('subcategory'),
+    subcategory: subcategory(form) ?? '',
     siteUrl: value(form, 'siteUrl'),
     language: value(form, 'language') || 'fr',
     copyright: optional('copyright'),
@@ -50,24 +69,6 @@ onSubmit($<HTMLFormElement>('#show-settings-form'), async (form) => {
   });
   settle(form, res, status, t.saved!);
 });
-
-/** Apple's artwork rules, checked here first so the editor hears it in their language. */
-async function artworkProblem(file: File): Promise<string | null> {
-  if (file.type !== 'image/jpeg' && file.type !== 'image/png') return t.artworkWrongType!;
-  let size: { width: number; height: number };
-  try {
-    const bitmap = await createImageBitmap(file);
-    size = { width: bitmap.width, height: bitmap.height };
-    bitmap.close();
-  } catch {
-    return t.artworkUnreadable!;
-  }
-  const say = (text: string) =>
-    text.replace('{w}', String(size.width)).replace('{h}', String(size.height));
-  if (size.width !== size.height) return say(t.artworkNotSquare!);
-  if (size.width < 1400 || size.width > 3000) return say(t.artworkSize!);
-  return null;
-}
 
 // Artwork: the file itself is the request body (PUT), as the API takes it.
 onSubmit($<HTMLFormElement>('#artwork-form'), async (form) => {

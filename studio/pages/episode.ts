@@ -4,6 +4,8 @@ import { html, type SafeHtml } from '../../src/http/html.js';
 import { mp3Enclosure } from '../../src/core/domain.js';
 import { chaptersToText } from '../chapters-text.js';
 import { stateLabel, type StudioStrings } from '../../src/http/i18n/studio.js';
+import type { Lang } from '../../src/http/i18n/lang.js';
+import { languageSelect } from './choices.js';
 import { field, layout, type PageContext } from './layout.js';
 
 /** The article's metadata as the forms show it (lists one item a line). */
@@ -21,22 +23,41 @@ export interface ArticleFormValues {
   readonly interviewees?: readonly { readonly name: string; readonly role?: string }[];
 }
 
+/**
+ * An instant the browser shows and edits in the editor's time zone: the input is
+ * filled from `data-instant` and sent back as an instant (client/instants.ts).
+ */
+export function instantField(
+  name: string,
+  label: string,
+  t: StudioStrings,
+  instant: string | null | undefined,
+  id?: string,
+): SafeHtml {
+  return field(name, label, {
+    type: 'datetime-local',
+    hint: t.localTime,
+    ...(id ? { id } : {}),
+    attrs: { 'data-instant': instant ?? null, 'data-zone-hint': true },
+  });
+}
+
 /** The same fields, in the same order, for a new episode and for editing one. */
-function articleFields(t: StudioStrings, v: ArticleFormValues): SafeHtml[] {
+function articleFields(t: StudioStrings, lang: Lang, v: ArticleFormValues): SafeHtml[] {
   return [
     field('title', t.title, { required: true, value: v.title }),
     field('articleUrl', t.articleUrl, { type: 'url', required: true, value: v.articleUrl }),
     field('summary', t.summary, { type: 'textarea', value: v.summary }),
     field('author', t.byline, { value: v.author }),
-    field('publishedAt', t.date, { hint: '2018-05-31T09:30:00+02:00', value: v.publishedAt }),
+    instantField('publishedAt', t.date, t, v.publishedAt),
     field('categories', t.categories, { type: 'textarea', value: v.categories?.join('\n') }),
     field('interviewees', t.interviewees, {
       type: 'textarea',
       hint: t.intervieweesHint,
       value: v.interviewees?.map((p) => (p.role ? `${p.name}, ${p.role}` : p.name)).join('\n'),
     }),
-    field('imageUrl', t.imageUrl, { type: 'url', value: v.imageUrl }),
-    field('language', t.language2, { value: v.language }),
+    field('imageUrl', t.articleImageUrl, { type: 'url', value: v.imageUrl }),
+    languageSelect(t, lang, v.language, { optional: true }),
     field('source', t.source, { value: v.source }),
     field('copyright', t.copyright, { value: v.copyright }),
   ];
@@ -49,11 +70,11 @@ export function newEpisodePage(ctx: PageContext, show: { slug: string; title: st
     'new-episode',
     `${t.newEpisode} — ${show.title}`,
     html`<form id="prefill-form" novalidate>
-${field('prefillUrl', t.articleUrl, { type: 'url', required: true })}
+${field('prefillUrl', t.prefillUrl, { type: 'url', required: true })}
 <button type="submit" id="prefill-button">${t.prefill}</button>
 <p class="status" id="prefill-status" role="status" aria-live="polite"></p></form>
 <form id="episode-form" data-show="${show.slug}" novalidate>
-${articleFields(t, { language: 'fr' })}
+${articleFields(t, ctx.lang, { language: ctx.lang })}
 <div class="field"><span class="label" id="audio-label">${t.audio}</span>
 <div class="dropzone" id="dropzone" aria-labelledby="audio-label"><p>${t.dropHere}</p>
 <label class="button" for="f-audio">${t.chooseFile}</label>
@@ -103,9 +124,14 @@ export interface EpisodeView {
 export function episodePage(ctx: PageContext, ep: EpisodeView): SafeHtml {
   const { t } = ctx;
   const mp3 = mp3Enclosure(ep.renditions) ?? ep.renditions[0];
+  const kilobytes = new Intl.NumberFormat(ctx.lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    style: 'unit',
+    unit: 'kilobyte',
+    maximumFractionDigits: 0,
+  });
   const renditions = ep.renditions.map(
     (r) =>
-      html`<li><a href="${r.url}">${r.profile}</a> (${r.mimeType}, ${Math.round(r.bytes / 1024)} kB)</li>`,
+      html`<li><a href="${r.url}">${r.profile}</a> (${r.mimeType}, ${kilobytes.format(r.bytes / 1024)})</li>`,
   );
   const published = ep.state === 'published';
   return layout(
@@ -125,14 +151,7 @@ ${ep.state === 'failed' ? html`<button type="button" id="retry">${t.retry}</butt
 ${published ? html`<iframe id="preview" title="${t.preview}" src="/embed/episodes/${ep.id}" width="100%" height="180"></iframe>` : mp3 ? html`<audio id="preview-audio" controls preload="none" src="${mp3.url}"></audio>` : ''}
 ${ep.loudnessHtml}
 <h2>${t.renditions}</h2><ul id="renditions">${renditions}</ul>
-<h2>${t.publishTime}</h2>
-${ep.state === 'scheduled' && ep.scheduledAt ? html`<p id="publication-status">${t.scheduledFor} <time datetime="${ep.scheduledAt}" data-local>${ep.scheduledAt}</time></p>` : ''}
-<div class="actions">
-<button type="button" id="publish-now">${t.publishNow}</button>
-<label for="schedule-at">${t.schedule}</label><input type="datetime-local" id="schedule-at">
-<button type="button" id="schedule">${t.schedule}</button>
-<button type="button" id="unpublish">${t.unpublish}</button>
-<p class="error" id="publish-error" role="alert"></p></div>
+${publicationControls(t, ep)}
 <h2>${t.clips}</h2>
 <ul id="clips">${ep.clips.map((c) => html`<li>${c.title} (${c.start}–${c.end} s) <span class="state state-${c.state}">${stateLabel(t, c.state)}</span></li>`)}</ul>
 ${
@@ -149,21 +168,56 @@ ${field('end', t.clipEnd, { type: 'number', required: true, id: 'clip-end', attr
 <h2>${t.embedCode}</h2>
 <label for="embed-code">${t.embedCode}</label>
 <textarea id="embed-code" readonly rows="3">${ep.embedCode}</textarea>
-<button type="button" class="copy" data-copy="embed-code">${t.copy}</button>
+<button type="button" class="copy" data-copy="embed-code" aria-label="${t.copyEmbed}">${t.copy}</button>
 <label for="oembed-url">${t.oembedUrl}</label>
 <input id="oembed-url" readonly value="${ep.oembedUrl}">
-<button type="button" class="copy" data-copy="oembed-url">${t.copy}</button>
+<button type="button" class="copy" data-copy="oembed-url" aria-label="${t.copyOembed}">${t.copy}</button>
 <p role="status" aria-live="polite" id="copy-status"></p>
 </section>
 <details id="edit-article"><summary><h2>${t.editArticle}</h2></summary>
 <p class="hint">${t.editArticleHint}</p>
 <form id="metadata-form" data-episode="${ep.id}" novalidate>
-${articleFields(t, ep.article)}
+${articleFields(t, ctx.lang, ep.article)}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
-<button type="submit">${t.save}</button>
+<button type="submit" aria-label="${t.saveArticle}">${t.save}</button>
 <p class="status" id="metadata-status" role="status" aria-live="polite"></p></form></details>
 ${podcastAppsSection(t, ep)}`,
   );
+}
+
+/**
+ * Only the actions the episode's state allows: a draft is published now or
+ * scheduled; a scheduled one shows its time, which can be moved or cancelled; a
+ * published one shows its date and can be unpublished. Times are the editor's.
+ */
+function publicationControls(t: StudioStrings, ep: EpisodeView): SafeHtml {
+  const time = (iso: string) => html`<time datetime="${iso}" data-local>${iso}</time>`;
+  const publishNow = html`<button type="button" id="publish-now">${t.publishNow}</button>`;
+  const when = instantField('at', t.scheduleAt, t, ep.scheduledAt, 'schedule-at');
+  const error = html`<p class="error" id="publish-error" role="alert"></p>`;
+  let body: SafeHtml;
+  switch (ep.state) {
+    case 'ready':
+    case 'unpublished':
+      body = html`<div class="actions">${publishNow}</div>
+<div class="schedule">${when}<button type="button" id="schedule">${t.schedule}</button></div>`;
+      break;
+    case 'scheduled':
+      body = html`<p id="publication-status">${t.scheduledFor} ${ep.scheduledAt ? time(ep.scheduledAt) : ''}</p>
+<div class="schedule">${when}<button type="button" id="schedule">${t.reschedule}</button>
+<button type="button" id="cancel-schedule">${t.cancelSchedule}</button></div>
+<div class="actions">${publishNow}</div>`;
+      break;
+    case 'published':
+      body = html`<p id="publication-status">${t.publishedOn} ${ep.article.publishedAt ? time(ep.article.publishedAt) : ''}</p>
+<div class="actions"><button type="button" id="unpublish">${t.unpublish}</button></div>`;
+      break;
+    default:
+      return html``;
+  }
+  return html`<section id="publication" aria-labelledby="publication-heading" data-state="${ep.state}">
+<h2 id="publication-heading">${t.publishTime}</h2>
+${body}${error}</section>`;
 }
 
 /** What podcast apps read besides the article: Apple's item fields, chapters, transcript. */
@@ -195,7 +249,7 @@ ${field('explicit', t.explicit, {
 ${field('location.name', t.locationName, { value: f.location?.name, hint: t.locationHint })}
 ${field('location.geo', t.locationGeo, { value: f.location?.geo, hint: 'geo:49.1829,-0.3707' })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
-<button type="submit">${t.save}</button>
+<button type="submit" aria-label="${t.saveFeedFields}">${t.save}</button>
 <p class="status" id="feed-fields-status" role="status" aria-live="polite"></p></form>
 <form id="chapters-form" data-episode="${ep.id}" novalidate>
 ${field('chapters', t.chapters, { type: 'textarea', hint: t.chaptersHint, value: chaptersToText(ep.chapters) })}

@@ -36,6 +36,7 @@ ${admin ? html`<li><a href="/studio/users">${t.users}</a></li><li><a href="/stud
 <html lang="${ctx.lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${title} · ${t.studio}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${ctx.assets.css}">
 ${ctx.csrfToken ? html`<meta name="csrf-token" content="${ctx.csrfToken}">` : ''}
 <script type="application/json" id="strings">${jsonForScript(t)}</script>

@@ -1,7 +1,15 @@
 /** The list of shows, one show's episodes, and a show's settings. */
 import { html, type SafeHtml } from '../../src/http/html.js';
+import { fill } from '../../src/http/i18n/lang.js';
 import { stateLabel } from '../../src/http/i18n/studio.js';
+import { appleCategorySelect, languageSelect } from './choices.js';
 import { field, layout, listTable, type PageContext } from './layout.js';
+
+/**
+ * Slugs: lowercase letters, digits, hyphens. Written for the `v` flag browsers
+ * compile `pattern` with (a bare `-` in a class is a syntax error there).
+ */
+export const SLUG_PATTERN = '[a-z0-9\\-]+';
 
 export interface ShowRow {
   readonly slug: string;
@@ -26,16 +34,17 @@ export function showsPage(ctx: PageContext, shows: readonly ShowRow[]): SafeHtml
     html`${list}
 <h2>${t.newShow}</h2>
 <form id="show-form" novalidate>
-${field('slug', t.slug, { required: true, attrs: { pattern: '[a-z0-9-]+' } })}
+${field('slug', t.slug, { required: true, hint: t.slugRule, attrs: { pattern: SLUG_PATTERN, 'data-pattern-message': t.slugRule } })}
 ${field('title', t.title, { required: true })}
 ${field('description', t.description, { type: 'textarea', required: true })}
 ${field('author', t.author, { required: true })}
 ${field('owner.name', t.ownerName, { required: true })}
 ${field('owner.email', t.ownerEmail, { type: 'email', required: true })}
-${field('category', t.category, { required: true, value: 'News' })}
+${appleCategorySelect(t, ctx.lang, { category: 'News', subcategory: null })}
 ${field('siteUrl', t.siteUrl, { type: 'url', required: true })}
-${field('imageUrl', t.imageUrl, { type: 'url', hint: t.artworkRules })}
-${field('language', t.language2, { value: ctx.lang })}
+${field('artwork', t.artworkFile, { type: 'file', hint: t.artworkRules, attrs: { accept: 'image/jpeg,image/png' } })}
+${field('imageUrl', t.imageUrl, { type: 'url', hint: t.artworkUrlHint })}
+${languageSelect(t, ctx.lang, ctx.lang)}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
 <button type="submit">${t.create}</button></form>`,
   );
@@ -110,18 +119,18 @@ function topicsSection(ctx: PageContext, slug: string, view: TopicsView): SafeHt
     headings: [t.title, t.topicCategory, t.feed, ''],
     items: view.topics,
     row: (topic) =>
-      html`<tr><td>${topic.title}</td><td>${topic.category}</td><td><a href="${topic.feedUrl}">${topic.slug}.xml</a></td><td><button type="button" class="delete-topic" data-topic="${topic.slug}" aria-label="${t.deleteTopic} ${topic.title}">${t.deleteTopic}</button></td></tr>`,
+      html`<tr><td>${topic.title}</td><td>${topic.category}</td><td><a href="${topic.feedUrl}">${topic.slug}.xml</a></td><td><button type="button" class="delete-topic" data-topic="${topic.slug}" aria-label="${fill(t.deleteTopicNamed, { title: topic.title })}">${t.deleteTopic}</button></td></tr>`,
     empty: t.noTopics,
   });
   return html`<section aria-labelledby="topics-heading"><h2 id="topics-heading">${t.topicFeeds}</h2>
 <p class="hint">${t.topicFeedsHint}</p>
 ${rows}
 <form id="topic-form" data-show="${slug}" novalidate>
-${field('slug', t.slug, { required: true, id: 'topic-slug', attrs: { pattern: '[a-z0-9-]+' } })}
-${field('title', t.title, { required: true, id: 'topic-title' })}
+${field('slug', t.slug, { required: true, id: 'topic-slug', hint: t.slugRule, attrs: { pattern: SLUG_PATTERN, 'data-pattern-message': t.slugRule } })}
+${field('title', t.topicTitle, { required: true, id: 'topic-title' })}
 ${field('category', t.topicCategory, { required: true, id: 'topic-category', attrs: { list: 'known-categories' } })}
 <datalist id="known-categories">${view.categories.map((c) => html`<option value="${c}"></option>`)}</datalist>
-${field('description', t.description, { type: 'textarea', id: 'topic-description' })}
+${field('description', t.topicDescription, { type: 'textarea', id: 'topic-description' })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
 <button type="submit">${t.createTopic}</button>
 <p class="error" id="topic-delete-error" role="alert"></p></form></section>`;
@@ -155,10 +164,9 @@ ${field('description', t.description, { type: 'textarea', required: true, value:
 ${field('author', t.author, { required: true, value: show.author })}
 ${field('owner.name', t.ownerName, { required: true, value: show.owner.name })}
 ${field('owner.email', t.ownerEmail, { type: 'email', required: true, value: show.owner.email })}
-${field('category', t.category, { required: true, value: show.category })}
-${field('subcategory', t.subcategory, { value: show.subcategory })}
+${appleCategorySelect(t, ctx.lang, show)}
 ${field('siteUrl', t.siteUrl, { type: 'url', required: true, value: show.siteUrl })}
-${field('language', t.language2, { value: show.language })}
+${languageSelect(t, ctx.lang, show.language)}
 ${field('copyright', t.copyright, { value: show.copyright })}
 ${field('type', t.showType, {
   type: 'select',

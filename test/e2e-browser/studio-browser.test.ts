@@ -86,8 +86,9 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
     await page.fill('#f-owner-email', 'podcast@example.org');
     await page.fill('#f-siteUrl', 'https://example.org/');
     await page.click('#show-form button[type="submit"]');
+    // The slug's pattern is checked in the browser first, its rule said in French.
     const slugError = page.locator('#f-slug-error');
-    await slugError.filter({ hasText: /lowercase/ }).waitFor();
+    await slugError.filter({ hasText: /lettres minuscules/ }).waitFor();
     assert.equal(await page.getAttribute('#f-slug', 'aria-invalid'), 'true');
     await shot(page, '02-show-error');
     await page.fill('#f-slug', 'normandie-numerique');

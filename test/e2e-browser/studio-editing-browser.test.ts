@@ -211,7 +211,10 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
 
   it('edits the show’s details: a wrong category is refused next to it, then saved', async () => {
     await page.fill('#f-title', 'Normandie Numérique « le podcast »');
-    await page.fill('#f-category', 'Pas une catégorie');
+    // The category is a choice among Apple's; a value from elsewhere is still refused by the API.
+    await page.$eval('#f-category', (select: HTMLSelectElement) => {
+      select.add(new Option('Pas une catégorie', 'Pas une catégorie', true, true));
+    });
     await page.click('#show-settings-form button[type="submit"]');
     await page.locator('#f-category-error').filter({ hasText: /Apple/ }).waitFor();
     assert.equal(
@@ -219,7 +222,11 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
       SHOW_INPUT.title,
       'a refused edit changes nothing in the feed',
     );
-    await page.fill('#f-category', 'News');
+    await page.fill('#f-category-filter', 'politique');
+    assert.equal(
+      await page.$eval('#f-category', (s: HTMLSelectElement) => s.selectedOptions[0]?.text),
+      'Actualités › Politique',
+    );
     await page.check('#f-explicit');
     await page.click('#show-settings-form button[type="submit"]');
     await page.waitForSelector('#show-settings-status:has-text("Enregistré")');
@@ -249,7 +256,7 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
     await page.click('#topic-form button[type="submit"]');
     await page
       .locator('#topic-slug-error')
-      .filter({ hasText: /lowercase/ })
+      .filter({ hasText: /lettres minuscules/ })
       .waitFor();
     await page.fill('#topic-slug', 'evenements');
     await page.click('#topic-form button[type="submit"]');
