@@ -135,7 +135,7 @@ async function sendCompressed(
   file: AllowedFile,
   info: BlobInfo,
   coding: ContentCoding,
-  read: (coding: ContentCoding) => Promise<Buffer>,
+  compressedBody: () => Promise<Buffer>,
 ): Promise<void> {
   res.set({
     'Content-Type': info.contentType,
@@ -149,7 +149,7 @@ async function sendCompressed(
     res.status(304).end();
     return;
   }
-  const body = await read(coding);
+  const body = await compressedBody();
   res.status(200).set('Content-Length', String(body.length));
   res.end(req.method === 'HEAD' ? undefined : body);
 }
@@ -169,8 +169,10 @@ export function streamFromStorage(
     if (isCompressibleType(info.contentType)) res.vary('Accept-Encoding');
     const coding = codingFor(req, info);
     if (coding) {
-      await sendCompressed(req, res, file, info, coding, (c) =>
-        compressed.get({ key: file.key, etag: info.etag }, c, () => readWhole(storage, file.key)),
+      await sendCompressed(req, res, file, info, coding, () =>
+        compressed.get({ key: file.key, etag: info.etag }, coding, () =>
+          readWhole(storage, file.key),
+        ),
       );
       return;
     }
