@@ -15,6 +15,7 @@ import { directMediaUrl, publishedMediaUrls, type MediaBase } from '../src/http/
 import { publicUrls } from '../src/core/urls.js';
 import { cleanChapters, cleanTranscript, type EpisodeExtrasSource } from './extras.js';
 import { langOf } from '../src/http/i18n/lang.js';
+import type { PlayerPeaksService } from '../src/services/player-peaks.js';
 import type { PlayerView } from './view.js';
 
 export interface ReaderDataDeps {
@@ -24,6 +25,8 @@ export interface ReaderDataDeps {
   readonly clips: ClipsRepository;
   readonly playerSettings: PlayerSettingsRepository;
   readonly extras: EpisodeExtrasSource;
+  /** The light waveform the player draws (never the studio's full-resolution one). */
+  readonly playerPeaks: Pick<PlayerPeaksService, 'forEpisode' | 'forClip'>;
   readonly publicUrl: string;
   /** Where the player fetches audio, peaks and artwork (PUBLIC_URL/media or MEDIA_PUBLIC_URL). */
   readonly mediaBase: MediaBase;
@@ -75,10 +78,11 @@ export class ReaderData {
     const audio = mp3Enclosure(await this.deps.renditions.listByEpisode(id));
     if (!audio) return null;
     const duration = audio.durationSeconds || episode.durationSeconds || 0;
-    const [chapters, transcript, settings] = await Promise.all([
+    const [chapters, transcript, settings, peaksKey] = await Promise.all([
       this.deps.extras.chapters(episode).catch(() => null),
       this.deps.extras.transcript(episode).catch(() => null),
       this.deps.playerSettings.get(show.id),
+      this.deps.playerPeaks.forEpisode(episode),
     ]);
     const files = publishedMediaUrls(this.deps.mediaBase, episode);
     const audioUrl = files(audio.storageKey);
@@ -96,7 +100,7 @@ export class ReaderData {
         artworkUrl: episode.article.imageUrl ?? showArtworkUrl(show, this.urls.media),
         audio: { url: audioUrl, type: audio.mimeType, bytes: audio.bytes },
         durationSeconds: duration,
-        peaksUrl: episode.peaksKey ? files(episode.peaksKey) : null,
+        peaksUrl: peaksKey ? files(peaksKey) : null,
         chapters: cleanChapters(chapters, duration),
         transcript: cleanTranscript(transcript),
         downloadUrl: settings.allowDownload ? audioUrl : null,
@@ -113,7 +117,10 @@ export class ReaderData {
     const found = await this.publicEpisode(clip.episodeId);
     if (!found) return null;
     const { episode, show } = found;
-    const settings = await this.deps.playerSettings.get(show.id);
+    const [settings, peaksKey] = await Promise.all([
+      this.deps.playerSettings.get(show.id),
+      this.deps.playerPeaks.forClip(clip),
+    ]);
     const files = publishedMediaUrls(this.deps.mediaBase, episode);
     const audioUrl = files(clip.storageKey);
     return {
@@ -131,7 +138,7 @@ export class ReaderData {
         artworkUrl: episode.article.imageUrl ?? showArtworkUrl(show, this.urls.media),
         audio: { url: audioUrl, type: 'audio/mpeg', bytes: clip.bytes ?? 0 },
         durationSeconds: clip.durationSeconds ?? clip.endSeconds - clip.startSeconds,
-        peaksUrl: clip.peaksKey ? files(clip.peaksKey) : null,
+        peaksUrl: peaksKey ? files(peaksKey) : null,
         chapters: [],
         transcript: [],
         downloadUrl: settings.allowDownload ? audioUrl : null,

@@ -31,6 +31,7 @@ import { EpisodeService } from '../services/episodes.js';
 import { FeedBuildsRepository } from '../db/repositories/feed-builds.repo.js';
 import type { SoundbiteProvider } from '../feeds/render.js';
 import { FeedPublishingService } from '../services/feed-publishing.js';
+import { PlayerPeaksService } from '../services/player-peaks.js';
 import { RenditionService } from '../services/renditions.js';
 import { PublishingService } from '../services/publishing.js';
 import { ShowService } from '../services/shows.js';
@@ -165,6 +166,7 @@ export async function buildGraph(
     readerData: new ReaderData({
       ...repos,
       extras: options.embedExtras ?? storedExtras(storage),
+      playerPeaks: new PlayerPeaksService({ ...repos, storage, logger }),
       publicUrl: config.publicUrl,
       mediaBase: config.media.publicBase,
     }),

@@ -20,6 +20,8 @@ export interface Clip {
   readonly bytes: number | null;
   readonly durationSeconds: number | null;
   readonly peaksKey: string | null;
+  /** The player's light set of the same peaks; null until made. */
+  readonly playerPeaksKey?: string | null | undefined;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

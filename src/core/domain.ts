@@ -108,6 +108,8 @@ export interface Episode {
   readonly durationSeconds: number | null;
   /** Storage key of the waveform peaks JSON (BBC audiowaveform v2), once processed. */
   readonly peaksKey: string | null;
+  /** The player's light set of the same peaks (at most 1,000 bars); null until made. */
+  readonly playerPeaksKey?: string | null | undefined;
   /** Editor's chapters (Podcasting 2.0 JSON chapters). */
   readonly chapters?: Chapters | null | undefined;
   /** Loudness measured before and after processing. */

@@ -19,6 +19,9 @@ export const storageKeys = {
   episodeFolder: (episodeId: string) => `${PUBLIC_PREFIX}episodes/${episodeId}`,
   peaks: (episodeId: string, sha256: string) =>
     `${PUBLIC_PREFIX}episodes/${episodeId}/peaks-${hashed(sha256)}.json`,
+  /** The player's light set of the episode's peaks. */
+  playerPeaks: (episodeId: string, sha256: string) =>
+    `${PUBLIC_PREFIX}episodes/${episodeId}/player-peaks-${hashed(sha256)}.json`,
   transcript: (episodeId: string, sha256: string, format: string) =>
     `${PUBLIC_PREFIX}episodes/${episodeId}/transcript-${hashed(sha256)}.${format}`,
   chapters: (episodeId: string, sha256: string) =>
@@ -33,6 +36,8 @@ export const storageKeys = {
     `${PUBLIC_PREFIX}clips/${clipId}/clip-${hashed(sha256)}.mp3`,
   clipPeaks: (clipId: string, sha256: string) =>
     `${PUBLIC_PREFIX}clips/${clipId}/peaks-${hashed(sha256)}.json`,
+  clipPlayerPeaks: (clipId: string, sha256: string) =>
+    `${PUBLIC_PREFIX}clips/${clipId}/player-peaks-${hashed(sha256)}.json`,
   /** A rendered feed's bytes (one file per encoding suffix), named by its ETag. */
   feedRender: (showId: string, feedKey: string, etag: string) =>
     `feeds/${showId}/${feedKey.replace('/', '--')}-${etag.slice(1, 17)}`,

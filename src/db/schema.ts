@@ -68,6 +68,8 @@ export interface EpisodesTable {
   original_bytes: BigIntColumn;
   duration_seconds: number | null;
   peaks_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The player's light peaks (migration 0012); null until made. */
+  player_peaks_key: ColumnType<string | null, string | null | undefined, string | null>;
   /** Podcasting 2.0 JSON chapters as given by the editor (migration 0004). */
   chapters: ColumnType<unknown, string | null | undefined, string | null>;
   /** LoudnessReport of the last processing. */
@@ -191,6 +193,8 @@ export interface ClipsTable {
   bytes: ColumnType<string | number | bigint | null, number | null, number | null>;
   duration_seconds: number | null;
   peaks_key: string | null;
+  /** The player's light peaks (migration 0012); null until made. */
+  player_peaks_key: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -11,6 +11,13 @@ import { AppError, notFound } from '../core/errors.js';
 import { StorageNotFound, type BlobInfo, type BlobStorage } from '../storage/blob-storage.js';
 import { contentTypeFor } from '../storage/content-type.js';
 import { createPresignedReads, type PresignedReads } from '../storage/presigned-urls.js';
+import {
+  codedEtag,
+  codingFor,
+  CompressedBodies,
+  isCompressibleType,
+  type ContentCoding,
+} from './media-compression.js';
 
 /** A file the caller may have, and for how long. */
 export interface AllowedFile {
@@ -38,12 +45,27 @@ export function mediaSender(
   storage: BlobStorage,
 ): MediaSender {
   const delivery = config.media.delivery;
-  if (delivery.kind === 'accel-redirect') return accelRedirect(delivery.prefix);
+  const streamed = streamFromStorage(storage);
+  if (delivery.kind === 'accel-redirect') {
+    return textStreamedElse(streamed, accelRedirect(delivery.prefix));
+  }
   if (delivery.kind === 'storage-redirect') {
     if (config.storage.kind !== 's3') throw new Error('MEDIA_REDIRECT=storage needs S3 storage');
-    return redirectToStorage(createPresignedReads(config.storage, delivery.publicEndpoint));
+    const presigned = createPresignedReads(config.storage, delivery.publicEndpoint);
+    return textStreamedElse(streamed, redirectToStorage(presigned));
   }
-  return streamFromStorage(storage);
+  return streamed;
+}
+
+/**
+ * Text media (peaks, chapters, transcripts: small, and read by every player)
+ * are sent by this process, compressed, whatever the delivery: the bucket
+ * stores them as they are and nginx has no brotli, and a redirect would cost
+ * the player a round trip for a few kilobytes. Audio and images go to `other`.
+ */
+export function textStreamedElse(streamed: MediaSender, other: MediaSender): MediaSender {
+  return (req, res, file) =>
+    (isCompressibleType(contentTypeFor(file.key)) ? streamed : other)(req, res, file);
 }
 
 /**
@@ -98,10 +120,62 @@ function ifRangeMatches(req: Request, etag: string, info: BlobInfo): boolean {
   );
 }
 
-/** This process reads the storage and sends the bytes: single ranges (206/416), conditional requests. */
-export function streamFromStorage(storage: BlobStorage): MediaSender {
+async function readWhole(storage: BlobStorage, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await storage.openRead(key).catch(missingAsNotFound)) {
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A whole text file in `coding`: its own ETag and Content-Length, no ranges (see media-compression.ts). */
+async function sendCompressed(
+  req: Request,
+  res: Response,
+  file: AllowedFile,
+  info: BlobInfo,
+  coding: ContentCoding,
+  compressedBody: () => Promise<Buffer>,
+): Promise<void> {
+  res.set({
+    'Content-Type': info.contentType,
+    'Content-Encoding': coding,
+    'Cache-Control': file.cacheControl,
+    ETag: codedEtag(info.etag, coding),
+    'Last-Modified': info.modifiedAt.toUTCString(),
+    ...CORS_HEADERS,
+  });
+  if (req.fresh) {
+    res.status(304).end();
+    return;
+  }
+  const body = await compressedBody();
+  res.status(200).set('Content-Length', String(body.length));
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/**
+ * This process reads the storage and sends the bytes: single ranges (206/416),
+ * conditional requests; text files whole and compressed when the client takes
+ * br or gzip (compressed bodies kept in `compressed`).
+ */
+export function streamFromStorage(
+  storage: BlobStorage,
+  compressed = new CompressedBodies(),
+): MediaSender {
   return async (req, res, file) => {
     const info = await storage.head(file.key).catch(missingAsNotFound);
+    // Caches keep one answer per Accept-Encoding for what may be compressed.
+    if (isCompressibleType(info.contentType)) res.vary('Accept-Encoding');
+    const coding = codingFor(req, info);
+    if (coding) {
+      await sendCompressed(req, res, file, info, coding, () =>
+        compressed.get({ key: file.key, etag: info.etag }, coding, () =>
+          readWhole(storage, file.key),
+        ),
+      );
+      return;
+    }
     const { etag } = info;
     res.set({
       'Accept-Ranges': 'bytes',

@@ -5,6 +5,7 @@
  * folded chunk by chunk so memory stays flat for a 3-hour interview.
  */
 import { createReadStream } from 'node:fs';
+import { z } from 'zod';
 import type { FfmpegOutput } from './ffmpeg.js';
 
 export const PEAKS_SAMPLE_RATE = 8000;
@@ -87,4 +88,60 @@ export async function peaksFromPcmFile(pcmPath: string): Promise<WaveformJson> {
   for await (const chunk of createReadStream(pcmPath, { highWaterMark: 1 << 20 }))
     acc.push(chunk as Buffer);
   return acc.finish();
+}
+
+/**
+ * At most this many bars in the player's set. The embed draws one bar per 3
+ * device pixels: a 640-pixel player on a 2× screen draws about 210, a
+ * 2,560-device-pixel one 850. About 7 kB of JSON (3 kB compressed) whatever the length.
+ */
+export const PLAYER_PEAKS_MAX_BARS = 1000;
+
+/**
+ * The player's set: the same format with whole full-resolution pixels merged k
+ * at a time (min of mins, max of maxes, so no peak is lost), k the smallest
+ * that gives at most `maxBars` bars. A set already that short is kept as is.
+ */
+export function playerPeaks(
+  full: Pick<WaveformJson, 'sample_rate' | 'samples_per_pixel' | 'length' | 'data'>,
+  maxBars = PLAYER_PEAKS_MAX_BARS,
+): WaveformJson {
+  const factor = Math.max(1, Math.ceil(full.length / maxBars));
+  const data: number[] = [];
+  for (let from = 0; from < full.length; from += factor) {
+    const to = Math.min(full.length, from + factor);
+    let min = full.data[2 * from]!;
+    let max = full.data[2 * from + 1]!;
+    for (let p = from + 1; p < to; p++) {
+      min = Math.min(min, full.data[2 * p]!);
+      max = Math.max(max, full.data[2 * p + 1]!);
+    }
+    data.push(min, max);
+  }
+  return {
+    version: 2,
+    channels: 1,
+    sample_rate: full.sample_rate,
+    samples_per_pixel: full.samples_per_pixel * factor,
+    bits: 8,
+    length: data.length / 2,
+    data,
+  };
+}
+
+const storedWaveform = z.object({
+  version: z.literal(2),
+  channels: z.literal(1),
+  sample_rate: z.number().int().positive(),
+  samples_per_pixel: z.number().int().positive(),
+  bits: z.literal(8),
+  length: z.number().int().nonnegative(),
+  data: z.array(z.number().int().min(-128).max(127)),
+});
+
+/** A stored peaks file, as this module writes it; throws on anything else. */
+export function parseWaveformJson(text: string): WaveformJson {
+  const parsed = storedWaveform.parse(JSON.parse(text));
+  if (parsed.data.length !== 2 * parsed.length) throw new Error('peaks: data is not 2 × length');
+  return parsed;
 }

@@ -5,8 +5,6 @@
  * and tags a processing run uses. The worker's handler calls this; it runs
  * ffmpeg through media/ and leaves the rest here.
  */
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Episode, Show } from '../core/domain.js';
 import { newRenditionId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
@@ -24,10 +22,10 @@ import type { RenditionsRepository } from '../db/repositories/renditions.repo.js
 import { sha256File } from '../media/checksum.js';
 import { probe } from '../media/ffprobe.js';
 import { targetFor, type LoudnessTarget } from '../media/loudness.js';
-import { peaksFromPcmFile } from '../media/peaks.js';
 import type { PipelineResult } from '../media/pipeline.js';
 import type { RenditionTags } from '../media/profiles.js';
 import type { BlobStorage } from '../storage/blob-storage.js';
+import { episodePeaksKeys, storePeakSets } from './peak-files.js';
 
 /** A ladder names a profile this version does not know (a show set up by a newer one). */
 export class UnknownProfileError extends Error {
@@ -132,22 +130,18 @@ export class RenditionService {
       processed.outputs.map((o) => o.profile.name),
     );
     for (const key of dropped) await storage.delete(key);
-    await this.storePeaks(episodeId, processed.peaksPcmPath, dir);
+    await this.storePeaks(episodeId, processed.peaksPcmPath);
     await this.deps.episodes.setLoudness(episodeId, processed.loudness);
     await this.removeUnreferenced(episodeId);
     log.info({ loudness: processed.loudness }, 'renditions stored');
     return { durationSeconds: enclosureDuration };
   }
 
-  private async storePeaks(episodeId: string, pcm: string, dir: string): Promise<void> {
-    const peaks = await peaksFromPcmFile(pcm);
-    await fs.rm(pcm, { force: true });
-    const file = path.join(dir, 'peaks.json');
-    await fs.writeFile(file, JSON.stringify(peaks));
-    const key = storageKeys.peaks(episodeId, await sha256File(file));
-    await this.deps.storage.putFile(key, file);
-    const replaced = await this.deps.episodes.setPeaksKey(episodeId, key);
-    if (replaced) await this.deps.storage.delete(replaced);
+  /** The full-resolution peaks (studio) and the player's light set, from the run's PCM. */
+  private async storePeaks(episodeId: string, pcm: string): Promise<void> {
+    const keys = await storePeakSets(this.deps.storage, episodePeaksKeys(episodeId), pcm);
+    const replaced = await this.deps.episodes.setPeaks(episodeId, keys);
+    for (const key of replaced) await this.deps.storage.delete(key);
   }
 
   /**
@@ -161,6 +155,7 @@ export class RenditionService {
     const referenced = new Set([
       ...(await this.deps.renditions.listByEpisode(episodeId)).map((r) => r.storageKey),
       ...(episode?.peaksKey ? [episode.peaksKey] : []),
+      ...(episode?.playerPeaksKey ? [episode.playerPeaksKey] : []),
       // The editor's transcript and chapters files share the folder; they are not this run's to remove.
       ...(episode?.feed?.transcript ? [episode.feed.transcript.key] : []),
       ...(episode?.feed?.chaptersKey ? [episode.feed.chaptersKey] : []),

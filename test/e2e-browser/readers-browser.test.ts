@@ -160,10 +160,14 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
 
   async function embedOnHost(
     src: string,
-  ): Promise<{ page: Page; frame: Frame; requests: string[] }> {
+  ): Promise<{ page: Page; frame: Frame; requests: string[]; encodings: Map<string, string> }> {
     const page = await browser.newPage();
     const requests: string[] = [];
+    const encodings = new Map<string, string>();
     page.on('request', (r) => requests.push(r.url()));
+    page.on('response', (r) =>
+      encodings.set(r.url(), r.headers()['content-encoding'] ?? 'identity'),
+    );
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
@@ -175,11 +179,11 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
     const frame = await (await page.locator('#player').elementHandle()).contentFrame();
     assert.ok(frame);
     await frame.waitForSelector('.ap-js');
-    return { page, frame, requests };
+    return { page, frame, requests, encodings };
   }
 
   it('plays inside an iframe on another origin: play, ArrowRight, chapter click, waveform, names', async () => {
-    const { page, frame, requests } = await embedOnHost(
+    const { page, frame, requests, encodings } = await embedOnHost(
       `${app.baseUrl}/embed/episodes/${episodeId}`,
     );
     assert.notEqual(new URL(frame.url()).origin, new URL(page.url()).origin);
@@ -245,6 +249,13 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
     });
     assert.ok(Math.max(...columns) > 0.3, `tallest bar ${Math.max(...columns)}`);
     assert.ok(Math.min(...columns) < 0.1, 'silences are drawn low');
+    // Drawn from the player's light set, compressed, never from the studio's full one.
+    const peaks = requests.filter((u) => /peaks-[0-9a-f]{12}\.json$/.test(u));
+    assert.ok(peaks.length > 0, requests.join('\n'));
+    for (const url of peaks) {
+      assert.match(url, /\/player-peaks-[0-9a-f]{12}\.json$/);
+      assert.match(encodings.get(url) ?? '', /^(br|gzip)$/, url);
+    }
 
     // Every button (and form control) has an accessible name.
     const snapshot = await frame.locator('.ap').ariaSnapshot();

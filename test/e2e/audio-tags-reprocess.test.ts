@@ -208,12 +208,14 @@ for (const engine of ENGINES) {
       assert.equal((await fetch(withEdited.chaptersUrl!)).status, 200);
       assert.match(await (await fetch(transcriptUrl)).text(), /Bonjour, « numérique » !/);
       const after = await storedNames(app.antenne.storage, `public/episodes/${id}`);
-      assert.equal(before.length, 6, `before: ${before.join(', ')}`);
-      assert.equal(after.length, 4, `after: ${after.join(', ')}`);
+      // Renditions, the two peak sets (studio and player), chapters, transcript.
+      assert.equal(before.length, 7, `before: ${before.join(', ')}`);
+      assert.equal(after.length, 5, `after: ${after.join(', ')}`);
       assert.equal(after.filter((f) => f.endsWith('.chapters.json')).length, 1);
       assert.equal(after.filter((f) => f.startsWith('transcript-')).length, 1);
       assert.ok(after.some((f) => f.startsWith('mp3-64k-mono-')));
       assert.ok(after.some((f) => f.startsWith('peaks-')));
+      assert.ok(after.some((f) => f.startsWith('player-peaks-')));
       // The old job id and the new one both exist, once each.
       const queue = app.antenne.producer.queue('audio');
       assert.equal(await (await queue.getJob(`process-audio-${id}-r1`))?.getState(), 'completed');

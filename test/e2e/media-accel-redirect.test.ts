@@ -6,6 +6,7 @@
  * API's own uncacheable 404; the internal location is not reachable from outside.
  */
 import assert from 'node:assert/strict';
+import { brotliDecompressSync } from 'node:zlib';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -131,6 +132,24 @@ describe('local-disk media sent by nginx (MEDIA_ACCEL_REDIRECT)', function () {
       assert.equal(refused.headers.get('cache-control'), 'no-store', `${url}: not cacheable`);
       assert.match(refused.headers.get('content-type') ?? '', /^application\/problem\+json/);
     }
+  });
+
+  it('sends text media (peaks, chapters, transcripts) itself, compressed: nginx only the audio', async () => {
+    const key = `public/episodes/${published.id}/player-peaks-0123456789ab.json`;
+    const json = JSON.stringify({ data: Array.from({ length: 2000 }, (_, i) => (i * 7) % 128) });
+    await app.antenne.storage.putBytes(key, json);
+    const url = `${origin}/media/p/${published.publicationKey}/${key}`;
+    const res = await rawRequest(url, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-encoding'], 'br');
+    assert.match(String(res.headers.vary), /Accept-Encoding/i);
+    assert.equal(res.headers['access-control-allow-origin'], '*');
+    assert.equal(brotliDecompressSync(res.body).toString(), json);
+    const ranged = await rawRequest(url, {
+      headers: { 'accept-encoding': 'br', range: 'bytes=0-9' },
+    });
+    assert.equal(ranged.status, 206);
+    assert.equal(ranged.body.toString(), json.slice(0, 10));
   });
 
   it('keeps the internal location internal', async () => {

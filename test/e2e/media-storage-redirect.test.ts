@@ -7,6 +7,8 @@
  * cacheable; the bucket ends a presigned URL at its expiry.
  */
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
+import { rawRequest } from '../helpers/http.js';
 import { createTestShow, startTestApp, TEST_TOKEN, type TestApp } from '../helpers/app.js';
 import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { seededBytes } from '../fixtures/audio.js';
@@ -116,6 +118,20 @@ describe('media redirected to presigned bucket URLs (MEDIA_REDIRECT=storage, MED
     const ranged = await fetch(signed, { headers: { range: 'bytes=0-99' } });
     assert.equal(ranged.status, 206);
     assert.deepEqual(Buffer.from(await ranged.arrayBuffer()), bytes.subarray(0, 100));
+  });
+
+  it('sends text media (peaks, chapters, transcripts) itself, compressed: no redirect for them', async () => {
+    const key = `public/episodes/${published.id}/player-peaks-0123456789ab.json`;
+    const json = JSON.stringify({ data: Array.from({ length: 2000 }, (_, i) => (i * 7) % 128) });
+    await app.antenne.storage.putBytes(key, json);
+    const url = `${app.baseUrl}/media/p/${published.publicationKey}/${key}`;
+    const res = await rawRequest(url, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.location, undefined);
+    assert.equal(res.headers['content-encoding'], 'gzip');
+    assert.match(String(res.headers.vary), /Accept-Encoding/i);
+    assert.equal(res.headers['cache-control'], 'public, max-age=300');
+    assert.equal(gunzipSync(res.body).toString(), json);
   });
 
   it('refuses without a redirect, uncacheable; the bucket ends presigned URLs at their expiry', async () => {

@@ -137,9 +137,10 @@ describe('worker killed with SIGKILL during a job', function () {
       'opus-48k',
     ]);
 
-    // One set of files: three renditions and one peaks file, nothing else.
+    // One set of files: three renditions and the two peak sets (studio, player), nothing else.
     const files = await storedNames(app.antenne.storage, `public/episodes/${id}`);
-    assert.equal(files.length, 4, files.join(', '));
+    assert.equal(files.length, 5, files.join(', '));
+    assert.equal(files.filter((f) => f.startsWith('player-peaks-')).length, 1, files.join(', '));
     // No temp files: the restarted worker swept the dead one's dir; its own run removed its own.
     assert.deepEqual(await fs.readdir(jobsTmp), []);
     // And no orphaned ffmpeg is left running.

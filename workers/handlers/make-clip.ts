@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CLIP_FADE_SECONDS, type Clip } from '../../src/core/clips.js';
 import { mp3Enclosure, type Rendition } from '../../src/core/domain.js';
@@ -13,11 +12,12 @@ import { sha256File } from '../../src/media/checksum.js';
 import { clipInvocation } from '../../src/media/clip.js';
 import { runFfmpeg } from '../../src/media/ffmpeg.js';
 import { probe } from '../../src/media/ffprobe.js';
-import { peaksFromPcmFile } from '../../src/media/peaks.js';
 import { storageKeys } from '../../src/core/storage-keys.js';
 import type { FeedPublishingService } from '../../src/services/feed-publishing.js';
 import { tagsFor } from '../../src/services/renditions.js';
 import type { BlobStorage } from '../../src/storage/blob-storage.js';
+import type { PeakKeys } from '../../src/db/repositories/row-locks.js';
+import { clipPeaksKeys, storePeakSets } from '../../src/services/peak-files.js';
 import * as mediaJob from '../media-job.js';
 
 export interface MakeClipDeps {
@@ -101,7 +101,7 @@ async function cut(
   tags: ReturnType<typeof tagsFor>,
   signal: AbortSignal | undefined,
   log: Logger,
-): Promise<{ storageKey: string; bytes: number; durationSeconds: number; peaksKey: string }> {
+): Promise<{ storageKey: string; bytes: number; durationSeconds: number } & PeakKeys> {
   const output = path.join(dir, 'clip.mp3');
   const pcmPath = path.join(dir, 'clip.pcm');
   await runFfmpeg(
@@ -119,16 +119,13 @@ async function cut(
     { ffmpegPath: deps.ffmpegPath, timeoutMs: deps.ffmpegTimeoutMs, signal, cwd: dir, logger: log },
   );
   const probed = await probe(output, { ffprobePath: deps.ffprobePath });
-  const peaksFile = path.join(dir, 'peaks.json');
-  await fs.writeFile(peaksFile, JSON.stringify(await peaksFromPcmFile(pcmPath)));
   const storageKey = storageKeys.clipAudio(clip.id, await sha256File(output));
-  const peaksKey = storageKeys.clipPeaks(clip.id, await sha256File(peaksFile));
   const info = await deps.storage.putFile(storageKey, output);
-  await deps.storage.putFile(peaksKey, peaksFile);
+  const peaks = await storePeakSets(deps.storage, clipPeaksKeys(clip.id), pcmPath);
   return {
     storageKey,
     bytes: info.bytes,
     durationSeconds: probed.durationSeconds ?? clip.endSeconds - clip.startSeconds,
-    peaksKey,
+    ...peaks,
   };
 }

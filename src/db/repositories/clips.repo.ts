@@ -3,6 +3,7 @@ import type { Clip, ClipState, Soundbite } from '../../core/clips.js';
 import type { Db } from '../connect.js';
 import type { Selectable } from 'kysely';
 import type { ClipsTable } from '../schema.js';
+import { recordDerivedPlayerPeaks, replacedKeys, type PeakKeys } from './row-locks.js';
 import { insertRow, rowById } from './rows.js';
 
 export interface NewClip {
@@ -88,12 +89,12 @@ export class ClipsRepository {
   /** Records the cut files; returns the keys they replaced (a retried job), to delete. */
   async markReady(
     id: string,
-    files: { storageKey: string; bytes: number; durationSeconds: number; peaksKey: string },
+    files: { storageKey: string; bytes: number; durationSeconds: number } & PeakKeys,
   ): Promise<string[]> {
     return this.db.transaction().execute(async (trx) => {
       const before = await trx
         .selectFrom('clips')
-        .select(['storage_key', 'peaks_key'])
+        .select(['storage_key', 'peaks_key', 'player_peaks_key'])
         .where('id', '=', id)
         .forUpdate()
         .executeTakeFirstOrThrow();
@@ -106,14 +107,21 @@ export class ClipsRepository {
           bytes: files.bytes,
           duration_seconds: files.durationSeconds,
           peaks_key: files.peaksKey,
+          player_peaks_key: files.playerPeaksKey,
           updated_at: sql<Date>`now()`,
         })
         .where('id', '=', id)
         .execute();
-      return [before.storage_key, before.peaks_key].filter(
-        (k): k is string => !!k && k !== files.storageKey && k !== files.peaksKey,
-      );
+      return replacedKeys(
+        [before.storage_key, before.peaks_key, before.player_peaks_key],
+        files,
+      ).filter((k) => k !== files.storageKey);
     });
+  }
+
+  /** As EpisodesRepository.recordPlayerPeaks, for a clip. */
+  async recordPlayerPeaks(id: string, fromPeaksKey: string, key: string): Promise<string | null> {
+    return recordDerivedPlayerPeaks(this.db, 'clips', id, fromPeaksKey, key);
   }
 
   async delete(id: string): Promise<void> {
@@ -134,6 +142,7 @@ function toClip(row: Selectable<ClipsTable>): Clip {
     bytes: row.bytes === null ? null : Number(row.bytes),
     durationSeconds: row.duration_seconds,
     peaksKey: row.peaks_key,
+    playerPeaksKey: row.player_peaks_key,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };

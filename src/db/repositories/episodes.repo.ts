@@ -5,7 +5,13 @@ import type { LoudnessReport } from '../../core/media-types.js';
 import type { EpisodeState } from '../../core/episode-state.js';
 import type { Db } from '../connect.js';
 import type { EpisodeRow, NewEpisodeRow } from '../schema.js';
-import { replaceFileKey, transitionEpisodeRow } from './row-locks.js';
+import {
+  recordDerivedPlayerPeaks,
+  replacedKeys,
+  selectEpisodeForUpdate,
+  transitionEpisodeRow,
+  type PeakKeys,
+} from './row-locks.js';
 import { insertRow, rowById } from './rows.js';
 
 export type NewEpisode = Omit<
@@ -17,6 +23,7 @@ export type NewEpisode = Omit<
   | 'processingRevision'
   | 'durationSeconds'
   | 'peaksKey'
+  | 'playerPeaksKey'
   | 'feed'
   | 'loudness'
   | 'processingOptions'
@@ -128,9 +135,29 @@ export class EpisodesRepository {
     return toEpisode(row);
   }
 
-  /** Records the peaks file; returns the key it replaced (to delete), if any. */
-  async setPeaksKey(id: string, key: string): Promise<string | null> {
-    return replaceFileKey(this.db, 'episodes', id, 'peaks_key', key);
+  /** Records both peak sets (full and player); returns the keys they replaced, to delete. */
+  async setPeaks(id: string, keys: PeakKeys): Promise<string[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = await selectEpisodeForUpdate(trx, id, [
+        'peaks_key',
+        'player_peaks_key',
+      ]).executeTakeFirstOrThrow();
+      await trx
+        .updateTable('episodes')
+        .set({ peaks_key: keys.peaksKey, player_peaks_key: keys.playerPeaksKey })
+        .where('id', '=', id)
+        .execute();
+      return replacedKeys([before.peaks_key, before.player_peaks_key], keys);
+    });
+  }
+
+  /**
+   * Records a player set derived from the full set `fromPeaksKey`, unless the
+   * episode has another full set by now or already a player set. Returns the
+   * player key the episode has afterwards.
+   */
+  async recordPlayerPeaks(id: string, fromPeaksKey: string, key: string): Promise<string | null> {
+    return recordDerivedPlayerPeaks(this.db, 'episodes', id, fromPeaksKey, key);
   }
 
   async setLoudness(id: string, report: LoudnessReport): Promise<void> {
@@ -196,6 +223,7 @@ export function toEpisode(row: EpisodeRow): Episode {
     original: { key: row.original_key, name: row.original_name, bytes: Number(row.original_bytes) },
     durationSeconds: row.duration_seconds,
     peaksKey: row.peaks_key,
+    playerPeaksKey: row.player_peaks_key,
     chapters: (row.chapters ?? null) as Chapters | null,
     loudness: (row.loudness ?? null) as LoudnessReport | null,
     processingOptions: row.processing_options ?? null,

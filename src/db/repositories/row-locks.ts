@@ -100,3 +100,41 @@ export function replaceFileKey<T extends keyof FileKeyColumns>(
     return previous && previous !== newKey ? previous : null;
   });
 }
+
+/** An episode's or a clip's two peak sets: full resolution (studio) and the player's. */
+export interface PeakKeys {
+  readonly peaksKey: string;
+  readonly playerPeaksKey: string;
+}
+
+/** Of the keys a row had, those its new keys no longer name (their files can go). */
+export function replacedKeys(before: readonly (string | null)[], now: PeakKeys): string[] {
+  return before.filter((k): k is string => !!k && k !== now.peaksKey && k !== now.playerPeaksKey);
+}
+
+/**
+ * Sets `player_peaks_key` of the episode or clip if it is still null and the
+ * row's full set is still `fromPeaksKey` (a reprocessing may have replaced it
+ * meanwhile); returns the row's player key afterwards (null: the row is gone).
+ */
+export async function recordDerivedPlayerPeaks(
+  db: Db,
+  table: 'episodes' | 'clips',
+  id: string,
+  fromPeaksKey: string,
+  key: string,
+): Promise<string | null> {
+  await db
+    .updateTable(table)
+    .set({ player_peaks_key: key })
+    .where('id', '=', id)
+    .where('peaks_key', '=', fromPeaksKey)
+    .where('player_peaks_key', 'is', null)
+    .execute();
+  const row = await db
+    .selectFrom(table)
+    .select('player_peaks_key')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.player_peaks_key ?? null;
+}
