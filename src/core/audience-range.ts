@@ -49,7 +49,7 @@ export function resolveRange(
   if (from > to) return { field: 'from', message: `must be on or before "to" (${to})` };
   if (daysIn({ from, to }) > MAX_RANGE_DAYS)
     return {
-      field: query.from ? 'to' : 'from',
+      field: query.from && query.to ? 'to' : 'from',
       message: `the range must not exceed ${MAX_RANGE_DAYS} days`,
     };
   return { range: { from, to } };
@@ -70,6 +70,9 @@ export function rangeQuerySchema<E extends z.ZodRawShape = Record<never, never>>
   now: () => Date = () => new Date(),
 ) {
   return z.object({ ...rangeQueryShape, ...(extra ?? ({} as E)) }).superRefine((q, ctx) => {
+    const { from, to } = q as { from?: unknown; to?: unknown };
+    // A field that is not a date has its own issue already.
+    if (![from, to].every((d) => d === undefined || isoDay.safeParse(d).success)) return;
     const resolved = resolveRange(q as { from?: string; to?: string }, now());
     if ('field' in resolved)
       ctx.addIssue({ code: 'custom', path: [resolved.field], message: resolved.message });
