@@ -24,8 +24,6 @@ export type AudienceView =
   | { readonly kind: 'show'; readonly report: ShowAudience }
   | { readonly kind: 'episode'; readonly report: EpisodeAudience };
 
-const rangeQuery = rangeQuerySchema();
-
 /**
  * The period a page's query asks for (`?from=…&to=…`); the last 30 days, and
  * `invalid`, when the query is not a period the reports accept.
@@ -34,9 +32,11 @@ export function audienceRange(
   query: unknown,
   now = new Date(),
 ): { range: DayRange; invalid: boolean } {
-  const parsed = rangeQuery.safeParse(query);
+  const parsed = rangeQuerySchema(undefined, () => now).safeParse(query);
   const resolved = resolveRange(parsed.success ? parsed.data : {}, now);
-  if ('field' in resolved) throw new Error(`no default range of ${DEFAULT_RANGE_DAYS} days`);
+  // Only a checked query gets here, or none: the default period always resolves.
+  if ('field' in resolved)
+    throw new Error(`the default ${DEFAULT_RANGE_DAYS} days did not resolve`);
   return { range: resolved.range, invalid: !parsed.success };
 }
 

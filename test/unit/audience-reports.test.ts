@@ -82,6 +82,9 @@ describe('audience: date ranges', () => {
       range: { from: '2026-11-03', to: '2026-12-02' },
       invalid: true,
     });
+    // Too long up to the page's today.
+    assert.equal(audienceRange({ from: '2025-12-01' }, NOW).invalid, true);
+    assert.equal(audienceRange({ from: '2025-12-02' }, NOW).invalid, false);
     assert.deepEqual(audienceRange({ from: '2026-11-01', to: '2026-11-07' }, NOW), {
       range: { from: '2026-11-01', to: '2026-11-07' },
       invalid: false,
