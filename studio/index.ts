@@ -9,6 +9,7 @@ import type { Db } from '../src/db/connect.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
 import { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import type { AccountService } from '../src/services/accounts.js';
+import type { AudienceReportService } from '../src/services/audience-reports.js';
 import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';
 import type { PublishingService } from '../src/services/publishing.js';
@@ -33,6 +34,7 @@ export function createStudio(deps: {
   clips: ClipService;
   publishing: PublishingService;
   mediaUrls: MediaUrls;
+  audienceReports: AudienceReportService;
 }): Studio {
   const listings = new ListingsRepository(deps.db);
   const pages = studioPages({
@@ -44,6 +46,7 @@ export function createStudio(deps: {
     listings,
     publicUrl: deps.config.publicUrl,
     mediaUrls: deps.mediaUrls,
+    audienceReports: deps.audienceReports,
   });
   const dashboard = queueDashboard({
     redisUrl: deps.config.redisUrl,

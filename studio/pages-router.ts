@@ -23,6 +23,8 @@ import { episodeJson } from '../src/http/representations/episodes.js';
 import { tokenJson } from '../src/http/representations/accounts.js';
 import { showJson } from '../src/http/representations/shows.js';
 import type { AccountService } from '../src/services/accounts.js';
+import type { AudienceReportService } from '../src/services/audience-reports.js';
+import { audienceRange, audienceSection } from './pages/audience-section.js';
 import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';
 import { publicUrls } from '../src/core/urls.js';
@@ -67,6 +69,7 @@ export function studioPages(deps: {
   publicUrl: string;
   /** URLs of stored files for editors (signed while unpublished). */
   mediaUrls: MediaUrls;
+  audienceReports: AudienceReportService;
 }): StudioPages {
   const router = Router();
 
@@ -187,6 +190,8 @@ export function studioPages(deps: {
         publishedAt: (ep.feed?.scheduledAt ?? ep.article.publishedAt).toISOString(),
         loudness: loudnessSummary(ctx.lang, ep.loudness),
       }));
+      const period = audienceRange(req.query);
+      const audience = await deps.audienceReports.forShow(show.slug, period.range);
       send(
         res,
         showPage(
@@ -197,6 +202,7 @@ export function studioPages(deps: {
             feedUrl: publicUrls(deps.publicUrl).feed(show.slug),
           },
           rows,
+          audienceSection(ctx, { kind: 'show', report: audience }, period.invalid),
         ),
       );
     }),
@@ -239,6 +245,8 @@ export function studioPages(deps: {
       );
       const json = episodeJson(episode, show, renditions, deps.mediaUrls);
       const a = episode.article;
+      const period = audienceRange(req.query);
+      const audience = await deps.audienceReports.forEpisode(episode.id, period.range);
       const embedUrl = publicUrls(deps.publicUrl).embedEpisode(episode.id);
       send(
         res,
@@ -261,6 +269,7 @@ export function studioPages(deps: {
           chapters: episode.chapters?.chapters ?? [],
           transcriptUrl: json.transcript?.url ?? null,
           loudnessHtml: loudnessTable(ctx.t, ctx.lang, episode.loudness),
+          audienceHtml: audienceSection(ctx, { kind: 'episode', report: audience }, period.invalid),
           article: {
             title: a.title,
             articleUrl: a.url,

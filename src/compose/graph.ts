@@ -27,6 +27,8 @@ import { PublishedMediaCheck } from '../http/published-media.js';
 import { JobProducer } from '../queue/producer.js';
 import { AccountService } from '../services/accounts.js';
 import { ClipService } from '../services/clips.js';
+import { AudienceReportsRepository } from '../db/repositories/audience-reports.repo.js';
+import { AudienceReportService } from '../services/audience-reports.js';
 import { EpisodeService } from '../services/episodes.js';
 import { FeedBuildsRepository } from '../db/repositories/feed-builds.repo.js';
 import type { SoundbiteProvider } from '../feeds/render.js';
@@ -75,6 +77,8 @@ export interface Graph {
   readonly feedPublisher: FeedPublishingService;
   readonly renditions: RenditionService;
   readonly readerData: ReaderData;
+  /** Audience reports (read side of issue 12). */
+  readonly audienceReports: AudienceReportService;
   readonly metrics: Metrics;
   /** Shared counters of every API process (the sign-in rate limit). */
   readonly limitRedis: Redis;
@@ -169,6 +173,11 @@ export async function buildGraph(
       playerPeaks: new PlayerPeaksService({ ...repos, storage, logger }),
       publicUrl: config.publicUrl,
       mediaBase: config.media.publicBase,
+    }),
+    audienceReports: new AudienceReportService({
+      reports: new AudienceReportsRepository(db.db),
+      shows: repos.shows,
+      episodes: repos.episodes,
     }),
     metrics,
     limitRedis,

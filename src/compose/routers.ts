@@ -13,6 +13,7 @@ import { requireAdmin, requireEditor } from '../http/middleware/auth.js';
 import { mediaSender } from '../http/media-delivery.js';
 import { audioUpload } from '../http/middleware/upload.js';
 import { accountsRouter } from '../http/routes/accounts.js';
+import { audienceRouter } from '../http/routes/audience.js';
 import { clipsRouter } from '../http/routes/clips.js';
 import { episodesRouter } from '../http/routes/episodes.js';
 import { healthRouter } from '../http/routes/health.js';
@@ -61,6 +62,7 @@ export function buildRouters(
     clips: graph.clips,
     publishing: graph.publishing,
     mediaUrls,
+    audienceReports: graph.audienceReports,
   });
   const jobEvents = new JobEventsHub({
     redisUrl: config.redisUrl,
@@ -109,6 +111,7 @@ export function buildRouters(
       }),
     }),
     clipsRouter({ clips: graph.clips, publicUrl, mediaUrls, requireEditor }),
+    audienceRouter({ reports: graph.audienceReports, requireEditor }),
     publishingRouter({
       publishing: graph.publishing,
       episodes: graph.episodes,

@@ -101,6 +101,8 @@ export interface EpisodeView {
   readonly renditions: readonly { profile: string; url: string; mimeType: string; bytes: number }[];
   /** The before/after loudness table, already rendered (see loudness.ts). */
   readonly loudnessHtml: SafeHtml;
+  /** The audience section (./audience-section.ts). */
+  readonly audienceHtml?: SafeHtml;
   readonly article: ArticleFormValues;
   /** Apple's item fields (null: not set, or the show's setting for explicit). */
   readonly feedFields: {
@@ -181,7 +183,8 @@ ${articleFields(t, ctx.lang, ep.article)}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
 <button type="submit" aria-label="${t.saveArticle}">${t.save}</button>
 <p class="status" id="metadata-status" role="status" aria-live="polite"></p></form></details>
-${podcastAppsSection(t, ep)}`,
+${podcastAppsSection(t, ep)}
+${ep.audienceHtml}`,
   );
 }
 

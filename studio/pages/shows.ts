@@ -69,6 +69,7 @@ export function showPage(
   ctx: PageContext,
   show: { slug: string; title: string; feedUrl: string },
   episodes: readonly EpisodeRow[],
+  audience?: SafeHtml,
 ): SafeHtml {
   const { t } = ctx;
   const rows = listTable({
@@ -83,7 +84,8 @@ export function showPage(
     'show',
     show.title,
     html`<p><a class="button" href="/studio/shows/${show.slug}/new">${t.newEpisode}</a> · <a href="/studio/shows/${show.slug}/settings">${t.showSettings}</a> · <a href="${show.feedUrl}">${t.feed}</a></p>
-<h2>${t.episodes}</h2>${rows}`,
+<h2>${t.episodes}</h2>${rows}
+${audience}`,
   );
 }
 

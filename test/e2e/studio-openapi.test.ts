@@ -24,6 +24,8 @@ import { tempDir } from '../helpers/audio.js';
 import { listRoutes } from '../helpers/routes.js';
 import { ADMIN, ADMIN_ENV, signIn, type Session } from '../helpers/sessions.js';
 import { toOpenApiPath } from '../../src/http/openapi/document.js';
+import { seedAudienceInApp } from '../helpers/audience-app.js';
+import { EP, WEEK } from '../helpers/audience-rows.js';
 
 type Doc = {
   openapi: string;
@@ -338,6 +340,43 @@ describe('OpenAPI document: real answers match their documented schemas', functi
         JSON.parse(data!),
       );
       assert.ok(result.success, `${name}: ${data}`);
+    }
+  });
+
+  it('answers audience reports as documented (JSON and CSV)', async () => {
+    // The show exists (the test above made it); the shared rows go under it.
+    await seedAudienceInApp(app);
+    const editor = 'editor token';
+    const slug = SHOW_INPUT.slug;
+    const query = `?from=${WEEK.from}&to=${WEEK.to}`;
+    await answer(editor, 'get', '/api/shows/:slug/audience', 200, { params: { slug }, query });
+    await answer(editor, 'get', '/api/shows/:slug/audience', 400, {
+      params: { slug },
+      query: '?from=2026-11-08&to=2026-11-01',
+    });
+    await answer(editor, 'get', '/api/shows/:slug/audience', 404, { params: { slug: 'zz-none' } });
+    await answer(editor, 'get', '/api/episodes/:id/audience', 200, {
+      params: { id: EP.e1 },
+      query,
+    });
+    await answer(editor, 'get', '/api/episodes/:id/audience', 404, {
+      params: { id: 'zz0000000000' },
+    });
+    await answer(editor, 'get', '/api/shows/:slug/audience/articles', 200, {
+      params: { slug },
+      query,
+    });
+    for (const [template, path] of [
+      ['/api/shows/:slug/audience.csv', `/api/shows/${slug}/audience.csv`],
+      ['/api/episodes/:id/audience.csv', `/api/episodes/${EP.e1}/audience.csv`],
+      ['/api/shows/:slug/audience/articles.csv', `/api/shows/${slug}/audience/articles.csv`],
+    ] as const) {
+      const op = doc.paths[toOpenApiPath(template)]?.get as Documented | undefined;
+      assert.ok(op?.responses[200]?.content?.['text/csv'], `${template} documents no CSV`);
+      const res = await app.authed(`${path}${query}`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
+      await res.arrayBuffer();
     }
   });
 

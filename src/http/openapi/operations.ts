@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ACCOUNT_OPERATIONS } from '../routes/accounts.js';
+import { AUDIENCE_OPERATIONS } from '../routes/audience.js';
 import { CLIP_OPERATIONS } from '../routes/clips.js';
 import { EPISODE_EVENT_OPERATIONS } from '../routes/episode-events.js';
 import { EPISODE_OPERATIONS } from '../routes/episodes.js';
@@ -92,6 +93,7 @@ const GROUPS: readonly Readonly<Record<string, Operation>>[] = [
   PREFILL_OPERATIONS,
   PUBLISHING_OPERATIONS,
   CLIP_OPERATIONS,
+  AUDIENCE_OPERATIONS,
   OTHER_OPERATIONS,
   DOCUMENTATION_OPERATIONS,
 ];
