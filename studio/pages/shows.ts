@@ -73,6 +73,7 @@ export function showPage(
 ): SafeHtml {
   const { t } = ctx;
   const rows = listTable({
+    id: 'episodes',
     headings: [t.title, t.state, t.duration, t.publishTime, t.loudness],
     items: episodes,
     row: (ep) =>

@@ -274,7 +274,7 @@ describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, f
 
   it('lists the episode on the show page with its state and duration', async () => {
     await page.goto(`${app.baseUrl}/studio/shows/normandie-numerique`);
-    const row = page.locator('tbody tr', { hasText: 'chef de file' });
+    const row = page.locator('#episodes tbody tr', { hasText: 'chef de file' });
     assert.match((await row.textContent()) ?? '', /Publié/);
     assert.match((await row.locator('td').nth(2).textContent()) ?? '', /^\d+:\d\d$/);
   });

@@ -296,7 +296,7 @@ describe('studio in Chromium: settings, artwork, loudness, later edits, retry, e
     );
     await shot('03-loudness');
     await page.goto(`${app.baseUrl}/studio/shows/${SHOW_INPUT.slug}`);
-    const row = page.locator('tbody tr', { hasText: 'chef de file' });
+    const row = page.locator('#episodes tbody tr', { hasText: 'chef de file' });
     assert.match(
       (await row.locator('td').nth(4).textContent()) ?? '',
       /^[-−]\d+,\d → [-−]\d+,\d LUFS$/,
