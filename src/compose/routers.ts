@@ -15,6 +15,7 @@ import { audioUpload } from '../http/middleware/upload.js';
 import { accountsRouter } from '../http/routes/accounts.js';
 import { clipsRouter } from '../http/routes/clips.js';
 import { episodesRouter } from '../http/routes/episodes.js';
+import { uploadsRouter } from '../http/routes/uploads.js';
 import { healthRouter } from '../http/routes/health.js';
 import { homeRouter } from '../http/routes/home.js';
 import { mediaRouter } from '../http/routes/media.js';
@@ -97,8 +98,16 @@ export function buildRouters(
       limits: options.outboundFetch?.prefill?.limits,
     }),
     openApiRouter({ publicUrl }),
+    uploadsRouter({
+      uploads: graph.uploads,
+      store: graph.uploadStore,
+      publicUrl,
+      maxBytes: config.maxUploadBytes,
+      requireEditor,
+    }),
     episodesRouter({
       episodes: graph.episodes,
+      uploads: graph.uploads,
       publicUrl,
       mediaUrls,
       requireEditor,
