@@ -9,9 +9,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { FileStore } from '@tus/file-store';
+import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { S3Store } from '@tus/s3-store';
 import type { DataStore } from '@tus/server';
 import type { Config } from '../core/config.js';
+import { createS3Client } from './s3.js';
 import { withTempDir } from './temp.js';
 
 export interface UploadStore {
@@ -77,6 +79,7 @@ export function createUploadStore(
     },
   });
   const storeId = (id: string) => `${storage.prefix}uploads/${id}`;
+  const client = createS3Client(storage);
   return {
     kind: 's3',
     datastore: wrap(store),
@@ -89,7 +92,17 @@ export function createUploadStore(
         return fn(local);
       }),
     async remove(id) {
+      // Aborts the multipart upload if it is still open (a finished one has none: it says not found).
       await store.remove(storeId(id)).catch(() => undefined);
+      // The store's remove stops at a finished upload and never deletes the incomplete
+      // part it keeps aside: every object of the upload goes here.
+      const key = storeId(id);
+      await client.send(
+        new DeleteObjectsCommand({
+          Bucket: storage.bucket,
+          Delete: { Objects: [{ Key: key }, { Key: `${key}.info` }, { Key: `${key}.part` }] },
+        }),
+      );
     },
   };
 }

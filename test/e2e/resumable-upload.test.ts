@@ -8,10 +8,8 @@
  * scheduled sweep after its expiry.
  */
 import assert from 'node:assert/strict';
-import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import * as tus from 'tus-js-client';
 import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { largeTone, seededBytes } from '../fixtures/audio.js';
 import {
@@ -22,31 +20,11 @@ import {
   waitForEpisode,
 } from '../helpers/app.js';
 import { ADMIN, ADMIN_ENV, signIn, type Session } from '../helpers/sessions.js';
-import { countReceivedBytes } from '../helpers/uploads.js';
+import { countReceivedBytes, uploadWithCut } from '../helpers/uploads.js';
 import { tempDir } from '../helpers/audio.js';
 
 const TUS = { 'tus-resumable': '1.0.0' };
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-
-/** tus-js-client's URL storage, in memory: what a browser keeps in localStorage. */
-function memoryUrlStorage(): tus.UrlStorage {
-  const entries = new Map<string, tus.PreviousUpload & { fingerprint: string }>();
-  let next = 0;
-  return {
-    findAllUploads: () => Promise.resolve([...entries.values()]),
-    findUploadsByFingerprint: (fp) =>
-      Promise.resolve([...entries.values()].filter((e) => e.fingerprint === fp)),
-    removeUpload: (key) => {
-      entries.delete(key);
-      return Promise.resolve();
-    },
-    addUpload: (fingerprint, upload) => {
-      const key = `tus::${fingerprint}::${next++}`;
-      entries.set(key, { ...upload, fingerprint, urlStorageKey: key });
-      return Promise.resolve(key);
-    },
-  };
-}
 
 interface Problem {
   type: string;
@@ -71,6 +49,7 @@ describe('resumable uploads (tus) through the API', function () {
     antenneOptions: { wrapUploadStore: (store) => received.wrap(store) },
   });
   const endpoint = () => `${app.baseUrl}/api/uploads`;
+  const serverBytes = () => [...received.byUpload.values()].reduce((a, b) => a + b, 0);
   let admin: Session;
   let editor: Session;
 
@@ -126,55 +105,19 @@ describe('resumable uploads (tus) through the API', function () {
     const file = await largeTone(20);
     const size = (await fs.stat(file)).size;
     assert.ok(size > 25_000_000, `${size} bytes`);
-    const urlStorage = memoryUrlStorage();
-    const options = (onProgress?: (sent: number) => void): tus.UploadOptions => ({
+    const { url, offsetAfterCut, resumedFrom } = await uploadWithCut({
       endpoint: endpoint(),
-      headers: { authorization: `Bearer ${TEST_TOKEN}` },
-      metadata: { filename: 'entretien long.wav', filetype: 'audio/wav' },
-      // Several PATCHes: the cut falls inside one of them.
-      chunkSize: 4 * 1024 * 1024,
-      retryDelays: [],
-      urlStorage,
-      onProgress: onProgress ?? null,
+      token: TEST_TOKEN,
+      file,
+      // One PATCH, cut once the server has 40 % of it.
+      cutWhen: () => serverBytes() > 0.4 * size,
     });
-
-    // First attempt: cut when 40 % has left the client.
-    const first = await new Promise<tus.Upload>((resolve, reject) => {
-      const upload: tus.Upload = new tus.Upload(
-        createReadStream(file),
-        options((sent) => {
-          if (sent > size * 0.4) void upload.abort().then(() => resolve(upload));
-        }),
-      );
-      upload.options.onError = reject;
-      upload.options.onSuccess = () => reject(new Error('finished before the cut'));
-      upload.start();
-    });
-    const url = first.url!;
-    const head = await fetch(url, { method: 'HEAD', headers: { ...TUS, ...EDITOR_HEADERS } });
-    assert.equal(head.status, 200);
-    const offset = Number(head.headers.get('upload-offset'));
-    assert.ok(offset > 0 && offset < size, `stopped at ${offset} of ${size}`);
-    assert.equal(Number(head.headers.get('upload-length')), size);
-
-    // Second attempt, as after a restart: found by the file's fingerprint, resumed.
-    let resumedFrom = -1;
-    await new Promise<void>((resolve, reject) => {
-      const upload = new tus.Upload(createReadStream(file), {
-        ...options(),
-        onSuccess: () => resolve(),
-        onError: reject,
-        onChunkComplete: (_chunk, accepted) => {
-          if (resumedFrom < 0) resumedFrom = accepted - _chunk;
-        },
-      });
-      void upload.findPreviousUploads().then((previous) => {
-        assert.equal(previous.length, 1);
-        upload.resumeFromPreviousUpload(previous[0]!);
-        upload.start();
-      }, reject);
-    });
-    assert.equal(resumedFrom, offset, 'the second attempt starts where the server stopped');
+    // The server kept what arrived of the cut PATCH.
+    assert.ok(
+      offsetAfterCut >= 0.4 * size && offsetAfterCut < size,
+      `stopped at ${offsetAfterCut} of ${size}`,
+    );
+    assert.equal(resumedFrom, offsetAfterCut, 'the second client starts where the server stopped');
     const total = received.byUpload.get(idOf(url))!;
     assert.ok(total >= size && total < 1.3 * size, `${total} bytes received for ${size}`);
 
