@@ -3,7 +3,7 @@
  * studio's new-episode page, the network is cut mid-way (CDP offline), comes back, and
  * the upload completes from where the server stopped: the server receives less than
  * 1.3 × the file in total. Progress reads in French units all along, the page says the
- * connection was lost, and the episode processes.
+ * connection was lost, the editor can pause and resume it, and the episode processes.
  *
  * Chromium's offline emulation fails new requests but lets a request body already on
  * its way finish (unthrottled): the cut falls between two of the page's 8 MB PATCHes.
@@ -106,6 +106,22 @@ describe('studio in Chromium: a resumable upload survives a cut connection', fun
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(serverBytes(), atCut, 'bytes arrived while offline');
     await network(false);
+
+    // Back online, it goes on by itself; the editor may also pause and resume it.
+    await until('bytes again after the cut', () => serverBytes() > atCut);
+    await page.click('#upload-pause');
+    assert.equal(await page.textContent('#upload-pause'), 'Reprendre l’envoi');
+    assert.equal(await page.getAttribute('#upload-pause', 'aria-pressed'), 'true');
+    let last = -1;
+    await until('nothing more while paused', async () => {
+      const now = serverBytes();
+      const still = now === last;
+      last = now;
+      if (!still) await new Promise((r) => setTimeout(r, 700));
+      return still;
+    });
+    assert.ok(last < size, 'paused before the end');
+    await page.click('#upload-pause');
 
     await page.waitForURL(/\/studio\/episodes\/[a-z0-9]+$/, { timeout: 120_000 });
     await cdp.send('Network.emulateNetworkConditions', {
