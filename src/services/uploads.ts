@@ -87,24 +87,28 @@ export class UploadService {
         `The upload ${uploadId} became ${record.episodeId ? `the episode ${record.episodeId}` : 'an episode'}; upload the file again for another episode.`,
       );
     }
-    const upload = await store.datastore.getUpload(store.storeId(uploadId)).catch(() => {
-      throw notFound('Upload', `The bytes of the upload "${uploadId}" are gone.`);
-    });
-    if (upload.size === undefined || upload.offset < upload.size) {
-      throw new AppError(
-        409,
-        'upload-unfinished',
-        'The upload is not finished',
-        `${upload.offset} of ${upload.size ?? '?'} bytes received: resume the upload (HEAD then PATCH its URL), then create the episode.`,
-      );
-    }
     await episodes.requireShow(showSlug);
+    // Claimed first: of two requests racing for one upload, one makes the episode, the other is told 409.
     if (!(await uploads.claim(uploadId, this.now()))) {
       throw new AppError(
         409,
         'upload-used',
         'This upload was already used',
         `The upload ${uploadId} became an episode.`,
+      );
+    }
+    const upload = await store.datastore.getUpload(store.storeId(uploadId)).catch(() => null);
+    if (!upload) {
+      await uploads.release(uploadId);
+      throw notFound('Upload', `The bytes of the upload "${uploadId}" are gone.`);
+    }
+    if (upload.size === undefined || upload.offset < upload.size) {
+      await uploads.release(uploadId);
+      throw new AppError(
+        409,
+        'upload-unfinished',
+        'The upload is not finished',
+        `${upload.offset} of ${upload.size ?? '?'} bytes received: resume the upload (HEAD then PATCH its URL), then create the episode.`,
       );
     }
     let episode: Episode;
