@@ -3,6 +3,7 @@ import { JOB_PAYLOADS, type JobName, type PayloadOf } from '../src/core/jobs.js'
 import { makeMakeClip, type MakeClipDeps } from './handlers/make-clip.js';
 import { makeProcessAudio, type ProcessAudioDeps } from './handlers/process-audio.js';
 import { makePublishEpisode, type PublishEpisodeDeps } from './handlers/publish-episode.js';
+import { makeSweepUploads, type SweepUploadsDeps } from './handlers/sweep-uploads.js';
 
 /** A job's handler, given the job once its payload is checked. */
 export type Handler<P> = (job: Job<P>, token?: string, signal?: AbortSignal) => Promise<unknown>;
@@ -10,13 +11,14 @@ export type Handler<P> = (job: Job<P>, token?: string, signal?: AbortSignal) => 
 /** Every job name has exactly one handler, typed by its payload: the compiler checks the map. */
 export type Handlers = { readonly [N in JobName]: Handler<PayloadOf<N>> };
 
-export type HandlerDeps = ProcessAudioDeps & MakeClipDeps & PublishEpisodeDeps;
+export type HandlerDeps = ProcessAudioDeps & MakeClipDeps & PublishEpisodeDeps & SweepUploadsDeps;
 
 export function buildHandlers(deps: HandlerDeps): Handlers {
   return {
     'process-audio': makeProcessAudio(deps),
     'make-clip': makeMakeClip(deps),
     'publish-episode': makePublishEpisode(deps),
+    'sweep-uploads': makeSweepUploads(deps),
   };
 }
 

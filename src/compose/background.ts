@@ -13,6 +13,8 @@ import type { Graph } from './graph.js';
 const RECONCILE_EVERY_MS = 5 * 60_000;
 /** How often scheduled publications are checked against the queue. */
 const RECOVER_SCHEDULED_EVERY_MS = 60_000;
+/** Expired uploads are looked for at most this often, and at least once per expiry period. */
+const SWEEP_UPLOADS_AT_MOST_EVERY_MS = 3600_000;
 
 export interface Background {
   readonly worker: WorkerRuntime;
@@ -50,8 +52,15 @@ export async function startBackground(
       renditionService: graph.renditions,
       encodeParallelism: config.encodeParallelism,
       defaultLadder: config.audioLadder,
+      uploads: graph.uploads,
     },
   });
+  // A BullMQ job scheduler: whichever worker is free runs it, one run at a time.
+  await graph.producer.repeat(
+    'sweep-uploads',
+    {},
+    Math.min(SWEEP_UPLOADS_AT_MOST_EVERY_MS, config.uploadExpiryMs),
+  );
   const timer = await recoverScheduledEvery(graph.publishing, logger, RECOVER_SCHEDULED_EVERY_MS);
   return {
     worker,

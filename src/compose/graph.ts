@@ -44,12 +44,18 @@ import { createMetrics, type Metrics } from '../metrics/setup.js';
 import { countStorageErrors } from '../metrics/storage.js';
 import { producerConnection } from '../queue/connection.js';
 import type { Redis } from 'ioredis';
+import type { DataStore } from '@tus/server';
+import { UploadsRepository } from '../db/repositories/uploads.repo.js';
+import { UploadService } from '../services/uploads.js';
+import { createUploadStore, type UploadStore } from '../storage/upload-store.js';
 
 export interface GraphOptions {
   pgliteDir?: string;
   /** Chapters and transcripts for the player instead of the stored ones. */
   embedExtras?: EpisodeExtrasSource;
   soundbites?: SoundbiteProvider;
+  /** Wraps the resumable uploads' store (tests count the bytes it receives). */
+  wrapUploadStore?: (store: DataStore) => DataStore;
 }
 
 export interface Repos {
@@ -71,6 +77,9 @@ export interface Graph {
   readonly producer: JobProducer;
   readonly shows: ShowService;
   readonly episodes: EpisodeService;
+  /** Resumable (tus) uploads: where their bytes wait, and their use cases. */
+  readonly uploadStore: UploadStore;
+  readonly uploads: UploadService;
   readonly clips: ClipService;
   readonly accounts: AccountService;
   readonly publishing: PublishingService;
@@ -147,6 +156,9 @@ export async function buildGraph(
     feedPublishing: feedPublisher,
   });
 
+  const episodes = new EpisodeService({ ...repos, storage, producer, logger, publishing });
+  const uploadStore = createUploadStore(config, options.wrapUploadStore);
+
   return {
     db,
     repos,
@@ -156,7 +168,15 @@ export async function buildGraph(
     publishedMedia: new PublishedMediaCheck(new PublicationsRepository(db.db)),
     producer,
     shows: new ShowService(repos.shows, config.publicUrl),
-    episodes: new EpisodeService({ ...repos, storage, producer, logger, publishing }),
+    episodes,
+    uploadStore,
+    uploads: new UploadService({
+      uploads: new UploadsRepository(db.db),
+      store: uploadStore,
+      episodes,
+      logger,
+      expiryMs: config.uploadExpiryMs,
+    }),
     renditions: new RenditionService({ ...repos, storage, ffprobePath: config.ffprobePath }),
     clips: new ClipService({ ...repos, producer, logger }),
     accounts: new AccountService(

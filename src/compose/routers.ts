@@ -16,6 +16,7 @@ import { accountsRouter } from '../http/routes/accounts.js';
 import { audienceRouter } from '../http/routes/audience.js';
 import { clipsRouter } from '../http/routes/clips.js';
 import { episodesRouter } from '../http/routes/episodes.js';
+import { uploadsRouter } from '../http/routes/uploads.js';
 import { healthRouter } from '../http/routes/health.js';
 import { homeRouter } from '../http/routes/home.js';
 import { mediaRouter } from '../http/routes/media.js';
@@ -99,8 +100,16 @@ export function buildRouters(
       limits: options.outboundFetch?.prefill?.limits,
     }),
     openApiRouter({ publicUrl }),
+    uploadsRouter({
+      uploads: graph.uploads,
+      store: graph.uploadStore,
+      publicUrl,
+      maxBytes: config.maxUploadBytes,
+      requireEditor,
+    }),
     episodesRouter({
       episodes: graph.episodes,
+      uploads: graph.uploads,
       publicUrl,
       mediaUrls,
       requireEditor,

@@ -47,6 +47,8 @@ const envSchema = z.object({
   REQUEST_BODY_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(15),
   /** Uploads (audio, artwork, transcripts) have no deadline, only this much silence between bytes. */
   UPLOAD_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  /** A resumable upload (tus) that receives nothing for this long is removed. */
+  UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(24),
   MAX_AUDIO_DURATION_SECONDS: z.coerce
     .number()
     .positive()
@@ -270,6 +272,8 @@ export interface Config {
   readonly requestBodyTimeoutMs: number;
   /** How long a streamed upload may send nothing before it is aborted. */
   readonly uploadIdleTimeoutMs: number;
+  /** How long a resumable upload may receive nothing before it is removed. */
+  readonly uploadExpiryMs: number;
   /** Editor API tokens; undefined means "generate one under DATA_DIR" (embedded default). */
   readonly editorTokens: readonly string[] | undefined;
   readonly ffmpegPath: string;
@@ -340,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxAudioDurationSeconds: e.MAX_AUDIO_DURATION_SECONDS,
     requestBodyTimeoutMs: e.REQUEST_BODY_TIMEOUT_SECONDS * 1000,
     uploadIdleTimeoutMs: e.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
+    uploadExpiryMs: Math.round(e.UPLOAD_EXPIRY_HOURS * 3600_000),
     editorTokens: e.EDITOR_TOKENS ? Object.freeze([...e.EDITOR_TOKENS]) : undefined,
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,

@@ -21,10 +21,15 @@ export const publishEpisodePayload = z.object({
 });
 export type PublishEpisodePayload = z.infer<typeof publishEpisodePayload>;
 
+/** A repeating job (a BullMQ job scheduler) that removes resumable uploads past their expiry. */
+export const sweepUploadsPayload = z.object({});
+export type SweepUploadsPayload = z.infer<typeof sweepUploadsPayload>;
+
 export const JOB_PAYLOADS = {
   'process-audio': processAudioPayload,
   'make-clip': makeClipPayload,
   'publish-episode': publishEpisodePayload,
+  'sweep-uploads': sweepUploadsPayload,
 } as const;
 
 export type JobName = keyof typeof JOB_PAYLOADS;
@@ -36,6 +41,8 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'make-clip': QUEUES.audio,
   // Its own queue: a publication is never stuck behind a long encode.
   'publish-episode': QUEUES.feeds,
+  // Short housekeeping: with the publications, never behind an encode.
+  'sweep-uploads': QUEUES.feeds,
 };
 
 /** What a job is about, by job name: the part of its id that tells two jobs of one kind apart. */
@@ -44,6 +51,7 @@ const JOB_SUBJECT: { readonly [N in JobName]: (payload: PayloadOf<N>) => string 
   'make-clip': (p) => p.clipId,
   // Its revision is the scheduled time, so moving it makes a new job.
   'publish-episode': (p) => p.episodeId,
+  'sweep-uploads': () => 'all',
 };
 
 /**

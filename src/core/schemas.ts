@@ -197,6 +197,15 @@ export const episodeMetadataSchema = z.object({
 });
 export type EpisodeMetadata = z.infer<typeof episodeMetadataSchema>;
 
+/** The id of a resumable upload, as the last segment of its URL (/api/uploads/<id>). */
+export const uploadIdSchema = z
+  .string()
+  .regex(/^[a-f0-9]{32}$/, 'must be the id at the end of the upload’s URL (32 hex digits)');
+
+/** An episode from a finished resumable upload: the metadata in JSON, the upload's id. */
+export const episodeFromUploadSchema = episodeMetadataSchema.extend({ upload: uploadIdSchema });
+export type EpisodeFromUpload = z.infer<typeof episodeFromUploadSchema>;
+
 /** Where a field sits in its input: keys and array indexes. */
 export type FieldPath = readonly (string | number)[];
 

@@ -220,6 +220,21 @@ export interface Database {
   server_secrets: ServerSecretsTable;
   audience_downloads: AudienceDownloadsTable;
   audience_listens: AudienceListensTable;
+  uploads: UploadsTable;
+}
+
+/** A resumable (tus) upload (0011): its owner, expiry, and the episode it became. */
+export interface UploadsTable {
+  /** The id in the upload's URL (/api/uploads/<id>). */
+  id: string;
+  /** `user:<id>` for a studio session, `token:<id>` for an API token. */
+  owner: string;
+  bytes: BigIntColumn;
+  file_name: string;
+  created_at: ColumnType<Date, Date, never>;
+  expires_at: ColumnType<Date, Date, Date>;
+  consumed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  episode_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A day's IAB downloads of an episode by one app on one platform (0009; days in UTC). */

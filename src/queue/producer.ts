@@ -87,6 +87,19 @@ export class JobProducer {
     return jobId;
   }
 
+  /**
+   * Runs `name` every `everyMs` (a BullMQ job scheduler: one per name in Redis, so
+   * every process may declare it; the last declaration sets the period).
+   */
+  async repeat<N extends JobName>(name: N, payload: PayloadOf<N>, everyMs: number): Promise<void> {
+    const data = JOB_PAYLOADS[name].parse(payload) as PayloadOf<N>;
+    await this.queue(JOB_QUEUE[name]).upsertJobScheduler(
+      name,
+      { every: Math.max(1000, Math.round(everyMs)) },
+      { name, data, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+    );
+  }
+
   async ping(): Promise<void> {
     await this.connection.ping();
   }

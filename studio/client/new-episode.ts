@@ -1,16 +1,7 @@
 /** A new episode: prefill from the article, drop the recording, upload with progress. */
-import {
-  $,
-  api,
-  articleFrom,
-  clearErrors,
-  csrf,
-  onSubmit,
-  showProblem,
-  t,
-  value,
-  type Problem,
-} from './forms.js';
+import { formatByteSize } from './byte-sizes.js';
+import { onUploadSubmit } from './episode-upload.js';
+import { $, api, clearErrors, onSubmit, showProblem, t, value, type Problem } from './forms.js';
 import { setInstant } from './instants.js';
 
 // Prefill from the article's URL.
@@ -61,15 +52,16 @@ function chooseLanguage(select: HTMLSelectElement | null, tag: string | null | u
   if (found) found.selected = true;
 }
 
-// New episode: drop zone, upload with progress, then the episode's page.
+// New episode: drop zone, resumable upload with progress, then the episode's page.
 const episodeForm = $<HTMLFormElement>('#episode-form');
 if (episodeForm) {
   let file: File | null = null;
   const zone = $('#dropzone')!;
   const input = $<HTMLInputElement>('#f-audio')!;
+  const lang = document.documentElement.lang || 'fr';
   const choose = (f: File | undefined) => {
     file = f ?? null;
-    $('#file-name')!.textContent = file ? `${file.name} (${file.size} bytes)` : '';
+    $('#file-name')!.textContent = file ? `${file.name} (${formatByteSize(lang, file.size)})` : '';
   };
   input.addEventListener('change', () => choose(input.files?.[0]));
   zone.addEventListener('dragover', (event) => {
@@ -83,56 +75,5 @@ if (episodeForm) {
     choose(event.dataTransfer?.files[0]);
   });
 
-  episodeForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    if (!file)
-      return showProblem(episodeForm, { errors: [{ field: 'audio', message: t.noFile! }] });
-    // Multipart fields are text: lists go as repeated fields, people as one JSON field.
-    const data = new FormData();
-    for (const [name, v] of Object.entries(articleFrom(episodeForm))) {
-      if (name === 'interviewees') data.append(name, JSON.stringify(v));
-      else if (Array.isArray(v)) for (const item of v as string[]) data.append(name, item);
-      else if (v !== '') data.append(name, v as string);
-    }
-    data.append('audio', file, file.name);
-
-    const section = $('#upload-section')!;
-    const bar = $<HTMLProgressElement>('#upload-progress')!;
-    const text = $('#upload-text')!;
-    section.hidden = false;
-    const button = $<HTMLButtonElement>('#upload-button')!;
-    button.disabled = true;
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/shows/${encodeURIComponent(episodeForm.dataset.show ?? '')}/episodes`);
-    xhr.setRequestHeader('x-csrf-token', csrf);
-    xhr.setRequestHeader('accept', 'application/json');
-    xhr.upload.addEventListener('progress', (e) => {
-      if (!e.lengthComputable) return;
-      const pct = Math.floor((e.loaded / e.total) * 100);
-      bar.value = pct;
-      text.textContent = `${e.loaded} / ${e.total} bytes — ${pct} %`;
-    });
-    xhr.addEventListener('load', () => {
-      button.disabled = false;
-      let body: Problem & { id?: string } = {};
-      try {
-        body = JSON.parse(xhr.responseText) as typeof body;
-      } catch {
-        /* not JSON: shown as a general error below */
-      }
-      if (xhr.status === 202 && body.id) {
-        bar.value = 100;
-        location.assign(`/studio/episodes/${body.id}`);
-        return;
-      }
-      section.hidden = true;
-      showProblem(episodeForm, body);
-    });
-    xhr.addEventListener('error', () => {
-      button.disabled = false;
-      section.hidden = true;
-      showProblem(episodeForm, null, t.networkError);
-    });
-    xhr.send(data);
-  });
+  onUploadSubmit(episodeForm, () => file, lang);
 }

@@ -87,7 +87,8 @@ ${articleFields(t, ctx.lang, { language: ctx.lang })}
 <section id="upload-section" hidden><h2>${t.uploading}</h2>
 <label for="upload-progress">${t.uploadProgress}</label>
 <progress id="upload-progress" max="100" value="0"></progress>
-<p id="upload-text" role="status" aria-live="polite"></p></section>`,
+<p id="upload-text" role="status" aria-live="polite"></p>
+<button type="button" id="upload-pause" aria-pressed="false" hidden>${t.pauseUpload}</button></section>`,
   );
 }
 

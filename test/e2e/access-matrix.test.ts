@@ -155,6 +155,15 @@ for (const engine of ENGINES) {
       const routes = listRoutes(app.antenne.app);
       assert.ok(routes.length > 40, `only ${routes.length} routes found`);
       const undeclared = routes.filter((r) => !r.access).map((r) => `${r.method} ${r.path}`);
+      // The tus mount is walked like any route, every method of the protocol included.
+      const tus = routes.filter((r) => r.path.startsWith('/api/uploads'));
+      assert.deepEqual(tus.map((r) => `${r.method} ${r.path}`).sort(), [
+        'delete /api/uploads/:id',
+        'head /api/uploads/:id',
+        'options /api/uploads',
+        'patch /api/uploads/:id',
+        'post /api/uploads',
+      ]);
       assert.deepEqual(undeclared, []);
       // Nothing under /api is public but signing in and the API's own description.
       const publicApi = routes

@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startTestApp, TEST_TOKEN, type TestApp } from '../helpers/app.js';
+import { startTestApp, TEST_TOKEN, waitForEpisode, type TestApp } from '../helpers/app.js';
 import { tempDir } from '../helpers/audio.js';
 import { interview } from '../fixtures/audio.js';
 
@@ -142,5 +142,13 @@ describe('README API walk-through (pglite, real Redis, ffmpeg, espeak-ng)', func
     const oembed = json(stdout.slice(end));
     assert.equal(oembed.type, 'rich');
     assert.match(String(oembed.html), new RegExp(`/embed/episodes/${id}`));
+  });
+
+  it('sends a recording resumably (tus), then makes an episode of it', async () => {
+    // The PATCH answers 204 with no body: what the block prints is the 202 episode.
+    const episode = json(runOf('Tus-Resumable: 1.0.0').stdout);
+    assert.equal(episode.title, 'La Team Normandie');
+    const final = await waitForEpisode(app.baseUrl, String(episode.id));
+    assert.equal(final.state, 'ready', String(final.failureReason));
   });
 });

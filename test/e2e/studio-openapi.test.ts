@@ -91,6 +91,9 @@ describe('OpenAPI document (/api/openapi.json)', function () {
       content: Record<string, { schema: { required: string[] } }>;
     };
     assert.ok(upload.content['multipart/form-data']!.schema.required.includes('audio'));
+    // Or JSON naming a finished resumable upload.
+    assert.ok(upload.content['application/json']!.schema.required.includes('upload'));
+    assert.ok(doc.paths['/api/uploads']!.post && doc.paths['/api/uploads/{id}']!.patch);
   });
 
   it('serves a self-contained reference page listing every operation', async () => {
@@ -378,6 +381,31 @@ describe('OpenAPI document: real answers match their documented schemas', functi
       assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
       await res.arrayBuffer();
     }
+  });
+
+  it('answers an episode made from a resumable upload as documented', async () => {
+    const audio = await fs.readFile(await tone(4));
+    const tus = { ...EDITOR_HEADERS, 'tus-resumable': '1.0.0' };
+    const created = await fetch(`${app.baseUrl}/api/uploads`, {
+      method: 'POST',
+      headers: { ...tus, 'upload-length': String(audio.length) },
+    });
+    assert.equal(created.status, 201);
+    const url = created.headers.get('location')!;
+    const patch = await fetch(url, {
+      method: 'PATCH',
+      headers: {
+        ...tus,
+        'content-type': 'application/offset+octet-stream',
+        'upload-offset': '0',
+      },
+      body: new Uint8Array(audio),
+    });
+    assert.equal(patch.status, 204);
+    const upload = url.split('/').pop()!;
+    const send = { params: { slug: SHOW_INPUT.slug }, json: { ...ARTICLE, upload } };
+    await answer('editor token', 'post', '/api/shows/:slug/episodes', 202, send);
+    await answer('editor token', 'post', '/api/shows/:slug/episodes', 409, send);
   });
 
   it('answers the prefill and the document itself as documented', async () => {

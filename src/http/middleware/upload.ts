@@ -63,7 +63,7 @@ export function audioUpload(options: {
           415,
           'unsupported-media-type',
           'Send the episode as multipart/form-data',
-          `Put the audio file in the "${options.field}" field and the article metadata in text fields.`,
+          `Put the audio file in the "${options.field}" field and the article metadata in text fields; or send JSON with the metadata and the id of a finished resumable upload in "upload".`,
         ),
       );
     }

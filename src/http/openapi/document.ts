@@ -45,6 +45,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found',
   408: 'The body came too slowly (its deadline, or an upload silent too long); the connection is closed',
   409: 'Conflict with the current state',
+  412: 'The tus protocol version is missing (`Tus-Resumable: 1.0.0`)',
   413: 'The file is larger than the configured limit',
   415: 'The body is not of the type this operation takes (JSON unless said otherwise)',
   422: 'The request cannot be carried out as asked',
@@ -123,10 +124,11 @@ function operation(op: Operation): JsonObject {
       schema.properties = properties;
       schema.required = [...((schema.required as string[] | undefined) ?? []), 'audio'];
     }
-    requestBody = {
-      required: true,
-      content: { [op.body.multipart ? 'multipart/form-data' : 'application/json']: { schema } },
+    const content: JsonObject = {
+      [op.body.multipart ? 'multipart/form-data' : 'application/json']: { schema },
     };
+    if (op.body.json) content['application/json'] = { schema: jsonSchema(op.body.json, 'input') };
+    requestBody = { required: true, content };
   }
   const security = SECURITY[op.access];
   return {

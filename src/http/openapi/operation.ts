@@ -19,7 +19,7 @@ export interface ResponseSpec {
 }
 
 export interface Operation {
-  readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  readonly method: 'get' | 'head' | 'options' | 'post' | 'put' | 'patch' | 'delete';
   /** Express syntax (`:id`); turned into `{id}` in the document. */
   readonly path: string;
   readonly tag: string;
@@ -30,7 +30,12 @@ export interface Operation {
   readonly query?: z.ZodObject;
   /** JSON (or multipart) described by a zod schema, or a raw body of the given media types. */
   readonly body?:
-    | { readonly schema: z.ZodType; readonly multipart?: boolean }
+    | {
+        readonly schema: z.ZodType;
+        readonly multipart?: boolean;
+        /** Also taken as JSON, described by this schema (multipart operations only). */
+        readonly json?: z.ZodType;
+      }
     | { readonly raw: readonly string[] };
   /** Success status → description, and the body's schema or media type. */
   readonly responses: Readonly<Record<number, ResponseSpec>>;

@@ -12,6 +12,7 @@ import { EPISODE_OPERATIONS } from '../routes/episodes.js';
 import { PREFILL_OPERATIONS } from '../routes/prefill.js';
 import { PUBLISHING_OPERATIONS } from '../routes/publishing.js';
 import { SHOW_OPERATIONS } from '../routes/shows.js';
+import { UPLOAD_OPERATIONS } from '../routes/uploads.js';
 import { resource } from '../representations/common.js';
 import { defineOperation, type Operation } from './operation.js';
 
@@ -89,6 +90,7 @@ const GROUPS: readonly Readonly<Record<string, Operation>>[] = [
   ACCOUNT_OPERATIONS,
   SHOW_OPERATIONS,
   EPISODE_OPERATIONS,
+  UPLOAD_OPERATIONS,
   EPISODE_EVENT_OPERATIONS,
   PREFILL_OPERATIONS,
   PUBLISHING_OPERATIONS,

@@ -1,11 +1,16 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import {
+  episodeFromUploadSchema,
   episodeMetadataSchema,
   reprocessSchema,
   slugSchema,
   episodeIdSchema,
 } from '../../core/schemas.js';
+import type { Episode } from '../../core/domain.js';
 import type { EpisodeService } from '../../services/episodes.js';
+import type { UploadService } from '../../services/uploads.js';
+import { principalOf } from '../middleware/auth.js';
+import { uploadOwnerOf } from './uploads.js';
 import { encodeEpisodeCursor, episodePageQuerySchema } from '../episode-cursor.js';
 import type { MediaUrls } from '../media-urls.js';
 import { parseOr400, pathParam } from '../middleware/validate.js';
@@ -36,13 +41,13 @@ export const EPISODE_OPERATIONS = {
     tag: 'Episodes',
     summary: 'Upload an interview with its article’s metadata',
     description:
-      'multipart/form-data: the metadata fields and the audio file in `audio`. Processing is queued; follow `statusUrl` or the events stream.',
+      'Either multipart/form-data: the metadata fields and the audio file in `audio`; or JSON: the metadata and `upload`, the id of a finished resumable upload (`POST /api/uploads`, tus), which can be used once (409 after; 409 too while it is unfinished). Both go through the same checks, storage and queue. Processing is queued; follow `statusUrl` or the events stream.',
     access: 'editor',
-    body: { schema: episodeMetadataSchema, multipart: true },
+    body: { schema: episodeMetadataSchema, multipart: true, json: episodeFromUploadSchema },
     responses: {
       202: { description: 'Accepted, processing queued', schema: acceptedEpisodeSchema },
     },
-    errors: [404, 408, 413, 415, 503],
+    errors: [404, 408, 409, 413, 415, 503],
   }),
   get: defineOperation({
     method: 'get',
@@ -72,6 +77,8 @@ export function episodesRouter(deps: {
   mediaUrls: MediaUrls;
   requireEditor: RequestHandler;
   upload: RequestHandler;
+  /** Episodes from finished resumable uploads (JSON bodies). */
+  uploads: UploadService;
 }): Router {
   const router = Router();
   const ops = EPISODE_OPERATIONS;
@@ -109,20 +116,46 @@ export function episodesRouter(deps: {
     next();
   };
 
-  route(router, ops.upload, deps.requireEditor, showMustExist, deps.upload, async (req, res) => {
-    const slug = pathParam(req, 'slug', slugSchema);
-    const metadata = parseOr400(episodeMetadataSchema, req.body);
-    const file = req.file!;
-    const episode = await deps.episodes.createFromUpload(slug, metadata, {
-      path: file.path,
-      originalName: file.originalname,
-      bytes: file.size,
-    });
+  const accepted = async (res: Response, episode: Episode) => {
     const { show, renditions } = await deps.episodes.get(episode.id);
     const body = episodeJson(episode, show, renditions, deps.mediaUrls);
     res.location(body.links.self);
     reply(res, ops.upload, 202, { ...body, statusUrl: body.links.self });
-  });
+  };
+
+  // JSON: the file came before, as a resumable upload; multipart goes on to multer.
+  const fromResumableUpload: RequestHandler = async (req, res, next) => {
+    if (!req.is('application/json')) return next();
+    const slug = pathParam(req, 'slug', slugSchema);
+    const { upload, ...metadata } = parseOr400(episodeFromUploadSchema, req.body);
+    const episode = await deps.uploads.createEpisode(
+      slug,
+      metadata,
+      upload,
+      uploadOwnerOf(principalOf(req)!),
+    );
+    await accepted(res, episode);
+  };
+
+  route(
+    router,
+    ops.upload,
+    deps.requireEditor,
+    showMustExist,
+    fromResumableUpload,
+    deps.upload,
+    async (req, res) => {
+      const slug = pathParam(req, 'slug', slugSchema);
+      const metadata = parseOr400(episodeMetadataSchema, req.body);
+      const file = req.file!;
+      const episode = await deps.episodes.createFromUpload(slug, metadata, {
+        path: file.path,
+        originalName: file.originalname,
+        bytes: file.size,
+      });
+      await accepted(res, episode);
+    },
+  );
 
   route(router, ops.get, deps.requireEditor, async (req, res) => {
     const id = pathParam(req, 'id', episodeIdSchema);
