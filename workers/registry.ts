@@ -1,5 +1,9 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { JOB_PAYLOADS, type JobName, type PayloadOf } from '../src/core/jobs.js';
+import {
+  makeAggregateAudience,
+  type AggregateAudienceDeps,
+} from './handlers/aggregate-audience.js';
 import { makeMakeClip, type MakeClipDeps } from './handlers/make-clip.js';
 import { makeProcessAudio, type ProcessAudioDeps } from './handlers/process-audio.js';
 import { makePublishEpisode, type PublishEpisodeDeps } from './handlers/publish-episode.js';
@@ -10,13 +14,17 @@ export type Handler<P> = (job: Job<P>, token?: string, signal?: AbortSignal) => 
 /** Every job name has exactly one handler, typed by its payload: the compiler checks the map. */
 export type Handlers = { readonly [N in JobName]: Handler<PayloadOf<N>> };
 
-export type HandlerDeps = ProcessAudioDeps & MakeClipDeps & PublishEpisodeDeps;
+export type HandlerDeps = ProcessAudioDeps &
+  MakeClipDeps &
+  PublishEpisodeDeps &
+  AggregateAudienceDeps;
 
 export function buildHandlers(deps: HandlerDeps): Handlers {
   return {
     'process-audio': makeProcessAudio(deps),
     'make-clip': makeMakeClip(deps),
     'publish-episode': makePublishEpisode(deps),
+    'aggregate-audience': makeAggregateAudience(deps),
   };
 }
 

@@ -41,12 +41,24 @@ import { createMetrics, type Metrics } from '../metrics/setup.js';
 import { countStorageErrors } from '../metrics/storage.js';
 import { producerConnection } from '../queue/connection.js';
 import type { Redis } from 'ioredis';
+import { isbot } from 'isbot';
+import { AudienceRepository } from '../db/repositories/audience.repo.js';
+import { AudienceBuffer } from '../queue/audience-buffer.js';
+import { AudienceAggregator, AudienceRecorder } from '../services/audience.js';
 
 export interface GraphOptions {
   pgliteDir?: string;
   /** Chapters and transcripts for the player instead of the stored ones. */
   embedExtras?: EpisodeExtrasSource;
   soundbites?: SoundbiteProvider;
+  /** The clock audience counting dates requests by (tests move it to another day). */
+  audienceClock?: () => number;
+}
+
+/** Audience counting (issue 12); null when AUDIENCE=off. */
+export interface Audience {
+  readonly recorder: AudienceRecorder;
+  readonly aggregator: AudienceAggregator;
 }
 
 export interface Repos {
@@ -77,6 +89,9 @@ export interface Graph {
   readonly metrics: Metrics;
   /** Shared counters of every API process (the sign-in rate limit). */
   readonly limitRedis: Redis;
+  /** Keys the rate limiters' counters: a keyed hash of the client address, never the address. */
+  readonly limitKeySecret: Buffer;
+  readonly audience: Audience | null;
   /** Closes what the graph opened: the queue producer, then the database. */
   close(): Promise<void>;
 }
@@ -115,6 +130,7 @@ export async function buildGraph(
   const limitRedis = producerConnection(config.redisUrl);
   limitRedis.on('error', (error) => logger.warn({ err: error }, 'redis (rate limit) error'));
   await limitRedis.connect();
+  const audience = config.audience.countAt ? buildAudience(db, limitRedis, config, options) : null;
   const metrics = createMetrics({
     settings: config.metrics,
     queues: Object.values(QUEUES).map((name) => producer.queue(name)),
@@ -127,6 +143,7 @@ export async function buildGraph(
     storage,
     publicUrl: config.publicUrl,
     mediaBase: config.media.publicBase,
+    audioBase: config.media.audioBase,
     logger,
     // Clips are the episode's soundbites (podcast:soundbite).
     soundbites: options.soundbites ?? ((ids) => repos.clips.listByEpisodes(ids)),
@@ -167,14 +184,33 @@ export async function buildGraph(
       extras: options.embedExtras ?? storedExtras(storage),
       publicUrl: config.publicUrl,
       mediaBase: config.media.publicBase,
+      audioBase: config.media.audioBase,
+      markPlayerAudio: audience !== null,
     }),
     metrics,
     limitRedis,
+    limitKeySecret: await serverSecret(db.db, 'rate-limit-keys'),
+    audience,
     async close() {
       await metrics.close();
       limitRedis.disconnect();
       await producer.close();
       await db.close();
     },
+  };
+}
+
+/** The counting hot path and the batch job, sharing Redis with the rate limits (fail fast). */
+function buildAudience(
+  db: DbHandle,
+  redis: Redis,
+  config: Config,
+  options: GraphOptions,
+): Audience {
+  const buffer = new AudienceBuffer(redis, config.queuePrefix);
+  const repo = new AudienceRepository(db.db);
+  return {
+    recorder: new AudienceRecorder({ buffer, repo, isBot: isbot, now: options.audienceClock }),
+    aggregator: new AudienceAggregator({ buffer, repo }),
   };
 }

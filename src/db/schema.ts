@@ -216,6 +216,7 @@ export interface Database {
   server_secrets: ServerSecretsTable;
   audience_downloads: AudienceDownloadsTable;
   audience_listens: AudienceListensTable;
+  audience_cursor: AudienceCursorTable;
 }
 
 /** A day's IAB downloads of an episode by one app on one platform (0009; days in UTC). */
@@ -239,6 +240,13 @@ export interface AudienceListensTable {
   show_id: string;
   milestone: 'started' | 'heard-30s' | 'completed';
   listens: number;
+}
+
+/** Where the audience aggregation has read Redis's event stream up to (0009). */
+export interface AudienceCursorTable {
+  stream: string;
+  /** A Redis stream id (`<ms>-<seq>`); '0-0' before the first batch. */
+  last_id: string;
 }
 
 /** Secrets every process shares (0007), e.g. the key that signs private media URLs. */

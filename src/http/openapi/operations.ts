@@ -8,6 +8,7 @@ import { ACCOUNT_OPERATIONS } from '../routes/accounts.js';
 import { CLIP_OPERATIONS } from '../routes/clips.js';
 import { EPISODE_EVENT_OPERATIONS } from '../routes/episode-events.js';
 import { EPISODE_OPERATIONS } from '../routes/episodes.js';
+import { LISTEN_OPERATIONS } from '../routes/listens.js';
 import { PREFILL_OPERATIONS } from '../routes/prefill.js';
 import { PUBLISHING_OPERATIONS } from '../routes/publishing.js';
 import { SHOW_OPERATIONS } from '../routes/shows.js';
@@ -92,6 +93,7 @@ const GROUPS: readonly Readonly<Record<string, Operation>>[] = [
   PREFILL_OPERATIONS,
   PUBLISHING_OPERATIONS,
   CLIP_OPERATIONS,
+  LISTEN_OPERATIONS,
   OTHER_OPERATIONS,
   DOCUMENTATION_OPERATIONS,
 ];
