@@ -39,10 +39,12 @@ class Cache<T> {
     private readonly now: () => number,
     private readonly maxEntries = 10_000,
   ) {}
-  async get(key: string, load: () => Promise<T>): Promise<T> {
+  /** `keep`: whether to remember the value (a "no" may be asked again at once). */
+  async get(key: string, load: () => Promise<T>, keep = (_: T) => true): Promise<T> {
     const hit = this.entries.get(key);
     if (hit && hit.until > this.now()) return hit.value;
     const value = await load();
+    if (!keep(value)) return value;
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     this.entries.set(key, { value, until: this.now() + this.ttlMs });
     return value;
@@ -72,7 +74,7 @@ export class AudienceRecorder {
     const now = deps.now ?? Date.now;
     // A rendition's size never changes (content-addressed keys): kept a minute.
     this.targets = new Cache(60_000, now);
-    // Publication state: a couple of seconds, like the media check.
+    // Publication state: a couple of seconds, like the media check (src/http/published-media.ts).
     this.published = new Cache(2_000, now);
   }
 
@@ -145,7 +147,12 @@ export class AudienceRecorder {
 
   /** The show of a published episode, null otherwise: whether a beacon may be taken. */
   publishedShowOf(episodeId: string): Promise<string | null> {
-    return this.published.get(episodeId, () => this.deps.repo.publishedShowOf(episodeId));
+    // Only a yes is kept: a publication opens the beacon at once.
+    return this.published.get(
+      episodeId,
+      () => this.deps.repo.publishedShowOf(episodeId),
+      (show) => show !== null,
+    );
   }
 
   /** A player milestone, once per listener, episode and day. */
