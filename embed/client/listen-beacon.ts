@@ -33,8 +33,10 @@ export function reportListens(root: HTMLElement, audio: HTMLAudioElement): void 
   audio.addEventListener('seeking', () => (last = null));
   audio.addEventListener('timeupdate', () => {
     const now = audio.currentTime;
-    // Only small forward steps are listening; a jump is a seek.
-    if (last !== null && !audio.paused && now > last && now - last < 2) heard += now - last;
+    // Forward steps while playing are listening (seeks reset `last`); a step longer
+    // than timeupdate's rhythm at this speed is a jump, not listening.
+    const step = now - (last ?? now);
+    if (!audio.paused && step > 0 && step < 2 * Math.max(1, audio.playbackRate)) heard += step;
     last = now;
     if (heard >= HEARD_SECONDS) send('heard-30s');
   });
