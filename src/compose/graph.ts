@@ -130,7 +130,15 @@ export async function buildGraph(
   const limitRedis = producerConnection(config.redisUrl);
   limitRedis.on('error', (error) => logger.warn({ err: error }, 'redis (rate limit) error'));
   await limitRedis.connect();
-  const audience = config.audience.countAt ? buildAudience(db, limitRedis, config, options) : null;
+  // Its own connection, pipelining the commands of concurrent requests into one write.
+  const audienceRedis = config.audience.countAt
+    ? producerConnection(config.redisUrl, { enableAutoPipelining: true })
+    : null;
+  if (audienceRedis) {
+    audienceRedis.on('error', (error) => logger.warn({ err: error }, 'redis (audience) error'));
+    await audienceRedis.connect();
+  }
+  const audience = audienceRedis ? buildAudience(db, audienceRedis, config, options) : null;
   const metrics = createMetrics({
     settings: config.metrics,
     queues: Object.values(QUEUES).map((name) => producer.queue(name)),
@@ -194,13 +202,14 @@ export async function buildGraph(
     async close() {
       await metrics.close();
       limitRedis.disconnect();
+      audienceRedis?.disconnect();
       await producer.close();
       await db.close();
     },
   };
 }
 
-/** The counting hot path and the batch job, sharing Redis with the rate limits (fail fast). */
+/** The counting hot path and the batch job (Redis failing fast: counting never waits for it). */
 function buildAudience(
   db: DbHandle,
   redis: Redis,

@@ -141,7 +141,8 @@ export class AudienceBuffer {
 
   /**
    * Adds what a listener asked of a rendition; counts the episode's download once
-   * the listener's ranges reach `threshold` bytes. True when this request made it count.
+   * the listener's ranges reach `threshold` bytes: `counted` by this request,
+   * `counted-before`, or `not-yet`.
    */
   async download(input: {
     readonly listener: string;
@@ -150,7 +151,7 @@ export class AudienceBuffer {
     readonly threshold: number;
     readonly ttlSeconds: number;
     readonly event: AudienceEvent & { t: 'd' };
-  }): Promise<boolean> {
+  }): Promise<'counted' | 'counted-before' | 'not-yet'> {
     const { day, episodeId } = input.event;
     const outcome = await this.redis.audienceDownload(
       this.key('counted', day, episodeId, input.listener),
@@ -164,7 +165,7 @@ export class AudienceBuffer {
       MAX_SPANS,
       ...input.spans.flatMap((s) => [s.start, s.end]),
     );
-    return outcome === 1;
+    return outcome === 1 ? 'counted' : outcome === 0 ? 'counted-before' : 'not-yet';
   }
 
   /** Counts a player milestone once per listener and day. True when this beacon made it count. */

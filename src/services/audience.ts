@@ -61,6 +61,9 @@ export class AudienceRecorder {
   private readonly targets: Cache<ListeningTarget | null>;
   private readonly published: Cache<string | null>;
   private readonly pending = new Set<Promise<unknown>>();
+  /** Listeners this process saw counted today, per episode: their next requests skip Redis. */
+  private readonly counted = new Map<string, true>();
+  private countedDay = '';
 
   constructor(
     private readonly deps: {
@@ -128,8 +131,11 @@ export class AudienceRecorder {
     const day = utcDay(at);
     const ttl = secondsLeftInDay(at);
     const app: AudienceApp = input.fromPlayer ? 'antenne-player' : agent.app;
-    return this.deps.buffer.download({
-      listener: await this.listenerOf(input.who, day, ttl),
+    const listener = await this.listenerOf(input.who, day, ttl);
+    const memo = `${day}\n${target.episodeId}\n${listener}`;
+    if (this.counted.has(memo)) return false;
+    const now = await this.deps.buffer.download({
+      listener,
       renditionId: target.renditionId,
       spans,
       threshold: downloadThreshold(target),
@@ -143,6 +149,12 @@ export class AudienceRecorder {
         platform: agent.platform,
       },
     });
+    // Counted (now or before) stays counted all day; bounded, it only saves round trips,
+    // and forgotten with the day (no hash outlives its day in memory either).
+    if (this.countedDay !== day || this.counted.size >= 100_000) this.counted.clear();
+    this.countedDay = day;
+    if (now !== 'not-yet') this.counted.set(memo, true);
+    return now === 'counted';
   }
 
   /** The show of a published episode, null otherwise: whether a beacon may be taken. */
