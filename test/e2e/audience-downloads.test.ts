@@ -13,6 +13,9 @@ import { TEST_REDIS_URL } from '../helpers/env.js';
 import { TEST_TOKEN, useTestApp } from '../helpers/app.js';
 import { seededBytes } from '../fixtures/audio.js';
 import { addMediaEpisode, renditionUrl, type MediaEpisode } from '../helpers/media-episodes.js';
+import { AudienceRepository } from '../../src/db/repositories/audience.repo.js';
+import { AudienceBuffer } from '../../src/queue/audience-buffer.js';
+import { sumUp } from '../../src/services/audience.js';
 
 const UA = {
   apple: 'AppleCoreMedia/1.0.0.20E247 (iPhone; U; CPU OS 16_4 like Mac OS X; en_us)',
@@ -282,6 +285,30 @@ for (const engine of ENGINES) {
       assert.equal(runs[0] + runs[1], 2);
       assert.equal(await aggregate(), 0);
       assert.deepEqual(await downloads(e), ['2026-03-03 apple-podcasts ios 2']);
+    });
+
+    it('adds a batch once when a run died between the database commit and the Redis trim', async () => {
+      const e = await episode('crash');
+      for (const ip of [IP.v4, IP.v6, IP.other]) await hit(e, { ip, ua: UA.spotify });
+      await app.antenne.audience!.recorder.settled();
+      // A run that committed its batch, then died before trimming the events from Redis.
+      const redis = new Redis(TEST_REDIS_URL);
+      const repo = new AudienceRepository(app.antenne.db.db);
+      try {
+        const buffer = new AudienceBuffer(redis, app.queuePrefix);
+        const from = await repo.cursor();
+        const events = await buffer.readAfter(from, 100);
+        assert.equal(events.length, 3);
+        const to = events.at(-1)!.id;
+        const sums = sumUp(events.map((b) => b.event));
+        assert.equal(await repo.addBatch({ from, to, ...sums }), true);
+        // The same batch again, from a run that read it before the commit: refused.
+        assert.equal(await repo.addBatch({ from, to, ...sums }), false);
+      } finally {
+        redis.disconnect();
+      }
+      assert.equal(await aggregate(), 0, 'the next run starts after the cursor');
+      assert.deepEqual(await downloads(e), ['2026-03-03 spotify ios 3']);
     });
 
     it('leaves no client address in the database, Redis or the logs', async () => {
