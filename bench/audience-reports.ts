@@ -4,7 +4,7 @@
  * milestones), with the audience indexes of migration 0009 and, side by side in the
  * same run, with them dropped (the baseline: what the reports would cost without them).
  *
- *   npm run bench:audience          (PGlite in memory; BENCH_DATABASE_URL=postgres://… an empty database)
+ *   npm run bench:audience-reports  (PGlite in memory; BENCH_DATABASE_URL=postgres://… an empty database)
  */
 import { sql } from 'kysely';
 import { connectDb, migrateToLatest } from '../src/db/connect.js';

@@ -12,7 +12,7 @@ import type { PlayerSettingsRepository } from '../src/db/repositories/player-set
 import type { RenditionsRepository } from '../src/db/repositories/renditions.repo.js';
 import type { ShowsRepository } from '../src/db/repositories/shows.repo.js';
 import { directMediaUrl, publishedMediaUrls, type MediaBase } from '../src/http/media-urls.js';
-import { publicUrls } from '../src/core/urls.js';
+import { publicUrls, withPlayerMark } from '../src/core/urls.js';
 import { cleanChapters, cleanTranscript, type EpisodeExtrasSource } from './extras.js';
 import { langOf } from '../src/http/i18n/lang.js';
 import type { PlayerPeaksService } from '../src/services/player-peaks.js';
@@ -30,6 +30,10 @@ export interface ReaderDataDeps {
   readonly publicUrl: string;
   /** Where the player fetches audio, peaks and artwork (PUBLIC_URL/media or MEDIA_PUBLIC_URL). */
   readonly mediaBase: MediaBase;
+  /** Where the player fetches an episode's audio: mediaBase, or the audience counting redirect. */
+  readonly audioBase?: MediaBase;
+  /** Mark the player's audio URL, so that audience counting tells its downloads apart. */
+  readonly markPlayerAudio?: boolean;
 }
 
 export interface LoadedEpisode {
@@ -55,6 +59,7 @@ export class ReaderData {
     oembed: (url: string, format?: 'json' | 'xml') =>
       publicUrls(this.deps.publicUrl).oembed(url, format),
     feed: (slug: string) => publicUrls(this.deps.publicUrl).feed(slug),
+    listens: () => publicUrls(this.deps.publicUrl).listens(),
     /** Show artwork (always public); episode files go through `filesOf`. */
     media: (key: string) => directMediaUrl(this.deps.mediaBase, key),
   };
@@ -84,8 +89,9 @@ export class ReaderData {
       this.deps.playerSettings.get(show.id),
       this.deps.playerPeaks.forEpisode(episode),
     ]);
-    const files = publishedMediaUrls(this.deps.mediaBase, episode);
+    const files = publishedMediaUrls(this.deps.mediaBase, episode, this.deps.audioBase);
     const audioUrl = files(audio.storageKey);
+    const playedUrl = this.deps.markPlayerAudio ? withPlayerMark(audioUrl) : audioUrl;
     return {
       episode,
       show,
@@ -98,7 +104,7 @@ export class ReaderData {
         showTitle: show.title,
         articleUrl: episode.article.url,
         artworkUrl: episode.article.imageUrl ?? showArtworkUrl(show, this.urls.media),
-        audio: { url: audioUrl, type: audio.mimeType, bytes: audio.bytes },
+        audio: { url: playedUrl, type: audio.mimeType, bytes: audio.bytes },
         durationSeconds: duration,
         peaksUrl: peaksKey ? files(peaksKey) : null,
         chapters: cleanChapters(chapters, duration),
@@ -107,6 +113,7 @@ export class ReaderData {
         shareUrl: this.urls.page(id),
         embedUrl: this.urls.embedEpisode(id),
         pageUrl: this.urls.page(id),
+        listensUrl: this.deps.markPlayerAudio ? this.urls.listens() : null,
       },
     };
   }

@@ -51,6 +51,8 @@ export function renderPlayer(view: PlayerView, options: PlayerOptions): SafeHtml
     data-share="${view.shareUrl}"
     data-start="${options.startAt ?? ''}"
     data-lang="${view.lang}"
+    data-listens="${view.listensUrl ?? ''}"
+    data-episode="${view.kind === 'episode' ? view.id : ''}"
     data-i18n="${JSON.stringify(client)}"
     role="region"
     aria-label="${t.player} : ${view.title}"

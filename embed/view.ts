@@ -29,6 +29,8 @@ export interface PlayerView {
   readonly embedUrl: string;
   /** The public episode page. */
   readonly pageUrl: string;
+  /** Where the player reports listens (episodes, with audience counting on). */
+  readonly listensUrl?: string | null;
 }
 
 export interface EpisodePageView {

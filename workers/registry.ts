@@ -1,5 +1,9 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { JOB_PAYLOADS, type JobName, type PayloadOf } from '../src/core/jobs.js';
+import {
+  makeAggregateAudience,
+  type AggregateAudienceDeps,
+} from './handlers/aggregate-audience.js';
 import { makeMakeClip, type MakeClipDeps } from './handlers/make-clip.js';
 import { makeProcessAudio, type ProcessAudioDeps } from './handlers/process-audio.js';
 import { makePublishEpisode, type PublishEpisodeDeps } from './handlers/publish-episode.js';
@@ -11,7 +15,11 @@ export type Handler<P> = (job: Job<P>, token?: string, signal?: AbortSignal) => 
 /** Every job name has exactly one handler, typed by its payload: the compiler checks the map. */
 export type Handlers = { readonly [N in JobName]: Handler<PayloadOf<N>> };
 
-export type HandlerDeps = ProcessAudioDeps & MakeClipDeps & PublishEpisodeDeps & SweepUploadsDeps;
+export type HandlerDeps = ProcessAudioDeps &
+  MakeClipDeps &
+  PublishEpisodeDeps &
+  SweepUploadsDeps &
+  AggregateAudienceDeps;
 
 export function buildHandlers(deps: HandlerDeps): Handlers {
   return {
@@ -19,6 +27,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     'make-clip': makeMakeClip(deps),
     'publish-episode': makePublishEpisode(deps),
     'sweep-uploads': makeSweepUploads(deps),
+    'aggregate-audience': makeAggregateAudience(deps),
   };
 }
 

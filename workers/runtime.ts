@@ -43,6 +43,8 @@ function queueSettings(options: WorkerRuntimeOptions): Record<QueueName, Partial
     },
     // Publications have their own queue: never behind a long encode.
     feeds: { concurrency: 2 },
+    // One batch at a time per process; the cursor keeps two processes from counting one batch twice.
+    audience: { concurrency: 1 },
   };
 }
 

@@ -4,6 +4,7 @@
  * seek bar from the stored peaks, speed, chapters, following transcript,
  * share at the current time, keyboard map (Podlove's), live announcements.
  */
+import { reportListens } from './listen-beacon.js';
 import { clock, parseMediaFragment } from './time.js';
 
 interface Strings {
@@ -54,6 +55,8 @@ function init(root: HTMLElement, ownsDocument: boolean): void {
     start: Number(el.dataset.t),
     end: Number(el.dataset.e),
   }));
+
+  reportListens(root, audio);
 
   // The script drives playback: the native controls give way to ours.
   audio.controls = false;

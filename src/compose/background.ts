@@ -4,6 +4,7 @@
  */
 import { startWorkers, type WorkerRuntime } from '../../workers/runtime.js';
 import type { Config } from '../core/config.js';
+import { AUDIENCE_SCHEDULER_ID, QUEUES } from '../core/jobs.js';
 import type { Logger } from '../core/logger.js';
 import type { PublishingService } from '../services/publishing.js';
 import { dirs } from './dirs.js';
@@ -53,6 +54,7 @@ export async function startBackground(
       encodeParallelism: config.encodeParallelism,
       defaultLadder: config.audioLadder,
       uploads: graph.uploads,
+      audienceAggregator: graph.audience?.aggregator,
     },
   });
   // A BullMQ job scheduler: whichever worker is free runs it, one run at a time.
@@ -61,6 +63,7 @@ export async function startBackground(
     {},
     Math.min(SWEEP_UPLOADS_AT_MOST_EVERY_MS, config.uploadExpiryMs),
   );
+  await scheduleAudience(config, graph);
   const timer = await recoverScheduledEvery(graph.publishing, logger, RECOVER_SCHEDULED_EVERY_MS);
   return {
     worker,
@@ -91,4 +94,26 @@ async function recoverScheduledEvery(
   const timer = setInterval(() => void recover(), everyMs);
   timer.unref();
   return timer;
+}
+
+/**
+ * The audience batch runs every AUDIENCE_AGGREGATE_SECONDS on whichever worker
+ * takes it (one BullMQ job scheduler, whichever process sets it); AUDIENCE=off
+ * removes the schedule.
+ */
+async function scheduleAudience(config: Config, graph: Graph): Promise<void> {
+  const queue = graph.producer.queue(QUEUES.audience);
+  if (!graph.audience) {
+    await queue.removeJobScheduler(AUDIENCE_SCHEDULER_ID);
+    return;
+  }
+  await queue.upsertJobScheduler(
+    AUDIENCE_SCHEDULER_ID,
+    { every: config.audience.aggregateEveryMs },
+    {
+      name: 'aggregate-audience',
+      data: {},
+      opts: { removeOnComplete: 100, removeOnFail: 100 },
+    },
+  );
 }

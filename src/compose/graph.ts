@@ -48,6 +48,10 @@ import type { DataStore } from '@tus/server';
 import { UploadsRepository } from '../db/repositories/uploads.repo.js';
 import { UploadService } from '../services/uploads.js';
 import { createUploadStore, type UploadStore } from '../storage/upload-store.js';
+import { isbot } from 'isbot';
+import { AudienceRepository } from '../db/repositories/audience.repo.js';
+import { AudienceBuffer } from '../queue/audience-buffer.js';
+import { AudienceAggregator, AudienceRecorder } from '../services/audience.js';
 
 export interface GraphOptions {
   pgliteDir?: string;
@@ -56,6 +60,14 @@ export interface GraphOptions {
   soundbites?: SoundbiteProvider;
   /** Wraps the resumable uploads' store (tests count the bytes it receives). */
   wrapUploadStore?: (store: DataStore) => DataStore;
+  /** The clock audience counting dates requests by (tests move it to another day). */
+  audienceClock?: () => number;
+}
+
+/** Audience counting (issue 12); null when AUDIENCE=off. */
+export interface Audience {
+  readonly recorder: AudienceRecorder;
+  readonly aggregator: AudienceAggregator;
 }
 
 export interface Repos {
@@ -91,6 +103,9 @@ export interface Graph {
   readonly metrics: Metrics;
   /** Shared counters of every API process (the sign-in rate limit). */
   readonly limitRedis: Redis;
+  /** Keys the rate limiters' counters: a keyed hash of the client address, never the address. */
+  readonly limitKeySecret: Buffer;
+  readonly audience: Audience | null;
   /** Closes what the graph opened: the queue producer, then the database. */
   close(): Promise<void>;
 }
@@ -129,6 +144,15 @@ export async function buildGraph(
   const limitRedis = producerConnection(config.redisUrl);
   limitRedis.on('error', (error) => logger.warn({ err: error }, 'redis (rate limit) error'));
   await limitRedis.connect();
+  // Its own connection, pipelining the commands of concurrent requests into one write.
+  const audienceRedis = config.audience.countAt
+    ? producerConnection(config.redisUrl, { enableAutoPipelining: true })
+    : null;
+  if (audienceRedis) {
+    audienceRedis.on('error', (error) => logger.warn({ err: error }, 'redis (audience) error'));
+    await audienceRedis.connect();
+  }
+  const audience = audienceRedis ? buildAudience(db, audienceRedis, config, options) : null;
   const metrics = createMetrics({
     settings: config.metrics,
     queues: Object.values(QUEUES).map((name) => producer.queue(name)),
@@ -141,6 +165,7 @@ export async function buildGraph(
     storage,
     publicUrl: config.publicUrl,
     mediaBase: config.media.publicBase,
+    audioBase: config.media.audioBase,
     logger,
     // Clips are the episode's soundbites (podcast:soundbite).
     soundbites: options.soundbites ?? ((ids) => repos.clips.listByEpisodes(ids)),
@@ -193,6 +218,8 @@ export async function buildGraph(
       playerPeaks: new PlayerPeaksService({ ...repos, storage, logger }),
       publicUrl: config.publicUrl,
       mediaBase: config.media.publicBase,
+      audioBase: config.media.audioBase,
+      markPlayerAudio: audience !== null,
     }),
     audienceReports: new AudienceReportService({
       reports: new AudienceReportsRepository(db.db),
@@ -201,11 +228,29 @@ export async function buildGraph(
     }),
     metrics,
     limitRedis,
+    limitKeySecret: await serverSecret(db.db, 'rate-limit-keys'),
+    audience,
     async close() {
       await metrics.close();
       limitRedis.disconnect();
+      audienceRedis?.disconnect();
       await producer.close();
       await db.close();
     },
+  };
+}
+
+/** The counting hot path and the batch job (Redis failing fast: counting never waits for it). */
+function buildAudience(
+  db: DbHandle,
+  redis: Redis,
+  config: Config,
+  options: GraphOptions,
+): Audience {
+  const buffer = new AudienceBuffer(redis, config.queuePrefix);
+  const repo = new AudienceRepository(db.db);
+  return {
+    recorder: new AudienceRecorder({ buffer, repo, isBot: isbot, now: options.audienceClock }),
+    aggregator: new AudienceAggregator({ buffer, repo }),
   };
 }

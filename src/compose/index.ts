@@ -22,7 +22,7 @@ import type { BlobStorage } from '../storage/blob-storage.js';
 import type { Metrics } from '../metrics/setup.js';
 import { startBackground, type Background } from './background.js';
 import { editorTokens as loadEditorTokens, ensureFirstAdministrator } from './first-access.js';
-import { buildGraph, type GraphOptions, type Repos } from './graph.js';
+import { buildGraph, type Audience, type GraphOptions, type Repos } from './graph.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
 import { buildRouters, type RouterOptions } from './routers.js';
 
@@ -46,6 +46,8 @@ export interface Antenne {
   readonly publishing: PublishingService;
   readonly feedPublisher: FeedPublishingService;
   readonly metrics: Metrics;
+  /** Audience counting and its batch job; null when AUDIENCE=off. */
+  readonly audience: Audience | null;
   /** Starts the HTTP API; resolves with the bound port. */
   listen(port?: number): Promise<number>;
   startWorker(): Promise<WorkerRuntime>;
@@ -87,6 +89,7 @@ export async function createAntenne(
     publishing: graph.publishing,
     feedPublisher: graph.feedPublisher,
     metrics: graph.metrics,
+    audience: graph.audience,
     async listen(port = config.port) {
       server = await startHttpServer(
         { config, logger, app, feedPublisher: graph.feedPublisher, metrics: graph.metrics },
@@ -101,6 +104,8 @@ export async function createAntenne(
     },
     async close() {
       await server?.close();
+      // Counts of requests already answered reach Redis before it closes.
+      await graph.audience?.recorder.settled();
       await background?.close();
       await routers.close();
       await graph.close();

@@ -23,7 +23,10 @@ import { mediaRouter } from '../http/routes/media.js';
 import { publishingRouter } from '../http/routes/publishing.js';
 import { showsRouter } from '../http/routes/shows.js';
 import type { FetchRules } from '../net/safe-fetch.js';
-import { redisRateLimitStores } from '../http/rate-limit-store.js';
+import { hashedClientKey, redisRateLimitStores } from '../http/rate-limit-store.js';
+import { downloadCounter } from '../http/audience-counting.js';
+import { countingRedirectRouter } from '../http/routes/counting-redirect.js';
+import { listensRouter } from '../http/routes/listens.js';
 import { ListingsRepository } from '../db/repositories/listings.repo.js';
 import { episodeEventsRouter } from '../http/routes/episode-events.js';
 import { prefillRouter } from '../http/routes/prefill.js';
@@ -51,6 +54,10 @@ export function buildRouters(
 ): Routers {
   const { publicUrl } = config;
   const { mediaUrls } = graph;
+  const limitStore = redisRateLimitStores(graph.limitRedis, config.queuePrefix);
+  const limitKey = hashedClientKey(graph.limitKeySecret);
+  const audience = graph.audience;
+  const count = audience ? downloadCounter(audience.recorder, logger) : undefined;
   const studio = createStudio({
     config,
     logger,
@@ -79,7 +86,8 @@ export function buildRouters(
       secureCookies: publicUrl.startsWith('https:'),
       sessionTtlMs: config.sessionTtlMs,
       loginLimit: config.loginAttemptsPer15Min,
-      limitStore: redisRateLimitStores(graph.limitRedis, config.queuePrefix),
+      limitStore,
+      limitKey,
     }),
     healthRouter({ check: () => healthChecks(graph) }),
     showsRouter({
@@ -140,7 +148,21 @@ export function buildRouters(
       signer: graph.signer,
       published: graph.publishedMedia,
       send: mediaSender(config, graph.storage),
+      // Behind a CDN, /media sees the CDN's pulls, not listeners: they count at the redirect.
+      count: config.audience.countAt === 'media' ? count : undefined,
     }),
+    ...(count && config.audience.countAt === 'redirect'
+      ? [
+          countingRedirectRouter({
+            published: graph.publishedMedia,
+            count,
+            target: config.media.publicBase,
+          }),
+        ]
+      : []),
+    ...(audience
+      ? [listensRouter({ recorder: audience.recorder, logger, limitStore, limitKey })]
+      : []),
     ...studio.routers,
   ];
   return {

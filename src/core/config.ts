@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_LADDER } from './media-types.js';
 import { ladderSchema } from './schemas.js';
-import { defaultMediaBase, mediaBase, type MediaBase } from './urls.js';
+import { countingMediaBase, defaultMediaBase, mediaBase, type MediaBase } from './urls.js';
 
 /** Reads a boolean the way operators write it in an environment file. */
 const envBoolean = z
@@ -96,6 +96,13 @@ const envSchema = z.object({
   METRICS_HOST: z.string().default('127.0.0.1'),
   /** /metrics on the API port too, for `Authorization: Bearer <token>`; absent: none. */
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /**
+   * Audience counting (docs/privacy.md): `on` (default) counts downloads and player
+   * listens, `off` counts nothing, stores nothing and leaves media URLs as they are.
+   */
+  AUDIENCE: z.enum(['on', 'off']).default('on'),
+  /** How often the buffered audience events are added to the database. */
+  AUDIENCE_AGGREGATE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: envBoolean.default(false),
   ...storageEnv(),
@@ -264,7 +271,21 @@ export interface Config {
   readonly media: {
     /** Where /media is reached from outside: PUBLIC_URL/media, or MEDIA_PUBLIC_URL. */
     readonly publicBase: MediaBase;
+    /**
+     * Where feeds and the player point for episode audio: publicBase, or with a CDN
+     * (MEDIA_PUBLIC_URL) and audience counting on, the counting redirect on this
+     * server (PUBLIC_URL/listen: counts, then 302 to the same path on the CDN).
+     */
+    readonly audioBase: MediaBase;
     readonly delivery: MediaDelivery;
+  };
+  /**
+   * Audience counting: off, at /media itself (bytes or redirects from this server),
+   * or at the counting redirect (media on a CDN, whose pulls from /media are no listeners).
+   */
+  readonly audience: {
+    readonly countAt: 'media' | 'redirect' | null;
+    readonly aggregateEveryMs: number;
   };
   readonly maxUploadBytes: number;
   readonly maxAudioDurationSeconds: number;
@@ -328,6 +349,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const publicBase = e.MEDIA_PUBLIC_URL
+    ? mediaBase(e.MEDIA_PUBLIC_URL)
+    : defaultMediaBase(publicUrl);
+  const countAt = e.AUDIENCE === 'off' ? null : e.MEDIA_PUBLIC_URL ? 'redirect' : 'media';
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -337,9 +362,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     storage: Object.freeze(storageConfig(e, dataDir)),
     media: Object.freeze({
-      publicBase: e.MEDIA_PUBLIC_URL ? mediaBase(e.MEDIA_PUBLIC_URL) : defaultMediaBase(publicUrl),
+      publicBase,
+      audioBase: countAt === 'redirect' ? countingMediaBase(publicUrl) : publicBase,
       delivery: Object.freeze(mediaDelivery(e)),
     }),
+    audience: Object.freeze({ countAt, aggregateEveryMs: e.AUDIENCE_AGGREGATE_SECONDS * 1000 }),
     maxUploadBytes: e.MAX_UPLOAD_SIZE,
     maxAudioDurationSeconds: e.MAX_AUDIO_DURATION_SECONDS,
     requestBodyTimeoutMs: e.REQUEST_BODY_TIMEOUT_SECONDS * 1000,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Queues are kinds of work with their own concurrency; jobs carry IDs, never file contents. */
-export const QUEUES = { audio: 'audio', feeds: 'feeds' } as const;
+export const QUEUES = { audio: 'audio', feeds: 'feeds', audience: 'audience' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const processAudioPayload = z.object({
@@ -24,12 +24,18 @@ export type PublishEpisodePayload = z.infer<typeof publishEpisodePayload>;
 /** A repeating job (a BullMQ job scheduler) that removes resumable uploads past their expiry. */
 export const sweepUploadsPayload = z.object({});
 export type SweepUploadsPayload = z.infer<typeof sweepUploadsPayload>;
+/** The scheduled batch that adds buffered audience events to the database (no payload). */
+export const aggregateAudiencePayload = z.object({}).strict();
+
+/** Its BullMQ job scheduler's id: one schedule, whichever process sets it. */
+export const AUDIENCE_SCHEDULER_ID = 'aggregate-audience';
 
 export const JOB_PAYLOADS = {
   'process-audio': processAudioPayload,
   'make-clip': makeClipPayload,
   'publish-episode': publishEpisodePayload,
   'sweep-uploads': sweepUploadsPayload,
+  'aggregate-audience': aggregateAudiencePayload,
 } as const;
 
 export type JobName = keyof typeof JOB_PAYLOADS;
@@ -43,6 +49,8 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'publish-episode': QUEUES.feeds,
   // Short housekeeping: with the publications, never behind an encode.
   'sweep-uploads': QUEUES.feeds,
+  // Its own queue: a batch of counts never waits behind an encode.
+  'aggregate-audience': QUEUES.audience,
 };
 
 /** What a job is about, by job name: the part of its id that tells two jobs of one kind apart. */
@@ -52,6 +60,7 @@ const JOB_SUBJECT: { readonly [N in JobName]: (payload: PayloadOf<N>) => string 
   // Its revision is the scheduled time, so moving it makes a new job.
   'publish-episode': (p) => p.episodeId,
   'sweep-uploads': () => 'all',
+  'aggregate-audience': () => 'batch',
 };
 
 /**

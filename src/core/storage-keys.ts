@@ -45,3 +45,7 @@ export const storageKeys = {
 
 /** Files anyone may fetch whatever the state of an episode: show artwork. */
 export const isAlwaysPublicKey = (key: string) => key.startsWith(`${PUBLIC_PREFIX}shows/`);
+
+/** An episode's audio rendition (not its peaks, transcript or chapters, nor a clip). */
+export const isEpisodeAudioKey = (key: string) =>
+  /^public\/episodes\/[^/]+\/(?!peaks-|transcript-|chapters-)[^/]+$/.test(key);

@@ -5,7 +5,7 @@
  * same paths below it). Routes match these paths; nothing else spells them out.
  */
 import type { Episode } from './domain.js';
-import { isAlwaysPublicKey } from './storage-keys.js';
+import { isAlwaysPublicKey, isEpisodeAudioKey } from './storage-keys.js';
 
 /** The path segment that opens a publication-keyed media URL. Storage keys never start with it. */
 export const PUBLISHED_SEGMENT = 'p';
@@ -21,6 +21,21 @@ export const mediaBase = (url: string) => url.replace(/\/+$/, '') as MediaBase;
 /** Without MEDIA_PUBLIC_URL: this server's own /media. */
 export const defaultMediaBase = (origin: string) => mediaBase(`${origin}/media`);
 
+/**
+ * The counting redirect in front of a CDN (docs/privacy.md): the same paths as
+ * /media, on this server; it counts the request, then redirects to MEDIA_PUBLIC_URL.
+ */
+export const COUNTING_PATH = '/listen';
+export const countingMediaBase = (origin: string) => mediaBase(`${origin}${COUNTING_PATH}`);
+
+/**
+ * The mark the Antenne player adds to its audio URL, so that its downloads are
+ * counted as its own (a browser's Referer would say less across origins).
+ */
+export const PLAYER_MARK = { name: 'via', value: 'player' } as const;
+export const withPlayerMark = (url: string) =>
+  `${url}${url.includes('?') ? '&' : '?'}${PLAYER_MARK.name}=${PLAYER_MARK.value}`;
+
 export interface PublicUrls {
   /** A show's feed, or one of its topic feeds. */
   feed(showSlug: string, topicSlug?: string): string;
@@ -30,6 +45,8 @@ export interface PublicUrls {
   embedClip(clipId: string): string;
   oembed(pageUrl: string, format?: 'json' | 'xml'): string;
   apiEpisode(episodeId: string): string;
+  /** Where the player reports listens (POST, a beacon). */
+  listens(): string;
 }
 
 export function publicUrls(origin: string): PublicUrls {
@@ -44,6 +61,7 @@ export function publicUrls(origin: string): PublicUrls {
     oembed: (pageUrl, format) =>
       `${origin}/oembed?${new URLSearchParams(format ? { url: pageUrl, format } : { url: pageUrl }).toString()}`,
     apiEpisode: (id) => `${origin}/api/episodes/${id}`,
+    listens: () => `${origin}/api/listens`,
   };
 }
 
@@ -57,10 +75,14 @@ export function publishedMediaUrl(base: MediaBase, publicationKey: string, key: 
     : `${base}/${PUBLISHED_SEGMENT}/${publicationKey}/${key}`;
 }
 
-/** A published episode's URL builder; throws for one that is not published (a caller bug). */
+/**
+ * A published episode's URL builder; throws for one that is not published (a caller bug).
+ * Its audio renditions are on `audioBase` (the counting redirect, when there is one).
+ */
 export function publishedMediaUrls(
   base: MediaBase,
   episode: Pick<Episode, 'id' | 'publicationKey'>,
+  audioBase: MediaBase = base,
 ): (key: string) => string {
   const publicationKey = episode.publicationKey;
   if (!publicationKey) {
@@ -69,5 +91,5 @@ export function publishedMediaUrls(
       throw new Error(`Episode ${episode.id} is not published: its media have no public URL`);
     };
   }
-  return (key) => publishedMediaUrl(base, publicationKey, key);
+  return (key) => publishedMediaUrl(isEpisodeAudioKey(key) ? audioBase : base, publicationKey, key);
 }

@@ -221,6 +221,7 @@ export interface Database {
   audience_downloads: AudienceDownloadsTable;
   audience_listens: AudienceListensTable;
   uploads: UploadsTable;
+  audience_cursor: AudienceCursorTable;
 }
 
 /** A resumable (tus) upload (0011): its owner, expiry, and the episode it became. */
@@ -258,6 +259,13 @@ export interface AudienceListensTable {
   show_id: string;
   milestone: 'started' | 'heard-30s' | 'completed';
   listens: number;
+}
+
+/** Where the audience aggregation has read Redis's event stream up to (0009). */
+export interface AudienceCursorTable {
+  stream: string;
+  /** A Redis stream id (`<ms>-<seq>`); '0-0' before the first batch. */
+  last_id: string;
 }
 
 /** Secrets every process shares (0007), e.g. the key that signs private media URLs. */

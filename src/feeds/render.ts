@@ -48,6 +48,8 @@ export function renderFeeds(
   soundbites: ReadonlyMap<string, readonly Soundbite[]> = new Map(),
   /** Where enclosures and artwork are fetched (MEDIA_PUBLIC_URL); the site's own /media by default. */
   media: MediaBase = defaultMediaBase(publicUrl),
+  /** Where enclosures point when audience counting redirects (config media.audioBase). */
+  audio: MediaBase = media,
 ): { feeds: RenderedFeed[]; fragments: Map<string, Fragment> } {
   const { show } = snapshot;
   const urls = publicUrls(publicUrl);
@@ -71,7 +73,7 @@ export function renderFeeds(
       categories: episode.article.categories,
       body: enclosure
         ? itemBody(
-            { show, mediaUrl: publishedMediaUrls(media, episode) },
+            { show, mediaUrl: publishedMediaUrls(media, episode, audio) },
             {
               episode,
               enclosure,

@@ -4,12 +4,16 @@ import { Redis, type RedisOptions } from 'ioredis';
  * Producers fail fast when Redis is down (the HTTP request answers 503 instead
  * of hanging); workers wait for Redis forever, as BullMQ requires.
  */
-export function producerConnection(redisUrl: string): Redis {
+export function producerConnection(
+  redisUrl: string,
+  extra: Pick<RedisOptions, 'enableAutoPipelining'> = {},
+): Redis {
   const options: RedisOptions = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 5_000,
     lazyConnect: true,
+    ...extra,
   };
   return new Redis(redisUrl, options);
 }

@@ -34,6 +34,8 @@ export interface FeedPublishingDeps {
   readonly publicUrl: string;
   /** Where enclosures point (PUBLIC_URL/media, or MEDIA_PUBLIC_URL). */
   readonly mediaBase: MediaBase;
+  /** Where enclosures point: mediaBase, or the audience counting redirect. */
+  readonly audioBase?: MediaBase;
   readonly logger: Logger;
   readonly soundbites?: SoundbiteProvider;
   readonly revalidateMs?: number;
@@ -106,6 +108,7 @@ export class FeedPublishingService {
       this.deps.publicUrl,
       bites,
       this.deps.mediaBase,
+      this.deps.audioBase,
     );
     this.fragments.set(showId, { showVersion: version, items: fragments });
     const bodies = rendered.map((feed) => {

@@ -165,12 +165,18 @@ for (const engine of ENGINES) {
         'post /api/uploads',
       ]);
       assert.deepEqual(undeclared, []);
-      // Nothing under /api is public but signing in and the API's own description.
+      // Nothing under /api is public but signing in, the API's own description and the
+      // player's listen beacon (published episodes only).
       const publicApi = routes
         .filter((r) => r.path.startsWith('/api') && r.access!.kind.startsWith('p'))
         .map((r) => `${r.method} ${r.path}`)
         .sort();
-      assert.deepEqual(publicApi, ['get /api/docs', 'get /api/openapi.json', 'post /api/session']);
+      assert.deepEqual(publicApi, [
+        'get /api/docs',
+        'get /api/openapi.json',
+        'post /api/listens',
+        'post /api/session',
+      ]);
       // The API's description says the same as the router.
       const documented: Record<string, string[]> = {
         public: ['public'],

@@ -325,8 +325,13 @@ describe('OpenAPI document: real answers match their documented schemas', functi
     });
     await answer(editor, 'get', '/api/episodes/:id/clips', 200, { params: { id } });
     await answer(editor, 'get', '/api/clips/:id', 200, { params: { id: String(clip.id) } });
+    // The player's beacon: refused before publication, taken after, refused again once withdrawn.
+    const listen = { episodeId: id, milestone: 'started' };
+    await answer(editor, 'post', '/api/listens', 404, { json: listen });
     await answer(editor, 'post', '/api/episodes/:id/publish', 200, { params: { id }, json: {} });
     await answer(editor, 'get', '/api/shows/:slug/feed-check', 200, { params: { slug } });
+    await answer(editor, 'post', '/api/listens', 204, { json: listen });
+    await answer(editor, 'post', '/api/listens', 400, { json: { ...listen, milestone: 'paused' } });
     await answer(editor, 'post', '/api/episodes/:id/unpublish', 200, { params: { id } });
     await answer(editor, 'post', '/api/episodes/:id/reprocess', 202, { params: { id }, json: {} });
     await waitForEpisode(app.baseUrl, id);

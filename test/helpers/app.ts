@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { createAntenne, type Antenne } from '../../src/compose/index.js';
 import { loadConfig } from '../../src/core/config.js';
-import { createLogger } from '../../src/core/logger.js';
+import { createLogger, type Logger } from '../../src/core/logger.js';
 import { createScratchDatabase, type Engine } from './databases.js';
 import { tempDir } from './audio.js';
 import { TEST_REDIS_URL } from './env.js';
@@ -42,6 +42,8 @@ export interface TestAppOptions {
   /** PGlite on disk under the data dir (not in memory), so a restart finds the data. */
   durable?: boolean;
   restart?: RestartState;
+  /** The app's logger instead of one at TEST_LOG_LEVEL (a test that reads the logs). */
+  logger?: Logger;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
       ...(scratch ? { DATABASE_URL: scratch.url } : {}),
       ...options.env,
     });
-    const logger = createLogger({ level: config.logLevel, pretty: false });
+    const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: false });
     const app = await createAntenne(config, logger, {
       ...options.antenneOptions,
       ...(scratch || durable ? {} : { pgliteDir: 'memory://' }),

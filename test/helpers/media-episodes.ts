@@ -17,6 +17,7 @@ export async function addMediaEpisode(
   app: TestApp,
   state: 'published' | 'ready',
   bytes: Uint8Array,
+  durationSeconds = 18,
 ): Promise<MediaEpisode> {
   const show = await app.antenne.repos.shows.findBySlug(SHOW_INPUT.slug);
   if (!show) throw new Error('create the test show first');
@@ -27,7 +28,7 @@ export async function addMediaEpisode(
     publicationKey,
     title: `Entretien (${state})`,
     bytes: bytes.length,
-    durationSeconds: 18,
+    durationSeconds,
   });
   await app.antenne.storage.putBytes(key, bytes);
   return { id, publicationKey, key };

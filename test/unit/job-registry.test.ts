@@ -16,6 +16,7 @@ describe('job registry', () => {
     'make-clip': (job) => Promise.resolve(job.data.clipId),
     'publish-episode': (job) => Promise.resolve(job.data.at),
     'sweep-uploads': () => Promise.resolve(0),
+    'aggregate-audience': () => Promise.resolve({ added: 0 }),
   };
 
   it('hands the checked payload to the handler of the job name', async () => {

@@ -5,7 +5,8 @@ import { sql, type Kysely } from 'kysely';
  * Redis buffers (raw events and listener hashes never reach the database):
  * - downloads: IAB v2.2 downloads of an episode's audio, per app and platform;
  * - listens: what the embedded player reports (started, 30 s heard, completed).
- * Rows are only ever incremented by the aggregation job, keyed by their primary key.
+ * Rows are only ever incremented by the aggregation job, keyed by their primary key;
+ * audience_cursor is where that job has read up to.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -53,9 +54,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('audience_listens')
     .columns(['show_id', 'day'])
     .execute();
+
+  // How far the aggregation has read Redis's event stream: moved in the same
+  // transaction as the counts it adds, so a batch is added exactly once.
+  await db.schema
+    .createTable('audience_cursor')
+    .addColumn('stream', 'text', (c) => c.primaryKey())
+    .addColumn('last_id', 'text', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('audience_cursor').execute();
   await db.schema.dropTable('audience_listens').execute();
   await db.schema.dropTable('audience_downloads').execute();
 }

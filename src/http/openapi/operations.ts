@@ -9,6 +9,7 @@ import { AUDIENCE_OPERATIONS } from '../routes/audience.js';
 import { CLIP_OPERATIONS } from '../routes/clips.js';
 import { EPISODE_EVENT_OPERATIONS } from '../routes/episode-events.js';
 import { EPISODE_OPERATIONS } from '../routes/episodes.js';
+import { LISTEN_OPERATIONS } from '../routes/listens.js';
 import { PREFILL_OPERATIONS } from '../routes/prefill.js';
 import { PUBLISHING_OPERATIONS } from '../routes/publishing.js';
 import { SHOW_OPERATIONS } from '../routes/shows.js';
@@ -96,6 +97,7 @@ const GROUPS: readonly Readonly<Record<string, Operation>>[] = [
   PUBLISHING_OPERATIONS,
   CLIP_OPERATIONS,
   AUDIENCE_OPERATIONS,
+  LISTEN_OPERATIONS,
   OTHER_OPERATIONS,
   DOCUMENTATION_OPERATIONS,
 ];

@@ -237,6 +237,8 @@ export function accountsRouter(deps: {
   loginLimit?: number;
   /** Where attempts are counted (Redis, shared by every API process); default: this process's memory. */
   limitStore?: (name: string) => Store;
+  /** What the limiter keys a client by (a keyed hash of its address); default: the address. */
+  limitKey?: (req: Request) => string;
 }): Router {
   const router = Router();
   const ops = ACCOUNT_OPERATIONS;
@@ -246,6 +248,7 @@ export function accountsRouter(deps: {
   const passwordLimiter = (name: string, title: string): RequestHandler =>
     rateLimit({
       ...(deps.limitStore ? { store: deps.limitStore(name) } : {}),
+      ...(deps.limitKey ? { keyGenerator: deps.limitKey } : {}),
       windowMs: 15 * 60_000,
       limit: deps.loginLimit ?? 10,
       standardHeaders: 'draft-8',

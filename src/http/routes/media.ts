@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { notFound } from '../../core/errors.js';
 import { isValidKey, PUBLIC_PREFIX } from '../../storage/blob-storage.js';
 import { publishedOnly } from '../access.js';
+import type { DownloadCounter } from '../audience-counting.js';
 import type { AllowedFile, MediaSender } from '../media-delivery.js';
 import { isAlwaysPublicKey, PUBLISHED_SEGMENT, type MediaSigner } from '../media-urls.js';
 import type { PublishedMediaCheck } from '../published-media.js';
@@ -16,12 +17,15 @@ const PUBLISHED_MAX_AGE = 300;
  * Everything else is 404, the same answer whether the file exists or not, and
  * never cached (a CDN in front must ask again once the file is published).
  * `send` delivers what is allowed (../media-delivery.ts): streamed from the
- * storage, handed to nginx, or redirected to the bucket.
+ * storage, handed to nginx, or redirected to the bucket. GETs of published files
+ * are counted (`count`, audience figures) whichever sends them, without waiting.
  */
 export function mediaRouter(deps: {
   signer: MediaSigner;
   published: PublishedMediaCheck;
   send: MediaSender;
+  /** Counts published downloads (absent: audience off, or counted at the redirect before a CDN). */
+  count?: DownloadCounter | undefined;
 }): Router {
   const router = Router();
 
@@ -52,6 +56,9 @@ export function mediaRouter(deps: {
     try {
       const allowed = await authorise(req);
       if (!allowed) throw notFound('File');
+      // Only publication-keyed URLs: editors' signed URLs and artwork are no downloads.
+      const published = (req.params as { key?: string[] }).key?.[0] === PUBLISHED_SEGMENT;
+      if (published) deps.count?.(req, allowed.key);
       await deps.send(req, res, allowed);
     } catch (error) {
       // Refusals (404, 416) and failures: no cache may keep them.
