@@ -3,6 +3,7 @@
  * refusals), the per-day series with its zeros, articles grouped by URL, CSV escaping,
  * and the studio section (names in both languages, escaping, the chart's figures).
  */
+import { AUDIENCE_APPS } from '../../src/core/audience-apps.js';
 import assert from 'node:assert/strict';
 import {
   MAX_RANGE_DAYS,
@@ -16,7 +17,6 @@ import { csvField, toCsv } from '../../src/core/csv.js';
 import { fieldErrors } from '../../src/core/schemas.js';
 import {
   AUDIENCE_STRINGS,
-  NAMED_APPS,
   NAMED_PLATFORMS,
   appName,
   platformName,
@@ -170,7 +170,7 @@ describe('audience: CSV', () => {
 
 describe('audience: the studio section', () => {
   it('names every app and platform in French and English', () => {
-    for (const app of NAMED_APPS) {
+    for (const app of AUDIENCE_APPS) {
       assert.ok(appName('fr', app) && appName('en', app), app);
     }
     assert.equal(appName('fr', 'antenne-player'), 'Lecteur Antenne');
