@@ -29,6 +29,7 @@ import { AccountService } from '../services/accounts.js';
 import { ClipService } from '../services/clips.js';
 import { EpisodeService } from '../services/episodes.js';
 import { FeedBuildsRepository } from '../db/repositories/feed-builds.repo.js';
+import { FeedFragmentsRepository } from '../db/repositories/feed-fragments.repo.js';
 import type { SoundbiteProvider } from '../feeds/render.js';
 import { FeedPublishingService } from '../services/feed-publishing.js';
 import { RenditionService } from '../services/renditions.js';
@@ -124,6 +125,7 @@ export async function buildGraph(
   const feedPublisher = new FeedPublishingService({
     feeds: feedsRepo,
     builds: new FeedBuildsRepository(db.db),
+    fragments: new FeedFragmentsRepository(db.db),
     storage,
     publicUrl: config.publicUrl,
     mediaBase: config.media.publicBase,

@@ -11,12 +11,14 @@ import { recordFeedBuild } from '../metrics/registry.js';
 import { storageKeys } from '../core/storage-keys.js';
 import type { FeedBuildsRepository } from '../db/repositories/feed-builds.repo.js';
 import type { FeedsRepository } from '../db/repositories/feeds.repo.js';
+import type { FeedFragmentsRepository } from '../db/repositories/feed-fragments.repo.js';
+import { fragmentKeys, ITEM_RENDERER_VERSION } from '../feeds/item-fragments.js';
 import {
   renderFeeds,
   showFeedKey,
-  showVersion,
   topicFeedKey,
   type Fragment,
+  type ItemCounts,
   type SoundbiteProvider,
 } from '../feeds/render.js';
 import type { BlobStorage } from '../storage/blob-storage.js';
@@ -29,6 +31,8 @@ export type { ServedFeed } from './feed-bytes.js';
 export interface FeedPublishingDeps {
   readonly feeds: FeedsRepository;
   readonly builds: FeedBuildsRepository;
+  /** Items rendered once per revision, shared by every process (feed_item_fragments). */
+  readonly fragments: FeedFragmentsRepository;
   /** Where the rendered bytes live (shared by every process, like the media). */
   readonly storage: BlobStorage;
   readonly publicUrl: string;
@@ -37,27 +41,26 @@ export interface FeedPublishingDeps {
   readonly logger: Logger;
   readonly soundbites?: SoundbiteProvider;
   readonly revalidateMs?: number;
+  /** ITEM_RENDERER_VERSION unless a test pretends the renderer changed. */
+  readonly itemRendererVersion?: string;
 }
 
 export interface RenderStats {
   readonly ms: number;
   readonly feeds: number;
   readonly items: number;
+  /** Items rendered now, reused from memory, reused from feed_item_fragments. */
+  readonly itemCounts: ItemCounts;
   /** Milliseconds per phase: database read, XML render + hash, gzip + br, file and row writes. */
   readonly phases: { read: number; render: number; compress: number; store: number };
-}
-
-/** Items rendered for a show, valid while the show is unchanged. */
-interface ShowFragments {
-  readonly showVersion: string;
-  readonly items: Map<string, Fragment>;
 }
 
 export class FeedPublishingService {
   private readonly cache: FeedCache;
   private readonly bytes: FeedBytesStore;
   private readonly rebuilds: FeedRebuilds;
-  private readonly fragments = new Map<string, ShowFragments>();
+  /** Per show, the items of its last render in this process, by episode id. */
+  private readonly held = new Map<string, Map<string, Fragment>>();
 
   constructor(private readonly deps: FeedPublishingDeps) {
     this.cache = new FeedCache(deps.revalidateMs ?? 1000);
@@ -83,35 +86,29 @@ export class FeedPublishingService {
       phases[phase] += now - mark;
       mark = now;
     };
-    const known = this.fragments.get(showId);
-    const snapshot = await this.deps.feeds.snapshot(
-      showId,
-      (row, show) =>
-        known?.showVersion !== showVersion(show) ||
-        known.items.get(row.id)?.signature !== row.signature,
-    );
+    const held = this.held.get(showId) ?? new Map<string, Fragment>();
+    const version = this.deps.itemRendererVersion ?? ITEM_RENDERER_VERSION;
+    const snapshot = await this.deps.feeds.snapshot(showId, {
+      keyOf: (show) => fragmentKeys(show, this.deps.mediaBase, version),
+      held: (episodeId, key) => held.get(episodeId)?.key === key,
+    });
     if (!snapshot) {
-      this.fragments.delete(showId);
-      return { ms: performance.now() - started, feeds: 0, items: 0, phases };
+      this.held.delete(showId);
+      const itemCounts = { rendered: 0, held: 0, stored: 0 };
+      return { ms: performance.now() - started, feeds: 0, items: 0, itemCounts, phases };
     }
     const bites = this.deps.soundbites
       ? await this.deps.soundbites(snapshot.index.map((r) => r.id))
       : undefined;
     lap('read');
-    const version = showVersion(snapshot.show);
-    const previous = known?.showVersion === version ? known.items : new Map<string, Fragment>();
-    const { feeds: rendered, fragments } = renderFeeds(
-      snapshot,
-      previous,
-      this.deps.publicUrl,
-      bites,
-      this.deps.mediaBase,
-    );
-    this.fragments.set(showId, { showVersion: version, items: fragments });
-    const bodies = rendered.map((feed) => {
-      const body = Buffer.from(feed.xml, 'utf8');
-      return { feed, body, etag: etagOf(body) };
-    });
+    const {
+      feeds: rendered,
+      fragments,
+      rendered: newItems,
+      counts: itemCounts,
+    } = renderFeeds(snapshot, held, this.deps.publicUrl, bites, this.deps.mediaBase);
+    this.held.set(showId, fragments);
+    const bodies = rendered.map((feed) => ({ feed, body: feed.body, etag: etagOf(feed.body) }));
     lap('render');
     // Unchanged bytes are not compressed again (a rebuild that changed nothing costs read + render).
     const compressed = await Promise.all(
@@ -121,6 +118,8 @@ export class FeedPublishingService {
       }),
     );
     lap('compress');
+    // The items rendered now, for the next rebuild in any process.
+    await this.deps.fragments.save(newItems);
     for (const [i, { feed, body, etag }] of bodies.entries()) {
       const { gzip, br } = compressed[i]!;
       const storageKey = storageKeys.feedRender(showId, feed.key, etag);
@@ -154,10 +153,10 @@ export class FeedPublishingService {
     const ms = performance.now() - started;
     recordFeedBuild(ms / 1000);
     this.deps.logger.debug(
-      { showId, feeds: rendered.length, items, ms: Math.round(ms), phases },
+      { showId, feeds: rendered.length, items, itemCounts, ms: Math.round(ms), phases },
       'feeds rendered',
     );
-    return { ms, feeds: rendered.length, items, phases };
+    return { ms, feeds: rendered.length, items, itemCounts, phases };
   }
 
   /** The render in memory if it was revalidated less than `revalidateMs` ago (the hot path, no await). */

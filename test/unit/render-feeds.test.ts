@@ -20,16 +20,21 @@ function snapshotOf(
   renditions: Map<string, Rendition[]>,
   full: Set<string>,
 ): FeedSnapshot {
-  const index: FeedIndexRow[] = episodes.map((e) => ({
-    id: e.id,
-    updatedAt: e.updatedAt,
-    publishedAt: e.article.publishedAt,
-    signature: `${e.updatedAt.getTime()}|${(renditions.get(e.id) ?? []).map((r) => r.storageKey).join(',')}`,
-  }));
+  const index: FeedIndexRow[] = episodes.map((e) => {
+    const signature = `${e.updatedAt.getTime()}|${(renditions.get(e.id) ?? []).map((r) => r.storageKey).join(',')}`;
+    return {
+      id: e.id,
+      updatedAt: e.updatedAt,
+      publishedAt: e.article.publishedAt,
+      signature,
+      key: signature,
+    };
+  });
   return {
     show: makeShow(),
     index,
     episodes: episodes.filter((e) => full.has(e.id)),
+    stored: new Map(),
     renditions,
     topics: [
       {
@@ -71,10 +76,10 @@ describe('incremental feed rendering', () => {
         soundbites: bites.get(episode.id) ?? [],
       })),
     });
-    assert.equal(feeds[0]!.xml, expected);
+    assert.equal(feeds[0]!.body.toString(), expected);
     assert.equal(feeds[0]!.itemCount, 3);
     assert.match(
-      feeds[0]!.xml,
+      feeds[0]!.body.toString(),
       /<podcast:soundbite startTime="5" duration="20">Extrait « choisi »<\/podcast:soundbite>/,
     );
   });
@@ -94,8 +99,8 @@ describe('incremental feed rendering', () => {
       PUBLIC,
     );
     const full = renderFeeds(snapshotOf(next, renditions, all), new Map(), PUBLIC);
-    assert.equal(second.feeds[0]!.xml, full.feeds[0]!.xml);
-    assert.match(second.feeds[0]!.xml, /Titre corrigé « ok »/);
+    assert.equal(second.feeds[0]!.body.toString(), full.feeds[0]!.body.toString());
+    assert.match(second.feeds[0]!.body.toString(), /Titre corrigé « ok »/);
   });
 
   it('builds topic feeds from article categories, and leaves out episodes without an MP3', () => {
@@ -105,9 +110,9 @@ describe('incremental feed rendering', () => {
     assert.equal(feeds[0]!.itemCount, 2);
     assert.equal(feeds[1]!.key, 'show1/numerique');
     assert.equal(feeds[1]!.itemCount, 1, 'only the “Numérique” episode with an MP3');
-    assert.match(feeds[1]!.xml, /<title>Numérique<\/title>/);
+    assert.match(feeds[1]!.body.toString(), /<title>Numérique<\/title>/);
     assert.match(
-      feeds[1]!.xml,
+      feeds[1]!.body.toString(),
       /<podcast:guid>11111111-1111-5111-8111-111111111111<\/podcast:guid>/,
     );
   });
