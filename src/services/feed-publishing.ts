@@ -76,8 +76,20 @@ export class FeedPublishingService {
     return this.rebuilds.rebuild(showId);
   }
 
-  /** Renders, compresses and stores now; returns the time it took, by phase (the benchmark reads it). */
-  async renderAndStore(showId: string): Promise<RenderStats> {
+  /** Drops the items this process holds for a show (the next render reads them from the table). */
+  forgetItems(showId: string): void {
+    this.held.delete(showId);
+  }
+
+  /**
+   * Renders, compresses and stores now; returns the time it took, by phase (the
+   * benchmark reads it). `fromScratch`: every item rendered and none kept, as
+   * before items were reused (the benchmark's baseline).
+   */
+  async renderAndStore(
+    showId: string,
+    options: { fromScratch?: boolean } = {},
+  ): Promise<RenderStats> {
     const started = performance.now();
     const phases = { read: 0, render: 0, compress: 0, store: 0 };
     let mark = started;
@@ -86,12 +98,18 @@ export class FeedPublishingService {
       phases[phase] += now - mark;
       mark = now;
     };
-    const held = this.held.get(showId) ?? new Map<string, Fragment>();
+    const scratch = options.fromScratch === true;
+    const held = (!scratch && this.held.get(showId)) || new Map<string, Fragment>();
     const version = this.deps.itemRendererVersion ?? ITEM_RENDERER_VERSION;
-    const snapshot = await this.deps.feeds.snapshot(showId, {
-      keyOf: (show) => fragmentKeys(show, this.deps.mediaBase, version),
-      held: (episodeId, key) => held.get(episodeId)?.key === key,
-    });
+    const snapshot = await this.deps.feeds.snapshot(
+      showId,
+      scratch
+        ? undefined
+        : {
+            keyOf: (show) => fragmentKeys(show, this.deps.mediaBase, version),
+            held: (episodeId, key) => held.get(episodeId)?.key === key,
+          },
+    );
     if (!snapshot) {
       this.held.delete(showId);
       const itemCounts = { rendered: 0, held: 0, stored: 0 };
@@ -107,7 +125,7 @@ export class FeedPublishingService {
       rendered: newItems,
       counts: itemCounts,
     } = renderFeeds(snapshot, held, this.deps.publicUrl, bites, this.deps.mediaBase);
-    this.held.set(showId, fragments);
+    if (!scratch) this.held.set(showId, fragments);
     const bodies = rendered.map((feed) => ({ feed, body: feed.body, etag: etagOf(feed.body) }));
     lap('render');
     // Unchanged bytes are not compressed again (a rebuild that changed nothing costs read + render).
@@ -119,7 +137,7 @@ export class FeedPublishingService {
     );
     lap('compress');
     // The items rendered now, for the next rebuild in any process.
-    await this.deps.fragments.save(newItems);
+    if (!scratch) await this.deps.fragments.save(newItems);
     for (const [i, { feed, body, etag }] of bodies.entries()) {
       const { gzip, br } = compressed[i]!;
       const storageKey = storageKeys.feedRender(showId, feed.key, etag);

@@ -131,7 +131,8 @@ export class FeedsRepository {
         }
         const keys = new Map(index.map((r) => [r.id, r.key]));
         const stored = new Map<string, StoredFragment>();
-        for (const [id, fragment] of await readFragments(trx, notHeld)) {
+        const candidates = reuse === RENDER_ALL ? [] : notHeld;
+        for (const [id, fragment] of await readFragments(trx, candidates)) {
           if (fragment.key === keys.get(id)) stored.set(id, fragment);
         }
         const wanted = notHeld.filter((id) => !stored.has(id));
