@@ -61,6 +61,8 @@ export class FeedPublishingService {
   private readonly rebuilds: FeedRebuilds;
   /** Per show, the items of its last render in this process, by episode id. */
   private readonly held = new Map<string, Map<string, Fragment>>();
+  /** Feeds whose stored row is being read again, by feed key (one read at a time). */
+  private readonly revalidating = new Map<string, Promise<ServedFeed | null>>();
 
   constructor(private readonly deps: FeedPublishingDeps) {
     this.cache = new FeedCache(deps.revalidateMs ?? 1000);
@@ -180,7 +182,13 @@ export class FeedPublishingService {
   /** The render in memory if it was revalidated less than `revalidateMs` ago (the hot path, no await). */
   peek(showSlug: string, topicSlug?: string): ServedFeed | undefined {
     const showId = this.cache.showIdOf(showSlug);
-    return showId === undefined ? undefined : this.cache.fresh(feedKeyOf(showId, topicSlug));
+    if (showId === undefined) return undefined;
+    const key = feedKeyOf(showId, topicSlug);
+    // While one request revalidates, the others get what is held (it was fresh a moment
+    // ago): a busy feed costs one row read per period, not one per request in flight.
+    return (
+      this.cache.fresh(key) ?? (this.revalidating.has(key) ? this.cache.entry(key) : undefined)
+    );
   }
 
   /** The bytes to serve for a show feed (topic undefined) or a topic feed; null: no such feed. */
@@ -198,13 +206,23 @@ export class FeedPublishingService {
     if (topicSlug && !(await this.deps.feeds.listTopics(showId)).some((t) => t.slug === topicSlug))
       return null;
     await this.rebuildShow(showId);
-    return (await this.load(key)) ?? null;
+    // Read after the render (a revalidation in flight may have read the row before it).
+    return this.cache.fresh(key) ?? (await this.revalidate(key));
   }
 
   /** From memory while fresh, else as stored (memory kept while the row still names it). */
-  private async load(key: string): Promise<ServedFeed | null> {
+  private load(key: string): Promise<ServedFeed | null> {
     const fresh = this.cache.fresh(key);
-    if (fresh) return fresh;
+    if (fresh) return Promise.resolve(fresh);
+    let revalidation = this.revalidating.get(key);
+    if (!revalidation) {
+      revalidation = this.revalidate(key).finally(() => this.revalidating.delete(key));
+      this.revalidating.set(key, revalidation);
+    }
+    return revalidation;
+  }
+
+  private async revalidate(key: string): Promise<ServedFeed | null> {
     const row = await this.deps.feeds.findRender(key);
     if (!row) return null;
     const cached = this.cache.entry(key);

@@ -3,7 +3,7 @@ import type { Clip, ClipState, Soundbite } from '../../core/clips.js';
 import type { Db } from '../connect.js';
 import type { Selectable } from 'kysely';
 import type { ClipsTable } from '../schema.js';
-import { insertRow, rowById } from './rows.js';
+import { anyOf, insertRow, rowById } from './rows.js';
 
 export interface NewClip {
   readonly id: string;
@@ -58,7 +58,8 @@ export class ClipsRepository {
     const rows = await this.db
       .selectFrom('clips')
       .select(['id', 'episode_id', 'title', 'start_seconds', 'end_seconds'])
-      .where('episode_id', 'in', episodeIds)
+      // One array parameter: a feed asks for thousands of episodes at once.
+      .where('episode_id', '=', anyOf(episodeIds))
       .where('state', '=', 'ready')
       .orderBy('episode_id')
       .orderBy('start_seconds')

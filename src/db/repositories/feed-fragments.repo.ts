@@ -2,7 +2,9 @@
  * Feed items as last rendered, one row per episode (migration 0010): any
  * process reuses an item whose key still matches instead of rendering it again.
  */
+import { sql } from 'kysely';
 import type { Db } from '../connect.js';
+import { anyOf } from './rows.js';
 
 export interface StoredFragment {
   readonly episodeId: string;
@@ -15,7 +17,7 @@ export interface StoredFragment {
 
 const FOREIGN_KEY_VIOLATION = '23503';
 
-/** Rows per statement: 4 parameters each, far under PostgreSQL's 65,535. */
+/** Rows per statement. */
 const CHUNK = 1000;
 
 /** The stored fragments of `episodeIds` (any key): `db` may be a transaction. */
@@ -28,7 +30,7 @@ export async function readFragments(
     const rows = await db
       .selectFrom('feed_item_fragments')
       .select(['episode_id', 'fragment_key', 'body', 'categories'])
-      .where('episode_id', 'in', episodeIds.slice(i, i + CHUNK))
+      .where('episode_id', '=', anyOf(episodeIds.slice(i, i + CHUNK)))
       .execute();
     for (const row of rows) {
       found.set(row.episode_id, {
@@ -61,11 +63,7 @@ export class FeedFragmentsRepository {
         const alive = await this.db
           .selectFrom('episodes')
           .select('id')
-          .where(
-            'id',
-            'in',
-            chunk.map((f) => f.episodeId),
-          )
+          .where('id', '=', anyOf(chunk.map((f) => f.episodeId)))
           .execute();
         const ids = new Set(alive.map((r) => r.id));
         const kept = chunk.filter((f) => ids.has(f.episodeId));
@@ -74,25 +72,16 @@ export class FeedFragmentsRepository {
     }
   }
 
+  /** One statement, four array parameters (not four parameters per row). */
   private async insert(fragments: readonly StoredFragment[]): Promise<void> {
-    await this.db
-      .insertInto('feed_item_fragments')
-      .values(
-        fragments.map((f) => ({
-          episode_id: f.episodeId,
-          fragment_key: f.key,
-          body: f.body,
-          categories: JSON.stringify(f.categories),
-        })),
-      )
-      .onConflict((oc) =>
-        oc.column('episode_id').doUpdateSet({
-          fragment_key: (eb) => eb.ref('excluded.fragment_key'),
-          body: (eb) => eb.ref('excluded.body'),
-          categories: (eb) => eb.ref('excluded.categories'),
-          rendered_at: new Date(),
-        }),
-      )
-      .execute();
+    const column = <T>(pick: (f: StoredFragment) => T) => fragments.map(pick);
+    await sql`
+      insert into feed_item_fragments (episode_id, fragment_key, body, categories)
+      select * from unnest(
+        ${column((f) => f.episodeId)}::text[], ${column((f) => f.key)}::text[],
+        ${column((f) => f.body)}::text[], ${column((f) => JSON.stringify(f.categories))}::text[])
+      on conflict (episode_id) do update set
+        fragment_key = excluded.fragment_key, body = excluded.body,
+        categories = excluded.categories, rendered_at = now()`.execute(this.db);
   }
 }

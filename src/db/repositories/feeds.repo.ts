@@ -7,7 +7,7 @@ import { toEpisode } from './episodes.repo.js';
 import { toRendition } from './renditions.repo.js';
 import { toShow } from './shows.repo.js';
 import { readFragments, type StoredFragment } from './feed-fragments.repo.js';
-import { insertRow, rowWhere } from './rows.js';
+import { anyOf, insertRow, rowWhere } from './rows.js';
 
 /** One feed item in order, with what its rendering depends on. */
 export interface FeedIndexRow {
@@ -143,13 +143,13 @@ export class FeedsRepository {
           const episodeRows = await trx
             .selectFrom('episodes')
             .selectAll()
-            .where('id', 'in', ids)
+            .where('id', '=', anyOf(ids))
             .execute();
           episodes.push(...episodeRows.map(toEpisode));
           const renditionRows = await trx
             .selectFrom('renditions')
             .selectAll()
-            .where('episode_id', 'in', ids)
+            .where('episode_id', '=', anyOf(ids))
             .orderBy('profile')
             .execute();
           for (const row of renditionRows) {
