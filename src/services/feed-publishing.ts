@@ -126,7 +126,7 @@ export class FeedPublishingService {
       fragments,
       rendered: newItems,
       counts: itemCounts,
-    } = renderFeeds(snapshot, held, this.deps.publicUrl, bites, this.deps.mediaBase);
+    } = await renderFeeds(snapshot, held, this.deps.publicUrl, bites, this.deps.mediaBase);
     if (!scratch) this.held.set(showId, fragments);
     const bodies = rendered.map((feed) => ({ feed, body: feed.body, etag: etagOf(feed.body) }));
     lap('render');
