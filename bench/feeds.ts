@@ -178,6 +178,7 @@ http {
     }
 
     // (2) 10,000 episodes: rebuild times, with the full render of every item as the baseline.
+    if (process.env.BENCH_REBUILD === '0') return;
     await addEpisodes(antenne.db.db, show.id, 1000, 9000);
     const publisher = antenne.feedPublisher;
     const edited = await antenne.db.db
