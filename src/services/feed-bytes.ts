@@ -29,7 +29,7 @@ export async function compressFeed(body: Buffer): Promise<{ gzip: Buffer; br: Bu
   // Feed XML is very repetitive; a feed is sent many times per render, so each byte saved is
   // worth some compression time, up to what a rebuild can wait for. On a 24 MB feed, gzip 1
   // takes a quarter of gzip 6's time; br 2 half of br 4's for 6 % more bytes (a third of
-  // gzip's). A 2 MB feed (1,000 episodes) gets gzip 9: about a fifth fewer bytes per request.
+  // gzip's). A 2 MB feed (1,000 episodes) gets gzip 9: 9 % fewer bytes on every request.
   const level = body.length > 8_000_000 ? 'huge' : body.length > 1_000_000 ? 'big' : 'small';
   const [gz, br] = await Promise.all([
     gzip(body, { level: level === 'huge' ? 1 : 9 }),
