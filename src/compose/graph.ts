@@ -31,6 +31,7 @@ import { AudienceReportsRepository } from '../db/repositories/audience-reports.r
 import { AudienceReportService } from '../services/audience-reports.js';
 import { EpisodeService } from '../services/episodes.js';
 import { FeedBuildsRepository } from '../db/repositories/feed-builds.repo.js';
+import { FeedFragmentsRepository } from '../db/repositories/feed-fragments.repo.js';
 import type { SoundbiteProvider } from '../feeds/render.js';
 import { FeedPublishingService } from '../services/feed-publishing.js';
 import { PlayerPeaksService } from '../services/player-peaks.js';
@@ -162,6 +163,7 @@ export async function buildGraph(
   const feedPublisher = new FeedPublishingService({
     feeds: feedsRepo,
     builds: new FeedBuildsRepository(db.db),
+    fragments: new FeedFragmentsRepository(db.db),
     storage,
     publicUrl: config.publicUrl,
     mediaBase: config.media.publicBase,

@@ -44,7 +44,10 @@ export interface Show {
 }
 
 /** The show's artwork as apps and players fetch it: the uploaded file, else the configured URL. */
-export function showArtworkUrl(show: Show, mediaUrl: (key: string) => string): string | null {
+export function showArtworkUrl(
+  show: Pick<Show, 'artworkKey' | 'imageUrl'>,
+  mediaUrl: (key: string) => string,
+): string | null {
   return show.artworkKey ? mediaUrl(show.artworkKey) : show.imageUrl;
 }
 

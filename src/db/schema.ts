@@ -131,6 +131,17 @@ export interface FeedBuildsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** An episode's feed item as last rendered, under the key of its inputs (0010). */
+export interface FeedItemFragmentsTable {
+  episode_id: string;
+  fragment_key: string;
+  /** null: no MP3 rendition, so not in the feed. */
+  body: string | null;
+  /** JSON array of the article's categories (topic feeds). */
+  categories: string;
+  rendered_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface RenditionsTable {
   id: string;
   episode_id: string;
@@ -217,6 +228,7 @@ export interface Database {
   topic_feeds: TopicFeedsTable;
   feed_renders: FeedRendersTable;
   feed_builds: FeedBuildsTable;
+  feed_item_fragments: FeedItemFragmentsTable;
   server_secrets: ServerSecretsTable;
   audience_downloads: AudienceDownloadsTable;
   audience_listens: AudienceListensTable;

@@ -149,9 +149,17 @@ const DOCUMENT_START =
   ' xmlns:podcast="https://podcastindex.org/namespace/1.0">\n' +
   '  <channel>\n';
 
-/** One element per line: channel children at depth 2, item children at depth 3. */
-const lines = (elements: readonly unknown[], indent: string) =>
-  elements.map((element) => `${indent}${renderXml(element as XmlObject)}\n`).join('');
+/**
+ * One element per line: channel children at depth 2, item children at depth 3.
+ * One `xml` call for the lot, the layout as whitespace text between elements
+ * (whitespace needs no escaping): each call costs a closure and a nextTick.
+ */
+function lines(elements: readonly unknown[], indent: string): string {
+  if (!elements.length) return '';
+  const laidOut: unknown[] = [];
+  for (const element of elements) laidOut.push(indent, element, '\n');
+  return renderXml(laidOut as XmlObject[]);
+}
 
 const cdata = (text: string) => ({ _cdata: text });
 
@@ -240,15 +248,22 @@ export function buildPodcastFeed(input: FeedInput): string {
   return parts.join('');
 }
 
+/**
+ * The show's fields an item shows: the item renderer sees these only, so that
+ * they are all in an item's fragment key (item-fragments.ts).
+ */
+export type ItemShow = Pick<Show, 'author' | 'language' | 'explicit' | 'imageUrl' | 'artworkKey'>;
+
 /** `podcast` only reads which namespaces are on when it maps an item. */
 const ITEM_MAPPER: FeedOptions = { namespaces: NAMESPACE_OPTIONS };
 
 /**
- * The elements of an item without its soundbites: depends only on the show,
- * the episode and its renditions, so a rebuild reuses it while they are unchanged.
+ * The elements of an item without its soundbites: depends only on the show's
+ * item fields, the episode and its renditions (and the media base), so a rebuild
+ * reuses it while they are unchanged.
  */
 export function itemBody(
-  input: { show: Show; mediaUrl: (storageKey: string) => string },
+  input: { show: ItemShow; mediaUrl: (storageKey: string) => string },
   entry: Omit<FeedEntry, 'soundbites'>,
 ): string {
   const options = itemOptions(input, entry, showArtworkUrl(input.show, input.mediaUrl));
@@ -257,7 +272,7 @@ export function itemBody(
 }
 
 function itemOptions(
-  input: { show: Show; mediaUrl: (storageKey: string) => string },
+  input: { show: ItemShow; mediaUrl: (storageKey: string) => string },
   entry: Omit<FeedEntry, 'soundbites'>,
   artwork: string | null,
 ): ItemOptions {

@@ -1,9 +1,10 @@
 /**
  * Pure: a feed snapshot (+ the items already rendered) → the XML of the show
  * feed and of each topic feed. Renders only the episodes the snapshot carries
- * in full; the others' items are reused while their signature holds.
+ * in full; the others' items are reused (held in memory, or stored) under their
+ * fragment key. The channel is rendered every time; the items are spliced in.
  */
-import { mp3Enclosure, type Show } from '../core/domain.js';
+import { mp3Enclosure } from '../core/domain.js';
 import {
   defaultMediaBase,
   directMediaUrl,
@@ -11,8 +12,19 @@ import {
   publishedMediaUrls,
   type MediaBase,
 } from '../core/urls.js';
+import type { StoredFragment } from '../db/repositories/feed-fragments.repo.js';
 import type { FeedSnapshot } from '../db/repositories/feeds.repo.js';
-import { CHANNEL_END, channelHead, itemBody, itemXml, type Soundbite } from './podcast-feed.js';
+import { itemShow } from './item-fragments.js';
+import {
+  CHANNEL_END,
+  channelHead,
+  itemBody,
+  itemXml,
+  soundbitesXml,
+  ITEM_END,
+  ITEM_START,
+  type Soundbite,
+} from './podcast-feed.js';
 
 /** Soundbites per episode id (the episode's clips). */
 export type SoundbiteProvider = (
@@ -24,56 +36,106 @@ export const topicFeedKey = (showId: string, topicSlug: string) => `${showId}/${
 
 export interface RenderedFeed {
   readonly key: string;
-  readonly xml: string;
+  /** The document, UTF-8. */
+  readonly body: Buffer;
   readonly itemCount: number;
 }
 
-/** An item rendered once and reused while its signature (episode, renditions, show) holds. */
+/** An item as a process holds it: rendered once, its bytes ready to splice. */
 export interface Fragment {
-  readonly signature: string;
+  readonly key: string;
   /** null: no enclosure yet, so not in the feed. */
   readonly body: string | null;
   readonly categories: readonly string[];
+  /** `<item>…</item>` without soundbites, UTF-8 (null when body is). */
+  readonly bytes: Buffer | null;
 }
 
-/** Items depend on the show too (artwork, author): a show edit renders them all again. */
-export const showVersion = (show: Show) => String(show.updatedAt.getTime());
+/** What a rebuild did with each item. */
+export interface ItemCounts {
+  readonly rendered: number;
+  readonly held: number;
+  readonly stored: number;
+}
 
 const isAudio = (mimeType: string) => mimeType.startsWith('audio/');
 
-export function renderFeeds(
+const ITEM_START_BYTES = Buffer.from(ITEM_START);
+const ITEM_END_BYTES = Buffer.from(ITEM_END);
+const CHANNEL_END_BYTES = Buffer.from(CHANNEL_END);
+
+/** A stored (or just rendered) item, made ready to splice. */
+export function toFragment(stored: Omit<StoredFragment, 'episodeId'>): Fragment {
+  return {
+    key: stored.key,
+    body: stored.body,
+    categories: stored.categories,
+    bytes: stored.body === null ? null : Buffer.from(itemXml(stored.body, undefined)),
+  };
+}
+
+/** Items rendered between two turns of the event loop. */
+const ITEMS_PER_TURN = 100;
+
+/**
+ * Lets the event loop run: feeds keep being served during a long render, and the
+ * `xml` writer's queued callbacks (one per document it writes) are released
+ * instead of holding every item rendered so far until the end (half the CPU of
+ * a cold render went to collecting them).
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function renderFeeds(
   snapshot: FeedSnapshot,
-  previous: ReadonlyMap<string, Fragment>,
+  held: ReadonlyMap<string, Fragment>,
   publicUrl: string,
   soundbites: ReadonlyMap<string, readonly Soundbite[]> = new Map(),
   /** Where enclosures and artwork are fetched (MEDIA_PUBLIC_URL); the site's own /media by default. */
   media: MediaBase = defaultMediaBase(publicUrl),
   /** Where enclosures point when audience counting redirects (config media.audioBase). */
   audio: MediaBase = media,
-): { feeds: RenderedFeed[]; fragments: Map<string, Fragment> } {
+): Promise<{
+  feeds: RenderedFeed[];
+  /** Every item of the feed, to hold for the next rebuild. */
+  fragments: Map<string, Fragment>;
+  /** The items rendered now, to store. */
+  rendered: StoredFragment[];
+  counts: ItemCounts;
+}> {
   const { show } = snapshot;
   const urls = publicUrls(publicUrl);
   const full = new Map(snapshot.episodes.map((e) => [e.id, e]));
+  const shown = itemShow(show);
   const fragments = new Map<string, Fragment>();
+  const rendered: StoredFragment[] = [];
+  const counts = { rendered: 0, held: 0, stored: 0 };
   let lastChange = show.updatedAt;
   for (const row of snapshot.index) {
     if (row.updatedAt > lastChange) lastChange = row.updatedAt;
     const episode = full.get(row.id);
     if (!episode) {
-      const kept = previous.get(row.id);
-      if (!kept) throw new Error(`feed fragment of ${row.id} missing`);
-      fragments.set(row.id, kept);
+      const kept = held.get(row.id);
+      if (kept?.key === row.key) {
+        counts.held += 1;
+        fragments.set(row.id, kept);
+        continue;
+      }
+      const stored = snapshot.stored.get(row.id);
+      if (stored?.key !== row.key) throw new Error(`feed fragment of ${row.id} missing`);
+      counts.stored += 1;
+      fragments.set(row.id, toFragment(stored));
       continue;
     }
     const renditions = snapshot.renditions.get(episode.id) ?? [];
     // The enclosure is the MP3; other audio renditions are alternates.
     const enclosure = mp3Enclosure(renditions);
-    fragments.set(row.id, {
-      signature: row.signature,
+    const fragment: StoredFragment = {
+      episodeId: row.id,
+      key: row.key,
       categories: episode.article.categories,
       body: enclosure
         ? itemBody(
-            { show, mediaUrl: publishedMediaUrls(media, episode, audio) },
+            { show: shown, mediaUrl: publishedMediaUrls(media, episode, audio) },
             {
               episode,
               enclosure,
@@ -81,7 +143,11 @@ export function renderFeeds(
             },
           )
         : null,
-    });
+    };
+    counts.rendered += 1;
+    if (counts.rendered % ITEMS_PER_TURN === 0) await nextTurn();
+    rendered.push(fragment);
+    fragments.set(row.id, toFragment(fragment));
   }
 
   const assemble = (
@@ -89,13 +155,21 @@ export function renderFeeds(
     channel: { title?: string; description?: string; podcastGuid?: string; feedUrl: string },
     include: (f: Fragment) => boolean,
   ): RenderedFeed => {
-    const items: string[] = [];
+    const items: Buffer[] = [];
+    let itemCount = 0;
     let newest: Date | null = null;
     for (const row of snapshot.index) {
       const f = fragments.get(row.id)!;
-      if (!f.body || !include(f)) continue;
+      if (!f.body || !f.bytes || !include(f)) continue;
       newest ??= row.publishedAt;
-      items.push(itemXml(f.body, soundbites.get(row.id)));
+      itemCount += 1;
+      const bites = soundbites.get(row.id);
+      if (bites?.length) {
+        // Soundbites change without the episode changing: added around the held body.
+        items.push(ITEM_START_BYTES, Buffer.from(f.body + soundbitesXml(bites)), ITEM_END_BYTES);
+      } else {
+        items.push(f.bytes);
+      }
     }
     const head = channelHead({
       show,
@@ -105,7 +179,11 @@ export function renderFeeds(
       lastChange,
       newest: newest ?? lastChange,
     });
-    return { key, itemCount: items.length, xml: head + items.join('') + CHANNEL_END };
+    return {
+      key,
+      itemCount,
+      body: Buffer.concat([Buffer.from(head), ...items, CHANNEL_END_BYTES]),
+    };
   };
 
   const feeds = [assemble(showFeedKey(show.id), { feedUrl: urls.feed(show.slug) }, () => true)];
@@ -123,5 +201,5 @@ export function renderFeeds(
       ),
     );
   }
-  return { feeds, fragments };
+  return { feeds, fragments, rendered, counts };
 }

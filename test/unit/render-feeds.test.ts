@@ -20,16 +20,21 @@ function snapshotOf(
   renditions: Map<string, Rendition[]>,
   full: Set<string>,
 ): FeedSnapshot {
-  const index: FeedIndexRow[] = episodes.map((e) => ({
-    id: e.id,
-    updatedAt: e.updatedAt,
-    publishedAt: e.article.publishedAt,
-    signature: `${e.updatedAt.getTime()}|${(renditions.get(e.id) ?? []).map((r) => r.storageKey).join(',')}`,
-  }));
+  const index: FeedIndexRow[] = episodes.map((e) => {
+    const signature = `${e.updatedAt.getTime()}|${(renditions.get(e.id) ?? []).map((r) => r.storageKey).join(',')}`;
+    return {
+      id: e.id,
+      updatedAt: e.updatedAt,
+      publishedAt: e.article.publishedAt,
+      signature,
+      key: signature,
+    };
+  });
   return {
     show: makeShow(),
     index,
     episodes: episodes.filter((e) => full.has(e.id)),
+    stored: new Map(),
     renditions,
     topics: [
       {
@@ -58,8 +63,13 @@ describe('incremental feed rendering', () => {
     [episodes[0]!.id, [{ startTime: 5, duration: 20, title: 'Extrait « choisi »' }]],
   ]);
 
-  it('renders the same bytes as the plain builder, soundbites included', () => {
-    const { feeds } = renderFeeds(snapshotOf(episodes, renditions, all), new Map(), PUBLIC, bites);
+  it('renders the same bytes as the plain builder, soundbites included', async () => {
+    const { feeds } = await renderFeeds(
+      snapshotOf(episodes, renditions, all),
+      new Map(),
+      PUBLIC,
+      bites,
+    );
     const expected = buildPodcastFeed({
       show: makeShow(),
       feedUrl: `${PUBLIC}/feeds/normandie-numerique.xml`,
@@ -71,16 +81,16 @@ describe('incremental feed rendering', () => {
         soundbites: bites.get(episode.id) ?? [],
       })),
     });
-    assert.equal(feeds[0]!.xml, expected);
+    assert.equal(feeds[0]!.body.toString(), expected);
     assert.equal(feeds[0]!.itemCount, 3);
     assert.match(
-      feeds[0]!.xml,
+      feeds[0]!.body.toString(),
       /<podcast:soundbite startTime="5" duration="20">Extrait « choisi »<\/podcast:soundbite>/,
     );
   });
 
-  it('reuses unchanged items and re-renders only what the snapshot carries', () => {
-    const first = renderFeeds(snapshotOf(episodes, renditions, all), new Map(), PUBLIC);
+  it('reuses unchanged items and re-renders only what the snapshot carries', async () => {
+    const first = await renderFeeds(snapshotOf(episodes, renditions, all), new Map(), PUBLIC);
     // Episode 2 edited: only its row comes in full.
     const edited = {
       ...episodes[2]!,
@@ -88,26 +98,26 @@ describe('incremental feed rendering', () => {
       article: { ...episodes[2]!.article, title: 'Titre corrigé « ok »' },
     };
     const next = [episodes[0]!, episodes[1]!, edited];
-    const second = renderFeeds(
+    const second = await renderFeeds(
       snapshotOf(next, renditions, new Set([edited.id])),
       first.fragments,
       PUBLIC,
     );
-    const full = renderFeeds(snapshotOf(next, renditions, all), new Map(), PUBLIC);
-    assert.equal(second.feeds[0]!.xml, full.feeds[0]!.xml);
-    assert.match(second.feeds[0]!.xml, /Titre corrigé « ok »/);
+    const full = await renderFeeds(snapshotOf(next, renditions, all), new Map(), PUBLIC);
+    assert.equal(second.feeds[0]!.body.toString(), full.feeds[0]!.body.toString());
+    assert.match(second.feeds[0]!.body.toString(), /Titre corrigé « ok »/);
   });
 
-  it('builds topic feeds from article categories, and leaves out episodes without an MP3', () => {
+  it('builds topic feeds from article categories, and leaves out episodes without an MP3', async () => {
     const noMp3 = new Map(renditions);
     noMp3.set(episodes[2]!.id, [makeRendition(episodes[2]!.id, 'aac-64k')]);
-    const { feeds } = renderFeeds(snapshotOf(episodes, noMp3, all), new Map(), PUBLIC);
+    const { feeds } = await renderFeeds(snapshotOf(episodes, noMp3, all), new Map(), PUBLIC);
     assert.equal(feeds[0]!.itemCount, 2);
     assert.equal(feeds[1]!.key, 'show1/numerique');
     assert.equal(feeds[1]!.itemCount, 1, 'only the “Numérique” episode with an MP3');
-    assert.match(feeds[1]!.xml, /<title>Numérique<\/title>/);
+    assert.match(feeds[1]!.body.toString(), /<title>Numérique<\/title>/);
     assert.match(
-      feeds[1]!.xml,
+      feeds[1]!.body.toString(),
       /<podcast:guid>11111111-1111-5111-8111-111111111111<\/podcast:guid>/,
     );
   });

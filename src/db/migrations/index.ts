@@ -8,6 +8,7 @@ import * as m0006 from './0006-accounts.js';
 import * as m0007 from './0007-publication-keys.js';
 import * as m0008 from './0008-feed-builds.js';
 import * as m0009 from './0009-audience.js';
+import * as m0010 from './0010-feed-item-fragments.js';
 import * as m0011 from './0011-uploads.js';
 import * as m0012 from './0012-player-peaks.js';
 
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-publication-keys': m0007,
   '0008-feed-builds': m0008,
   '0009-audience': m0009,
+  '0010-feed-item-fragments': m0010,
   '0011-uploads': m0011,
   '0012-player-peaks': m0012,
 };

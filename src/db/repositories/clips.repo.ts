@@ -4,7 +4,7 @@ import type { Db } from '../connect.js';
 import type { Selectable } from 'kysely';
 import type { ClipsTable } from '../schema.js';
 import { recordDerivedPlayerPeaks, replacedKeys, type PeakKeys } from './row-locks.js';
-import { insertRow, rowById } from './rows.js';
+import { anyOf, insertRow, rowById } from './rows.js';
 
 export interface NewClip {
   readonly id: string;
@@ -59,7 +59,8 @@ export class ClipsRepository {
     const rows = await this.db
       .selectFrom('clips')
       .select(['id', 'episode_id', 'title', 'start_seconds', 'end_seconds'])
-      .where('episode_id', 'in', episodeIds)
+      // One array parameter: a feed asks for thousands of episodes at once.
+      .where('episode_id', '=', anyOf(episodeIds))
       .where('state', '=', 'ready')
       .orderBy('episode_id')
       .orderBy('start_seconds')

@@ -6,24 +6,43 @@ import type { TopicFeedsTable } from '../schema.js';
 import { toEpisode } from './episodes.repo.js';
 import { toRendition } from './renditions.repo.js';
 import { toShow } from './shows.repo.js';
-import { insertRow, rowWhere } from './rows.js';
+import { readFragments, type StoredFragment } from './feed-fragments.repo.js';
+import { anyOf, insertRow, rowWhere } from './rows.js';
 
 /** One feed item in order, with what its rendering depends on. */
 export interface FeedIndexRow {
   readonly id: string;
   readonly updatedAt: Date;
   readonly publishedAt: Date;
-  /** Changes whenever the episode or one of its renditions changes. */
+  /**
+   * Changes whenever the episode (every write bumps updated_at), its publication
+   * key or one of its renditions changes.
+   */
   readonly signature: string;
+  /** The item's fragment key: the signature with what the caller adds (show, media base, renderer). */
+  readonly key: string;
 }
+
+/** How the caller reuses items: their key, and which ones it holds already. */
+export interface FragmentReuse {
+  /** The fragment key of each row, given the show (computed once per snapshot). */
+  readonly keyOf: (show: Show) => (signature: string) => string;
+  /** True when the caller holds this item under this key (not read again). */
+  readonly held: (episodeId: string, key: string) => boolean;
+}
+
+/** Without reuse: every item is read in full and rendered. */
+const RENDER_ALL: FragmentReuse = { keyOf: () => (signature) => signature, held: () => false };
 
 /** What one show's feeds are made of, read in one consistent snapshot. */
 export interface FeedSnapshot {
   readonly show: Show;
   /** Episodes in FEED_STATES, newest article first. */
   readonly index: readonly FeedIndexRow[];
-  /** Full rows of the episodes the caller asked for (the others it has rendered already). */
+  /** Full rows of the episodes whose item must be rendered (neither held nor stored under its key). */
   readonly episodes: readonly Episode[];
+  /** Items stored under their current key (feed_item_fragments), not held by the caller. */
+  readonly stored: ReadonlyMap<string, StoredFragment>;
   readonly renditions: ReadonlyMap<string, readonly Rendition[]>;
   readonly topics: readonly TopicFeed[];
   /** Database time of the snapshot: orders renders made by different processes. */
@@ -45,13 +64,11 @@ export class FeedsRepository {
   constructor(private readonly db: Db) {}
 
   /**
-   * Reads the feed index (ids in order, with signatures: cheap) and the full
-   * rows of only the episodes `needFull` asks for, in one repeatable-read snapshot.
+   * Reads the feed index (ids in order, with signatures: cheap), the stored
+   * items still valid that the caller does not hold, and the full rows of the
+   * rest, in one repeatable-read snapshot.
    */
-  async snapshot(
-    showId: string,
-    needFull: (row: FeedIndexRow, show: Show) => boolean = () => true,
-  ): Promise<FeedSnapshot | null> {
+  async snapshot(showId: string, reuse: FragmentReuse = RENDER_ALL): Promise<FeedSnapshot | null> {
     return this.db
       .transaction()
       .setIsolationLevel('repeatable read')
@@ -69,13 +86,15 @@ export class FeedsRepository {
         const indexText = await sql<{ packed: string | null }>`
           select string_agg(
             e.id || E'\t' || (extract(epoch from e.updated_at) * 1000000)::bigint
-              || E'\t' || (extract(epoch from e.published_at) * 1000)::bigint,
+              || E'\t' || (extract(epoch from e.published_at) * 1000)::bigint
+              || E'\t' || coalesce(e.publication_key, ''),
             E'\n' order by e.published_at desc, e.id) as packed
           from episodes e
           where e.show_id = ${showId} and e.state in (${states})`.execute(trx);
         const renditionText = await sql<{ packed: string | null }>`
           select string_agg(
-            r.episode_id || E'\t' || r.profile || ':' || r.storage_key || ':' || r.bytes || ':' || r.mime_type,
+            r.episode_id || E'\t' || r.profile || ':' || r.storage_key || ':' || r.bytes || ':' || r.mime_type
+              || ':' || r.bitrate_kbps || ':' || r.duration_seconds || ':' || r.sha256,
             E'\n' order by r.episode_id, r.profile) as packed
           from renditions r join episodes e on e.id = r.episode_id
           where e.show_id = ${showId} and e.state in (${states})`.execute(trx);
@@ -87,19 +106,36 @@ export class FeedsRepository {
           const before = sigs.get(id);
           sigs.set(id, before ? `${before},${line.slice(tab + 1)}` : line.slice(tab + 1));
         }
+        const show = toShow(showRow);
+        const keyOf = reuse.keyOf(show);
         const index: FeedIndexRow[] = [];
+        const notHeld: string[] = [];
         for (const line of (indexText.rows[0]?.packed ?? '').split('\n')) {
           if (!line) continue;
-          const [id, updatedMicros, publishedMs] = line.split('\t') as [string, string, string];
+          const [id, updatedMicros, publishedMs, publicationKey] = line.split('\t') as [
+            string,
+            string,
+            string,
+            string,
+          ];
+          const signature = `${updatedMicros}|${publicationKey}|${sigs.get(id) ?? ''}`;
+          const key = keyOf(signature);
           index.push({
             id,
             updatedAt: new Date(Math.floor(Number(updatedMicros) / 1000)),
             publishedAt: new Date(Number(publishedMs)),
-            signature: `${updatedMicros}|${sigs.get(id) ?? ''}`,
+            signature,
+            key,
           });
+          if (!reuse.held(id, key)) notHeld.push(id);
         }
-        const show = toShow(showRow);
-        const wanted = index.filter((r) => needFull(r, show)).map((r) => r.id);
+        const keys = new Map(index.map((r) => [r.id, r.key]));
+        const stored = new Map<string, StoredFragment>();
+        const candidates = reuse === RENDER_ALL ? [] : notHeld;
+        for (const [id, fragment] of await readFragments(trx, candidates)) {
+          if (fragment.key === keys.get(id)) stored.set(id, fragment);
+        }
+        const wanted = notHeld.filter((id) => !stored.has(id));
         const episodes: Episode[] = [];
         const renditions = new Map<string, Rendition[]>();
         for (let i = 0; i < wanted.length; i += 1000) {
@@ -107,13 +143,13 @@ export class FeedsRepository {
           const episodeRows = await trx
             .selectFrom('episodes')
             .selectAll()
-            .where('id', 'in', ids)
+            .where('id', '=', anyOf(ids))
             .execute();
           episodes.push(...episodeRows.map(toEpisode));
           const renditionRows = await trx
             .selectFrom('renditions')
             .selectAll()
-            .where('episode_id', 'in', ids)
+            .where('episode_id', '=', anyOf(ids))
             .orderBy('profile')
             .execute();
           for (const row of renditionRows) {
@@ -132,6 +168,7 @@ export class FeedsRepository {
           show,
           index,
           episodes,
+          stored,
           renditions,
           topics: topicRows.map(toTopic),
           sourceTime: new Date(rows[0]!.now),
