@@ -44,6 +44,8 @@ process.stdout.write(
     maxRssKb: process.resourceUsage().maxRSS,
     filters: result.filters,
     measurePasses: result.measurePasses,
+    sampleProbes: result.sampleProbes,
+    encodes: result.encodes,
     loudness: result.loudness,
     peaksLength: peaks.length,
     outputs: result.outputs.map((o) => o.path),
