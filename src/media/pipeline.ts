@@ -315,11 +315,12 @@ export async function processMaster(
       },
       onProgress,
     });
-    return names.map((name) => {
-      const figures = collector.result(name);
-      if (!figures) throw new Error(`ffmpeg did not print the loudness summary "${name}"`);
-      return figures;
-    });
+    // A meter whose branch got no audio (a span past the end of a short file) prints nothing.
+    return names.map((name) => collector.result(name));
+  };
+  const need = (figures: LoudnessFigures | null | undefined, name: string) => {
+    if (!figures) throw new Error(`ffmpeg did not print the loudness summary "${name}"`);
+    return figures;
   };
 
   // 1: the input pass, split by time over two processes for the true-peak meter.
@@ -353,8 +354,8 @@ export async function processMaster(
         (p) => progress((MEASURE_SHARE * 0.5 * p) / 100),
         decoding.onLine,
       );
-      input = withTruePeak(figures[0]!, split ? [figures[1]!] : []);
-      if (!split && wantSample) sampleReference = figures[1]!;
+      input = withTruePeak(need(figures[0], 'input'), split ? [figures[1] ?? null] : []);
+      if (!split && wantSample) sampleReference = figures[1] ?? null;
     },
   ];
   if (split) {
@@ -368,8 +369,8 @@ export async function processMaster(
         meters.map((m) => m.name),
         signal,
       );
-      secondSpan = figures[0]!;
-      if (wantSample) sampleReference = figures[1]!;
+      secondSpan = figures[0] ?? null;
+      if (wantSample) sampleReference = figures[1] ?? null;
     });
   }
   await runTogether(firstPass, runtime.signal);
@@ -412,8 +413,8 @@ export async function processMaster(
       runtime.signal,
       (p) => progress(MEASURE_SHARE * (0.5 + (0.25 * p) / 100)),
     );
-    beforeGain = figures[0]!;
-    sampleReference = wantSample ? figures[1]! : null;
+    beforeGain = need(figures[0], 'leveled');
+    sampleReference = wantSample ? (figures[1] ?? null) : null;
   }
   // A header that said "long" for a short program: the sample is too small to trust.
   const sampled = sampleReference !== null && durationSeconds >= SAMPLED_PROBES_FROM_SECONDS;
@@ -429,7 +430,7 @@ export async function processMaster(
       ['probe'],
       signal,
     );
-    return figures!;
+    return need(figures, 'probe');
   };
   /** The whole program at several gain corrections, one process each, side by side. */
   const measureWholeAt = async (corrections: readonly number[], probePlan: PlanOptions) => {
@@ -468,7 +469,7 @@ export async function processMaster(
             ['probe'],
             signal,
           );
-          measured[i] = figures!;
+          measured[i] = need(figures, 'probe');
         } else {
           measured[i] = await measureWhole(probe, signal);
         }

@@ -7,6 +7,7 @@ import type { Episode, Show } from '../../src/core/domain.js';
 import { RENDITION_PROFILES } from '../../src/core/media-types.js';
 import { ladderSchema } from '../../src/core/schemas.js';
 import {
+  PLAN_DEFAULTS,
   parseEbur128Summary,
   planChain,
   targetFor,
@@ -376,6 +377,19 @@ describe('loudness', () => {
     assert.deepEqual(chain.filters, [
       'volume=14.00dB',
       'alimiter=limit=0.79433:attack=5:release=50:level=0:latency=1',
+    ]);
+  });
+
+  it('the safety net’s limiter works on true peaks: 4x oversampled, back to the rate', () => {
+    const chain = planChain(figures(-30, -12), target, false, 0, {
+      ...PLAN_DEFAULTS,
+      oversampledLimiterRate: 44100,
+    });
+    assert.deepEqual(chain.filters, [
+      'volume=14.00dB',
+      'aresample=176400',
+      'alimiter=limit=0.79433:attack=5:release=50:level=0:latency=1',
+      'aresample=44100',
     ]);
   });
 
