@@ -43,6 +43,7 @@ const TARGET_RATIO = 1.1;
 interface ChildResult {
   wallSeconds: number;
   maxRssKb: number;
+  nodeCpuSeconds: number;
   filters: string[];
   measurePasses: number;
   sampleProbes: number;
@@ -196,7 +197,7 @@ async function benchLength(minutes: number, rows: Row[]): Promise<void> {
         `ratio pipeline / baseline: wall ${(p.wall / b.wall).toFixed(3)}, CPU ${(p.cpu / b.cpu).toFixed(3)} (target ≤ ${TARGET_RATIO.toFixed(2)})`,
       );
       console.log(
-        `peak RSS of the pipeline's Node process: ${(pipeline.maxRssKb / 1024).toFixed(1)} MB (target < 200 MB)`,
+        `peak RSS of the pipeline's Node process: ${(pipeline.maxRssKb / 1024).toFixed(1)} MB (target < 200 MB); its own CPU ${pipeline.nodeCpuSeconds.toFixed(1)} s`,
       );
       rows.push({ minutes, run: r, pWall: p.wall, pCpu: p.cpu, bWall: b.wall, bCpu: b.cpu });
     }

@@ -130,4 +130,38 @@ describe('loudness of a long program: one input pass, limiter probes on a sample
     );
     assert.ok(published.truePeak <= target.truePeak, `true peak ${published.truePeak}`);
   });
+  it('levels a long wide-range program whole, and samples it after the leveler', async () => {
+    // A loud host, then a guest 22 dB quieter, a minute and a half each.
+    const input = path.join(work, 'wide.wav');
+    const half = seconds / 2;
+    await ffmpegRun([
+      '-i',
+      looped,
+      '-af',
+      `volume=eval=frame:volume='if(lt(t,${half}),1,0.08)'`,
+      '-c:a',
+      'pcm_s16le',
+      input,
+    ]);
+    const dir = path.join(work, 'wide');
+    await fs.mkdir(dir);
+    const result = await processLong(input, dir, seconds);
+    assert.equal(result.loudness.mode, 'leveled');
+    // The input pass, then the leveled pass (which writes the sample); probes on it.
+    assert.equal(result.measurePasses, 2);
+    // Leveled, the gain still needs the limiter: its probes read the leveled sample.
+    assert.ok(
+      result.filters.some((f) => f.startsWith('alimiter')),
+      result.filters.join(','),
+    );
+    assert.equal(result.sampleProbes, 2);
+    assert.equal(result.encodes, 1);
+    const published = await measureLoudness(result.outputs[0]!.path);
+    assert.ok(
+      Math.abs(published.integrated - target.integrated) <= 1,
+      `published at ${published.integrated} LUFS`,
+    );
+    assert.ok(published.truePeak <= target.truePeak, `true peak ${published.truePeak}`);
+    assert.ok(published.lra < result.loudness.input.lra - 5, `LRA ${published.lra}`);
+  });
 });
