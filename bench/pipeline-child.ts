@@ -42,8 +42,13 @@ process.stdout.write(
   `${JSON.stringify({
     wallSeconds: (performance.now() - started) / 1000,
     maxRssKb: process.resourceUsage().maxRSS,
+    // This Node process's own CPU (its ffmpeg children excluded), microseconds → seconds.
+    nodeCpuSeconds:
+      (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6,
     filters: result.filters,
     measurePasses: result.measurePasses,
+    sampleProbes: result.sampleProbes,
+    encodes: result.encodes,
     loudness: result.loudness,
     peaksLength: peaks.length,
     outputs: result.outputs.map((o) => o.path),

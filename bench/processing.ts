@@ -3,30 +3,51 @@
  * timed against the cheapest plain ffmpeg command lines that make the same
  * outputs, run in the same script on the same input.
  *
- *   npm run bench:processing                 # 60 minutes (several minutes on 2 cores)
- *   DURATION=600 npm run bench:processing    # 10 minutes
+ *   npm run bench:processing                          # 10 and 60 minutes (~10 min on 2 cores)
+ *   npm run bench:processing -- --minutes 10          # 10 minutes only
+ *   npm run bench:processing -- --minutes 10,60 --runs 2
  *
  * Baseline = what someone who knows ffmpeg would type: one measuring pass
  * (ebur128), then the encodes with the same filter chain as 2 parallel
  * processes (MP3 + AAC with asplit; Opus + peaks PCM). The pipeline side runs
  * the worker's code in a child Node process, whose peak RSS (VmHWM of the Node
  * process, ffmpeg children excluded) is reported.
+ *
+ * Wall time depends on the neighbours' load on a shared machine: CPU seconds
+ * (user + sys of every reaped descendant: the ffmpeg children, and the pipeline's
+ * Node child with its own ffmpeg children) are printed beside it, with both ratios.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { ffmpeg, makeSpeech } from './speech.js';
 
-const DURATION = Number(process.env.DURATION ?? 3600);
-const RUNS = Number(process.env.RUNS ?? 1);
+const { values: args } = parseArgs({
+  options: {
+    minutes: {
+      type: 'string',
+      default: process.env.DURATION ? String(Number(process.env.DURATION) / 60) : '10,60',
+    },
+    runs: { type: 'string', default: process.env.RUNS ?? '1' },
+  },
+});
+const MINUTES = args.minutes.split(',').map(Number);
+const RUNS = Number(args.runs);
+if (MINUTES.some((m) => !(m > 0)) || !(RUNS >= 1))
+  throw new Error('usage: --minutes 10,60 --runs n');
+const TARGET_RATIO = 1.1;
 
 interface ChildResult {
   wallSeconds: number;
   maxRssKb: number;
+  nodeCpuSeconds: number;
   filters: string[];
   measurePasses: number;
+  sampleProbes: number;
+  encodes: number;
   loudness: { input: { integrated: number }; output: { integrated: number }; mode: string };
 }
 
@@ -127,47 +148,78 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; wall: numb
   };
 }
 
-const input = await makeSpeech(DURATION);
-const work = await fs.mkdtemp(path.join(os.tmpdir(), 'antenne-bench-run-'));
-console.log(`input: ${input} (${DURATION} s of speech), ${os.cpus().length} cores, ${RUNS} run(s)`);
-try {
-  // The baseline needs the chain the pipeline chose: a first pipeline run gives it.
-  let chain: string[] | null = null;
-  for (let r = 1; r <= RUNS; r++) {
-    // Alternate the order between runs: the machine's load drifts.
-    const runP = () => measured(() => runPipeline(input, work));
-    const runB = (filters: string[]) => measured(() => runBaseline(input, work, filters));
-    let p: Awaited<ReturnType<typeof runP>>;
-    let b: Awaited<ReturnType<typeof runB>>;
-    if (chain && r % 2 === 0) {
-      b = await runB(chain);
-      p = await runP();
-    } else {
-      p = await runP();
-      chain = p.value.filters;
-      b = await runB(chain);
-    }
-    const pipeline = p.value;
-    const rows = [
-      ['pipeline (worker code, child process)', p.wall, p.cpu],
-      ['baseline (plain ffmpeg CLI, same outputs)', b.wall, b.cpu],
-    ] as const;
-    console.log(
-      `\nrun ${r}: loudness ${pipeline.loudness.input.integrated} → ${pipeline.loudness.output.integrated} LUFS (${pipeline.loudness.mode}), ${pipeline.measurePasses} measuring pass(es)`,
-    );
-    console.log(`chain: ${pipeline.filters.join(',')}`);
-    for (const [name, wall, cpu] of rows) {
-      console.log(
-        `${name.padEnd(44)} wall ${wall.toFixed(1).padStart(7)} s  ${(DURATION / wall).toFixed(1).padStart(6)}x realtime  CPU ${cpu.toFixed(1).padStart(7)} s`,
-      );
-    }
-    console.log(
-      `ratio pipeline / baseline: wall ${(p.wall / b.wall).toFixed(3)}, CPU ${(p.cpu / b.cpu).toFixed(3)} (target ≤ 1.15)`,
-    );
-    console.log(
-      `peak RSS of the pipeline's Node process: ${(pipeline.maxRssKb / 1024).toFixed(1)} MB (target < 200 MB)`,
-    );
-  }
-} finally {
-  await fs.rm(work, { recursive: true, force: true });
+interface Row {
+  minutes: number;
+  run: number;
+  pWall: number;
+  pCpu: number;
+  bWall: number;
+  bCpu: number;
 }
+
+async function benchLength(minutes: number, rows: Row[]): Promise<void> {
+  const duration = Math.round(minutes * 60);
+  const input = await makeSpeech(duration);
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'antenne-bench-run-'));
+  console.log(`\n== ${minutes} minutes: ${input}, ${os.cpus().length} cores, ${RUNS} run(s)`);
+  try {
+    // The baseline needs the chain the pipeline chose: a first pipeline run gives it.
+    let chain: string[] | null = null;
+    for (let r = 1; r <= RUNS; r++) {
+      // Alternate the order between runs: the machine's load drifts.
+      const runP = () => measured(() => runPipeline(input, work));
+      const runB = (filters: string[]) => measured(() => runBaseline(input, work, filters));
+      let p: Awaited<ReturnType<typeof runP>>;
+      let b: Awaited<ReturnType<typeof runB>>;
+      if (chain && r % 2 === 0) {
+        b = await runB(chain);
+        p = await runP();
+      } else {
+        p = await runP();
+        chain = p.value.filters;
+        b = await runB(chain);
+      }
+      const pipeline = p.value;
+      console.log(
+        `run ${r}: loudness ${pipeline.loudness.input.integrated} → ${pipeline.loudness.output.integrated} LUFS (${pipeline.loudness.mode}), ` +
+          `${pipeline.measurePasses} measuring pass(es) over the whole program, ${pipeline.sampleProbes} probe(s) on the sample, ${pipeline.encodes} encode(s)`,
+      );
+      console.log(`chain: ${pipeline.filters.join(',')}`);
+      for (const [name, wall, cpu] of [
+        ['pipeline (worker code, child process)', p.wall, p.cpu],
+        ['baseline (plain ffmpeg CLI, same outputs)', b.wall, b.cpu],
+      ] as const) {
+        console.log(
+          `${name.padEnd(44)} wall ${wall.toFixed(1).padStart(7)} s  ${(duration / wall).toFixed(1).padStart(6)}x realtime  CPU ${cpu.toFixed(1).padStart(7)} s`,
+        );
+      }
+      console.log(
+        `ratio pipeline / baseline: wall ${(p.wall / b.wall).toFixed(3)}, CPU ${(p.cpu / b.cpu).toFixed(3)} (target ≤ ${TARGET_RATIO.toFixed(2)})`,
+      );
+      console.log(
+        `peak RSS of the pipeline's Node process: ${(pipeline.maxRssKb / 1024).toFixed(1)} MB (target < 200 MB); its own CPU ${pipeline.nodeCpuSeconds.toFixed(1)} s`,
+      );
+      rows.push({ minutes, run: r, pWall: p.wall, pCpu: p.cpu, bWall: b.wall, bCpu: b.cpu });
+    }
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+const rows: Row[] = [];
+for (const minutes of MINUTES) await benchLength(minutes, rows);
+console.log(
+  '\n| minutes | run | pipeline wall s | baseline wall s | wall ratio | pipeline CPU s | baseline CPU s | CPU ratio |',
+);
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows) {
+  console.log(
+    `| ${r.minutes} | ${r.run} | ${r.pWall.toFixed(1)} | ${r.bWall.toFixed(1)} | ${(r.pWall / r.bWall).toFixed(3)} | ${r.pCpu.toFixed(1)} | ${r.bCpu.toFixed(1)} | ${(r.pCpu / r.bCpu).toFixed(3)} |`,
+  );
+}
+console.log(
+  `load average at the end: ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);

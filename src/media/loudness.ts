@@ -69,6 +69,12 @@ export interface PlanOptions {
   readonly limiterMarginDb: number;
   /** A gain this large means the recording is silence or noise. */
   readonly maxGainDb: number;
+  /**
+   * When set, the limiter runs at 4x this rate and the chain comes back to it: a
+   * true-peak limiter (clicks' inter-sample peaks pass a sample-peak one), ~5x the
+   * limiter's cost, so only for the safety net's second encode.
+   */
+  readonly oversampledLimiterRate?: number | undefined;
 }
 
 export const PLAN_DEFAULTS: PlanOptions = {
@@ -96,6 +102,15 @@ export function gainFilter(gainDb: number): string {
 export function limiterFilter(ceilingDb: number): string {
   const linear = Math.pow(10, ceilingDb / 20);
   return `alimiter=limit=${linear.toFixed(5)}:attack=5:release=50:level=0:latency=1`;
+}
+
+function limiterFilters(ceilingDb: number, oversampledRate: number | undefined): string[] {
+  if (!oversampledRate) return [limiterFilter(ceilingDb)];
+  return [
+    `aresample=${oversampledRate * 4}`,
+    limiterFilter(ceilingDb),
+    `aresample=${oversampledRate}`,
+  ];
 }
 
 export interface LoudnessChain {
@@ -134,7 +149,9 @@ export function planChain(
   const filters = [
     ...(leveled ? [LEVELER_FILTER] : []),
     gainFilter(gainDb),
-    ...(limited ? [limiterFilter(ceiling - options.limiterMarginDb)] : []),
+    ...(limited
+      ? limiterFilters(ceiling - options.limiterMarginDb, options.oversampledLimiterRate)
+      : []),
   ];
   return {
     mode: leveled ? 'leveled' : limited ? 'limited' : 'linear',
@@ -158,7 +175,10 @@ export function targetFor(
   };
 }
 
-/** Filter that measures (ebur128, true peak) without logging each 100 ms frame at info level. */
-export function meterFilter(truePeak = true): string {
-  return `ebur128=${truePeak ? 'peak=true:' : ''}framelog=verbose`;
+/**
+ * Filter that measures (ebur128, true peak) without logging each 100 ms frame at info
+ * level; a `name` prefixes its summary in stderr (`[ebur128@name @ 0x…]`).
+ */
+export function meterFilter(truePeak = true, name?: string): string {
+  return `ebur128${name ? `@${name}` : ''}=${truePeak ? 'peak=true:' : ''}framelog=verbose`;
 }

@@ -1,21 +1,28 @@
 /**
  * The audio pipeline for one master file, from measurement to encoded files:
  *
- *   1. measure (ebur128, true peak) in the enclosure's channel layout; this
- *      pass also finds how long the audio really is (samples decoded, stopped
- *      a second past the duration limit) and whether it decodes cleanly, and
- *      refuses it if not (see validate-input.ts): the header is not believed;
- *   2. if the loudness range is wide, measure again after the speech leveler;
- *   3. plan: linear gain, or gain + limiter (then measure the limited chain and
- *      correct the gain by what the limiter took away; past 10 minutes, on a
- *      tenth of the program, against the same sample without the chain);
+ *   1. the input pass (ebur128, true peak) in the enclosure's channel layout; it
+ *      also finds how long the audio really is (samples decoded, stopped a second
+ *      past the duration limit) and whether it decodes cleanly, and refuses it if
+ *      not (see validate-input.ts): the header is not believed. With two cores it
+ *      runs as two processes, the true-peak meter split by time between them; from
+ *      2 minutes on, the same decode writes the limiter probes' sample (6 s in
+ *      every minute, float WAV) and measures it;
+ *   2. if the loudness range is wide, measure again after the speech leveler (and
+ *      take the sample there, after the leveler);
+ *   3. plan: linear gain, or gain + limiter (then measure the limited chain at two
+ *      gains on the sample, against the sample without the chain, and correct the
+ *      gain by what the limiter took away);
  *   4. encode the ladder as ≤ `parallelism` ffmpeg processes, each decoding the
- *      master once and splitting the processed signal to its encoders; the
- *      lightest one also meters the processed signal (the "after" figures) and
- *      writes the PCM for the waveform peaks.
+ *      master once and splitting the processed signal to its encoders and to its
+ *      share of the output meter (the "after" figures); the lightest one also
+ *      writes the PCM for the waveform peaks;
+ *   5. safety net: the after figures are the whole program's; if a limited chain
+ *      missed the loudness (the sample misled) or the true-peak ceiling, measure
+ *      the whole program at a corrected gain and encode again.
  *
- * Measuring passes cost ~2–5 % of the encodes (perf-baselines §1), so this is
- * ~the cost of the encodes alone, spread over the cores.
+ * So one pass over the input before the encodes (two with the leveler), split
+ * over the cores, and the probes on a tenth of the program: see docs/audio.md.
  */
 import type { Chapter } from '../core/chapters.js';
 import fs from 'node:fs/promises';
@@ -36,17 +43,22 @@ import {
   needsLeveling,
   parseEbur128Summary,
   planChain,
+  type LoudnessChain,
   type LoudnessTarget,
   type PlanOptions,
 } from './loudness.js';
 import {
+  analysisInvocation,
   chapterSpans,
   encodeGroupInvocation,
   encoderHeadroomDb,
   ffmetadataFor,
-  measureInvocation,
+  FLOAT_WAV_OPTIONS,
+  meterSpans,
   oggChapterSpans,
   planEncodeGroups,
+  type FileBranch,
+  type MeterBranch,
   type RenditionTags,
 } from './profiles.js';
 import { assertDecodedAudio, decodeFailure, silentRecording } from './validate-input.js';
@@ -86,8 +98,12 @@ export interface PipelineResult {
   readonly loudness: LoudnessReport;
   /** The processing chain the encoders got (layout conversion first). */
   readonly filters: readonly string[];
-  /** How many measuring passes ran before the encodes. */
+  /** Measuring passes over the whole program (the input pass counts once, split or not). */
   readonly measurePasses: number;
+  /** Limiter probes run on the sample instead of the whole program. */
+  readonly sampleProbes: number;
+  /** 1, or 2 when the safety net encoded again. */
+  readonly encodes: number;
 }
 
 /** Share of the progress bar for the measuring passes; the encodes get the rest up to 100. */
@@ -98,11 +114,22 @@ const CORRECTION_PROBE_DB = 1;
 
 /**
  * From this length on, what the limiter takes is measured on a sample of the program
- * (30 s in every 5 minutes, a tenth) rather than on all of it: the probes then cost a
- * tenth of a pass, not a whole one, on the long recordings where that pass shows.
+ * (6 s in every minute, a tenth) that the input pass writes, rather than on all of it:
+ * the probes then read a tenth of the program and decode nothing.
  */
-export const SAMPLED_PROBES_FROM_SECONDS = 600;
-export const PROBE_SAMPLE_FILTER = "aselect='lt(mod(t,300),30)',asetpts=N/SR/TB";
+export const SAMPLED_PROBES_FROM_SECONDS = 120;
+export const PROBE_SAMPLE_FILTERS: readonly string[] = [
+  "aselect='lt(mod(t,60),6)'",
+  'asetpts=N/SR/TB',
+];
+
+/** From this declared length on (and with ≥ 2 processes), the input pass is split in two. */
+export const SPLIT_INPUT_PASS_FROM_SECONDS = 60;
+
+/** How far the after figures may land from the target before the safety net encodes again. */
+export const OUTPUT_TOLERANCE_LU = 0.5;
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Next gain correction from the (correction → loudness) points measured so far. */
 export function nextCorrection(
@@ -120,20 +147,38 @@ export function nextCorrection(
   return Math.round((last.correction + error / slope) * 100) / 100;
 }
 
-/** Collects the last ebur128 summary from a run's stderr. */
-function summaryCollector() {
-  let lines: string[] = [];
-  let inSummary = false;
+/**
+ * Collects the summaries of named ebur128 instances (`[ebur128@name @ 0x…] Summary:`)
+ * from a run's stderr; ffmpeg prints them one after the other as the graph ends.
+ */
+export function namedSummariesCollector() {
+  const blocks = new Map<string, string[]>();
+  let current: string[] | null = null;
   return {
     onLine: (line: string) => {
-      if (/\bSummary:\s*$/.test(line)) {
-        lines = [];
-        inSummary = true;
+      const header = /\[ebur128@([\w-]+) @ [^\]]*\] Summary:\s*$/.exec(line);
+      if (header) {
+        // The last summary of a name wins (a graph configured twice prints an empty one first).
+        current = [line];
+        blocks.set(header[1]!, current);
+      } else if (current && current.length < 40) {
+        current.push(line);
       }
-      if (inSummary && lines.length < 40) lines.push(line);
     },
-    result: (): LoudnessFigures | null => parseEbur128Summary(lines),
+    result: (name: string): LoudnessFigures | null => {
+      const block = blocks.get(name);
+      return block ? parseEbur128Summary(block) : null;
+    },
   };
+}
+
+/** The loudness of one meter with the highest true peak of the meters that split it by time. */
+export function withTruePeak(
+  loudness: LoudnessFigures,
+  spans: readonly (LoudnessFigures | null)[],
+): LoudnessFigures {
+  if (!spans.length) return loudness;
+  return { ...loudness, truePeak: Math.max(...spans.map((s) => s?.truePeak ?? -Infinity)) };
 }
 
 /**
@@ -187,6 +232,39 @@ export async function runDecoding(
   }
 }
 
+/**
+ * Runs processes side by side; if one fails the others are stopped at once, and
+ * every one has exited before this settles (the temp dir can go). The error is the
+ * cause, not a sibling we stopped because of it (the earliest run's first).
+ */
+async function runTogether(
+  runs: readonly ((signal: AbortSignal) => Promise<void>)[],
+  parent: AbortSignal | undefined,
+): Promise<void> {
+  const siblings = new AbortController();
+  const onParentAbort = () => siblings.abort(parent?.reason);
+  parent?.addEventListener('abort', onParentAbort, { once: true });
+  let settled: PromiseSettledResult<void>[];
+  try {
+    settled = await Promise.allSettled(
+      runs.map((run) =>
+        run(siblings.signal).catch((error: unknown) => {
+          siblings.abort('sibling-failed');
+          throw error;
+        }),
+      ),
+    );
+  } finally {
+    parent?.removeEventListener('abort', onParentAbort);
+  }
+  const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length) {
+    throw (
+      failures.find((e) => !(e instanceof FfmpegError && e.reason === 'aborted')) ?? failures[0]
+    );
+  }
+}
+
 export async function processMaster(
   spec: PipelineInput,
   runtime: PipelineRuntime,
@@ -208,40 +286,96 @@ export async function processMaster(
     logger: runtime.logger,
     inputDurationSeconds: spec.declaredDurationSeconds ?? undefined,
   };
-  const progress = (p: number) => runtime.onProgress?.(Math.max(0, Math.min(100, p)));
+  let shown = 0;
+  // Monotonic: a second encode (the safety net) does not move the bar back.
+  const progress = (p: number) => {
+    shown = Math.max(shown, Math.max(0, Math.min(100, p)));
+    runtime.onProgress?.(shown);
+  };
+  const declared = spec.declaredDurationSeconds ?? 0;
+  const parallel = spec.parallelism >= 2;
 
   let measurePasses = 0;
-  const measure = async (
-    filters: string[],
-    truePeak: boolean,
-    from: number,
-    to: number,
+  let sampleProbes = 0;
+  /** One analysing run; `meters` name the summaries it returns. */
+  const analyse = async (
+    invocation: FfmpegInvocation,
+    names: readonly string[],
+    signal: AbortSignal | undefined,
+    onProgress?: (p: number) => void,
     onLine?: (line: string) => void,
   ) => {
-    measurePasses++;
-    const collector = summaryCollector();
-    await runDecoding(measureInvocation(spec.input, filters, truePeak), {
+    const collector = namedSummariesCollector();
+    await runDecoding(invocation, {
       ...base,
+      signal,
       onStderrLine: (line) => {
         collector.onLine(line);
         onLine?.(line);
       },
-      onProgress: (p) => progress(from + ((to - from) * p) / 100),
+      onProgress,
     });
-    const figures = collector.result();
-    if (!figures) throw new Error('ffmpeg did not print a loudness summary');
+    // A meter whose branch got no audio (a span past the end of a short file) prints nothing.
+    return names.map((name) => collector.result(name));
+  };
+  const need = (figures: LoudnessFigures | null | undefined, name: string) => {
+    if (!figures) throw new Error(`ffmpeg did not print the loudness summary "${name}"`);
     return figures;
   };
 
-  // 1: measure the input, and learn from the same decode how long it really is.
+  // 1: the input pass, split by time over two processes for the true-peak meter.
+  const guard = decodeGuardFilters(spec.maxDurationSeconds);
+  const wantSample = declared >= SAMPLED_PROBES_FROM_SECONDS;
+  const split = parallel && declared >= SPLIT_INPUT_PASS_FROM_SECONDS;
+  const samplePath = path.join(spec.dir, 'probe-sample.wav');
+  const sampleMeters: MeterBranch[] = wantSample
+    ? [{ name: 'sample', truePeak: false, select: PROBE_SAMPLE_FILTERS }]
+    : [];
+  const sampleFiles: FileBranch[] = wantSample
+    ? [{ path: samplePath, select: PROBE_SAMPLE_FILTERS, options: FLOAT_WAV_OPTIONS }]
+    : [];
+  const spans = split ? meterSpans(declared, 2) : [];
   const decoding = decodedAudioCollector();
-  const input = await measure(
-    [...decodeGuardFilters(spec.maxDurationSeconds), layout],
-    true,
-    0,
-    MEASURE_SHARE * 0.5,
-    decoding.onLine,
-  );
+  measurePasses++;
+  let input!: LoudnessFigures;
+  let secondSpan: LoudnessFigures | null = null;
+  let sampleReference: LoudnessFigures | null = null;
+  const firstPass = [
+    async (signal: AbortSignal) => {
+      const meters: MeterBranch[] = [
+        { name: 'input', truePeak: !split },
+        ...(split ? [{ name: 'tp0', truePeak: true, select: spans[0] }] : []),
+        ...(split ? [] : sampleMeters),
+      ];
+      const figures = await analyse(
+        analysisInvocation(spec.input, [...guard, layout], meters, split ? [] : sampleFiles),
+        meters.map((m) => m.name),
+        signal,
+        (p) => progress((MEASURE_SHARE * 0.5 * p) / 100),
+        decoding.onLine,
+      );
+      input = withTruePeak(need(figures[0], 'input'), split ? [figures[1] ?? null] : []);
+      if (!split && wantSample) sampleReference = figures[1] ?? null;
+    },
+  ];
+  if (split) {
+    firstPass.push(async (signal: AbortSignal) => {
+      const meters: MeterBranch[] = [
+        { name: 'tp1', truePeak: true, select: spans[1] },
+        ...sampleMeters,
+      ];
+      const figures = await analyse(
+        analysisInvocation(spec.input, [...guard, layout], meters, sampleFiles),
+        meters.map((m) => m.name),
+        signal,
+      );
+      secondSpan = figures[0] ?? null;
+      if (wantSample) sampleReference = figures[1] ?? null;
+    });
+  }
+  await runTogether(firstPass, runtime.signal);
+  // The second span's true peak joins the first's.
+  if (secondSpan) input = withTruePeak(input, [input, secondSpan]);
   const decoded = decoding.result();
   if (decoded.decodeErrors) {
     runtime.logger?.warn(
@@ -268,42 +402,95 @@ export async function processMaster(
 
   // 2–3: plan.
   const leveled = needsLeveling(input, plan);
-  const beforeGain = leveled
-    ? await measure([layout, LEVELER_FILTER], true, MEASURE_SHARE * 0.5, MEASURE_SHARE * 0.75)
-    : input;
+  let beforeGain = input;
+  if (leveled) {
+    // The leveler's windows must see the whole program: the sample is taken after it.
+    measurePasses++;
+    const meters: MeterBranch[] = [{ name: 'leveled', truePeak: true }, ...sampleMeters];
+    const figures = await analyse(
+      analysisInvocation(spec.input, [...guard, layout, LEVELER_FILTER], meters, sampleFiles),
+      meters.map((m) => m.name),
+      runtime.signal,
+      (p) => progress(MEASURE_SHARE * (0.5 + (0.25 * p) / 100)),
+    );
+    beforeGain = need(figures[0], 'leveled');
+    sampleReference = wantSample ? (figures[1] ?? null) : null;
+  }
+  // A header that said "long" for a short program: the sample is too small to trust.
+  const sampled = sampleReference !== null && durationSeconds >= SAMPLED_PROBES_FROM_SECONDS;
+  /** The whole program through a chain (its leveler included), measured without true peak. */
+  const measureWhole = async (probe: LoudnessChain, signal: AbortSignal) => {
+    measurePasses++;
+    const [figures] = await analyse(
+      analysisInvocation(
+        spec.input,
+        [layout, ...probe.filters],
+        [{ name: 'probe', truePeak: false }],
+      ),
+      ['probe'],
+      signal,
+    );
+    return need(figures, 'probe');
+  };
+  /** The whole program at several gain corrections, one process each, side by side. */
+  const measureWholeAt = async (corrections: readonly number[], probePlan: PlanOptions) => {
+    const measured: LoudnessFigures[] = [];
+    await runTogether(
+      corrections.map((c, i) => async (signal: AbortSignal) => {
+        measured[i] = await measureWhole(
+          planChain(beforeGain, spec.target, leveled, c, probePlan),
+          signal,
+        );
+      }),
+      runtime.signal,
+    );
+    return measured;
+  };
   let chain = planChain(beforeGain, spec.target, leveled, 0, plan);
+  let correction = 0;
   if (chain.limited) {
     // The limiter lowers the integrated loudness, more as the gain grows: measure the
     // limited chain at two gains at once (one process per core), then interpolate.
-    const probes = [0, CORRECTION_PROBE_DB].map((correction) =>
-      planChain(beforeGain, spec.target, leveled, correction, plan),
+    const probes = [0, CORRECTION_PROBE_DB].map((c) =>
+      planChain(beforeGain, spec.target, leveled, c, plan),
     );
-    // On a long program, measure a sample with and without the chain: the change it
-    // makes there, added to the full measurement, is the full program's loudness.
-    // (A leveled chain keeps full passes: the leveler's window would see the cuts.)
-    const sampled = !leveled && durationSeconds >= SAMPLED_PROBES_FROM_SECONDS;
-    const sample = sampled ? [PROBE_SAMPLE_FILTER] : [];
-    const [reference, ...measured] = await Promise.all([
-      sampled ? measure([layout, ...sample], false, MEASURE_SHARE * 0.75, MEASURE_SHARE) : null,
-      ...probes.map((probeChain) =>
-        measure(
-          [layout, ...sample, ...probeChain.filters],
-          false,
-          MEASURE_SHARE * 0.75,
-          MEASURE_SHARE,
-        ),
-      ),
-    ]);
+    const measured: LoudnessFigures[] = [];
+    await runTogether(
+      probes.map((probe, i) => async (signal: AbortSignal) => {
+        if (sampled) {
+          // The sample is already leveled: gain and limiter only.
+          sampleProbes++;
+          const [figures] = await analyse(
+            analysisInvocation(
+              samplePath,
+              probe.filters.filter((f) => f !== LEVELER_FILTER),
+              [{ name: 'probe', truePeak: false }],
+            ),
+            ['probe'],
+            signal,
+          );
+          measured[i] = need(figures, 'probe');
+        } else {
+          measured[i] = await measureWhole(probe, signal);
+        }
+      }),
+      runtime.signal,
+    );
+    progress(MEASURE_SHARE);
+    // On the sample, the change the chain makes there, added to the full measurement,
+    // is the full program's loudness.
+    const reference = sampled ? sampleReference : null;
     const points = measured.map((m, i) => ({
       correction: i * CORRECTION_PROBE_DB,
       integrated: reference
         ? beforeGain.integrated + (m.integrated - reference.integrated)
         : m.integrated,
     }));
-    const correction = nextCorrection(points, spec.target.integrated - points[1]!.integrated);
+    correction = nextCorrection(points, spec.target.integrated - points[1]!.integrated);
     chain = planChain(beforeGain, spec.target, leveled, correction, plan);
   }
-  runtime.logger?.info({ input, beforeGain, chain }, 'loudness planned');
+  if (wantSample) await fs.rm(samplePath, { force: true });
+  runtime.logger?.info({ input, beforeGain, chain, sampled }, 'loudness planned');
 
   // 4: encode, in parallel processes.
   const chapters = spec.chapters
@@ -315,57 +502,88 @@ export async function processMaster(
     profile,
     path: path.join(spec.dir, `${profile.name}.${profile.extension}`),
   }));
-  const meter = summaryCollector();
-  const groupProgress = groups.map(() => 0);
-  const siblings = new AbortController();
-  const onParentAbort = () => siblings.abort(runtime.signal?.reason);
-  runtime.signal?.addEventListener('abort', onParentAbort, { once: true });
-  let settled: PromiseSettledResult<void>[];
-  try {
-    // allSettled: every process has exited before the temp dir can go.
-    settled = await Promise.allSettled(
-      groups.map((indices, g) =>
-        runDecoding(
+  const outputSpans = meterSpans(durationSeconds, groups.length);
+  const encode = async (encodeChain: LoudnessChain): Promise<LoudnessFigures> => {
+    const collectors = groups.map(() => namedSummariesCollector());
+    const groupProgress = groups.map(() => 0);
+    await runTogether(
+      groups.map((indices, g) => (signal: AbortSignal) => {
+        // The loudness meter with the lightest process, the true peak shared out by time.
+        const meters: MeterBranch[] =
+          groups.length === 1
+            ? [{ name: 'output', truePeak: true }]
+            : [
+                ...(g === meterGroup ? [{ name: 'output', truePeak: false }] : []),
+                { name: `tp${g}`, truePeak: true, select: outputSpans[g] },
+              ];
+        return runDecoding(
           encodeGroupInvocation({
             input: spec.input,
-            filters: [layout, ...chain.filters],
+            filters: [layout, ...encodeChain.filters],
             outputs: indices.map((i) => outputs[i]!),
             tags: spec.tags,
             chaptersFile: chapters?.chaptersFile,
             oggChaptersFile: chapters?.oggChaptersFile,
             artworkFile: spec.artworkFile,
-            meter: g === meterGroup,
+            meters,
             peaksPcmPath: g === meterGroup ? peaksPcmPath : undefined,
           }),
           {
             ...base,
-            signal: siblings.signal,
-            onStderrLine: g === meterGroup ? meter.onLine : undefined,
+            signal,
+            onStderrLine: collectors[g]!.onLine,
             onProgress: (p) => {
               groupProgress[g] = p;
               const mean = groupProgress.reduce((a, b) => a + b, 0) / groups.length;
               progress(MEASURE_SHARE + ((100 - MEASURE_SHARE) * mean) / 100);
             },
           },
-        ).catch((error: unknown) => {
-          // One process failed: the others' work is useless, stop them now.
-          siblings.abort('sibling-failed');
-          throw error;
-        }),
-      ),
+        );
+      }),
+      runtime.signal,
     );
-  } finally {
-    runtime.signal?.removeEventListener('abort', onParentAbort);
-  }
-  const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-  if (failures.length) {
-    // The cause, not the siblings we stopped because of it.
-    throw (
-      failures.find((e) => !(e instanceof FfmpegError && e.reason === 'aborted')) ?? failures[0]
+    const loud = collectors[meterGroup]!.result('output');
+    if (!loud) throw new Error('ffmpeg did not print the loudness summary of the output');
+    return groups.length === 1
+      ? loud
+      : withTruePeak(
+          loud,
+          collectors.map((c, g) => c.result(`tp${g}`)),
+        );
+  };
+  let output = await encode(chain);
+  let encodes = 1;
+
+  // 5: the safety net. Only a limited chain can miss: a gain alone (after the leveler or
+  // not) moves the measured figures by exactly itself.
+  const ceiling = spec.target.truePeak - plan.encoderHeadroomDb;
+  const loudnessMiss = spec.target.integrated - output.integrated;
+  const peakExcess = output.truePeak - ceiling;
+  if (chain.limited && (Math.abs(loudnessMiss) > OUTPUT_TOLERANCE_LU || peakExcess > 0)) {
+    runtime.logger?.warn(
+      { output, chain, loudnessMiss, peakExcess },
+      'the encoded program missed the target: measuring it whole and encoding again',
     );
+    // Peaks over the ceiling (inter-sample peaks of clicks, which a sample-peak limiter
+    // lets through): the limiter runs oversampled, on true peaks.
+    const oversample = peakExcess > 0;
+    const retryPlan = oversample ? { ...plan, oversampledLimiterRate: enclosure.sampleRate } : plan;
+    const step = Math.sign(loudnessMiss || 1) * Math.max(0.5, Math.abs(loudnessMiss));
+    // Points on the whole program: the encoded one itself if the chain stays the same.
+    const corrections = oversample
+      ? [correction, round2(correction + step)]
+      : [round2(correction + step)];
+    const measured = await measureWholeAt(corrections, retryPlan);
+    const points = [
+      ...(oversample ? [] : [{ correction, integrated: output.integrated }]),
+      ...measured.map((m, i) => ({ correction: corrections[i]!, integrated: m.integrated })),
+    ];
+    correction = nextCorrection(points, spec.target.integrated - points.at(-1)!.integrated);
+    chain = planChain(beforeGain, spec.target, leveled, correction, retryPlan);
+    output = await encode(chain);
+    encodes++;
+    runtime.logger?.info({ output, chain }, 'encoded again');
   }
-  const output = meter.result();
-  if (!output) throw new Error('ffmpeg did not print the loudness summary of the output');
   recordFfmpeg(durationSeconds / ((performance.now() - started) / 1000));
   return {
     durationSeconds,
@@ -373,6 +591,8 @@ export async function processMaster(
     peaksPcmPath,
     filters: [layout, ...chain.filters],
     measurePasses,
+    sampleProbes,
+    encodes,
     loudness: {
       target: spec.target,
       input,

@@ -88,9 +88,12 @@ export function renditionOutputOptions(
   }
 }
 
-/** Relative encoding cost per second of audio on this machine (perf-baselines §1). */
+/**
+ * Relative encoding cost per second of audio on this machine (CPU seconds for 10
+ * minutes of stereo speech, issue 14: LAME 128k 3.6, AAC 128k 13.5, Opus 48k 17.5).
+ */
 export function encodeCost(profile: RenditionProfile): number {
-  const perCodec = { libmp3lame: 1, aac: 1.9, libopus: 2.4 }[profile.codec];
+  const perCodec = { libmp3lame: 1, aac: 3.8, libopus: 4.9 }[profile.codec];
   return perCodec * (profile.channels === 1 ? 0.65 : 1);
 }
 
@@ -114,13 +117,11 @@ export function encoderTrimDb(profile: RenditionProfile): number {
   return 0;
 }
 
-/** Cost of the loudness meter and the waveform PCM, in the same unit. */
-export const METER_COST = 0.3;
-
 /**
  * Splits the ladder into at most `parallelism` processes (one ffmpeg audio
  * process uses one core), longest job first onto the least loaded process.
- * The meter and the peaks go with the lightest group. Returns profile indices.
+ * The loudness meter and the peaks go with the lightest group (the true-peak
+ * meter is shared out over all of them, see meterSpans). Returns profile indices.
  */
 export function planEncodeGroups(
   profiles: readonly RenditionProfile[],
@@ -141,6 +142,75 @@ export function planEncodeGroups(
   return { groups, meterGroup: load.indexOf(Math.min(...load)) };
 }
 
+/**
+ * One ebur128 instance on a branch of the graph, named so that its summary can be
+ * told from the others' in stderr (`[ebur128@name @ 0x…] Summary:`). `select`
+ * filters come first on the branch (a time span, a sample of the program).
+ */
+export interface MeterBranch {
+  readonly name: string;
+  readonly truePeak: boolean;
+  readonly select?: readonly string[];
+}
+
+/** A branch written to a file (e.g. the probes' sample as float WAV). */
+export interface FileBranch {
+  readonly path: string;
+  readonly select?: readonly string[];
+  readonly options: readonly string[];
+}
+
+/** Float WAV: what a probe reads back exactly as the chain would see it (overs kept). */
+export const FLOAT_WAV_OPTIONS: readonly string[] = ['-c:a', 'pcm_f32le', '-f', 'wav'];
+
+/**
+ * The true-peak meter is the costliest part of metering (4x oversampling: ~3x the
+ * loudness meter): split it by time over `count` processes, each metering its span
+ * (decoded-sample time, overlapping a little so no inter-sample peak falls between).
+ * The peak of the whole is the highest of the spans'.
+ */
+export function meterSpans(durationSeconds: number, count: number): string[][] {
+  if (count <= 1 || !(durationSeconds > 0)) return [[]];
+  const overlap = 0.05;
+  return Array.from({ length: count }, (_, i) => {
+    const start = (durationSeconds * i) / count;
+    const end = (durationSeconds * (i + 1)) / count;
+    const parts = [
+      ...(i > 0 ? [`start=${Math.max(0, start - overlap).toFixed(3)}`] : []),
+      ...(i < count - 1 ? [`end=${(end + overlap).toFixed(3)}`] : []),
+    ];
+    return [`atrim=${parts.join(':')}`];
+  });
+}
+
+function branchGraph(
+  source: string,
+  meters: readonly MeterBranch[],
+  files: readonly FileBranch[],
+  otherLabels: readonly string[],
+): { graph: string[]; outputs: FfmpegOutput[] } {
+  const meterLabels = meters.map((_, i) => `m${i}`);
+  const fileLabels = files.map((_, i) => `f${i}`);
+  const labels = [...otherLabels, ...meterLabels, ...fileLabels];
+  const graph = [
+    labels.length === 1
+      ? `${source}anull[${labels[0]}]`
+      : `${source}asplit=${labels.length}${labels.map((l) => `[${l}]`).join('')}`,
+  ];
+  const outputs: FfmpegOutput[] = [];
+  meters.forEach((m, i) => {
+    const chain = [...(m.select ?? []), meterFilter(m.truePeak, m.name)].join(',');
+    graph.push(`[m${i}]${chain}[metered${i}]`);
+    outputs.push({ path: '-', options: ['-map', `[metered${i}]`, '-f', 'null'] });
+  });
+  files.forEach((f, i) => {
+    if (f.select?.length) graph.push(`[f${i}]${f.select.join(',')}[file${i}]`);
+    const label = f.select?.length ? `[file${i}]` : `[f${i}]`;
+    outputs.push({ path: f.path, options: ['-map', label, ...f.options] });
+  });
+  return { graph, outputs };
+}
+
 export interface EncodeOutput {
   readonly profile: RenditionProfile;
   readonly path: string;
@@ -156,23 +226,23 @@ export interface EncodeGroupSpec {
   /** The same chapters for Ogg outputs (see oggChapterSpans). */
   readonly oggChaptersFile?: string | undefined;
   readonly artworkFile?: string | undefined;
-  /** Adds an ebur128 meter on the processed signal (its summary goes to stderr). */
-  readonly meter?: boolean;
+  /** ebur128 meters on the processed signal (their summaries go to stderr). */
+  readonly meters?: readonly MeterBranch[];
   /** Adds the 8 kHz mono PCM for the waveform peaks. */
   readonly peaksPcmPath?: string | undefined;
 }
 
-/** One ffmpeg process: decode once → chain → asplit → encoders (+ meter, + peaks PCM). */
+/** One ffmpeg process: decode once → chain → asplit → encoders (+ meters, + peaks PCM). */
 export function encodeGroupInvocation(spec: EncodeGroupSpec): FfmpegInvocation {
   const labels = spec.outputs.map((_, i) => `o${i}`);
-  if (spec.meter) labels.push('meter');
-  if (spec.peaksPcmPath) labels.push('peaks');
   const chain = spec.filters.length ? spec.filters.join(',') : 'anull';
-  const split =
-    labels.length === 1
-      ? `[0:a:0]${chain}[${labels[0]}]`
-      : `[0:a:0]${chain},asplit=${labels.length}${labels.map((l) => `[${l}]`).join('')}`;
-  const graph = [split];
+  const branches = branchGraph(
+    `[0:a:0]${chain},`,
+    spec.meters ?? [],
+    spec.peaksPcmPath ? [{ path: spec.peaksPcmPath, options: peaksPcmOptions() }] : [],
+    labels,
+  );
+  const graph = branches.graph;
   // Per-output level trims (encoders that change the level), as their own branch filters.
   const audioLabels = spec.outputs.map((o, i) => {
     const trim = encoderTrimDb(o.profile);
@@ -204,13 +274,7 @@ export function encodeGroupInvocation(spec: EncodeGroupSpec): FfmpegInvocation {
       artworkInput,
     }),
   }));
-  if (spec.meter) {
-    graph.push(`[meter]${meterFilter(true)}[metered]`);
-    outputs.push({ path: '-', options: ['-map', '[metered]', '-f', 'null'] });
-  }
-  if (spec.peaksPcmPath) {
-    outputs.push({ path: spec.peaksPcmPath, options: ['-map', '[peaks]', ...peaksPcmOptions()] });
-  }
+  outputs.push(...branches.outputs);
   return { input: spec.input, filterComplex: graph.join(';'), extraInputs, outputs };
 }
 
@@ -226,6 +290,21 @@ export function measureInvocation(
     filterComplex: `[0:a:0]${chain}[metered]`,
     outputs: [{ path: '-', options: ['-map', '[metered]', '-f', 'null'] }],
   };
+}
+
+/**
+ * An analysing pass: decode → filters → named meters on their branches, and
+ * branches written to files (one decode for all of them).
+ */
+export function analysisInvocation(
+  input: string,
+  filters: readonly string[],
+  meters: readonly MeterBranch[],
+  files: readonly FileBranch[] = [],
+): FfmpegInvocation {
+  const chain = filters.length ? filters.join(',') : 'anull';
+  const { graph, outputs } = branchGraph(`[0:a:0]${chain},`, meters, files, []);
+  return { input, filterComplex: graph.join(';'), outputs };
 }
 
 /** Chapters as ffmpeg's FFMETADATA1 text (times in ms). */
