@@ -290,7 +290,7 @@ describe('scale-out: two API and two worker processes on PostgreSQL, Redis and S
     return ((await res.json()) as { id: string }).id;
   };
 
-  /** One file per profile of the ladder and one peaks file under the episode's folder, nothing else. */
+  /** One file per profile of the ladder and one of each peak set under the episode's folder, nothing else. */
   const assertOneSetOfFiles = async (id: string): Promise<string[]> => {
     const keys = (await bucketKeys(`public/episodes/${id}`)).map((k) => path.basename(k));
     for (const profile of DEFAULT_LADDER) {
@@ -298,7 +298,8 @@ describe('scale-out: two API and two worker processes on PostgreSQL, Redis and S
       assert.equal(files.length, 1, `one ${profile} file: ${keys.join(', ')}`);
     }
     assert.equal(keys.filter((k) => k.startsWith('peaks-')).length, 1, keys.join(', '));
-    assert.equal(keys.length, DEFAULT_LADDER.length + 1, keys.join(', '));
+    assert.equal(keys.filter((k) => k.startsWith('player-peaks-')).length, 1, keys.join(', '));
+    assert.equal(keys.length, DEFAULT_LADDER.length + 2, keys.join(', '));
     return keys;
   };
 
