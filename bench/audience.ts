@@ -24,10 +24,8 @@ import { Redis } from 'ioredis';
 import { createAntenne, type Antenne } from '../src/compose/index.js';
 import { loadConfig } from '../src/core/config.js';
 import { createLogger } from '../src/core/logger.js';
-import { newPublicationKey } from '../src/core/ids.js';
-import { defaultMediaBase, publishedMediaUrl } from '../src/http/media-urls.js';
-import { insertEpisodeWithMp3 } from '../support/bulk-episodes.js';
 import { freePort } from '../support/ports.js';
+import { publishFile } from '../support/published-file.js';
 import { startS3Server, type S3TestServer } from '../support/s3-server.js';
 import { median } from '../support/statistics.js';
 
@@ -89,36 +87,15 @@ async function publishedAntenne(
   const antenne = await createAntenne(config, createLogger({ level: 'error', pretty: false }));
   const port = await antenne.listen(await freePort());
   const base = `http://127.0.0.1:${port}`;
-  const created = await fetch(`${base}/api/shows`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      slug: 'banc-d-essai',
-      title: 'Banc d’essai',
-      description: 'Mesure du comptage.',
-      language: 'fr',
-      author: 'La rédaction',
-      owner: { name: 'La rédaction', email: 'podcast@example.org' },
-      category: 'News',
-      siteUrl: 'https://example.org/',
-    }),
-  });
-  if (created.status !== 201) throw new Error(`show: ${created.status} ${await created.text()}`);
-  const show = (await created.json()) as { id: string };
-  const publicationKey = newPublicationKey();
-  const { key } = await insertEpisodeWithMp3(antenne.db.db, {
-    showId: show.id,
-    state: 'published',
-    publicationKey,
-    title: 'Entretien',
+  const { url } = await publishFile(antenne, {
+    base,
+    token: TOKEN,
+    file,
     bytes: FILE_BYTES,
     durationSeconds: 1800,
+    dir,
   });
-  // putFile moves the file in: each Antenne gets its own copy.
-  const copy = path.join(dir, `${name}.mp3`);
-  await fs.copyFile(file, copy);
-  await antenne.storage.putFile(key, copy);
-  return { antenne, url: publishedMediaUrl(defaultMediaBase(base), publicationKey, key), prefix };
+  return { antenne, url, prefix };
 }
 
 async function dropKeys(prefix: string): Promise<void> {
