@@ -10,9 +10,13 @@
  * - redirect: MEDIA_REDIRECT=storage on an s3rver bucket, the 302 only (no
  *   bytes: the cheapest answer, where counting weighs most).
  *
- * wrk (Debian package) drives the load from its own process.
+ * wrk (Debian package) drives the load from its own process. Each round measures
+ * counting off and on back to back, in alternating order, and the ratio is the
+ * median of the rounds' own ratios: a change of load on a shared machine between
+ * rounds cancels out. CPU per request (this process, which serves, plus Redis)
+ * is printed too: it depends little on what else the machine is doing.
  *
- *   npm run bench:audience            ROUNDS=3 SECONDS=8 CONNECTIONS=16
+ *   npm run bench:audience            ROUNDS=7 SECONDS=4 CONNECTIONS=16
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -30,8 +34,8 @@ import { startS3Server, type S3TestServer } from '../support/s3-server.js';
 import { median } from '../support/statistics.js';
 
 const run = promisify(execFile);
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const SECONDS = Number(process.env.SECONDS ?? 8);
+const ROUNDS = Number(process.env.ROUNDS ?? 7);
+const SECONDS = Number(process.env.SECONDS ?? 4);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16);
 const FILE_BYTES = 28_800_000;
 /** At least a minute of this file's audio (960 kB): every request from a new listener counts. */
@@ -55,15 +59,38 @@ end
 `;
 }
 
-async function wrk(url: string, scriptFile: string): Promise<{ rps: number; errors: number }> {
+interface Measure {
+  readonly rps: number;
+  readonly errors: number;
+  /** CPU time of this process and of Redis per request, in microseconds. */
+  readonly cpuPerRequestUs: number;
+}
+
+/** Redis's own CPU seconds so far (user + system). */
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const figure = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+  return figure('used_cpu_user') + figure('used_cpu_sys');
+}
+
+async function wrk(url: string, scriptFile: string, redis: Redis): Promise<Measure> {
+  const redisBefore = await redisCpuSeconds(redis);
+  const before = process.cpuUsage();
   const { stdout } = await run(
     'wrk',
     ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '-s', scriptFile, url],
     { maxBuffer: 1 << 20 },
   );
+  const used = process.cpuUsage(before);
+  const redisUs = ((await redisCpuSeconds(redis)) - redisBefore) * 1e6;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? NaN);
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? NaN);
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
-  return { rps, errors: non2xx };
+  return {
+    rps,
+    errors: non2xx,
+    cpuPerRequestUs: (used.user + used.system + redisUs) / requests,
+  };
 }
 
 /** An Antenne with one published episode holding `file`; its /media URL. */
@@ -138,27 +165,40 @@ async function main() {
       AUDIENCE: 'on',
     });
 
-    const targets = [
-      { name: 'streamed, counting off', url: streamedOff.url },
-      { name: 'streamed, counting on', url: streamedOn.url },
-      { name: '302 to bucket, counting off', url: redirectOff.url },
-      { name: '302 to bucket, counting on', url: redirectOn.url },
+    const pairs = [
+      { kind: 'streamed', off: streamedOff.url, on: streamedOn.url },
+      { kind: '302 to bucket', off: redirectOff.url, on: redirectOn.url },
     ];
-    const results = new Map<string, number[]>();
-    // Round 0 warms every target up (JIT, caches, connections) and is not counted.
-    for (let round = 0; round <= ROUNDS; round += 1) {
-      for (const [index, target] of targets.entries()) {
-        const u = new URL(target.url);
-        const scriptFile = path.join(dir, `audience-${index}.lua`);
-        await fs.writeFile(scriptFile, script(u.pathname));
-        const r = await wrk(`${u.protocol}//${u.host}`, scriptFile);
-        if (r.errors) throw new Error(`${target.name}: ${r.errors} non-2xx/3xx answers`);
-        if (round === 0) continue;
-        results.set(target.name, [...(results.get(target.name) ?? []), r.rps]);
-        console.log(
-          `round ${round}  ${target.name.padEnd(28)} ${r.rps.toFixed(0).padStart(6)} req/s`,
-        );
+    const measures = new Map<string, { off: Measure[]; on: Measure[]; ratios: number[] }>();
+    const redis = new Redis(REDIS_URL);
+    try {
+      // Round 0 warms every target up (JIT, caches, connections) and is not counted.
+      for (let round = 0; round <= ROUNDS; round += 1) {
+        for (const pair of pairs) {
+          const order = round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+          const got: Partial<Record<'on' | 'off', Measure>> = {};
+          for (const side of order) {
+            const u = new URL(pair[side]);
+            const scriptFile = path.join(dir, `audience-${side}-${u.port}.lua`);
+            await fs.writeFile(scriptFile, script(u.pathname));
+            const r = await wrk(`${u.protocol}//${u.host}`, scriptFile, redis);
+            if (r.errors) throw new Error(`${pair.kind} ${side}: ${r.errors} non-2xx/3xx answers`);
+            got[side] = r;
+          }
+          if (round === 0) continue;
+          const { off, on } = got as Record<'on' | 'off', Measure>;
+          const m = measures.get(pair.kind) ?? { off: [], on: [], ratios: [] };
+          m.off.push(off);
+          m.on.push(on);
+          m.ratios.push(on.rps / off.rps);
+          measures.set(pair.kind, m);
+          console.log(
+            `round ${round}  ${pair.kind.padEnd(14)} off ${off.rps.toFixed(0).padStart(6)} req/s  on ${on.rps.toFixed(0).padStart(6)} req/s  ratio ${(on.rps / off.rps).toFixed(2)}`,
+          );
+        }
       }
+    } finally {
+      redis.disconnect();
     }
     // What the counting recorded, to show it ran (one listener per request, mostly).
     let counted = 0;
@@ -169,13 +209,15 @@ async function main() {
     console.log(
       `\nrandom ${RANGE_BYTES / 1024} KiB ranges of a ${(FILE_BYTES / 1e6).toFixed(1)} MB file, a new listener per request, wrk -t2 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} rounds, ${os.availableParallelism()} cores; ${counted} downloads counted`,
     );
-    const med = (name: string) => median(results.get(name) ?? []);
-    for (const target of targets) {
-      console.log(`median ${target.name.padEnd(28)} ${med(target.name).toFixed(0)} req/s`);
-    }
-    for (const kind of ['streamed', '302 to bucket']) {
-      const ratio = med(`${kind}, counting on`) / med(`${kind}, counting off`);
-      console.log(`${`${kind}: counting on / off`.padEnd(40)} ${ratio.toFixed(2)}×`);
+    for (const [kind, m] of measures) {
+      const rps = (xs: Measure[]) => median(xs.map((x) => x.rps)).toFixed(0);
+      const cpu = (xs: Measure[]) => median(xs.map((x) => x.cpuPerRequestUs));
+      console.log(
+        `${kind.padEnd(14)} median off ${rps(m.off)} req/s, on ${rps(m.on)} req/s; CPU per request (Node + Redis) off ${cpu(m.off).toFixed(0)} µs, on ${cpu(m.on).toFixed(0)} µs (${(cpu(m.off) / cpu(m.on)).toFixed(2)}×)`,
+      );
+      console.log(
+        `${`${kind}: counting on / off, median of paired rounds`.padEnd(52)} ${median(m.ratios).toFixed(2)}×`,
+      );
     }
   } finally {
     for (const app of apps) {
