@@ -1,7 +1,8 @@
 /**
  * bench/feeds: (1) a 1,000-episode feed served by the app vs nginx serving the
  * same bytes from a file, same load tool (wrk), same run, identity and gzip;
- * (2) time to rebuild (read + render + compress + store) a 10,000-episode feed:
+ * (2) time to rebuild (read + render + compress + store: the feeds are out; the
+ * rendered items are kept after, printed apart) a 10,000-episode feed:
  * after one edit, cold (no item rendered before), in a new process (items from
  * feed_item_fragments), side by side with a full render of every item (the way
  * before items were kept) in the same run.
@@ -240,10 +241,11 @@ http {
       const phases = phaseNames
         .map((p) => `${p} ${Math.round(median(stats.map((r) => r.phases[p])))}`)
         .join(' + ');
+      const kept = Math.round(median(stats.map((r) => r.phases.keep)));
       const counts = stats[stats.length - 1]!.itemCounts;
       const cpu = Math.round(median(stats.map((r) => r.cpuMs)));
       console.log(
-        `${label.padEnd(36)} ${String(Math.round(ms)).padStart(6)} ms  (${(baseline / ms).toFixed(1)}x baseline, CPU ${cpu} ms)  = ${phases}` +
+        `${label.padEnd(36)} ${String(Math.round(ms)).padStart(6)} ms  (${(baseline / ms).toFixed(1)}x baseline, CPU ${cpu} ms)  = ${phases}, then items kept ${kept}` +
           `  [${stats.map((r) => Math.round(r.ms)).join(', ')}]  items rendered ${counts.rendered}, held ${counts.held}, from table ${counts.stored}`,
       );
     }
