@@ -12,6 +12,7 @@ import { createHttpServer } from '../http/server.js';
 import { observeHttp } from '../metrics/http.js';
 import type { Metrics } from '../metrics/setup.js';
 import { sweepOrphans } from '../storage/temp.js';
+import { uploadDirs } from '../storage/upload-store.js';
 import { dirs } from './dirs.js';
 
 export interface RunningServer {
@@ -30,7 +31,11 @@ export async function startHttpServer(
   port: number,
 ): Promise<RunningServer> {
   const { config, logger, app } = deps;
-  const removed = await sweepOrphans(dirs(config.dataDir).uploadsTmp);
+  // Multipart uploads in progress, and local copies of finished resumable uploads
+  // (S3 store) being made into episodes: a killed process leaves both behind.
+  let removed = 0;
+  for (const dir of [dirs(config.dataDir).uploadsTmp, uploadDirs(config.dataDir).tmp])
+    removed += await sweepOrphans(dir);
   if (removed) logger.info({ removed }, 'removed uploads left by a stopped process');
 
   const fastFeeds = feedFastPath(deps.feedPublisher);

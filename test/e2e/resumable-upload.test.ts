@@ -15,6 +15,7 @@ import { largeTone, seededBytes, tone } from '../fixtures/audio.js';
 import {
   EDITOR_HEADERS,
   TEST_TOKEN,
+  startTestApp,
   uploadEpisode,
   useTestApp,
   waitForEpisode,
@@ -337,3 +338,27 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('resumable uploads: temp copies a killed process left are swept at boot', function () {
+  this.timeout(60_000);
+
+  it('removes a dead process’s copy under tmp/resumable, and keeps a live one’s', async () => {
+    const first = await startTestApp({ engine: 'pglite', worker: false });
+    const state = await first.stop();
+    const tmp = path.join(state.dataDir, 'tmp', 'resumable');
+    // Named as withTempDir names them: <prefix>-<pid>-<random>. No process has pid 2^22 + 1.
+    const dead = path.join(tmp, `upload-${2 ** 22 + 1}-abc123`);
+    const live = path.join(tmp, `upload-${process.pid}-def456`);
+    for (const dir of [dead, live]) {
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(path.join(dir, 'copy'), 'octets « copiés »');
+    }
+    const second = await startTestApp({ engine: 'pglite', worker: false, restart: state });
+    try {
+      await assert.rejects(fs.stat(dead), { code: 'ENOENT' });
+      assert.equal(await fs.readFile(path.join(live, 'copy'), 'utf8'), 'octets « copiés »');
+    } finally {
+      await second.close();
+    }
+  });
+});
