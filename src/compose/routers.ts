@@ -22,6 +22,7 @@ import { homeRouter } from '../http/routes/home.js';
 import { mediaRouter } from '../http/routes/media.js';
 import { publishingRouter } from '../http/routes/publishing.js';
 import { showsRouter } from '../http/routes/shows.js';
+import { feedLocationRouter } from '../http/routes/feed-location.js';
 import type { FetchRules } from '../net/safe-fetch.js';
 import { hashedClientKey, redisRateLimitStores } from '../http/rate-limit-store.js';
 import { downloadCounter } from '../http/audience-counting.js';
@@ -142,7 +143,8 @@ export function buildRouters(
       publicUrl,
       ...options.outboundFetch?.feedCheck,
     }),
-    feedsRouter({ publisher: graph.feedPublisher }),
+    feedLocationRouter({ feedMoves: graph.feedMoves, requireEditor }),
+    feedsRouter({ publisher: graph.feedPublisher, moves: graph.feedMoves, publicUrl }),
     embedRouter({ data: graph.readerData }),
     mediaRouter({
       signer: graph.signer,
