@@ -72,6 +72,7 @@ export function buildRouters(
     publishing: graph.publishing,
     mediaUrls,
     audienceReports: graph.audienceReports,
+    feedMoves: graph.feedMoves,
   });
   const jobEvents = new JobEventsHub({
     redisUrl: config.redisUrl,
