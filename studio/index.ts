@@ -13,6 +13,7 @@ import type { AudienceReportService } from '../src/services/audience-reports.js'
 import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';
 import type { PublishingService } from '../src/services/publishing.js';
+import type { FeedMovesService } from '../src/services/feed-moves.js';
 import { studioPages } from './pages-router.js';
 import { queueDashboard } from './queue-dashboard.js';
 import type { MediaUrls } from '../src/http/media-urls.js';
@@ -35,6 +36,8 @@ export function createStudio(deps: {
   publishing: PublishingService;
   mediaUrls: MediaUrls;
   audienceReports: AudienceReportService;
+  /** Where a show's feed is and was (the settings page's "Feed address"). */
+  feedMoves?: Pick<FeedMovesService, 'location'>;
 }): Studio {
   const listings = new ListingsRepository(deps.db);
   const pages = studioPages({
@@ -47,6 +50,7 @@ export function createStudio(deps: {
     publicUrl: deps.config.publicUrl,
     mediaUrls: deps.mediaUrls,
     audienceReports: deps.audienceReports,
+    feedMoves: deps.feedMoves,
   });
   const dashboard = queueDashboard({
     redisUrl: deps.config.redisUrl,

@@ -17,6 +17,7 @@ import { AppError, notFound } from '../src/core/errors.js';
 import { slugSchema, episodeIdSchema } from '../src/core/schemas.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
 import type { ListingsRepository } from '../src/db/repositories/listings.repo.js';
+import type { FeedMovesService } from '../src/services/feed-moves.js';
 import { principalOf, sessionExpired } from '../src/http/middleware/auth.js';
 import { pathParam } from '../src/http/middleware/validate.js';
 import { episodeJson } from '../src/http/representations/episodes.js';
@@ -70,6 +71,7 @@ export function studioPages(deps: {
   /** URLs of stored files for editors (signed while unpublished). */
   mediaUrls: MediaUrls;
   audienceReports: AudienceReportService;
+  feedMoves?: Pick<FeedMovesService, 'location'> | undefined;
 }): StudioPages {
   const router = Router();
 
@@ -214,17 +216,23 @@ export function studioPages(deps: {
       const { show, topics } = await deps.publishing.listTopics(pathParam(req, 'slug', slugSchema));
       // The article categories the show's episodes carry: what a topic feed can follow.
       const categories = await deps.listings.categoriesOf(show.id);
+      const location = await deps.feedMoves?.location(show.slug);
       send(
         res,
-        showSettingsPage(ctx, showJson(show, deps.publicUrl), {
-          topics: topics.map((t) => ({
-            slug: t.slug,
-            title: t.title,
-            category: t.category,
-            feedUrl: publicUrls(deps.publicUrl).feed(show.slug, t.slug),
-          })),
-          categories,
-        }),
+        showSettingsPage(
+          ctx,
+          showJson(show, deps.publicUrl),
+          {
+            topics: topics.map((t) => ({
+              slug: t.slug,
+              title: t.title,
+              category: t.category,
+              feedUrl: publicUrls(deps.publicUrl).feed(show.slug, t.slug),
+            })),
+            categories,
+          },
+          location,
+        ),
       );
     }),
   );

@@ -8,6 +8,7 @@ import { makeMakeClip, type MakeClipDeps } from './handlers/make-clip.js';
 import { makeProcessAudio, type ProcessAudioDeps } from './handlers/process-audio.js';
 import { makePublishEpisode, type PublishEpisodeDeps } from './handlers/publish-episode.js';
 import { makeSweepUploads, type SweepUploadsDeps } from './handlers/sweep-uploads.js';
+import { makeWebSubPing, type WebSubPingDeps } from './handlers/websub-ping.js';
 
 /** A job's handler, given the job once its payload is checked. */
 export type Handler<P> = (job: Job<P>, token?: string, signal?: AbortSignal) => Promise<unknown>;
@@ -19,7 +20,8 @@ export type HandlerDeps = ProcessAudioDeps &
   MakeClipDeps &
   PublishEpisodeDeps &
   SweepUploadsDeps &
-  AggregateAudienceDeps;
+  AggregateAudienceDeps &
+  WebSubPingDeps;
 
 export function buildHandlers(deps: HandlerDeps): Handlers {
   return {
@@ -28,6 +30,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     'publish-episode': makePublishEpisode(deps),
     'sweep-uploads': makeSweepUploads(deps),
     'aggregate-audience': makeAggregateAudience(deps),
+    'websub-ping': makeWebSubPing(deps),
   };
 }
 

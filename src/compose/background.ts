@@ -55,6 +55,7 @@ export async function startBackground(
       defaultLadder: config.audioLadder,
       uploads: graph.uploads,
       audienceAggregator: graph.audience?.aggregator,
+      websub: graph.websub ?? undefined,
     },
   });
   // A BullMQ job scheduler: whichever worker is free runs it, one run at a time.

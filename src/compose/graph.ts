@@ -53,6 +53,9 @@ import { isbot } from 'isbot';
 import { AudienceRepository } from '../db/repositories/audience.repo.js';
 import { AudienceBuffer } from '../queue/audience-buffer.js';
 import { AudienceAggregator, AudienceRecorder } from '../services/audience.js';
+import { FeedMovesRepository } from '../db/repositories/feed-moves.repo.js';
+import { FeedMovesService } from '../services/feed-moves.js';
+import { WebSubPublisher } from '../services/websub.js';
 
 export interface GraphOptions {
   pgliteDir?: string;
@@ -97,6 +100,10 @@ export interface Graph {
   readonly accounts: AccountService;
   readonly publishing: PublishingService;
   readonly feedPublisher: FeedPublishingService;
+  /** Moving a show's feed: a new slug (301 from the old one) or another host. */
+  readonly feedMoves: FeedMovesService;
+  /** Pings the WebSub hub on feed changes; null without WEBSUB_HUB_URL. */
+  readonly websub: WebSubPublisher | null;
   readonly renditions: RenditionService;
   readonly readerData: ReaderData;
   /** Audience reports (read side of issue 12). */
@@ -160,6 +167,18 @@ export async function buildGraph(
     logger,
   });
 
+  const feedMovesRepo = new FeedMovesRepository(db.db);
+  const websub = config.websub
+    ? new WebSubPublisher({
+        hubUrl: config.websub.hubUrl,
+        policy: { allowPrivate: config.websub.allowPrivate, allowedHosts: [] },
+        publicUrl: config.publicUrl,
+        shows: repos.shows,
+        feeds: feedsRepo,
+        producer,
+        logger,
+      })
+    : null;
   const feedPublisher = new FeedPublishingService({
     feeds: feedsRepo,
     builds: new FeedBuildsRepository(db.db),
@@ -171,6 +190,9 @@ export async function buildGraph(
     logger,
     // Clips are the episode's soundbites (podcast:soundbite).
     soundbites: options.soundbites ?? ((ids) => repos.clips.listByEpisodes(ids)),
+    hubUrl: config.websub?.hubUrl,
+    moves: feedMovesRepo,
+    ...(websub ? { onFeedsChanged: (showId: string) => websub.announce(showId) } : {}),
   });
   const publishing = new PublishingService({
     ...repos,
@@ -194,7 +216,7 @@ export async function buildGraph(
     mediaUrls: new MediaUrls(config.publicUrl, config.media.publicBase, signer),
     publishedMedia: new PublishedMediaCheck(new PublicationsRepository(db.db)),
     producer,
-    shows: new ShowService(repos.shows, config.publicUrl),
+    shows: new ShowService(repos.shows, config.publicUrl, feedMovesRepo),
     episodes,
     uploadStore,
     uploads: new UploadService({
@@ -214,6 +236,14 @@ export async function buildGraph(
     ),
     publishing,
     feedPublisher,
+    feedMoves: new FeedMovesService({
+      shows: repos.shows,
+      moves: feedMovesRepo,
+      feedPublishing: feedPublisher,
+      publicUrl: config.publicUrl,
+      logger,
+    }),
+    websub,
     readerData: new ReaderData({
       ...repos,
       extras: options.embedExtras ?? storedExtras(storage),

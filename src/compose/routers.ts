@@ -22,6 +22,7 @@ import { homeRouter } from '../http/routes/home.js';
 import { mediaRouter } from '../http/routes/media.js';
 import { publishingRouter } from '../http/routes/publishing.js';
 import { showsRouter } from '../http/routes/shows.js';
+import { feedLocationRouter } from '../http/routes/feed-location.js';
 import type { FetchRules } from '../net/safe-fetch.js';
 import { hashedClientKey, redisRateLimitStores } from '../http/rate-limit-store.js';
 import { downloadCounter } from '../http/audience-counting.js';
@@ -71,6 +72,7 @@ export function buildRouters(
     publishing: graph.publishing,
     mediaUrls,
     audienceReports: graph.audienceReports,
+    feedMoves: graph.feedMoves,
   });
   const jobEvents = new JobEventsHub({
     redisUrl: config.redisUrl,
@@ -142,7 +144,8 @@ export function buildRouters(
       publicUrl,
       ...options.outboundFetch?.feedCheck,
     }),
-    feedsRouter({ publisher: graph.feedPublisher }),
+    feedLocationRouter({ feedMoves: graph.feedMoves, requireEditor }),
+    feedsRouter({ publisher: graph.feedPublisher, moves: graph.feedMoves, publicUrl }),
     embedRouter({ data: graph.readerData }),
     mediaRouter({
       signer: graph.signer,

@@ -80,6 +80,15 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   PREFILL_ALLOWED_HOSTS: z.string().optional(),
   PREFILL_ALLOW_PRIVATE: envBoolean.default(false),
+  /** A WebSub hub: named in every feed, and told of every feed change (docs/websub.md). */
+  WEBSUB_HUB_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'an absolute http(s) URL, such as https://pubsubhubbub.appspot.com/',
+    })
+    .optional(),
+  /** The hub may be on a private or loopback address (a newsroom's own hub, tests). */
+  WEBSUB_ALLOW_PRIVATE: envBoolean.default(false),
   ADMIN_EMAIL: z.email('an e-mail address').optional(),
   ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').optional(),
   /**
@@ -311,6 +320,8 @@ export interface Config {
   readonly loginAttemptsPer15Min: number;
   /** Article prefill: host names (or IPs) allowed even when private, and a switch for all private ranges. */
   readonly prefill: { readonly allowedHosts: readonly string[]; readonly allowPrivate: boolean };
+  /** The WebSub hub feeds name and are announced to; undefined: none. */
+  readonly websub: { readonly hubUrl: string; readonly allowPrivate: boolean } | undefined;
   /** First administrator, created on start when there is no account yet. */
   readonly initialAdmin: { readonly email: string; readonly password: string } | undefined;
   /** Express's "trust proxy": undefined when Antenne faces clients directly. */
@@ -344,6 +355,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
     ...storageEnvProblems(cleaned),
     ...mediaDeliveryEnvProblems(cleaned),
+    ...(cleaned.WEBSUB_ALLOW_PRIVATE && !cleaned.WEBSUB_HUB_URL
+      ? ['WEBSUB_ALLOW_PRIVATE: only used with WEBSUB_HUB_URL, which is not set']
+      : []),
   ];
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
@@ -391,6 +405,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowedHosts: splitList(e.PREFILL_ALLOWED_HOSTS ?? '').map((h) => h.toLowerCase()),
       allowPrivate: e.PREFILL_ALLOW_PRIVATE,
     },
+    websub: e.WEBSUB_HUB_URL
+      ? Object.freeze({ hubUrl: e.WEBSUB_HUB_URL, allowPrivate: e.WEBSUB_ALLOW_PRIVATE })
+      : undefined,
     initialAdmin:
       e.ADMIN_EMAIL && e.ADMIN_PASSWORD
         ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }

@@ -41,6 +41,8 @@ export interface Show {
   readonly medium?: string;
   readonly locked?: boolean;
   readonly txt?: string | null;
+  /** The show's feed on another host (0015): its feed here carries itunes:new-feed-url. */
+  readonly newFeedUrl?: string | null;
 }
 
 /** The show's artwork as apps and players fetch it: the uploaded file, else the configured URL. */

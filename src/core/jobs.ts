@@ -30,12 +30,19 @@ export const aggregateAudiencePayload = z.object({}).strict();
 /** Its BullMQ job scheduler's id: one schedule, whichever process sets it. */
 export const AUDIENCE_SCHEDULER_ID = 'aggregate-audience';
 
+/** Tells the WebSub hub that the show's feeds changed (coalesced per show: see services/websub.ts). */
+export const websubPingPayload = z.object({
+  showId: z.string().min(1).max(64),
+});
+export type WebSubPingPayload = z.infer<typeof websubPingPayload>;
+
 export const JOB_PAYLOADS = {
   'process-audio': processAudioPayload,
   'make-clip': makeClipPayload,
   'publish-episode': publishEpisodePayload,
   'sweep-uploads': sweepUploadsPayload,
   'aggregate-audience': aggregateAudiencePayload,
+  'websub-ping': websubPingPayload,
 } as const;
 
 export type JobName = keyof typeof JOB_PAYLOADS;
@@ -51,6 +58,8 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'sweep-uploads': QUEUES.feeds,
   // Its own queue: a batch of counts never waits behind an encode.
   'aggregate-audience': QUEUES.audience,
+  // Short network calls, with the publications: never behind an encode.
+  'websub-ping': QUEUES.feeds,
 };
 
 /** What a job is about, by job name: the part of its id that tells two jobs of one kind apart. */
@@ -61,6 +70,8 @@ const JOB_SUBJECT: { readonly [N in JobName]: (payload: PayloadOf<N>) => string 
   'publish-episode': (p) => p.episodeId,
   'sweep-uploads': () => 'all',
   'aggregate-audience': () => 'batch',
+  // Its revision is the coalescing window, so changes within one window make one ping.
+  'websub-ping': (p) => p.showId,
 };
 
 /**

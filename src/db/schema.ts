@@ -36,6 +36,8 @@ export interface ShowsTable {
   medium: Generated<string>;
   locked: Generated<boolean>;
   txt: Generated<string | null>;
+  /** 0015: the show's feed on another host, announced with itunes:new-feed-url; null: none. */
+  new_feed_url: Generated<string | null>;
 }
 
 export interface Interviewee {
@@ -234,6 +236,14 @@ export interface Database {
   audience_listens: AudienceListensTable;
   uploads: UploadsTable;
   audience_cursor: AudienceCursorTable;
+  show_feed_moves: ShowFeedMovesTable;
+}
+
+/** A former slug of a show (0015): its feed URL answers 301 to the show's current one. */
+export interface ShowFeedMovesTable {
+  old_slug: string;
+  show_id: string;
+  moved_at: ColumnType<Date, Date | undefined, never>;
 }
 
 /** A resumable (tus) upload (0011): its owner, expiry, and the episode it became. */

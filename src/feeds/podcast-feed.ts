@@ -79,6 +79,10 @@ export interface ChannelHead extends FeedChannel {
   readonly lastChange: Date;
   /** Newest item's date: pubDate. */
   readonly newest: Date;
+  /** A WebSub hub apps may subscribe to: `<atom:link rel="hub">`. */
+  readonly hubUrl?: string | undefined;
+  /** Where the feed now lives, for apps to move their subscription: `itunes:new-feed-url`. */
+  readonly newFeedUrl?: string | undefined;
 }
 
 /** An element with attributes and optional text, in the notation `podcast` (and `xml`) take. */
@@ -113,6 +117,7 @@ function channelOptions(input: ChannelHead): FeedOptions {
     { 'podcast:medium': show.medium ?? 'podcast' },
   );
   if (show.txt) customElements.push({ 'podcast:txt': xmlChars(show.txt) });
+  if (input.newFeedUrl) customElements.push({ 'itunes:new-feed-url': xmlChars(input.newFeedUrl) });
   return {
     title,
     description,
@@ -164,7 +169,7 @@ function lines(elements: readonly unknown[], indent: string): string {
 const cdata = (text: string) => ({ _cdata: text });
 
 /** The channel's RSS 2.0 elements, then `podcast`'s (itunes) and ours (custom elements). */
-function channelElements(feed: Feed, lastBuildDate: Date): unknown[] {
+function channelElements(feed: Feed, lastBuildDate: Date, hubUrl: string | undefined): unknown[] {
   return [
     { title: cdata(feed.title) },
     { description: cdata(feed.description || feed.title) },
@@ -172,6 +177,8 @@ function channelElements(feed: Feed, lastBuildDate: Date): unknown[] {
     { generator: feed.generator ?? null },
     { lastBuildDate: lastBuildDate.toUTCString() },
     { 'atom:link': { _attr: { href: feed.feedUrl, rel: 'self', type: 'application/rss+xml' } } },
+    // WebSub discovery: subscribers learn of changes from the hub instead of polling.
+    ...(hubUrl ? [{ 'atom:link': { _attr: { href: xmlChars(hubUrl), rel: 'hub' } } }] : []),
     ...(feed.pubDate ? [{ pubDate: new Date(feed.pubDate).toUTCString() }] : []),
     ...(feed.copyright ? [{ copyright: cdata(feed.copyright) }] : []),
     ...(feed.language ? [{ language: cdata(feed.language) }] : []),
@@ -209,7 +216,7 @@ function itemElements(item: Item): unknown[] {
 /** The document up to the first item. */
 export function channelHead(input: ChannelHead): string {
   const { feed } = new Podcast(channelOptions(input));
-  return DOCUMENT_START + lines(channelElements(feed, input.lastChange), '    ');
+  return DOCUMENT_START + lines(channelElements(feed, input.lastChange, input.hubUrl), '    ');
 }
 
 export const ITEM_START = '    <item>\n';

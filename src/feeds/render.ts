@@ -31,6 +31,18 @@ export type SoundbiteProvider = (
   episodeIds: readonly string[],
 ) => Promise<ReadonlyMap<string, readonly Soundbite[]>>;
 
+/** What the channel announces beyond the show's own fields. */
+export interface ChannelExtras {
+  /** `<atom:link rel="hub">` (WEBSUB_HUB_URL). */
+  readonly hubUrl?: string | undefined;
+  /**
+   * The feed moved. `renamed`: the show's slug changed here, its former URLs
+   * answer 301 and every feed announces its own (new) URL; `elsewhere`: the
+   * show feed announces the URL the show declared on another host.
+   */
+  readonly moved?: { readonly renamed: boolean; readonly elsewhere: string | null } | undefined;
+}
+
 export const showFeedKey = (showId: string) => `${showId}`;
 export const topicFeedKey = (showId: string, topicSlug: string) => `${showId}/${topicSlug}`;
 
@@ -94,6 +106,8 @@ export async function renderFeeds(
   media: MediaBase = defaultMediaBase(publicUrl),
   /** Where enclosures point when audience counting redirects (config media.audioBase). */
   audio: MediaBase = media,
+  /** Channel-level additions: the WebSub hub, and where the feed moved. */
+  channel: ChannelExtras = {},
 ): Promise<{
   feeds: RenderedFeed[];
   /** Every item of the feed, to hold for the next rebuild. */
@@ -152,7 +166,7 @@ export async function renderFeeds(
 
   const assemble = (
     key: string,
-    channel: { title?: string; description?: string; podcastGuid?: string; feedUrl: string },
+    head: { title?: string; description?: string; podcastGuid?: string; feedUrl: string },
     include: (f: Fragment) => boolean,
   ): RenderedFeed => {
     const items: Buffer[] = [];
@@ -171,9 +185,13 @@ export async function renderFeeds(
         items.push(f.bytes);
       }
     }
-    const head = channelHead({
+    // A topic feed has no counterpart on another host: only the show feed points there.
+    const elsewhere = key === showFeedKey(show.id) ? channel.moved?.elsewhere : null;
+    const start = channelHead({
       show,
-      ...channel,
+      ...head,
+      hubUrl: channel.hubUrl,
+      newFeedUrl: elsewhere ?? (channel.moved?.renamed ? head.feedUrl : undefined),
       // The channel shows the show's artwork only; items their episode's published files.
       mediaUrl: (key) => directMediaUrl(media, key),
       lastChange,
@@ -182,7 +200,7 @@ export async function renderFeeds(
     return {
       key,
       itemCount,
-      body: Buffer.concat([Buffer.from(head), ...items, CHANNEL_END_BYTES]),
+      body: Buffer.concat([Buffer.from(start), ...items, CHANNEL_END_BYTES]),
     };
   };
 

@@ -1,9 +1,10 @@
 /**
  * The one fetcher for every server-side fetch of a URL that came from outside
- * (an article page for the prefill, a show's artwork for the feed check…):
- * http(s) only; public unicast destinations only, checked before sending and
- * inside the connecting socket's DNS lookup (see fetch-policy.ts); every
- * redirect followed by hand and checked again; one deadline for the whole
+ * (an article page for the prefill, a show's artwork for the feed check, the
+ * WebSub hub's ping…): http(s) only; public unicast destinations only, checked
+ * before sending and inside the connecting socket's DNS lookup (see
+ * fetch-policy.ts); every redirect of a GET or HEAD followed by hand and checked
+ * again (a POST's redirect is its answer); one deadline for the whole
  * exchange, redirects and body included; a byte cap on the body, which is
  * streamed and cut off past the cap, never buffered whole. A refused address is
  * refused before any connection, so the answer cannot tell an open port from a
@@ -37,7 +38,9 @@ export interface FetchRules {
 export interface SafeFetchRequest {
   readonly policy: FetchPolicy;
   readonly limits: FetchLimits;
-  readonly method?: 'GET' | 'HEAD';
+  readonly method?: 'GET' | 'HEAD' | 'POST';
+  /** The body of a POST (a WebSub ping's form). */
+  readonly body?: { readonly type: string; readonly bytes: Buffer };
   readonly userAgent: string;
   readonly accept?: string;
 }
@@ -48,7 +51,7 @@ export interface SafeResponse {
   readonly status: number;
   readonly ok: boolean;
   readonly headers: IncomingHttpHeaders;
-  /** The body of a 2xx answer to a GET (empty otherwise), at most `maxBytes`. */
+  /** The body of a 2xx answer to a GET or POST (empty otherwise), at most `maxBytes`. */
   readonly body: Buffer;
 }
 
@@ -75,6 +78,9 @@ function exchange(
         'user-agent': request.userAgent,
         accept: request.accept ?? '*/*',
         'accept-encoding': 'identity',
+        ...(request.body
+          ? { 'content-type': request.body.type, 'content-length': request.body.bytes.length }
+          : {}),
       },
     });
     req.on('error', reject);
@@ -107,7 +113,7 @@ function exchange(
         if (!res.complete) reject(failed('the connection closed before the answer was complete'));
       });
     });
-    req.end();
+    req.end(request.body?.bytes);
   });
 }
 
@@ -146,7 +152,8 @@ export async function safeFetch(raw: string, request: SafeFetchRequest): Promise
         throw explain(error, target, deadline.signal.aborted, timeoutMs);
       }
       const location = res.headers.location;
-      if (REDIRECTS.has(res.status) && location) {
+      // A POST is not sent again elsewhere: its redirect is its answer.
+      if (REDIRECTS.has(res.status) && location && request.method !== 'POST') {
         if (hop >= maxRedirects) throw failed(`more than ${maxRedirects} redirects`);
         let next: string;
         try {

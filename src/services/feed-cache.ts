@@ -23,8 +23,15 @@ export class FeedCache {
     return this.showIds.get(showSlug);
   }
 
+  /** `showSlug` names `showId`, and no other slug does (a show has one slug at a time). */
   rememberShow(showSlug: string, showId: string): void {
+    if (this.showIds.get(showSlug) === showId) return;
+    for (const [slug, id] of this.showIds) if (id === showId) this.showIds.delete(slug);
     this.showIds.set(showSlug, showId);
+  }
+
+  forgetSlug(showSlug: string): void {
+    this.showIds.delete(showSlug);
   }
 
   /** The render, whether or not it is due for revalidation. */

@@ -12,6 +12,7 @@ import { storageKeys } from '../core/storage-keys.js';
 import type { FeedBuildsRepository } from '../db/repositories/feed-builds.repo.js';
 import type { FeedsRepository } from '../db/repositories/feeds.repo.js';
 import type { FeedFragmentsRepository } from '../db/repositories/feed-fragments.repo.js';
+import type { FeedMovesRepository } from '../db/repositories/feed-moves.repo.js';
 import { fragmentKeys, ITEM_RENDERER_VERSION } from '../feeds/item-fragments.js';
 import {
   renderFeeds,
@@ -45,6 +46,12 @@ export interface FeedPublishingDeps {
   readonly revalidateMs?: number;
   /** ITEM_RENDERER_VERSION unless a test pretends the renderer changed. */
   readonly itemRendererVersion?: string;
+  /** The WebSub hub announced in every feed (WEBSUB_HUB_URL). */
+  readonly hubUrl?: string | undefined;
+  /** The show's former slugs: while it has some, its feeds announce their new URL. */
+  readonly moves?: Pick<FeedMovesRepository, 'previousSlugs'>;
+  /** Called once a render stored other bytes for some feed of the show (the WebSub ping). */
+  readonly onFeedsChanged?: (showId: string) => Promise<void>;
 }
 
 export interface RenderStats {
@@ -82,6 +89,11 @@ export class FeedPublishingService {
   /** Re-renders a show's feeds; resolves once the stored feeds reflect every change made before. */
   rebuildShow(showId: string): Promise<void> {
     return this.rebuilds.rebuild(showId);
+  }
+
+  /** Forgets which show a slug was (it moved): the next request for it asks the database. */
+  forgetSlug(showSlug: string): void {
+    this.cache.forgetSlug(showSlug);
   }
 
   /** Drops the items this process holds for a show (the next render reads them from the table). */
@@ -123,6 +135,10 @@ export class FeedPublishingService {
       const itemCounts = { rendered: 0, held: 0, stored: 0 };
       return { ms: performance.now() - started, feeds: 0, items: 0, itemCounts, phases };
     }
+    const { show } = snapshot;
+    // This process serves the show under its current slug only (a rename drops the old one).
+    this.cache.rememberShow(show.slug, showId);
+    const previousSlugs = (await this.deps.moves?.previousSlugs(showId)) ?? [];
     const bites = this.deps.soundbites
       ? await this.deps.soundbites(snapshot.index.map((r) => r.id))
       : undefined;
@@ -139,6 +155,10 @@ export class FeedPublishingService {
       bites,
       this.deps.mediaBase,
       this.deps.audioBase,
+      {
+        hubUrl: this.deps.hubUrl,
+        moved: { renamed: previousSlugs.length > 0, elsewhere: show.newFeedUrl ?? null },
+      },
     );
     if (!scratch) this.held.set(showId, fragments);
     const bodies = rendered.map((feed) => ({ feed, body: feed.body, etag: etagOf(feed.body) }));
@@ -151,6 +171,7 @@ export class FeedPublishingService {
       }),
     );
     lap('compress');
+    let changed = false;
     for (const [i, { feed, body, etag }] of bodies.entries()) {
       const { gzip, br } = compressed[i]!;
       const storageKey = storageKeys.feedRender(showId, feed.key, etag);
@@ -167,6 +188,7 @@ export class FeedPublishingService {
         storageKey,
       });
       if (stored.storageKey === storageKey) {
+        if (previousKey !== storageKey) changed = true;
         this.cache.set(feed.key, { ...stored, body, gzip, br });
         if (previousKey && previousKey !== storageKey) await this.bytes.delete(previousKey);
       } else {
@@ -180,10 +202,12 @@ export class FeedPublishingService {
       await this.bytes.delete(gone);
     this.cache.forgetShow(showId, keys);
     lap('store');
+    const ms = performance.now() - started;
+    // Told after the bytes are stored: whoever fetches the feed on the news gets them.
+    if (changed) await this.deps.onFeedsChanged?.(showId);
     // The feeds are out. Then the items rendered now, for the next rebuild in any
     // process: a cold render of a big show writes megabytes here, which readers
     // need not wait for (a crash before it costs one more render of those items).
-    const ms = performance.now() - started;
     if (!scratch) await this.deps.fragments.save(newItems);
     lap('keep');
     const items = rendered[0]?.itemCount ?? 0;
@@ -216,7 +240,12 @@ export class FeedPublishingService {
       this.cache.rememberShow(showSlug, showId);
     }
     const key = feedKeyOf(showId, topicSlug);
+    const held = this.cache.entry(key)?.storageKey;
     const loaded = await this.load(key);
+    if (loaded && loaded.storageKey !== held && !(await this.stillNamed(showSlug, showId))) {
+      // Another process renamed the show: the slug is someone else's now, or nobody's.
+      return this.get(showSlug, topicSlug);
+    }
     if (loaded) return loaded;
     // Never rendered (a new show or topic): render now; an unknown topic costs no render.
     if (topicSlug && !(await this.deps.feeds.listTopics(showId)).some((t) => t.slug === topicSlug))
@@ -224,6 +253,17 @@ export class FeedPublishingService {
     await this.rebuildShow(showId);
     // Read after the render (a revalidation in flight may have read the row before it).
     return this.cache.fresh(key) ?? (await this.revalidate(key));
+  }
+
+  /**
+   * Whether `showSlug` still names the show, asked when other bytes than those
+   * held come in: a rename in another process renders the feed again (its URLs
+   * change), so a slug that moved is noticed with the first render after.
+   */
+  private async stillNamed(showSlug: string, showId: string): Promise<boolean> {
+    if ((await this.deps.feeds.showIdBySlug(showSlug)) === showId) return true;
+    this.cache.forgetSlug(showSlug);
+    return false;
   }
 
   /** From memory while fresh, else as stored (memory kept while the row still names it). */

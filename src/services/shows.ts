@@ -4,6 +4,7 @@ import { AppError, notFound } from '../core/errors.js';
 import { newShowId } from '../core/ids.js';
 import type { AudioSettingsInput, CreateShowInput } from '../core/schemas.js';
 import { publicUrls } from '../core/urls.js';
+import type { FeedMovesRepository } from '../db/repositories/feed-moves.repo.js';
 import type { ShowsRepository } from '../db/repositories/shows.repo.js';
 
 /** The Podcasting 2.0 namespace's own UUIDv5 namespace for `podcast:guid`. */
@@ -19,6 +20,8 @@ export class ShowService {
   constructor(
     private readonly shows: ShowsRepository,
     private readonly publicUrl: string,
+    /** Former slugs of moved shows: theirs while their old feed URL redirects. */
+    private readonly moves?: Pick<FeedMovesRepository, 'holderOf'>,
   ) {}
 
   async create(input: CreateShowInput): Promise<Show> {
@@ -29,6 +32,20 @@ export class ShowService {
         'A show with this slug exists',
         `The slug "${input.slug}" is taken.`,
         [{ field: 'slug', message: 'is already used by another show' }],
+      );
+    }
+    if (await this.moves?.holderOf(input.slug)) {
+      throw new AppError(
+        409,
+        'conflict',
+        'This slug is a moved show’s former address',
+        `The feed URL of "${input.slug}" redirects to the show that moved from it.`,
+        [
+          {
+            field: 'slug',
+            message: 'was another show’s address; its old feed URL redirects there',
+          },
+        ],
       );
     }
     return this.shows.insert({

@@ -98,6 +98,22 @@ onSubmit($<HTMLFormElement>('#artwork-form'), async (form) => {
   status.textContent = t.artworkUploaded!;
 });
 
+// Moving the feed: a new slug (the old address redirects), or a feed on another host.
+onSubmit($<HTMLFormElement>('#feed-move-form'), async (form) => {
+  const status = $('#feed-move-status')!;
+  status.textContent = '';
+  const current = form.dataset.show ?? '';
+  const slug = value(form, 'slug');
+  const res = await api('PATCH', `/api/shows/${encodeURIComponent(current)}/feed-location`, {
+    slug,
+    newFeedUrl: value(form, 'newFeedUrl') || null,
+  });
+  // The settings page has moved with the show.
+  if (res.ok && slug !== current)
+    return location.assign(`/studio/shows/${encodeURIComponent(slug)}/settings`);
+  settle(form, res, status, t.feedMoved!);
+});
+
 // Topic feeds: create one for an article category; delete one.
 onSubmit($<HTMLFormElement>('#topic-form'), async (form) => {
   const description = value(form, 'description');

@@ -139,10 +139,34 @@ ${field('description', t.topicDescription, { type: 'textarea', id: 'topic-descri
 <p class="error" id="topic-delete-error" role="alert"></p></form></section>`;
 }
 
+/** Where the feed is and was: what the "Feed address" section shows and changes. */
+export interface FeedMoveView {
+  readonly slug: string;
+  readonly newFeedUrl: string | null;
+  readonly redirects: readonly { readonly from: string; readonly to: string }[];
+}
+
+function feedMoveSection(ctx: PageContext, view: FeedMoveView): SafeHtml {
+  const { t } = ctx;
+  const former = view.redirects.length
+    ? html`<h3>${t.formerFeedUrls}</h3><ul id="former-feed-urls">${view.redirects.map((r) => html`<li><code>${r.from}</code> → <code>${r.to}</code></li>`)}</ul>`
+    : html``;
+  return html`<section aria-labelledby="feed-move-heading"><h2 id="feed-move-heading">${t.feedAddress}</h2>
+<p class="hint">${t.feedAddressHint}</p>
+${former}
+<form id="feed-move-form" data-show="${view.slug}" novalidate>
+${field('slug', t.showSlug, { required: true, id: 'move-slug', value: view.slug, hint: t.slugRule, attrs: { pattern: SLUG_PATTERN, 'data-pattern-message': t.slugRule } })}
+${field('newFeedUrl', t.newFeedUrl, { type: 'url', id: 'move-new-feed-url', value: view.newFeedUrl, hint: t.newFeedUrlHint })}
+<p class="error form-error" role="alert" data-error-for="(form)"></p>
+<button type="submit">${t.moveFeed}</button>
+<p class="status" id="feed-move-status" role="status" aria-live="polite"></p></form></section>`;
+}
+
 export function showSettingsPage(
   ctx: PageContext,
   show: ShowSettingsView,
   topics: TopicsView = { topics: [], categories: [] },
+  move?: FeedMoveView,
 ): SafeHtml {
   const { t } = ctx;
   const artwork = show.artworkUrl
@@ -183,6 +207,7 @@ ${field('explicit', t.explicit, { type: 'checkbox', checked: show.explicit })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
 <button type="submit">${t.save}</button>
 <p class="status" id="show-settings-status" role="status" aria-live="polite"></p></form></section>
-${topicsSection(ctx, show.slug, topics)}`,
+${topicsSection(ctx, show.slug, topics)}
+${move ? feedMoveSection(ctx, move) : html``}`,
   );
 }

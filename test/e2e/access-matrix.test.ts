@@ -268,6 +268,7 @@ for (const engine of ENGINES) {
         `/api/shows/${SHOW_INPUT.slug}`,
         `/api/shows/${SHOW_INPUT.slug}/episodes`,
         `/api/shows/${SHOW_INPUT.slug}/topics`,
+        `/api/shows/${SHOW_INPUT.slug}/feed-location`,
         `/api/episodes/${episodeId}`,
         `/api/episodes/${episodeId}/events`,
         `/api/episodes/${episodeId}/clips`,

@@ -291,6 +291,16 @@ describe('OpenAPI document: real answers match their documented schemas', functi
       json: { slug: 'evenements', title: 'Événements', category: 'Événements' },
     });
     await answer(editor, 'get', '/api/shows/:slug/topics', 200, { params: { slug } });
+    // Announced on another host, then withdrawn: the slug the tests below use stays.
+    await answer(editor, 'patch', '/api/shows/:slug/feed-location', 200, {
+      params: { slug },
+      json: { newFeedUrl: 'https://podcasts.example.net/feed.xml' },
+    });
+    await answer(editor, 'patch', '/api/shows/:slug/feed-location', 200, {
+      params: { slug },
+      json: { newFeedUrl: null },
+    });
+    await answer(editor, 'get', '/api/shows/:slug/feed-location', 200, { params: { slug } });
     await answer(editor, 'delete', '/api/shows/:slug/topics/:topic', 204, {
       params: { slug, topic: 'evenements' },
     });

@@ -17,6 +17,7 @@ describe('job registry', () => {
     'publish-episode': (job) => Promise.resolve(job.data.at),
     'sweep-uploads': () => Promise.resolve(0),
     'aggregate-audience': () => Promise.resolve({ added: 0 }),
+    'websub-ping': (job) => Promise.resolve({ feeds: [job.data.showId] }),
   };
 
   it('hands the checked payload to the handler of the job name', async () => {

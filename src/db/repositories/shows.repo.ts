@@ -96,5 +96,6 @@ export function toShow(row: ShowRow): Show {
     medium: row.medium,
     locked: row.locked,
     txt: row.txt,
+    newFeedUrl: row.new_feed_url,
   };
 }

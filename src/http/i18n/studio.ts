@@ -155,6 +155,16 @@ const en = {
   currentTranscript: 'Current transcript',
   uploadTranscript: 'Upload the transcript',
   transcriptUploaded: 'Transcript saved.',
+  feedAddress: 'Feed address',
+  feedAddressHint:
+    'Changing the slug moves the feed: its former address answers apps with a permanent redirect to the new one, for good, and the feed tells them its new address. No other show can take a former slug.',
+  formerFeedUrls: 'Former addresses, redirected',
+  showSlug: 'Slug of the show (in its feed address)',
+  newFeedUrl: 'Feed address on another host',
+  newFeedUrlHint:
+    'When the show moves to another host: this feed stays online and tells apps to follow the show there (itunes:new-feed-url). Empty: the show stays here.',
+  moveFeed: 'Move the feed',
+  feedMoved: 'Feed address saved.',
   topicFeeds: 'Topic feeds',
   topicFeedsHint:
     'A feed of its own for the episodes of one article category, for listeners who follow one subject. Published episodes of that category appear in it.',
@@ -407,6 +417,16 @@ const fr: StudioStrings = {
   currentTranscript: 'Transcription actuelle',
   uploadTranscript: 'Envoyer la transcription',
   transcriptUploaded: 'Transcription enregistrée.',
+  feedAddress: 'Adresse du flux',
+  feedAddressHint:
+    'Changer le slug déplace le flux : son ancienne adresse renvoie les applis vers la nouvelle par une redirection permanente, pour toujours, et le flux leur donne sa nouvelle adresse. Aucune autre émission ne peut prendre un ancien slug.',
+  formerFeedUrls: 'Anciennes adresses, redirigées',
+  showSlug: 'Slug de l’émission (dans l’adresse de son flux)',
+  newFeedUrl: 'Adresse du flux chez un autre hébergeur',
+  newFeedUrlHint:
+    'Quand l’émission part chez un autre hébergeur : ce flux reste en ligne et indique aux applis de la suivre là-bas (itunes:new-feed-url). Vide : l’émission reste ici.',
+  moveFeed: 'Déplacer le flux',
+  feedMoved: 'Adresse du flux enregistrée.',
   topicFeeds: 'Flux thématiques',
   topicFeedsHint:
     'Un flux à part pour les épisodes d’une rubrique, pour les auditeurs qui suivent un sujet. Les épisodes publiés de cette rubrique y apparaissent.',

@@ -9,6 +9,7 @@ import { AUDIENCE_OPERATIONS } from '../routes/audience.js';
 import { CLIP_OPERATIONS } from '../routes/clips.js';
 import { EPISODE_EVENT_OPERATIONS } from '../routes/episode-events.js';
 import { EPISODE_OPERATIONS } from '../routes/episodes.js';
+import { FEED_LOCATION_OPERATIONS } from '../routes/feed-location.js';
 import { LISTEN_OPERATIONS } from '../routes/listens.js';
 import { PREFILL_OPERATIONS } from '../routes/prefill.js';
 import { PUBLISHING_OPERATIONS } from '../routes/publishing.js';
@@ -90,6 +91,7 @@ export const DOCUMENTATION_OPERATIONS = {
 const GROUPS: readonly Readonly<Record<string, Operation>>[] = [
   ACCOUNT_OPERATIONS,
   SHOW_OPERATIONS,
+  FEED_LOCATION_OPERATIONS,
   EPISODE_OPERATIONS,
   UPLOAD_OPERATIONS,
   EPISODE_EVENT_OPERATIONS,
