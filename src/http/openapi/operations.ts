@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ACCOUNT_OPERATIONS } from '../routes/accounts.js';
 import { AUDIENCE_OPERATIONS } from '../routes/audience.js';
 import { CLIP_OPERATIONS } from '../routes/clips.js';
+import { CORRECTION_OPERATIONS } from '../routes/corrections.js';
 import { EPISODE_EVENT_OPERATIONS } from '../routes/episode-events.js';
 import { EPISODE_OPERATIONS } from '../routes/episodes.js';
 import { LISTEN_OPERATIONS } from '../routes/listens.js';
@@ -91,6 +92,7 @@ const GROUPS: readonly Readonly<Record<string, Operation>>[] = [
   ACCOUNT_OPERATIONS,
   SHOW_OPERATIONS,
   EPISODE_OPERATIONS,
+  CORRECTION_OPERATIONS,
   UPLOAD_OPERATIONS,
   EPISODE_EVENT_OPERATIONS,
   PREFILL_OPERATIONS,
