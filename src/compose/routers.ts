@@ -69,6 +69,7 @@ export function buildRouters(
     requireAdmin,
     accounts: graph.accounts,
     clips: graph.clips,
+    corrections: graph.corrections,
     publishing: graph.publishing,
     mediaUrls,
     audienceReports: graph.audienceReports,

@@ -36,7 +36,7 @@ describe('corrections: times, cuts, what becomes of a range', () => {
       note: 'y',
     });
     assert.equal(bad.success, false);
-    const issues = bad.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const issues = bad.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     assert.ok(issues.includes('cuts.0.end: must be after start'), issues.join('; '));
     assert.ok(
       issues.some((i) => i.startsWith('cuts.2.start: overlaps range 2')),
