@@ -11,7 +11,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import Parser from 'rss-parser';
 import { ENGINES } from '../helpers/databases.js';
-import { episodeForm, uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
+import {
+  episodeForm,
+  TEST_TOKEN,
+  uploadEpisode,
+  useTestApp,
+  waitForEpisode,
+} from '../helpers/app.js';
 import { decodedDuration, tempDir } from '../helpers/audio.js';
 import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { interview, seededBytes } from '../fixtures/audio.js';
@@ -275,6 +281,44 @@ for (const engine of ENGINES) {
       assert.equal(still.enclosure!.url, live.enclosure!.url);
       assert.equal((await fetch(live.enclosure!.url)).status, 200);
       assert.equal((await versions()).find((v) => v.number === 2)!.state, 'live');
+    });
+
+    it('replaces the recording from a finished resumable upload, once', async () => {
+      const audio = await fs.readFile(await interview());
+      const tus = { authorization: `Bearer ${TEST_TOKEN}`, 'tus-resumable': '1.0.0' };
+      const created = await fetch(`${app.baseUrl}/api/uploads`, {
+        method: 'POST',
+        headers: {
+          ...tus,
+          'upload-length': String(audio.length),
+          'upload-metadata': `filename ${Buffer.from('nouveau-montage.wav').toString('base64')}`,
+        },
+      });
+      assert.equal(created.status, 201);
+      const uploadUrl = created.headers.get('location')!;
+      const patch = await fetch(uploadUrl, {
+        method: 'PATCH',
+        headers: {
+          ...tus,
+          'content-type': 'application/offset+octet-stream',
+          'upload-offset': '0',
+        },
+        body: new Uint8Array(audio),
+      });
+      assert.equal(patch.status, 204);
+      const upload = uploadUrl.split('/').pop()!;
+      const body = { upload, reason: 'Nouveau montage', note: 'L’entretien a été remonté.' };
+      const res = await correct(body);
+      assert.equal(res.status, 202, await res.clone().text());
+      const v4 = await waitForVersion(4);
+      assert.equal(v4.kind, 'replacement');
+      assert.equal(v4.state, 'live', String(v4.failureReason));
+      assert.equal((await correct(body)).status, 409, 'an upload makes one correction');
+      const item = await parseItem();
+      // The full interview again: longer than the cut version, and both notes, newest first.
+      assert.ok(Math.abs(v4.durationSeconds! - duration) < 0.1, JSON.stringify(v4));
+      const notes = item.contentEncoded.indexOf('remonté');
+      assert.ok(notes >= 0 && notes < item.contentEncoded.indexOf('erroné'), item.contentEncoded);
     });
   });
 }
