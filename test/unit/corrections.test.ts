@@ -9,6 +9,8 @@ import {
   rangeFate,
 } from '../../src/core/corrections.js';
 import { cutFilterGraph } from '../../src/media/cut.js';
+import { STUDIO_STRINGS } from '../../src/http/i18n/studio.js';
+import { correctionsSection } from '../../studio/pages/corrections.js';
 
 describe('corrections: times, cuts, what becomes of a range', () => {
   it('reads seconds, mm:ss and hh:mm:ss and refuses the rest', () => {
@@ -108,5 +110,45 @@ describe('corrections: times, cuts, what becomes of a range', () => {
   it('dates the public note in the episode’s language', () => {
     assert.equal(correctionHeading('2024-05-02T23:30:00Z', 'fr'), 'Rectificatif du 2 mai 2024');
     assert.equal(correctionHeading('2024-05-02T23:30:00Z', 'en'), 'Correction of 2 May 2024');
+  });
+
+  it('shows the form and the history in the studio, in French and English, with named controls', () => {
+    const versions = [
+      {
+        number: 2,
+        kind: 'cut',
+        state: 'live',
+        reason: 'Citation « inexacte »',
+        note: 'Un passage a été retiré.',
+        cuts: [{ start: 724, end: 739 }],
+        createdBy: 'Ana',
+        createdAt: '2024-05-02T10:00:00.000Z',
+        completedAt: '2024-05-02T10:01:00.000Z',
+        durationSeconds: 1200.4,
+        loudness: { integrated: -16.04, truePeak: -1.5 },
+        failureReason: null,
+      },
+    ];
+    for (const lang of ['fr', 'en'] as const) {
+      const t = STUDIO_STRINGS[lang];
+      const page = correctionsSection(t, lang, 'ep1', versions).value;
+      for (const [id, name] of [
+        ['correction-cuts', t.correctionCuts],
+        ['correction-audio', t.correctionAudio],
+        ['correction-reason', t.correctionReason],
+        ['correction-note', t.correctionNote],
+      ] as const) {
+        assert.ok(page.includes(`<label for="${id}">${name}</label>`), `${lang}: ${id}`);
+      }
+      assert.ok(page.includes('aria-labelledby="versions-heading"'));
+      assert.ok(page.includes('12:04–12:19'));
+      assert.ok(page.includes('Citation « inexacte »'));
+      assert.ok(page.includes(lang === 'fr' ? '-16 LUFS, -1,5 dBTP' : '-16 LUFS, -1.5 dBTP'));
+    }
+    assert.ok(
+      correctionsSection(STUDIO_STRINGS.fr, 'fr', 'ep1', versions).value.includes(
+        'Passages coupés',
+      ),
+    );
   });
 });
