@@ -207,6 +207,19 @@ export function renderEpisodePage(
           </p>
           ${people.length ? html`<p class="pg-people">${t.with} : ${people}</p>` : ''}
           ${renderPlayer(p, { startAt: options.startAt, headingLevel: 2 })}
+          ${
+            page.corrections.length
+              ? html`<section class="pg-corrections" aria-labelledby="pg-corrections-title">
+                <h2 id="pg-corrections-title">${t.corrections}</h2>
+                ${page.corrections.map(
+                  (c) =>
+                    html`<p>
+                      <strong><time datetime="${c.at}">${c.heading}</time></strong> — ${c.note}
+                    </p>`,
+                )}
+              </section>`
+              : ''
+          }
           ${page.summaryHtml ? html`<div class="pg-summary">${raw(page.summaryHtml)}</div>` : ''}
           ${article ? html`<p><a href="${article}">${t.readArticle}</a></p>` : ''}
           <section class="pg-embed">

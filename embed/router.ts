@@ -4,6 +4,7 @@
  * provider (/oembed) and the player's assets. Compressed (br/gzip), no cookies,
  * CORS-free, and framing allowed for the player only.
  */
+import { correctionHeading } from '../src/core/corrections.js';
 import { showArtworkUrl } from '../src/core/domain.js';
 import compression from 'compression';
 import { Router, type Request, type Response } from 'express';
@@ -106,6 +107,11 @@ export function embedRouter(deps: { data: ReaderData }): Router {
           player,
           summaryHtml: sanitizeSummaryForPage(episode.article.summary),
           summaryText: summaryText(episode.article.summary) || player.title,
+          corrections: [...(episode.correctionNotes ?? [])].reverse().map((n) => ({
+            at: n.at,
+            heading: correctionHeading(n.at, player.lang),
+            note: n.note,
+          })),
           author: episode.article.author,
           people: episode.interviewees,
           publishedAt: episode.article.publishedAt,

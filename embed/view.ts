@@ -37,6 +37,12 @@ export interface EpisodePageView {
   readonly player: PlayerView;
   readonly summaryHtml: string;
   readonly summaryText: string;
+  /** Public correction notes, newest first, each with its dated heading. */
+  readonly corrections: readonly {
+    readonly at: string;
+    readonly heading: string;
+    readonly note: string;
+  }[];
   readonly author: string | null;
   readonly people: readonly { readonly name: string; readonly role?: string | undefined }[];
   readonly publishedAt: Date;

@@ -11,6 +11,7 @@ import { ListingsRepository } from '../src/db/repositories/listings.repo.js';
 import type { AccountService } from '../src/services/accounts.js';
 import type { AudienceReportService } from '../src/services/audience-reports.js';
 import type { ClipService } from '../src/services/clips.js';
+import type { CorrectionService } from '../src/services/corrections.js';
 import type { EpisodeService } from '../src/services/episodes.js';
 import type { PublishingService } from '../src/services/publishing.js';
 import type { FeedMovesService } from '../src/services/feed-moves.js';
@@ -33,6 +34,7 @@ export function createStudio(deps: {
   requireAdmin: RequestHandler;
   accounts: AccountService;
   clips: ClipService;
+  corrections: CorrectionService;
   publishing: PublishingService;
   mediaUrls: MediaUrls;
   audienceReports: AudienceReportService;
@@ -43,6 +45,7 @@ export function createStudio(deps: {
   const pages = studioPages({
     accounts: deps.accounts,
     clips: deps.clips,
+    corrections: deps.corrections,
     publishing: deps.publishing,
     episodes: deps.episodes,
     episodesRepo: deps.episodesRepo,

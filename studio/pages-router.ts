@@ -34,7 +34,10 @@ import { studioAssets } from './assets.js';
 import { pickLang } from '../src/http/i18n/lang.js';
 import { STUDIO_STRINGS } from '../src/http/i18n/studio.js';
 import type { SafeHtml } from '../src/http/html.js';
+import { correctionsSection } from './pages/corrections.js';
 import { episodePage, newEpisodePage } from './pages/episode.js';
+import { versionJson } from '../src/http/representations/versions.js';
+import type { CorrectionService } from '../src/services/corrections.js';
 import type { PageContext } from './pages/layout.js';
 import { loudnessSummary, loudnessTable } from './pages/loudness.js';
 import { showPage, showSettingsPage, showsPage } from './pages/shows.js';
@@ -64,6 +67,7 @@ export function studioPages(deps: {
   accounts: AccountService;
   episodes: EpisodeService;
   clips: ClipService;
+  corrections: CorrectionService;
   publishing: PublishingService;
   episodesRepo: EpisodesRepository;
   listings: ListingsRepository;
@@ -311,6 +315,12 @@ export function studioPages(deps: {
             end: c.endSeconds,
             state: c.state,
           })),
+          correctionsHtml: correctionsSection(
+            ctx.t,
+            ctx.lang,
+            episode.id,
+            (await deps.corrections.history(episode.id)).versions.map(versionJson),
+          ),
         }),
       );
     }),

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import { jobIdFor } from '../src/core/jobs.js';
 import type { Logger } from '../src/core/logger.js';
+import type { EpisodeVersionsRepository } from '../src/db/repositories/episode-versions.repo.js';
 import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js';
 import type { JobProducer } from '../src/queue/producer.js';
 
@@ -11,6 +12,8 @@ import type { JobProducer } from '../src/queue/producer.js';
  */
 export async function reconcile(deps: {
   episodes: EpisodesRepository;
+  /** Corrections left `processing` (their job lost) are queued again too. */
+  versions?: Pick<EpisodeVersionsRepository, 'listStuck'> | undefined;
   producer: JobProducer;
   audioQueue: Queue;
   logger: Logger;
@@ -42,6 +45,16 @@ export async function reconcile(deps: {
           "Processing failed: the job stopped before it could record why (the details are in the worker's log). Reprocess the episode to try again.",
       });
       failed++;
+    }
+  }
+  for (const version of (await deps.versions?.listStuck(new Date(Date.now() - deps.minAgeMs))) ??
+    []) {
+    const payload = { versionId: version.id };
+    const job = await deps.audioQueue.getJob(jobIdFor('correct-audio', payload, version.number));
+    const state = job ? await job.getState() : 'missing';
+    if (state === 'missing' || state === 'unknown') {
+      await deps.producer.enqueue('correct-audio', payload, version.number);
+      requeued++;
     }
   }
   if (requeued || failed) deps.logger.info({ requeued, failed }, 'reconciled stuck episodes');

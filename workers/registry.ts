@@ -4,6 +4,7 @@ import {
   makeAggregateAudience,
   type AggregateAudienceDeps,
 } from './handlers/aggregate-audience.js';
+import { makeCorrectAudio, type CorrectAudioDeps } from './handlers/correct-audio.js';
 import { makeMakeClip, type MakeClipDeps } from './handlers/make-clip.js';
 import { makeProcessAudio, type ProcessAudioDeps } from './handlers/process-audio.js';
 import { makePublishEpisode, type PublishEpisodeDeps } from './handlers/publish-episode.js';
@@ -18,6 +19,7 @@ export type Handlers = { readonly [N in JobName]: Handler<PayloadOf<N>> };
 
 export type HandlerDeps = ProcessAudioDeps &
   MakeClipDeps &
+  CorrectAudioDeps &
   PublishEpisodeDeps &
   SweepUploadsDeps &
   AggregateAudienceDeps &
@@ -27,6 +29,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
   return {
     'process-audio': makeProcessAudio(deps),
     'make-clip': makeMakeClip(deps),
+    'correct-audio': makeCorrectAudio(deps),
     'publish-episode': makePublishEpisode(deps),
     'sweep-uploads': makeSweepUploads(deps),
     'aggregate-audience': makeAggregateAudience(deps),

@@ -86,6 +86,7 @@ export async function startWorkers(options: WorkerRuntimeOptions): Promise<Worke
   const runReconcile = () =>
     reconcile({
       episodes: options.episodes,
+      versions: options.handlerDeps.versions,
       producer: options.producer,
       audioQueue: options.producer.queue(QUEUES.audio),
       logger,

@@ -51,6 +51,7 @@ export async function startBackground(
       publishing: graph.publishing,
       feedPublishing: graph.feedPublisher,
       renditionService: graph.renditions,
+      corrections: graph.corrections,
       encodeParallelism: config.encodeParallelism,
       defaultLadder: config.audioLadder,
       uploads: graph.uploads,

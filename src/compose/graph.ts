@@ -13,6 +13,7 @@ import { connectDb, migrateToLatest, type DbHandle } from '../db/connect.js';
 import { ApiTokensRepository } from '../db/repositories/api-tokens.repo.js';
 import { ClipsRepository } from '../db/repositories/clips.repo.js';
 import { EpisodesRepository } from '../db/repositories/episodes.repo.js';
+import { EpisodeVersionsRepository } from '../db/repositories/episode-versions.repo.js';
 import { FeedsRepository } from '../db/repositories/feeds.repo.js';
 import { PlayerSettingsRepository } from '../db/repositories/player-settings.repo.js';
 import { PublicationsRepository } from '../db/repositories/publications.repo.js';
@@ -27,6 +28,7 @@ import { PublishedMediaCheck } from '../http/published-media.js';
 import { JobProducer } from '../queue/producer.js';
 import { AccountService } from '../services/accounts.js';
 import { ClipService } from '../services/clips.js';
+import { CorrectionService } from '../services/corrections.js';
 import { AudienceReportsRepository } from '../db/repositories/audience-reports.repo.js';
 import { AudienceReportService } from '../services/audience-reports.js';
 import { EpisodeService } from '../services/episodes.js';
@@ -80,6 +82,8 @@ export interface Repos {
   renditions: RenditionsRepository;
   clips: ClipsRepository;
   playerSettings: PlayerSettingsRepository;
+  /** Versions of episodes' audio (corrections, issue 13). */
+  versions: EpisodeVersionsRepository;
 }
 
 export interface Graph {
@@ -97,6 +101,8 @@ export interface Graph {
   readonly uploadStore: UploadStore;
   readonly uploads: UploadService;
   readonly clips: ClipService;
+  /** Corrections of published audio (issue 13). */
+  readonly corrections: CorrectionService;
   readonly accounts: AccountService;
   readonly publishing: PublishingService;
   readonly feedPublisher: FeedPublishingService;
@@ -139,6 +145,7 @@ export async function buildGraph(
     renditions: new RenditionsRepository(db.db),
     clips: new ClipsRepository(db.db),
     playerSettings: new PlayerSettingsRepository(db.db),
+    versions: new EpisodeVersionsRepository(db.db),
   };
   const feedsRepo = new FeedsRepository(db.db);
   const storage = countStorageErrors(createStorage(config));
@@ -228,6 +235,13 @@ export async function buildGraph(
     }),
     renditions: new RenditionService({ ...repos, storage, ffprobePath: config.ffprobePath }),
     clips: new ClipService({ ...repos, producer, logger }),
+    corrections: new CorrectionService({
+      ...repos,
+      storage,
+      producer,
+      logger,
+      feedPublishing: feedPublisher,
+    }),
     accounts: new AccountService(
       new UsersRepository(db.db),
       new SessionsRepository(db.db),

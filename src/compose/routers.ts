@@ -15,6 +15,7 @@ import { audioUpload } from '../http/middleware/upload.js';
 import { accountsRouter } from '../http/routes/accounts.js';
 import { audienceRouter } from '../http/routes/audience.js';
 import { clipsRouter } from '../http/routes/clips.js';
+import { correctionsRouter } from '../http/routes/corrections.js';
 import { episodesRouter } from '../http/routes/episodes.js';
 import { uploadsRouter } from '../http/routes/uploads.js';
 import { healthRouter } from '../http/routes/health.js';
@@ -69,6 +70,7 @@ export function buildRouters(
     requireAdmin,
     accounts: graph.accounts,
     clips: graph.clips,
+    corrections: graph.corrections,
     publishing: graph.publishing,
     mediaUrls,
     audienceReports: graph.audienceReports,
@@ -122,6 +124,16 @@ export function buildRouters(
       uploads: graph.uploads,
       publicUrl,
       mediaUrls,
+      requireEditor,
+      upload: audioUpload({
+        tmpDir: dirs(config.dataDir).uploadsTmp,
+        maxBytes: config.maxUploadBytes,
+        field: 'audio',
+      }),
+    }),
+    correctionsRouter({
+      corrections: graph.corrections,
+      uploads: graph.uploads,
       requireEditor,
       upload: audioUpload({
         tmpDir: dirs(config.dataDir).uploadsTmp,

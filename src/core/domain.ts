@@ -1,4 +1,5 @@
 import type { Chapters } from './chapters.js';
+import type { CorrectionNote } from './corrections.js';
 import type { EpisodeState } from './episode-state.js';
 import type { LoudnessReport } from './media-types.js';
 
@@ -125,6 +126,8 @@ export interface Episode {
    * publication, null while the episode is not published (its media are then private).
    */
   readonly publicationKey?: string | null | undefined;
+  /** Public notes of the corrections made to its audio, oldest first (0014). */
+  readonly correctionNotes?: readonly CorrectionNote[] | undefined;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   /** Publication and item fields (0003-feeds); the repository always fills it. */

@@ -14,6 +14,12 @@ export const makeClipPayload = z.object({
 });
 export type MakeClipPayload = z.infer<typeof makeClipPayload>;
 
+/** A correction of an episode's audio (issue 13): one version, processed then swapped in. */
+export const correctAudioPayload = z.object({
+  versionId: z.string().min(1).max(64),
+});
+export type CorrectAudioPayload = z.infer<typeof correctAudioPayload>;
+
 /** A delayed job that publishes a scheduled episode at its time (`at`, ms since epoch). */
 export const publishEpisodePayload = z.object({
   episodeId: z.string().min(1).max(64),
@@ -39,6 +45,7 @@ export type WebSubPingPayload = z.infer<typeof websubPingPayload>;
 export const JOB_PAYLOADS = {
   'process-audio': processAudioPayload,
   'make-clip': makeClipPayload,
+  'correct-audio': correctAudioPayload,
   'publish-episode': publishEpisodePayload,
   'sweep-uploads': sweepUploadsPayload,
   'aggregate-audience': aggregateAudiencePayload,
@@ -52,6 +59,7 @@ export type PayloadOf<N extends JobName> = z.infer<(typeof JOB_PAYLOADS)[N]>;
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'process-audio': QUEUES.audio,
   'make-clip': QUEUES.audio,
+  'correct-audio': QUEUES.audio,
   // Its own queue: a publication is never stuck behind a long encode.
   'publish-episode': QUEUES.feeds,
   // Short housekeeping: with the publications, never behind an encode.
@@ -66,6 +74,8 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
 const JOB_SUBJECT: { readonly [N in JobName]: (payload: PayloadOf<N>) => string } = {
   'process-audio': (p) => p.episodeId,
   'make-clip': (p) => p.clipId,
+  // Its revision is the version's number.
+  'correct-audio': (p) => p.versionId,
   // Its revision is the scheduled time, so moving it makes a new job.
   'publish-episode': (p) => p.episodeId,
   'sweep-uploads': () => 'all',

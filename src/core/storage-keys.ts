@@ -13,8 +13,18 @@ const hashed = (sha256: string) => sha256.slice(0, 12);
 export const storageKeys = {
   original: (episodeId: string, extension: string) =>
     `originals/${episodeId}/original${extension ? `.${extension}` : ''}`,
-  rendition: (episodeId: string, profile: string, sha256: string, extension: string) =>
-    `${PUBLIC_PREFIX}episodes/${episodeId}/${profile}-${hashed(sha256)}.${extension}`,
+  /**
+   * A rendition; a correction's (version 2 on) carries its number, so its URL is
+   * new even if the audio happened to be the same.
+   */
+  rendition: (episodeId: string, profile: string, sha256: string, extension: string, version = 1) =>
+    `${PUBLIC_PREFIX}episodes/${episodeId}/${profile}-${version > 1 ? `v${version}-` : ''}${hashed(sha256)}.${extension}`,
+  /** A correction's new master: a replacement upload, or the current master with ranges cut. */
+  versionMaster: (episodeId: string, version: number, extension: string) =>
+    `originals/${episodeId}/v${version}-master.${extension}`,
+  /** A replacement recording as uploaded for a correction (private, like every original). */
+  correctionUpload: (episodeId: string, id: string, extension: string) =>
+    `originals/${episodeId}/correction-${id}${extension ? `.${extension}` : ''}`,
   /** Folder of an episode's public files (renditions, peaks, transcript, chapters). */
   episodeFolder: (episodeId: string) => `${PUBLIC_PREFIX}episodes/${episodeId}`,
   peaks: (episodeId: string, sha256: string) =>

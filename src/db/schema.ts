@@ -92,6 +92,8 @@ export interface EpisodesTable {
   chapters_key: Generated<string | null>;
   // 0007-publication-keys: set on each publication, cleared when it ends.
   publication_key: Generated<string | null>;
+  // 0014-episode-versions: JSON list of the public correction notes ({at, note}).
+  correction_notes: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface EpisodeLocationRow {
@@ -212,6 +214,30 @@ export interface ClipsTable {
   updated_at: UpdatedAt;
 }
 
+/** One version of an episode's audio (0014): the first, then one per correction. */
+export interface EpisodeVersionsTable {
+  id: string;
+  episode_id: string;
+  number: number;
+  kind: 'original' | 'cut' | 'replacement';
+  state: 'processing' | 'live' | 'superseded' | 'failed';
+  reason: string | null;
+  note: string | null;
+  /** JSON list of {start, end} in seconds. */
+  cuts: string | null;
+  source_key: string | null;
+  source_name: string | null;
+  created_by_id: string | null;
+  created_by_name: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  completed_at: Date | null;
+  duration_seconds: number | null;
+  /** JSON LoudnessReport. */
+  loudness: string | null;
+  enclosure_key: string | null;
+  failure_reason: string | null;
+}
+
 export interface PlayerSettingsTable {
   show_id: string;
   allow_download: boolean;
@@ -237,6 +263,7 @@ export interface Database {
   uploads: UploadsTable;
   audience_cursor: AudienceCursorTable;
   show_feed_moves: ShowFeedMovesTable;
+  episode_versions: EpisodeVersionsTable;
 }
 
 /** A former slug of a show (0015): its feed URL answers 301 to the show's current one. */

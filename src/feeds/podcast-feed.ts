@@ -15,6 +15,7 @@
  */
 import { Podcast, type Feed, type FeedOptions, type Item, type ItemOptions } from 'podcast';
 import renderXml, { type XmlObject } from 'xml';
+import { correctionHeading, type CorrectionNote } from '../core/corrections.js';
 import { showArtworkUrl, type Episode, type Rendition, type Show } from '../core/domain.js';
 import { htmlToText, sanitizeSummary } from '../core/sanitize.js';
 // XML 1.0 forbids some characters (controls, lone surrogates): dropped, not escaped.
@@ -261,6 +262,23 @@ export function buildPodcastFeed(input: FeedInput): string {
  */
 export type ItemShow = Pick<Show, 'author' | 'language' | 'explicit' | 'imageUrl' | 'artworkKey'>;
 
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The public correction notes, newest first, as paragraphs of the item's HTML description. */
+export function correctionNotesHtml(
+  notes: readonly CorrectionNote[],
+  language: string | null,
+): string {
+  return [...notes]
+    .reverse()
+    .map(
+      (n) =>
+        `<p><strong>${escapeHtml(correctionHeading(n.at, language))}</strong> — ${escapeHtml(n.note)}</p>`,
+    )
+    .join('');
+}
+
 /** `podcast` only reads which namespaces are on when it maps an item. */
 const ITEM_MAPPER: FeedOptions = { namespaces: NAMESPACE_OPTIONS };
 
@@ -287,7 +305,11 @@ function itemOptions(
   const { episode, enclosure } = entry;
   const a = episode.article;
   const feed = episode.feed;
-  const html = xmlChars(sanitizeSummary(a.summary));
+  const language = a.language ?? show.language;
+  // The correction notes come first: apps that cut the description still show them.
+  const html = xmlChars(
+    correctionNotesHtml(episode.correctionNotes ?? [], language) + sanitizeSummary(a.summary),
+  );
   const title = xmlChars(a.title);
   const description = html
     ? Buffer.byteLength(html, 'utf8') <= DESCRIPTION_MAX_BYTES
@@ -296,7 +318,6 @@ function itemOptions(
     : title;
   const image = a.imageUrl ?? artwork;
   const author = xmlChars(a.author ?? show.author);
-  const language = a.language ?? show.language;
 
   const custom: unknown[] = [element('podcast:contentLink', { href: a.url }, 'Lire l’article')];
   if (a.author) custom.push(element('podcast:person', { role: 'host', group: 'cast' }, a.author));

@@ -6,6 +6,7 @@ import { newEpisodeGuid, newEpisodeId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import { canTransition } from '../core/episode-state.js';
 import type { EpisodeMetadata, ReprocessInput } from '../core/schemas.js';
+import type { EpisodeVersionsRepository } from '../db/repositories/episode-versions.repo.js';
 import type { EpisodesRepository } from '../db/repositories/episodes.repo.js';
 import type { RenditionsRepository } from '../db/repositories/renditions.repo.js';
 import type { ShowsRepository } from '../db/repositories/shows.repo.js';
@@ -40,6 +41,8 @@ export interface EpisodeServiceDeps {
    * player whichever way it arrived.
    */
   readonly publishing: Pick<PublishingService, 'setChapters'>;
+  /** A correction in progress works from the current master: no reprocessing meanwhile. */
+  readonly versions?: Pick<EpisodeVersionsRepository, 'listByEpisode'> | undefined;
 }
 
 export class EpisodeService {
@@ -144,6 +147,15 @@ export class EpisodeService {
         'conflict',
         'The episode cannot be reprocessed now',
         `An episode in state "${current.state}" cannot be reprocessed; unpublish it first.`,
+      );
+    }
+    const versions = (await this.deps.versions?.listByEpisode(id)) ?? [];
+    if (versions.some((v) => v.state === 'processing')) {
+      throw new AppError(
+        409,
+        'correction-pending',
+        'A correction is in progress',
+        'The episode’s audio is being corrected; reprocess it once the correction is done.',
       );
     }
     const { chapters, ...options } = input;

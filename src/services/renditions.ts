@@ -18,7 +18,7 @@ import {
 } from '../core/media-types.js';
 import { storageKeys } from '../core/storage-keys.js';
 import type { EpisodesRepository } from '../db/repositories/episodes.repo.js';
-import type { RenditionsRepository } from '../db/repositories/renditions.repo.js';
+import type { NewRendition, RenditionsRepository } from '../db/repositories/renditions.repo.js';
 import { sha256File } from '../media/checksum.js';
 import { probe } from '../media/ffprobe.js';
 import { targetFor, type LoudnessTarget } from '../media/loudness.js';
@@ -135,6 +135,56 @@ export class RenditionService {
     await this.removeUnreferenced(episodeId);
     log.info({ loudness: processed.loudness }, 'renditions stored');
     return { durationSeconds: enclosureDuration };
+  }
+
+  /**
+   * Stores a correction's outputs under keys of their own (its version number in
+   * the name) without recording anything: the caller swaps them in at once
+   * (EpisodeVersionsRepository.goLive), so the live version is untouched until then.
+   */
+  async stage(
+    episodeId: string,
+    version: number,
+    processed: PipelineResult,
+  ): Promise<{
+    renditions: NewRendition[];
+    peaks: { peaksKey: string; playerPeaksKey: string };
+    durationSeconds: number;
+  }> {
+    const { storage } = this.deps;
+    const renditions: NewRendition[] = [];
+    for (const { profile, path: output } of processed.outputs) {
+      const outputProbe = await probe(output, { ffprobePath: this.deps.ffprobePath });
+      const sha256 = await sha256File(output);
+      const key = storageKeys.rendition(
+        episodeId,
+        profile.name,
+        sha256,
+        profile.extension,
+        version,
+      );
+      const stored = await storage.putFile(key, output);
+      renditions.push({
+        id: newRenditionId(),
+        episodeId,
+        profile: profile.name,
+        mimeType: profile.mimeType,
+        codec: outputProbe.audio?.codec ?? profile.codec,
+        bitrateKbps: profile.bitrateKbps,
+        sampleRate: outputProbe.audio?.sampleRate ?? profile.sampleRate,
+        channels: outputProbe.audio?.channels ?? profile.channels,
+        bytes: stored.bytes,
+        durationSeconds: outputProbe.durationSeconds ?? processed.durationSeconds,
+        storageKey: key,
+        sha256,
+      });
+    }
+    const peaks = await storePeakSets(storage, episodePeaksKeys(episodeId), processed.peaksPcmPath);
+    return {
+      renditions,
+      peaks,
+      durationSeconds: renditions[0]?.durationSeconds ?? processed.durationSeconds,
+    };
   }
 
   /** The full-resolution peaks (studio) and the player's light set, from the run's PCM. */

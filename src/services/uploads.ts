@@ -77,24 +77,55 @@ export class UploadService {
     uploadId: string,
     owner: UploadOwner,
   ): Promise<Episode> {
-    const { uploads, store, episodes, logger } = this.deps;
+    const { episodes, logger } = this.deps;
+    const episode = await this.consume(
+      uploadId,
+      owner,
+      'an episode',
+      () => episodes.requireShow(showSlug),
+      (file) => episodes.createFromUpload(showSlug, metadata, file),
+      (made) => made.id,
+    );
+    logger.info(
+      { upload: uploadId, episodeId: episode.id },
+      'episode created from a resumable upload',
+    );
+    return episode;
+  }
+
+  /**
+   * A finished upload used once, for whatever `use` makes of it (an episode, a
+   * correction's new recording): claimed first, so of two requests racing for
+   * one upload one wins and the other is told 409; given back when `use` fails
+   * (but for a queue outage: what it made is saved). `check` runs before the claim.
+   */
+  async consume<T>(
+    uploadId: string,
+    owner: UploadOwner,
+    becomes: string,
+    check: () => Promise<unknown>,
+    use: (file: { path: string; originalName: string; bytes: number }) => Promise<T>,
+    /** The episode the upload went to, recorded on the upload. */
+    episodeOf: (made: T) => string,
+  ): Promise<T> {
+    const { uploads, store } = this.deps;
     const record = await this.requireOwn(uploadId, owner);
     if (record.consumedAt) {
       throw new AppError(
         409,
         'upload-used',
         'This upload was already used',
-        `The upload ${uploadId} became ${record.episodeId ? `the episode ${record.episodeId}` : 'an episode'}; upload the file again for another episode.`,
+        `The upload ${uploadId} became ${record.episodeId ? `the episode ${record.episodeId}` : becomes}; upload the file again to use it again.`,
       );
     }
-    await episodes.requireShow(showSlug);
-    // Claimed first: of two requests racing for one upload, one makes the episode, the other is told 409.
+    await check();
+    // Claimed first: of two requests racing for one upload, one uses it, the other is told 409.
     if (!(await uploads.claim(uploadId, this.now()))) {
       throw new AppError(
         409,
         'upload-used',
         'This upload was already used',
-        `The upload ${uploadId} became an episode.`,
+        `The upload ${uploadId} became ${becomes}.`,
       );
     }
     const upload = await store.datastore.getUpload(store.storeId(uploadId)).catch(() => null);
@@ -108,20 +139,16 @@ export class UploadService {
         409,
         'upload-unfinished',
         'The upload is not finished',
-        `${upload.offset} of ${upload.size ?? '?'} bytes received: resume the upload (HEAD then PATCH its URL), then create the episode.`,
+        `${upload.offset} of ${upload.size ?? '?'} bytes received: resume the upload (HEAD then PATCH its URL), then use it.`,
       );
     }
-    let episode: Episode;
+    let made: T;
     try {
-      episode = await store.withLocalFile(uploadId, (path) =>
-        episodes.createFromUpload(showSlug, metadata, {
-          path,
-          originalName: record.fileName,
-          bytes: upload.size!,
-        }),
+      made = await store.withLocalFile(uploadId, (path) =>
+        use({ path, originalName: record.fileName, bytes: upload.size! }),
       );
     } catch (error) {
-      // The episode was saved and will be queued later: the upload is used.
+      // What it made was saved and will be queued later: the upload is used.
       if (error instanceof AppError && error.code === QUEUE_UNAVAILABLE) {
         await store.remove(uploadId);
       } else {
@@ -129,13 +156,9 @@ export class UploadService {
       }
       throw error;
     }
-    await uploads.setEpisode(uploadId, episode.id);
+    await uploads.setEpisode(uploadId, episodeOf(made));
     await store.remove(uploadId);
-    logger.info(
-      { upload: uploadId, episodeId: episode.id },
-      'episode created from a resumable upload',
-    );
-    return episode;
+    return made;
   }
 
   /** The client terminated the upload (tus DELETE removed its bytes): its row goes too. */

@@ -12,5 +12,6 @@ import './shows.js';
 import './new-episode.js';
 import './episode.js';
 import './clips.js';
+import './corrections.js';
 import './local-times.js';
 import './choices.js';

@@ -122,6 +122,8 @@ export interface EpisodeView {
   readonly peaksUrl: string | null;
   readonly durationSeconds: number | null;
   readonly clips: readonly { title: string; start: number; end: number; state: string }[];
+  /** Corrections: the form and the version history (./corrections.ts). */
+  readonly correctionsHtml?: SafeHtml;
 }
 
 export function episodePage(ctx: PageContext, ep: EpisodeView): SafeHtml {
@@ -176,6 +178,7 @@ ${field('end', t.clipEnd, { type: 'number', required: true, id: 'clip-end', attr
 <input id="oembed-url" readonly value="${ep.oembedUrl}">
 <button type="button" class="copy" data-copy="oembed-url" aria-label="${t.copyOembed}">${t.copy}</button>
 <p role="status" aria-live="polite" id="copy-status"></p>
+${ep.durationSeconds !== null ? ep.correctionsHtml : ''}
 </section>
 <details id="edit-article"><summary><h2>${t.editArticle}</h2></summary>
 <p class="hint">${t.editArticleHint}</p>

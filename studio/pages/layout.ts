@@ -101,8 +101,10 @@ export function listTable<T>(list: {
   readonly row: (item: T) => SafeHtml;
   readonly empty?: string;
   readonly id?: string;
+  /** The id of the heading that names the table. */
+  readonly labelledBy?: string;
 }): SafeHtml {
   if (list.items.length === 0 && list.empty !== undefined) return html`<p>${list.empty}</p>`;
-  return html`<table${attributes({ id: list.id })}><thead><tr>${list.headings.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>
+  return html`<table${attributes({ id: list.id, 'aria-labelledby': list.labelledBy })}><thead><tr>${list.headings.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>
 ${list.items.map(list.row)}</tbody></table>`;
 }

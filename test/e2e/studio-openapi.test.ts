@@ -359,6 +359,22 @@ describe('OpenAPI document: real answers match their documented schemas', functi
       );
       assert.ok(result.success, `${name}: ${data}`);
     }
+
+    // Corrections and the version history (issue 13).
+    await answer(editor, 'get', '/api/episodes/:id/versions', 200, { params: { id } });
+    await answer(editor, 'post', '/api/episodes/:id/corrections', 400, {
+      params: { id },
+      json: { cuts: [{ start: '0:02', end: '0:01' }], reason: 'r', note: 'n' },
+    });
+    await answer(editor, 'post', '/api/episodes/:id/corrections', 404, {
+      params: { id: 'zz0000000000' },
+      json: { cuts: [{ start: 1, end: 1.5 }], reason: 'r', note: 'n' },
+    });
+    await answer(editor, 'post', '/api/episodes/:id/corrections', 202, {
+      params: { id },
+      json: { cuts: [{ start: 1, end: 1.5 }], reason: 'Erreur', note: 'Un passage a été retiré.' },
+    });
+    await answer(editor, 'get', '/api/episodes/:id/versions', 200, { params: { id } });
   });
 
   it('answers audience reports as documented (JSON and CSV)', async () => {

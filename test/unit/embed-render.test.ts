@@ -139,6 +139,13 @@ describe('embed: player markup', () => {
       player,
       summaryHtml: '<p>Résumé</p>',
       summaryText: 'Résumé',
+      corrections: [
+        {
+          at: '2024-05-02T10:00:00.000Z',
+          heading: 'Rectificatif du 2 mai 2024',
+          note: 'Un passage « erroné » <retiré>',
+        },
+      ],
       author: 'Marie <Lefèvre>',
       people: [{ name: 'Mounir', role: 'secrétaire d’État' }],
       publishedAt: new Date('2018-05-31T07:30:00Z'),
@@ -166,6 +173,12 @@ describe('embed: player markup', () => {
       /Par Marie &lt;Lefèvre&gt; · <time datetime="2018-05-31T07:30:00.000Z">31 mai 2018<\/time>/,
     );
     assert.match(flat, /Avec : Mounir \(secrétaire d’État\)/);
+    // The correction note, dated, escaped, under its own heading.
+    assert.match(flat, /<h2 id="pg-corrections-title">Rectificatifs<\/h2>/);
+    assert.match(
+      flat,
+      /<time datetime="2024-05-02T10:00:00.000Z">Rectificatif du 2 mai 2024<\/time><\/strong> — Un passage « erroné » &lt;retiré&gt;/,
+    );
     assert.match(flat, /<textarea id="embed-code" readonly rows="3">&lt;iframe src=&quot;/);
     const ld = episodeJsonLd(pv, 'https://example.org/');
     assert.equal(ld['@type'], 'PodcastEpisode');

@@ -14,6 +14,7 @@ describe('job registry', () => {
       return Promise.resolve({ state: 'ready' });
     },
     'make-clip': (job) => Promise.resolve(job.data.clipId),
+    'correct-audio': (job) => Promise.resolve(job.data.versionId),
     'publish-episode': (job) => Promise.resolve(job.data.at),
     'sweep-uploads': () => Promise.resolve(0),
     'aggregate-audience': () => Promise.resolve({ added: 0 }),

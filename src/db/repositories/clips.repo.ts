@@ -87,6 +87,21 @@ export class ClipsRepository {
       .execute();
   }
 
+  /** A correction moved the clip's range: it is cut again from the new audio (`pending`). */
+  async reposition(id: string, startSeconds: number, endSeconds: number): Promise<void> {
+    await this.db
+      .updateTable('clips')
+      .set({
+        start_seconds: startSeconds,
+        end_seconds: endSeconds,
+        state: 'pending',
+        failure_reason: null,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** Records the cut files; returns the keys they replaced (a retried job), to delete. */
   async markReady(
     id: string,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Chapters } from '../../core/chapters.js';
+import type { CorrectionNote } from '../../core/corrections.js';
 import type { Episode, ProcessingOptions } from '../../core/domain.js';
 import type { LoudnessReport } from '../../core/media-types.js';
 import type { EpisodeState } from '../../core/episode-state.js';
@@ -27,6 +28,7 @@ export type NewEpisode = Omit<
   | 'feed'
   | 'loudness'
   | 'processingOptions'
+  | 'correctionNotes'
 >;
 
 export class EpisodesRepository {
@@ -228,6 +230,9 @@ export function toEpisode(row: EpisodeRow): Episode {
     loudness: (row.loudness ?? null) as LoudnessReport | null,
     processingOptions: row.processing_options ?? null,
     publicationKey: row.publication_key,
+    correctionNotes: row.correction_notes
+      ? (JSON.parse(row.correction_notes) as CorrectionNote[])
+      : [],
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     feed: {

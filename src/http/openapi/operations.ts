@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ACCOUNT_OPERATIONS } from '../routes/accounts.js';
 import { AUDIENCE_OPERATIONS } from '../routes/audience.js';
 import { CLIP_OPERATIONS } from '../routes/clips.js';
+import { CORRECTION_OPERATIONS } from '../routes/corrections.js';
 import { EPISODE_EVENT_OPERATIONS } from '../routes/episode-events.js';
 import { EPISODE_OPERATIONS } from '../routes/episodes.js';
 import { FEED_LOCATION_OPERATIONS } from '../routes/feed-location.js';
@@ -93,6 +94,7 @@ const GROUPS: readonly Readonly<Record<string, Operation>>[] = [
   SHOW_OPERATIONS,
   FEED_LOCATION_OPERATIONS,
   EPISODE_OPERATIONS,
+  CORRECTION_OPERATIONS,
   UPLOAD_OPERATIONS,
   EPISODE_EVENT_OPERATIONS,
   PREFILL_OPERATIONS,

@@ -67,6 +67,9 @@ export const episodeSchema = resource(
       })
       .nullable(),
     processingRevision: count,
+    corrections: z
+      .array(z.object({ at: timestamp, note: z.string() }))
+      .describe('Public notes of the corrections made to the audio, oldest first'),
     processingOptions: z
       .object({
         renditionProfiles: z.array(z.string()).optional(),
@@ -86,7 +89,7 @@ export const episodeSchema = resource(
       .nullable(),
     transcript: z.object({ url, type: z.string() }).nullable(),
     chaptersUrl: url.nullable(),
-    links: z.object({ self: url, feed: url }),
+    links: z.object({ self: url, feed: url, versions: url }),
     createdAt: timestamp,
     updatedAt: timestamp,
   }),
@@ -155,6 +158,7 @@ export function episodeJson(
     chapters: episode.chapters ?? null,
     loudness: episode.loudness ?? null,
     processingRevision: episode.processingRevision,
+    corrections: (episode.correctionNotes ?? []).map((n) => ({ at: n.at, note: n.note })),
     processingOptions: options
       ? {
           renditionProfiles: options.renditionProfiles && [...options.renditionProfiles],
@@ -179,6 +183,7 @@ export function episodeJson(
     links: {
       self: publicUrls(publicUrl).apiEpisode(episode.id),
       feed: publicUrls(publicUrl).feed(show.slug),
+      versions: `${publicUrls(publicUrl).apiEpisode(episode.id)}/versions`,
     },
     createdAt: episode.createdAt.toISOString(),
     updatedAt: episode.updatedAt.toISOString(),
