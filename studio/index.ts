@@ -12,6 +12,7 @@ import type { AccountService } from '../src/services/accounts.js';
 import type { AudienceReportService } from '../src/services/audience-reports.js';
 import type { ClipService } from '../src/services/clips.js';
 import type { EpisodeService } from '../src/services/episodes.js';
+import type { QualityService } from '../src/services/quality.js';
 import type { PublishingService } from '../src/services/publishing.js';
 import { studioPages } from './pages-router.js';
 import { queueDashboard } from './queue-dashboard.js';
@@ -33,6 +34,7 @@ export function createStudio(deps: {
   accounts: AccountService;
   clips: ClipService;
   publishing: PublishingService;
+  quality: QualityService;
   mediaUrls: MediaUrls;
   audienceReports: AudienceReportService;
 }): Studio {
@@ -41,6 +43,7 @@ export function createStudio(deps: {
     accounts: deps.accounts,
     clips: deps.clips,
     publishing: deps.publishing,
+    quality: deps.quality,
     episodes: deps.episodes,
     episodesRepo: deps.episodesRepo,
     listings,

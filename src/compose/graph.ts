@@ -27,6 +27,7 @@ import { PublishedMediaCheck } from '../http/published-media.js';
 import { JobProducer } from '../queue/producer.js';
 import { AccountService } from '../services/accounts.js';
 import { ClipService } from '../services/clips.js';
+import { QualityService } from '../services/quality.js';
 import { AudienceReportsRepository } from '../db/repositories/audience-reports.repo.js';
 import { AudienceReportService } from '../services/audience-reports.js';
 import { EpisodeService } from '../services/episodes.js';
@@ -96,6 +97,8 @@ export interface Graph {
   readonly clips: ClipService;
   readonly accounts: AccountService;
   readonly publishing: PublishingService;
+  /** The quality report of an episode (issue 13). */
+  readonly quality: QualityService;
   readonly feedPublisher: FeedPublishingService;
   readonly renditions: RenditionService;
   readonly readerData: ReaderData;
@@ -172,6 +175,12 @@ export async function buildGraph(
     // Clips are the episode's soundbites (podcast:soundbite).
     soundbites: options.soundbites ?? ((ids) => repos.clips.listByEpisodes(ids)),
   });
+  const quality = new QualityService({
+    storage,
+    episodes: repos.episodes,
+    publicUrl: config.publicUrl,
+    logger,
+  });
   const publishing = new PublishingService({
     ...repos,
     publishing: new PublishingRepository(db.db),
@@ -181,6 +190,7 @@ export async function buildGraph(
     logger,
     publicUrl: config.publicUrl,
     feedPublishing: feedPublisher,
+    quality,
   });
 
   const episodes = new EpisodeService({ ...repos, storage, producer, logger, publishing });
@@ -213,6 +223,7 @@ export async function buildGraph(
       { sessionTtlMs: config.sessionTtlMs },
     ),
     publishing,
+    quality,
     feedPublisher,
     readerData: new ReaderData({
       ...repos,

@@ -69,6 +69,7 @@ export function buildRouters(
     accounts: graph.accounts,
     clips: graph.clips,
     publishing: graph.publishing,
+    quality: graph.quality,
     mediaUrls,
     audienceReports: graph.audienceReports,
   });
@@ -121,6 +122,7 @@ export function buildRouters(
       publicUrl,
       mediaUrls,
       requireEditor,
+      quality: graph.quality,
       upload: audioUpload({
         tmpDir: dirs(config.dataDir).uploadsTmp,
         maxBytes: config.maxUploadBytes,
@@ -135,9 +137,12 @@ export function buildRouters(
       publicUrl,
       mediaUrls,
       requireEditor,
+      quality: graph.quality,
     }),
     feedCheckRouter({
       publisher: graph.feedPublisher,
+      quality: graph.quality,
+      shows: graph.shows,
       requireEditor,
       publicUrl,
       ...options.outboundFetch?.feedCheck,

@@ -1,6 +1,7 @@
 import type { Chapters } from './chapters.js';
 import type { EpisodeState } from './episode-state.js';
 import type { LoudnessReport } from './media-types.js';
+import type { AudioAnalysis, QualityOverride, QualitySettingsInput } from './quality.js';
 
 /** A show's audio settings; null fields mean the defaults (−16 LUFS stereo, −1 dBTP, default ladder). */
 export interface ShowAudioSettings {
@@ -41,6 +42,8 @@ export interface Show {
   readonly medium?: string;
   readonly locked?: boolean;
   readonly txt?: string | null;
+  /** The quality report's thresholds (0013): only what differs from the defaults. */
+  readonly quality?: QualitySettingsInput | null;
 }
 
 /** The show's artwork as apps and players fetch it: the uploaded file, else the configured URL. */
@@ -123,6 +126,10 @@ export interface Episode {
    * publication, null while the episode is not published (its media are then private).
    */
   readonly publicationKey?: string | null | undefined;
+  /** What the worker measured of the original for the quality report (0013). */
+  readonly audioAnalysis?: AudioAnalysis | null | undefined;
+  /** Publications made despite blocking findings, oldest first (0013). */
+  readonly qualityOverrides?: readonly QualityOverride[] | undefined;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   /** Publication and item fields (0003-feeds); the repository always fills it. */

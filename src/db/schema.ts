@@ -36,6 +36,8 @@ export interface ShowsTable {
   medium: Generated<string>;
   locked: Generated<boolean>;
   txt: Generated<string | null>;
+  /** QualitySettingsInput (0013): only what differs from the defaults; null = the defaults. */
+  quality_settings: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface Interviewee {
@@ -90,6 +92,11 @@ export interface EpisodesTable {
   chapters_key: Generated<string | null>;
   // 0007-publication-keys: set on each publication, cleared when it ends.
   publication_key: Generated<string | null>;
+  // 0013-quality-reports
+  /** AudioAnalysis of the last processing; null before it (or before 0013). */
+  audio_analysis: ColumnType<unknown, string | null | undefined, string | null>;
+  /** QualityOverride[]: every publication made despite blocking findings. */
+  quality_overrides: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface EpisodeLocationRow {

@@ -1,4 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
+import type { Show } from '../../src/core/domain.js';
 import { revisionOf, type ProcessAudioPayload } from '../../src/core/jobs.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { EpisodesRepository } from '../../src/db/repositories/episodes.repo.js';
@@ -14,6 +15,7 @@ import {
 } from '../../src/services/renditions.js';
 import type { BlobStorage } from '../../src/storage/blob-storage.js';
 import * as mediaJob from '../media-job.js';
+import { effectiveQualitySettings, MIN_SILENCE_NOTED_SECONDS } from '../../src/core/quality.js';
 
 export interface ProcessAudioDeps {
   readonly shows: ShowsRepository;
@@ -118,6 +120,7 @@ export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor<Pro
                   chapters: episode.chapters?.chapters,
                   artworkFile,
                   parallelism: deps.encodeParallelism ?? 2,
+                  analysis: analysisFor(show.quality, inputProbe.audio?.channels ?? 1),
                 },
                 {
                   ffmpegPath: deps.ffmpegPath,
@@ -147,6 +150,19 @@ export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor<Pro
         return { state: 'ready' };
       },
     );
+  };
+}
+
+/** The quality analysis with the show's thresholds (those that apply at processing). */
+function analysisFor(stored: Show['quality'], inputChannels: number) {
+  const settings = effectiveQualitySettings(stored);
+  return {
+    inputChannels,
+    silenceThresholdDb: settings.silenceThresholdDb,
+    // Silences shorter than the dead-air threshold are noted too (down to 2 s), so that
+    // lowering it later finds them without processing again.
+    minSilenceSeconds: Math.min(MIN_SILENCE_NOTED_SECONDS, settings.deadAirSeconds),
+    deadChannelDb: settings.deadChannelDb,
   };
 }
 
