@@ -109,6 +109,6 @@ export function toShow(row: ShowRow): Show {
     medium: row.medium,
     locked: row.locked,
     txt: row.txt,
-    quality: (row.quality_settings ?? null) as QualitySettingsInput | null,
+    quality: row.quality_settings ?? null,
   };
 }
