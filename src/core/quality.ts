@@ -133,7 +133,9 @@ export const DEFAULT_QUALITY_SETTINGS: QualitySettings = {
     'phase-cancelled': 'blocking',
     'loudness-missed': 'warning',
     'too-short': 'warning',
-    'artwork-missing': 'blocking',
+    // A show-wide gap (the feed check calls it an error): it should not hold back
+    // one interview's publication unless the show asks for that.
+    'artwork-missing': 'warning',
     'artwork-invalid': 'blocking',
     'summary-empty': 'warning',
     'apple-item': 'blocking',

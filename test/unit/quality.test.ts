@@ -114,7 +114,7 @@ describe('quality report (pure)', () => {
     assert.deepEqual(
       findings.map((f) => [f.code, f.severity]),
       [
-        ['artwork-missing', 'blocking'],
+        ['artwork-missing', 'warning'],
         ['summary-empty', 'warning'],
         ['apple-item', 'blocking'],
         ['apple-item', 'warning'],
