@@ -65,7 +65,8 @@ export function analysisCollector() {
       const start = /silence_start: (-?[\d.]+)/.exec(line);
       if (start) open = Math.max(0, Number(start[1]));
       const end = /silence_end: (-?[\d.]+)/.exec(line);
-      if (end && open !== null) {
+      // Bounded: a recording of many pauses keeps its first thousand.
+      if (end && open !== null && silences.length < MAX_SILENCES) {
         silences.push({ start: open, end: Number(end[1]) });
         open = null;
       }
@@ -116,6 +117,8 @@ export function analysisCollector() {
     },
   };
 }
+
+const MAX_SILENCES = 1000;
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 

@@ -159,9 +159,9 @@ function analysisFor(stored: Show['quality'], inputChannels: number) {
   return {
     inputChannels,
     silenceThresholdDb: settings.silenceThresholdDb,
-    // Silences shorter than the dead-air threshold are noted too (down to 2 s), so that
-    // lowering it later finds them without processing again.
-    minSilenceSeconds: Math.min(MIN_SILENCE_NOTED_SECONDS, settings.deadAirSeconds),
+    // Silences shorter than the dead-air threshold are noted too (from 2 s, its lowest
+    // value), so that lowering it later finds them without processing again.
+    minSilenceSeconds: MIN_SILENCE_NOTED_SECONDS,
     deadChannelDb: settings.deadChannelDb,
   };
 }
