@@ -6,6 +6,8 @@ import { safeFetch, type FetchLimits } from '../src/net/safe-fetch.js';
 import { pathParam } from '../src/http/middleware/validate.js';
 import { checkFeed, FEED_CHECK_LIMITS, type FeedFetch } from '../src/feeds/check.js';
 import type { FeedPublishingService } from '../src/services/feed-publishing.js';
+import type { QualityService } from '../src/services/quality.js';
+import type { ShowService } from '../src/services/shows.js';
 
 /**
  * `GET /api/shows/:slug/feed-check`: the feed check on the feed as served now.
@@ -14,6 +16,9 @@ import type { FeedPublishingService } from '../src/services/feed-publishing.js';
  */
 export function feedCheckRouter(deps: {
   publisher: FeedPublishingService;
+  /** The published episodes' quality findings join the problems, as warnings. */
+  quality: Pick<QualityService, 'feedCheckProblems'>;
+  shows: Pick<ShowService, 'getBySlug'>;
   requireEditor: RequestHandler;
   publicUrl: string;
   /** Who may be reached (default: public addresses only; the own origin is always added). */
@@ -40,7 +45,10 @@ export function feedCheckRouter(deps: {
     const render = await deps.publisher.get(slug);
     if (!render) throw notFound('Show', `No show has the slug "${slug}".`);
     const result = await checkFeed(render.body.toString('utf8'), { fetch: fetcher });
-    res.set('Cache-Control', 'no-store').json(result);
+    const quality = await deps.quality.feedCheckProblems(await deps.shows.getBySlug(slug));
+    res
+      .set('Cache-Control', 'no-store')
+      .json({ ...result, problems: [...result.problems, ...quality] });
   });
   return router;
 }

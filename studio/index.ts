@@ -13,6 +13,7 @@ import type { AudienceReportService } from '../src/services/audience-reports.js'
 import type { ClipService } from '../src/services/clips.js';
 import type { CorrectionService } from '../src/services/corrections.js';
 import type { EpisodeService } from '../src/services/episodes.js';
+import type { QualityService } from '../src/services/quality.js';
 import type { PublishingService } from '../src/services/publishing.js';
 import type { FeedMovesService } from '../src/services/feed-moves.js';
 import { studioPages } from './pages-router.js';
@@ -36,6 +37,7 @@ export function createStudio(deps: {
   clips: ClipService;
   corrections: CorrectionService;
   publishing: PublishingService;
+  quality: QualityService;
   mediaUrls: MediaUrls;
   audienceReports: AudienceReportService;
   /** Where a show's feed is and was (the settings page's "Feed address"). */
@@ -47,6 +49,7 @@ export function createStudio(deps: {
     clips: deps.clips,
     corrections: deps.corrections,
     publishing: deps.publishing,
+    quality: deps.quality,
     episodes: deps.episodes,
     episodesRepo: deps.episodesRepo,
     listings,

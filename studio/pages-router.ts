@@ -35,11 +35,13 @@ import { pickLang } from '../src/http/i18n/lang.js';
 import { STUDIO_STRINGS } from '../src/http/i18n/studio.js';
 import type { SafeHtml } from '../src/http/html.js';
 import { correctionsSection } from './pages/corrections.js';
+import type { QualityService } from '../src/services/quality.js';
 import { episodePage, newEpisodePage } from './pages/episode.js';
 import { versionJson } from '../src/http/representations/versions.js';
 import type { CorrectionService } from '../src/services/corrections.js';
 import type { PageContext } from './pages/layout.js';
 import { loudnessSummary, loudnessTable } from './pages/loudness.js';
+import { qualitySection } from './pages/quality.js';
 import { showPage, showSettingsPage, showsPage } from './pages/shows.js';
 import { forbiddenPage, loginPage, notFoundPage } from './pages/sign-in.js';
 import { tokensPage } from './pages/tokens.js';
@@ -69,6 +71,7 @@ export function studioPages(deps: {
   clips: ClipService;
   corrections: CorrectionService;
   publishing: PublishingService;
+  quality: QualityService;
   episodesRepo: EpisodesRepository;
   listings: ListingsRepository;
   publicUrl: string;
@@ -255,7 +258,8 @@ export function studioPages(deps: {
       const { episode, show, renditions } = await deps.episodes.get(
         pathParam(req, 'id', episodeIdSchema),
       );
-      const json = episodeJson(episode, show, renditions, deps.mediaUrls);
+      const report = await deps.quality.report(episode, show, renditions);
+      const json = episodeJson(episode, show, renditions, deps.mediaUrls, report);
       const a = episode.article;
       const period = audienceRange(req.query);
       const audience = await deps.audienceReports.forEpisode(episode.id, period.range);
@@ -281,6 +285,8 @@ export function studioPages(deps: {
           chapters: episode.chapters?.chapters ?? [],
           transcriptUrl: json.transcript?.url ?? null,
           loudnessHtml: loudnessTable(ctx.t, ctx.lang, episode.loudness),
+          qualityHtml: qualitySection(ctx.t, ctx.lang, report, episode.qualityOverrides ?? []),
+          qualityBlocking: report.blocking,
           audienceHtml: audienceSection(ctx, { kind: 'episode', report: audience }, period.invalid),
           article: {
             title: a.title,

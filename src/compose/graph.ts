@@ -29,6 +29,7 @@ import { JobProducer } from '../queue/producer.js';
 import { AccountService } from '../services/accounts.js';
 import { ClipService } from '../services/clips.js';
 import { CorrectionService } from '../services/corrections.js';
+import { QualityService } from '../services/quality.js';
 import { AudienceReportsRepository } from '../db/repositories/audience-reports.repo.js';
 import { AudienceReportService } from '../services/audience-reports.js';
 import { EpisodeService } from '../services/episodes.js';
@@ -105,6 +106,8 @@ export interface Graph {
   readonly corrections: CorrectionService;
   readonly accounts: AccountService;
   readonly publishing: PublishingService;
+  /** The quality report of an episode (issue 13). */
+  readonly quality: QualityService;
   readonly feedPublisher: FeedPublishingService;
   /** Moving a show's feed: a new slug (301 from the old one) or another host. */
   readonly feedMoves: FeedMovesService;
@@ -201,6 +204,12 @@ export async function buildGraph(
     moves: feedMovesRepo,
     ...(websub ? { onFeedsChanged: (showId: string) => websub.announce(showId) } : {}),
   });
+  const quality = new QualityService({
+    storage,
+    episodes: repos.episodes,
+    publicUrl: config.publicUrl,
+    logger,
+  });
   const publishing = new PublishingService({
     ...repos,
     publishing: new PublishingRepository(db.db),
@@ -210,6 +219,7 @@ export async function buildGraph(
     logger,
     publicUrl: config.publicUrl,
     feedPublishing: feedPublisher,
+    quality,
   });
 
   const episodes = new EpisodeService({ ...repos, storage, producer, logger, publishing });
@@ -249,6 +259,7 @@ export async function buildGraph(
       { sessionTtlMs: config.sessionTtlMs },
     ),
     publishing,
+    quality,
     feedPublisher,
     feedMoves: new FeedMovesService({
       shows: repos.shows,

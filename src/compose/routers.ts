@@ -72,6 +72,7 @@ export function buildRouters(
     clips: graph.clips,
     corrections: graph.corrections,
     publishing: graph.publishing,
+    quality: graph.quality,
     mediaUrls,
     audienceReports: graph.audienceReports,
     feedMoves: graph.feedMoves,
@@ -125,6 +126,7 @@ export function buildRouters(
       publicUrl,
       mediaUrls,
       requireEditor,
+      quality: graph.quality,
       upload: audioUpload({
         tmpDir: dirs(config.dataDir).uploadsTmp,
         maxBytes: config.maxUploadBytes,
@@ -149,9 +151,12 @@ export function buildRouters(
       publicUrl,
       mediaUrls,
       requireEditor,
+      quality: graph.quality,
     }),
     feedCheckRouter({
       publisher: graph.feedPublisher,
+      quality: graph.quality,
+      shows: graph.shows,
       requireEditor,
       publicUrl,
       ...options.outboundFetch?.feedCheck,

@@ -2,6 +2,7 @@ import type { Chapters } from './chapters.js';
 import type { CorrectionNote } from './corrections.js';
 import type { EpisodeState } from './episode-state.js';
 import type { LoudnessReport } from './media-types.js';
+import type { AudioAnalysis, QualityOverride, QualitySettingsInput } from './quality.js';
 
 /** A show's audio settings; null fields mean the defaults (−16 LUFS stereo, −1 dBTP, default ladder). */
 export interface ShowAudioSettings {
@@ -44,6 +45,8 @@ export interface Show {
   readonly txt?: string | null;
   /** The show's feed on another host (0015): its feed here carries itunes:new-feed-url. */
   readonly newFeedUrl?: string | null;
+  /** The quality report's thresholds (0013): only what differs from the defaults. */
+  readonly quality?: QualitySettingsInput | null;
 }
 
 /** The show's artwork as apps and players fetch it: the uploaded file, else the configured URL. */
@@ -128,6 +131,10 @@ export interface Episode {
   readonly publicationKey?: string | null | undefined;
   /** Public notes of the corrections made to its audio, oldest first (0014). */
   readonly correctionNotes?: readonly CorrectionNote[] | undefined;
+  /** What the worker measured of the original for the quality report (0013). */
+  readonly audioAnalysis?: AudioAnalysis | null | undefined;
+  /** Publications made despite blocking findings, oldest first (0013). */
+  readonly qualityOverrides?: readonly QualityOverride[] | undefined;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   /** Publication and item fields (0003-feeds); the repository always fills it. */

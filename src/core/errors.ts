@@ -22,6 +22,8 @@ export class AppError extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: readonly FieldError[],
+    /** RFC 9457 extension members, e.g. the quality report a refused publication carries. */
+    readonly extensions?: Readonly<Record<string, unknown>>,
   ) {
     super(detail ?? title);
     this.name = 'AppError';

@@ -3,6 +3,7 @@
  * chapters), validated at the boundary like the rest of `schemas.ts`.
  */
 import { z } from 'zod';
+import { overrideSchema } from './quality.js';
 import { episodeMetadataSchema, showFieldsSchema, slugSchema } from './schemas.js';
 
 const isoDateTime = z.iso
@@ -13,7 +14,14 @@ const isoDateTime = z.iso
   .transform((s) => new Date(s));
 
 /** `POST /api/episodes/:id/publish`: now, or at `at` (a time in the future schedules it). */
-export const publishSchema = z.object({ at: isoDateTime.optional() });
+export const publishSchema = z.object({
+  at: isoDateTime.optional(),
+  override: overrideSchema
+    .optional()
+    .describe(
+      'Publish despite the quality report’s blocking findings; the reason is recorded with who and when',
+    ),
+});
 
 /** `podcast:location`: a place name, optionally with a geo URI and an OSM id. */
 export const locationSchema = z.object({

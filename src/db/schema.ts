@@ -38,6 +38,8 @@ export interface ShowsTable {
   txt: Generated<string | null>;
   /** 0015: the show's feed on another host, announced with itunes:new-feed-url; null: none. */
   new_feed_url: Generated<string | null>;
+  /** QualitySettingsInput (0013): only what differs from the defaults; null = the defaults. */
+  quality_settings: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface Interviewee {
@@ -94,6 +96,11 @@ export interface EpisodesTable {
   publication_key: Generated<string | null>;
   // 0014-episode-versions: JSON list of the public correction notes ({at, note}).
   correction_notes: ColumnType<string | null, string | null | undefined, string | null>;
+  // 0013-quality-reports
+  /** AudioAnalysis of the last processing; null before it (or before 0013). */
+  audio_analysis: ColumnType<unknown, string | null | undefined, string | null>;
+  /** QualityOverride[]: every publication made despite blocking findings. */
+  quality_overrides: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface EpisodeLocationRow {

@@ -62,6 +62,8 @@ import {
   type RenditionTags,
 } from './profiles.js';
 import { assertDecodedAudio, decodeFailure, silentRecording } from './validate-input.js';
+import type { AudioAnalysis } from '../core/quality.js';
+import { analysisChains, analysisCollector, foldFilter, type AnalysisOptions } from './analysis.js';
 
 /** Podcasting 2.0 chapters, as the episode stores them (what the files carry of them). */
 export type ChapterInput = Pick<Chapter, 'startTime' | 'endTime' | 'title'>;
@@ -82,6 +84,12 @@ export interface PipelineInput {
   readonly artworkFile?: string | undefined;
   readonly parallelism: number;
   readonly plan?: PlanOptions;
+  /**
+   * The quality analysis of the original (silences, channel levels, full-scale
+   * samples), in the input pass; with a stereo original whose channel is dead,
+   * the renditions are made from the live one. Omitted: no analysis.
+   */
+  readonly analysis?: (AnalysisOptions & { readonly inputChannels: number }) | undefined;
 }
 
 /** How each ffmpeg run goes; `onProgress` is 0–100 over the whole pipeline. */
@@ -104,6 +112,8 @@ export interface PipelineResult {
   readonly sampleProbes: number;
   /** 1, or 2 when the safety net encoded again. */
   readonly encodes: number;
+  /** The quality analysis of the original (null when not asked for, or not printed). */
+  readonly analysis: AudioAnalysis | null;
 }
 
 /** Share of the progress bar for the measuring passes; the encodes get the rest up to 100. */
@@ -277,7 +287,8 @@ export async function processMaster(
   };
   const enclosure = spec.ladder[0];
   if (!enclosure) throw new Error('An empty rendition ladder');
-  const layout = layoutFilter(enclosure.channels);
+  // The channel layout conversion; a fold to the live channel goes before it (see step 1).
+  let layout = layoutFilter(enclosure.channels);
   let base = {
     ffmpegPath: runtime.ffmpegPath,
     timeoutMs: runtime.timeoutMs,
@@ -336,46 +347,69 @@ export async function processMaster(
     : [];
   const spans = split ? meterSpans(declared, 2) : [];
   const decoding = decodedAudioCollector();
-  measurePasses++;
+  const inspecting = analysisCollector();
+  const analysisSpec = spec.analysis;
   let input!: LoudnessFigures;
-  let secondSpan: LoudnessFigures | null = null;
   let sampleReference: LoudnessFigures | null = null;
-  const firstPass = [
-    async (signal: AbortSignal) => {
-      const meters: MeterBranch[] = [
-        { name: 'input', truePeak: !split },
-        ...(split ? [{ name: 'tp0', truePeak: true, select: spans[0] }] : []),
-        ...(split ? [] : sampleMeters),
-      ];
-      const figures = await analyse(
-        analysisInvocation(spec.input, [...guard, layout], meters, split ? [] : sampleFiles),
-        meters.map((m) => m.name),
-        signal,
-        (p) => progress((MEASURE_SHARE * 0.5 * p) / 100),
-        decoding.onLine,
-      );
-      input = withTruePeak(need(figures[0], 'input'), split ? [figures[1] ?? null] : []);
-      if (!split && wantSample) sampleReference = figures[1] ?? null;
-    },
-  ];
-  if (split) {
-    firstPass.push(async (signal: AbortSignal) => {
-      const meters: MeterBranch[] = [
-        { name: 'tp1', truePeak: true, select: spans[1] },
-        ...sampleMeters,
-      ];
-      const figures = await analyse(
-        analysisInvocation(spec.input, [...guard, layout], meters, sampleFiles),
-        meters.map((m) => m.name),
-        signal,
-      );
-      secondSpan = figures[0] ?? null;
-      if (wantSample) sampleReference = figures[1] ?? null;
-    });
-  }
-  await runTogether(firstPass, runtime.signal);
-  // The second span's true peak joins the first's.
-  if (secondSpan) input = withTruePeak(input, [input, secondSpan]);
+  /** The input pass in a layout; `inspect` adds the quality analysis of the original. */
+  const inputPass = async (layoutChain: string, inspect: boolean) => {
+    measurePasses++;
+    let secondSpan: LoudnessFigures | null = null;
+    const inspectBranches =
+      inspect && analysisSpec
+        ? {
+            after: guard.length,
+            chains: (label: string) =>
+              analysisChains(label, analysisSpec.inputChannels, analysisSpec),
+          }
+        : undefined;
+    const firstPass = [
+      async (signal: AbortSignal) => {
+        const meters: MeterBranch[] = [
+          { name: 'input', truePeak: !split },
+          ...(split ? [{ name: 'tp0', truePeak: true, select: spans[0] }] : []),
+          ...(split ? [] : sampleMeters),
+        ];
+        const figures = await analyse(
+          analysisInvocation(
+            spec.input,
+            [...guard, layoutChain],
+            meters,
+            split ? [] : sampleFiles,
+            inspectBranches,
+          ),
+          meters.map((m) => m.name),
+          signal,
+          (p) => progress((MEASURE_SHARE * 0.5 * p) / 100),
+          (line) => {
+            decoding.onLine(line);
+            if (inspectBranches) inspecting.onLine(line);
+          },
+        );
+        input = withTruePeak(need(figures[0], 'input'), split ? [figures[1] ?? null] : []);
+        if (!split && wantSample) sampleReference = figures[1] ?? null;
+      },
+    ];
+    if (split) {
+      firstPass.push(async (signal: AbortSignal) => {
+        const meters: MeterBranch[] = [
+          { name: 'tp1', truePeak: true, select: spans[1] },
+          ...sampleMeters,
+        ];
+        const figures = await analyse(
+          analysisInvocation(spec.input, [...guard, layoutChain], meters, sampleFiles),
+          meters.map((m) => m.name),
+          signal,
+        );
+        secondSpan = figures[0] ?? null;
+        if (wantSample) sampleReference = figures[1] ?? null;
+      });
+    }
+    await runTogether(firstPass, runtime.signal);
+    // The second span's true peak joins the first's.
+    if (secondSpan) input = withTruePeak(input, [input, secondSpan]);
+  };
+  await inputPass(layout, true);
   const decoded = decoding.result();
   if (decoded.decodeErrors) {
     runtime.logger?.warn(
@@ -393,6 +427,17 @@ export async function processMaster(
   });
   const durationSeconds = decoded.seconds;
   base = { ...base, inputDurationSeconds: durationSeconds };
+  const analysis = analysisSpec
+    ? inspecting.result(analysisSpec.inputChannels, analysisSpec, durationSeconds)
+    : null;
+  if (analysis?.folded) {
+    // A dead channel (a lavalier that failed): the renditions come from the live one,
+    // so the loudness is measured again in that layout. Rare, so the common case pays
+    // nothing for it.
+    layout = `${foldFilter(analysis.folded.kept, enclosure.channels)},${layout}`;
+    runtime.logger?.warn({ folded: analysis.folded }, 'one channel is dead: folding to the other');
+    await inputPass(layout, false);
+  }
   if (
     !Number.isFinite(input.integrated) ||
     spec.target.integrated - input.integrated > plan.maxGainDb
@@ -593,6 +638,7 @@ export async function processMaster(
     measurePasses,
     sampleProbes,
     encodes,
+    analysis,
     loudness: {
       target: spec.target,
       input,

@@ -301,10 +301,40 @@ export function analysisInvocation(
   filters: readonly string[],
   meters: readonly MeterBranch[],
   files: readonly FileBranch[] = [],
+  inspect?: InspectBranches,
 ): FfmpegInvocation {
-  const chain = filters.length ? filters.join(',') : 'anull';
-  const { graph, outputs } = branchGraph(`[0:a:0]${chain},`, meters, files, []);
-  return { input, filterComplex: graph.join(';'), outputs };
+  if (!inspect) {
+    const chain = filters.length ? filters.join(',') : 'anull';
+    const { graph, outputs } = branchGraph(`[0:a:0]${chain},`, meters, files, []);
+    return { input, filterComplex: graph.join(';'), outputs };
+  }
+  const head = filters.slice(0, inspect.after);
+  const tail = filters.slice(inspect.after);
+  const { graph, outputs } = branchGraph(
+    `[main]${tail.length ? tail.join(',') : 'anull'},`,
+    meters,
+    files,
+    [],
+  );
+  return {
+    input,
+    filterComplex: [
+      `[0:a:0]${head.length ? `${head.join(',')},` : ''}asplit=2[main][raw]`,
+      ...graph,
+      ...inspect.chains('raw'),
+    ].join(';'),
+    outputs,
+  };
+}
+
+/**
+ * Branches that read the signal after the first `after` filters (the original as
+ * decoded, before any layout conversion) and end in sinks of their own: the
+ * quality analysis (src/media/analysis.ts) in the same decode as the meters.
+ */
+export interface InspectBranches {
+  readonly after: number;
+  readonly chains: (label: string) => string[];
 }
 
 /** Chapters as ffmpeg's FFMETADATA1 text (times in ms). */

@@ -6,7 +6,10 @@
 import { createHash } from 'node:crypto';
 import { checkArtwork } from '../core/artwork.js';
 import type { Episode, Show, TopicFeed } from '../core/domain.js';
-import { IllegalTransitionError } from '../core/episode-state.js';
+import { IllegalTransitionError, publicationTarget } from '../core/episode-state.js';
+import type { QualityOverride, QualityReport } from '../core/quality.js';
+import type { RenditionsRepository } from '../db/repositories/renditions.repo.js';
+import type { QualityService } from './quality.js';
 import { AppError, notFound, validationFailed } from '../core/errors.js';
 import { chaptersSchema } from '../core/chapters.js';
 import type { EpisodePatch, ShowPatch, TopicFeedInput } from '../core/feed-schemas.js';
@@ -37,7 +40,16 @@ export interface PublishingDeps {
   readonly publicUrl: string;
   /** Re-renders the show's feeds; resolves once the new bytes are served. */
   readonly feedPublishing: Pick<FeedPublishingService, 'rebuildShow'>;
+  /** The publication gate: the report of the episode as it is when the editor acts. */
+  readonly quality: Pick<QualityService, 'report'>;
+  readonly renditions: Pick<RenditionsRepository, 'listByEpisode'>;
   readonly now?: () => Date;
+}
+
+/** Who publishes, and their reason when blocking findings are overridden. */
+export interface PublishRequest {
+  readonly by: QualityOverride['by'];
+  readonly override?: { readonly reason: string } | undefined;
 }
 
 const DUE_TOLERANCE_MS = 2_000;
@@ -78,10 +90,19 @@ export class PublishingService {
     );
   }
 
-  /** Publishes now, or schedules when `at` is in the future (a delayed job publishes it). */
-  async publish(id: string, at?: Date): Promise<Episode> {
+  /**
+   * Publishes now, or schedules when `at` is in the future (a delayed job publishes it).
+   * The gate: with a blocking finding in the quality report, 409 with the report, unless
+   * the request overrides it with a reason, which is recorded (who, when, why, over what).
+   * A schedule is checked when it is made; the delayed job publishes what was scheduled
+   * (docs/quality.md).
+   */
+  async publish(id: string, at: Date | undefined, request: PublishRequest): Promise<Episode> {
     const episode = await this.episode(id);
     const scheduled = at !== undefined && at.getTime() > this.now().getTime();
+    // A move the state forbids answers its own 409 below, whatever the report says.
+    const allowed = publicationTarget(episode.state, scheduled ? 'schedule' : 'publish') !== null;
+    const override = allowed ? await this.gate(episode, request) : null;
     let updated: Episode;
     try {
       updated = await this.deps.publishing.applyAction(
@@ -93,13 +114,35 @@ export class PublishingService {
       if (error instanceof IllegalTransitionError) throw this.conflict(episode, error);
       throw error;
     }
+    if (override) {
+      await this.deps.episodes.addQualityOverride(id, override);
+      updated = await this.episode(id);
+    }
     if (scheduled) await this.enqueuePublication(id, at);
     await this.deps.feedPublishing.rebuildShow(updated.showId);
     this.deps.logger.info(
-      { episodeId: id, state: updated.state, at: at?.toISOString() },
+      { episodeId: id, state: updated.state, at: at?.toISOString(), override },
       scheduled ? 'episode scheduled' : 'episode published',
     );
     return updated;
+  }
+
+  /** Refuses a publication with blocking findings, or returns the override to record. */
+  private async gate(episode: Episode, request: PublishRequest): Promise<QualityOverride | null> {
+    const show = await this.deps.shows.findById(episode.showId);
+    if (!show) throw notFound('Show');
+    const renditions = await this.deps.renditions.listByEpisode(episode.id);
+    const report = await this.deps.quality.report(episode, show, renditions);
+    if (!report.blocking) return null;
+    if (!request.override) throw qualityGateProblem(episode.id, report);
+    return {
+      reason: request.override.reason,
+      by: request.by,
+      at: this.now().toISOString(),
+      findings: [
+        ...new Set(report.findings.filter((f) => f.severity === 'blocking').map((f) => f.code)),
+      ],
+    };
   }
 
   async unpublish(id: string): Promise<Episode> {
@@ -261,4 +304,17 @@ export class PublishingService {
     }
     await this.deps.feedPublishing.rebuildShow(show.id);
   }
+}
+
+/** 409 with the report: what blocks, and how to go ahead anyway. */
+export function qualityGateProblem(id: string, report: QualityReport): AppError {
+  const blocking = report.findings.filter((f) => f.severity === 'blocking');
+  return new AppError(
+    409,
+    'quality-gate',
+    'The quality report has blocking findings',
+    `Episode ${id} was not published: ${blocking.map((f) => f.message).join(' ')} To publish it anyway, send {"override": {"reason": "…"}} with the request; the reason is recorded.`,
+    undefined,
+    { report },
+  );
 }

@@ -132,6 +132,7 @@ export class RenditionService {
     for (const key of dropped) await storage.delete(key);
     await this.storePeaks(episodeId, processed.peaksPcmPath);
     await this.deps.episodes.setLoudness(episodeId, processed.loudness);
+    await this.deps.episodes.setAudioAnalysis(episodeId, processed.analysis);
     await this.removeUnreferenced(episodeId);
     log.info({ loudness: processed.loudness }, 'renditions stored');
     return { durationSeconds: enclosureDuration };

@@ -2,6 +2,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Show } from '../core/domain.js';
 import { AppError, notFound } from '../core/errors.js';
 import { newShowId } from '../core/ids.js';
+import type { QualitySettingsInput } from '../core/quality.js';
 import type { AudioSettingsInput, CreateShowInput } from '../core/schemas.js';
 import { publicUrls } from '../core/urls.js';
 import type { FeedMovesRepository } from '../db/repositories/feed-moves.repo.js';
@@ -84,6 +85,16 @@ export class ShowService {
       truePeakDbtp: input.truePeakDbtp ?? null,
       renditionProfiles: input.renditionProfiles ?? null,
     });
+  }
+
+  /**
+   * Replaces the show's quality thresholds (only what differs from the defaults is
+   * stored; `{}` returns to them). They apply to reports at once; the silence level
+   * and the dead-channel threshold apply from the next processing.
+   */
+  async setQuality(slug: string, input: QualitySettingsInput): Promise<Show> {
+    const show = await this.getBySlug(slug);
+    return this.shows.updateQuality(show.id, Object.keys(input).length ? input : null);
   }
 
   async getBySlug(slug: string): Promise<Show> {

@@ -80,18 +80,25 @@ if (processing) {
     void api('POST', `/api/episodes/${id}/${path}`, body).then((res) => {
       if (res.ok) return location.reload();
       const p = res.data as Problem;
+      // Refused by the quality gate: the report is on the page; ask for the reason.
+      if (p.type === '/problems/quality-gate') return say(t.qualityGateRefused!);
       say(
         [p.title, p.detail, ...(p.errors ?? []).map((e) => e.message)].filter(Boolean).join(' — '),
       );
     });
-  $('#publish-now')?.addEventListener('click', () => act('publish', {}));
+  /** The publish request, with the editor's reason when the report blocks. */
+  const publishBody = (at?: string) => {
+    const reason = $<HTMLTextAreaElement>('#override-reason')?.value.trim();
+    return { ...(at ? { at } : {}), ...(reason ? { override: { reason } } : {}) };
+  };
+  $('#publish-now')?.addEventListener('click', () => act('publish', publishBody()));
   $('#unpublish')?.addEventListener('click', () => act('unpublish', {}));
   // Cancelling a schedule takes the episode out of the queue of publications (unpublished).
   $('#cancel-schedule')?.addEventListener('click', () => act('unpublish', {}));
   $('#schedule')?.addEventListener('click', () => {
     const at = instantOf($<HTMLInputElement>('#schedule-at'));
     if (!at) return say(t.scheduleMissing!);
-    act('publish', { at });
+    act('publish', publishBody(at));
   });
 }
 
@@ -187,4 +194,14 @@ onSubmit($<HTMLFormElement>('#transcript-form'), async (form) => {
     new Blob([file], { type }),
   );
   settle(form, res, status, t.transcriptUploaded!);
+});
+
+// The quality report's places in time: the preview player starts there.
+document.querySelectorAll<HTMLButtonElement>('button.seek').forEach((button) => {
+  button.addEventListener('click', () => {
+    const audio = $<HTMLAudioElement>('#preview-audio');
+    if (!audio) return;
+    audio.currentTime = Number(button.dataset.seek);
+    void audio.play();
+  });
 });

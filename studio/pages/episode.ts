@@ -102,6 +102,10 @@ export interface EpisodeView {
   readonly renditions: readonly { profile: string; url: string; mimeType: string; bytes: number }[];
   /** The before/after loudness table, already rendered (see loudness.ts). */
   readonly loudnessHtml: SafeHtml;
+  /** The quality report and its overrides, already rendered (see quality.ts). */
+  readonly qualityHtml?: SafeHtml;
+  /** The report has blocking findings: publishing asks for a reason. */
+  readonly qualityBlocking?: boolean;
   /** The audience section (./audience-section.ts). */
   readonly audienceHtml?: SafeHtml;
   readonly article: ArticleFormValues;
@@ -155,6 +159,7 @@ ${ep.state === 'failed' ? html`<button type="button" id="retry">${t.retry}</butt
 <h2>${t.preview}</h2>
 ${published ? html`<iframe id="preview" title="${t.preview}" src="/embed/episodes/${ep.id}" width="100%" height="180"></iframe>` : mp3 ? html`<audio id="preview-audio" controls preload="none" src="${mp3.url}"></audio>` : ''}
 ${ep.loudnessHtml}
+${ep.qualityHtml}
 <h2>${t.renditions}</h2><ul id="renditions">${renditions}</ul>
 ${publicationControls(t, ep)}
 <h2>${t.clips}</h2>
@@ -201,19 +206,27 @@ function publicationControls(t: StudioStrings, ep: EpisodeView): SafeHtml {
   const time = (iso: string) => html`<time datetime="${iso}" data-local>${iso}</time>`;
   const publishNow = html`<button type="button" id="publish-now">${t.publishNow}</button>`;
   const when = instantField('at', t.scheduleAt, t, ep.scheduledAt, 'schedule-at');
+  // The gate (src/services/publishing.ts): blocking findings need a recorded reason.
+  const override = ep.qualityBlocking
+    ? field('overrideReason', t.overrideReason, {
+        type: 'textarea',
+        id: 'override-reason',
+        hint: t.overrideHint,
+      })
+    : html``;
   const error = html`<p class="error" id="publish-error" role="alert"></p>`;
   let body: SafeHtml;
   switch (ep.state) {
     case 'ready':
     case 'unpublished':
-      body = html`<div class="actions">${publishNow}</div>
+      body = html`${override}<div class="actions">${publishNow}</div>
 <div class="schedule">${when}<button type="button" id="schedule">${t.schedule}</button></div>`;
       break;
     case 'scheduled':
       body = html`<p id="publication-status">${t.scheduledFor} ${ep.scheduledAt ? time(ep.scheduledAt) : ''}</p>
 <div class="schedule">${when}<button type="button" id="schedule">${t.reschedule}</button>
 <button type="button" id="cancel-schedule">${t.cancelSchedule}</button></div>
-<div class="actions">${publishNow}</div>`;
+${override}<div class="actions">${publishNow}</div>`;
       break;
     case 'published':
       body = html`<p id="publication-status">${t.publishedOn} ${ep.article.publishedAt ? time(ep.article.publishedAt) : ''}</p>

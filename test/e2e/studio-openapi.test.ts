@@ -273,6 +273,15 @@ describe('OpenAPI document: real answers match their documented schemas', functi
       params: { slug },
       json: { loudnessTargetLufs: -18 },
     });
+    await answer(editor, 'put', '/api/shows/:slug/quality', 400, {
+      params: { slug },
+      json: { minDurationSeconds: 'long' },
+    });
+    // A 4 s tone is too short: blocking here, so that the gate answers 409 below.
+    await answer(editor, 'put', '/api/shows/:slug/quality', 200, {
+      params: { slug },
+      json: { severities: { 'too-short': 'blocking' } },
+    });
     await answer(editor, 'patch', '/api/shows/:slug', 200, {
       params: { slug },
       json: { title: 'Normandie Numérique, la suite' },
@@ -338,7 +347,11 @@ describe('OpenAPI document: real answers match their documented schemas', functi
     // The player's beacon: refused before publication, taken after, refused again once withdrawn.
     const listen = { episodeId: id, milestone: 'started' };
     await answer(editor, 'post', '/api/listens', 404, { json: listen });
-    await answer(editor, 'post', '/api/episodes/:id/publish', 200, { params: { id }, json: {} });
+    await answer(editor, 'post', '/api/episodes/:id/publish', 409, { params: { id }, json: {} });
+    await answer(editor, 'post', '/api/episodes/:id/publish', 200, {
+      params: { id },
+      json: { override: { reason: 'Un extrait court, voulu : « jingle »' } },
+    });
     await answer(editor, 'get', '/api/shows/:slug/feed-check', 200, { params: { slug } });
     await answer(editor, 'post', '/api/listens', 204, { json: listen });
     await answer(editor, 'post', '/api/listens', 400, { json: { ...listen, milestone: 'paused' } });

@@ -14,6 +14,7 @@ import { cutInvocation } from '../../src/media/cut.js';
 import { runFfmpeg } from '../../src/media/ffmpeg.js';
 import type { ProbeResult } from '../../src/core/media-types.js';
 import { probe, ProbeError } from '../../src/media/ffprobe.js';
+import { analysisOptions } from '../../src/core/quality.js';
 import { processMaster, type PipelineResult } from '../../src/media/pipeline.js';
 import { assertProbedAudio, probeFailure } from '../../src/media/validate-input.js';
 import type { CorrectionService } from '../../src/services/corrections.js';
@@ -128,6 +129,8 @@ async function correct(
         chapters: episode.chapters?.chapters,
         artworkFile,
         parallelism: deps.encodeParallelism ?? 2,
+        // The new audio's own report (a cut may remove a silence; a dead channel is folded too).
+        analysis: analysisOptions(show.quality, masterProbe.audio?.channels ?? 1),
       },
       run,
     );
@@ -165,6 +168,7 @@ async function correct(
       },
       durationSeconds: staged.durationSeconds,
       loudness: processed.loudness,
+      analysis: processed.analysis,
       peaksKey: staged.peaks.peaksKey,
       playerPeaksKey: staged.peaks.playerPeaksKey,
       enclosureKey: enclosure.storageKey,

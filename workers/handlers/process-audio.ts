@@ -14,6 +14,7 @@ import {
 } from '../../src/services/renditions.js';
 import type { BlobStorage } from '../../src/storage/blob-storage.js';
 import * as mediaJob from '../media-job.js';
+import { analysisOptions } from '../../src/core/quality.js';
 
 export interface ProcessAudioDeps {
   readonly shows: ShowsRepository;
@@ -118,6 +119,7 @@ export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor<Pro
                   chapters: episode.chapters?.chapters,
                   artworkFile,
                   parallelism: deps.encodeParallelism ?? 2,
+                  analysis: analysisOptions(show.quality, inputProbe.audio?.channels ?? 1),
                 },
                 {
                   ffmpegPath: deps.ffmpegPath,

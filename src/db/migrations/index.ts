@@ -11,6 +11,7 @@ import * as m0009 from './0009-audience.js';
 import * as m0010 from './0010-feed-item-fragments.js';
 import * as m0011 from './0011-uploads.js';
 import * as m0012 from './0012-player-peaks.js';
+import * as m0013 from './0013-quality-reports.js';
 import * as m0014 from './0014-episode-versions.js';
 import * as m0015 from './0015-feed-moves.js';
 
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-feed-item-fragments': m0010,
   '0011-uploads': m0011,
   '0012-player-peaks': m0012,
+  '0013-quality-reports': m0013,
   '0014-episode-versions': m0014,
   '0015-feed-moves': m0015,
 };

@@ -10,6 +10,7 @@ import type { Episode } from '../../core/domain.js';
 import { PLAYABLE_STATES } from '../../core/episode-state.js';
 import { newId } from '../../core/ids.js';
 import type { LoudnessReport } from '../../core/media-types.js';
+import type { AudioAnalysis } from '../../core/quality.js';
 import type { Db } from '../connect.js';
 import type { EpisodeVersionsTable } from '../schema.js';
 import type { NewRendition } from './renditions.repo.js';
@@ -45,6 +46,8 @@ export interface GoLive {
   readonly master: { readonly key: string; readonly name: string; readonly bytes: number };
   readonly durationSeconds: number;
   readonly loudness: LoudnessReport;
+  /** The quality analysis of the new audio (null: not measured). */
+  readonly analysis: AudioAnalysis | null;
   readonly peaksKey: string;
   readonly playerPeaksKey: string;
   readonly enclosureKey: string;
@@ -248,6 +251,7 @@ export class EpisodeVersionsRepository {
           original_bytes: live.master.bytes,
           duration_seconds: live.durationSeconds,
           loudness: JSON.stringify(live.loudness),
+          audio_analysis: live.analysis ? JSON.stringify(live.analysis) : null,
           peaks_key: live.peaksKey,
           player_peaks_key: live.playerPeaksKey,
           correction_notes: JSON.stringify(notes),

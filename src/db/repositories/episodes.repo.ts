@@ -3,6 +3,7 @@ import type { Chapters } from '../../core/chapters.js';
 import type { CorrectionNote } from '../../core/corrections.js';
 import type { Episode, ProcessingOptions } from '../../core/domain.js';
 import type { LoudnessReport } from '../../core/media-types.js';
+import type { AudioAnalysis, QualityOverride } from '../../core/quality.js';
 import type { EpisodeState } from '../../core/episode-state.js';
 import type { Db } from '../connect.js';
 import type { EpisodeRow, NewEpisodeRow } from '../schema.js';
@@ -29,6 +30,8 @@ export type NewEpisode = Omit<
   | 'loudness'
   | 'processingOptions'
   | 'correctionNotes'
+  | 'audioAnalysis'
+  | 'qualityOverrides'
 >;
 
 export class EpisodesRepository {
@@ -170,6 +173,30 @@ export class EpisodesRepository {
       .execute();
   }
 
+  /** What the worker measured of the original (null: not measured by this run). */
+  async setAudioAnalysis(id: string, analysis: AudioAnalysis | null): Promise<void> {
+    await this.db
+      .updateTable('episodes')
+      .set({ audio_analysis: analysis ? JSON.stringify(analysis) : null })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Appends an override to the episode's list, under a row lock (two at once keep both). */
+  async addQualityOverride(id: string, override: QualityOverride): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await selectEpisodeForUpdate(trx, id, [
+        'quality_overrides',
+      ]).executeTakeFirstOrThrow();
+      const list = (row.quality_overrides ?? []) as QualityOverride[];
+      await trx
+        .updateTable('episodes')
+        .set({ quality_overrides: JSON.stringify([...list, override]) })
+        .where('id', '=', id)
+        .execute();
+    });
+  }
+
   /**
    * Records a reprocessing request and bumps the revision (part of the job id,
    * so the new job is not mistaken for the finished one). Checks the state
@@ -233,6 +260,8 @@ export function toEpisode(row: EpisodeRow): Episode {
     correctionNotes: row.correction_notes
       ? (JSON.parse(row.correction_notes) as CorrectionNote[])
       : [],
+    audioAnalysis: (row.audio_analysis ?? null) as AudioAnalysis | null,
+    qualityOverrides: (row.quality_overrides ?? []) as QualityOverride[],
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     feed: {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Show, ShowAudioSettings } from '../../core/domain.js';
+import type { QualitySettingsInput } from '../../core/quality.js';
 import type { Db } from '../connect.js';
 import type { NewShowRow, ShowRow } from '../schema.js';
 import { insertRow, rowById, rowWhere } from './rows.js';
@@ -62,6 +63,18 @@ export class ShowsRepository {
     return toShow(row);
   }
 
+  /** The show's quality thresholds (only what differs from the defaults; null: all defaults). */
+  async updateQuality(id: string, settings: QualitySettingsInput | null): Promise<Show> {
+    const row = await this.db
+      .updateTable('shows')
+      // updated_at stays: the feeds do not show thresholds (their lastBuildDate would move).
+      .set({ quality_settings: settings ? JSON.stringify(settings) : null })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toShow(row);
+  }
+
   async findById(id: string): Promise<Show | undefined> {
     const row = await rowById(this.db, 'shows', id);
     return row && toShow(row);
@@ -97,5 +110,6 @@ export function toShow(row: ShowRow): Show {
     locked: row.locked,
     txt: row.txt,
     newFeedUrl: row.new_feed_url,
+    quality: row.quality_settings ?? null,
   };
 }

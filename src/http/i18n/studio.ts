@@ -285,6 +285,40 @@ const en = {
   topicTitle: 'Topic feed title',
   topicDescription: 'Topic feed description',
   deleteTopicNamed: 'Delete the topic feed {title}',
+  qualityReport: 'Quality report',
+  qualityNone: 'Nothing to report: the recording and what goes out with it pass every check.',
+  qualityNotAnalysed:
+    'The recording has not been checked (processed before the quality report existed, or not processed yet): reprocess it to check the audio.',
+  qualityBlocking: 'Blocking',
+  qualityWarning: 'Warning',
+  qualityListen: 'Listen from {from}',
+  qualityOverrides: 'Published despite the report',
+  qualityOverrideLine: '{at}, {name}: “{reason}” (over: {codes})',
+  overrideReason: 'Reason to publish despite the blocking findings',
+  overrideHint:
+    'Required while the report has blocking findings; it is recorded with your name and the time.',
+  qualityGateRefused:
+    'The quality report has blocking findings: write the reason to publish anyway, then try again.',
+  q_left: 'left',
+  q_right: 'right',
+  'q_dead-air':
+    '{seconds} s of silence from {from} to {to}: dead air, cut it or check the recording.',
+  q_clipping:
+    'The original recording is clipped: {percent} % of its samples are at full scale, a distortion that cannot be repaired here.',
+  'q_dead-channel':
+    'The {dead} channel is silent or far quieter ({db} dB): a dead microphone? The renditions were made from the {kept} channel only, heard on both sides.',
+  'q_phase-cancelled':
+    'The two channels cancel each other out (mono sum {db} dB quieter): one is phase-inverted, so smart speakers and mono phones will hear almost nothing. Fix the polarity and upload again.',
+  'q_loudness-missed':
+    'The renditions are at {output} LUFS (true peak {truePeak} dBTP) for a target of {target} LUFS: they will not sound as loud as other episodes.',
+  'q_too-short':
+    'The recording lasts only {seconds} s (the show expects at least {min} s): check that the right file was uploaded.',
+  'q_artwork-missing':
+    'The show has no artwork: Apple Podcasts refuses feeds without a square image. Upload one in the show’s settings.',
+  'q_artwork-invalid': 'The show’s artwork breaks Apple’s rules: {problem}',
+  'q_summary-empty':
+    'The summary is empty: podcast apps will show the title only. Write a sentence or two about the interview.',
+  'q_apple-item': 'Apple Podcasts: {rule}',
   signOutEverywhereText:
     'Ends your sessions on every device and browser, this one included: useful after signing in on a computer that is not yours, or losing a phone.',
 } as const;
@@ -581,6 +615,41 @@ const fr: StudioStrings = {
   topicTitle: 'Titre du flux thématique',
   topicDescription: 'Description du flux thématique',
   deleteTopicNamed: 'Supprimer le flux thématique {title}',
+  qualityReport: 'Rapport de qualité',
+  qualityNone:
+    'Rien à signaler : l’enregistrement et ce qui l’accompagne passent tous les contrôles.',
+  qualityNotAnalysed:
+    'L’enregistrement n’a pas été contrôlé (traité avant l’existence du rapport de qualité, ou pas encore traité) : relancez le traitement pour contrôler le son.',
+  qualityBlocking: 'Bloquant',
+  qualityWarning: 'Avertissement',
+  qualityListen: 'Écouter à partir de {from}',
+  qualityOverrides: 'Publié malgré le rapport',
+  qualityOverrideLine: '{at}, {name} : « {reason} » (malgré : {codes})',
+  overrideReason: 'Raison de publier malgré les problèmes bloquants',
+  overrideHint:
+    'Obligatoire tant que le rapport signale un problème bloquant ; elle est enregistrée avec votre nom et l’heure.',
+  qualityGateRefused:
+    'Le rapport de qualité signale des problèmes bloquants : écrivez la raison de publier quand même, puis réessayez.',
+  q_left: 'gauche',
+  q_right: 'droit',
+  'q_dead-air':
+    '{seconds} s de silence de {from} à {to} : un blanc à l’antenne, coupez-le ou vérifiez l’enregistrement.',
+  q_clipping:
+    'L’enregistrement d’origine sature : {percent} % de ses échantillons sont au maximum, une distorsion impossible à réparer ici.',
+  'q_dead-channel':
+    'Le canal {dead} est muet ou bien plus faible ({db} dB) : un micro en panne ? Les fichiers publiés ont été faits à partir du canal {kept} seul, entendu des deux côtés.',
+  'q_phase-cancelled':
+    'Les deux canaux s’annulent (somme mono plus faible de {db} dB) : l’un est en opposition de phase, les enceintes connectées et les téléphones en mono n’entendront presque rien. Corrigez la polarité et envoyez le fichier à nouveau.',
+  'q_loudness-missed':
+    'Les fichiers publiés sont à {output} LUFS (crête vraie {truePeak} dBTP) pour une cible de {target} LUFS : ils ne sonneront pas aussi fort que les autres épisodes.',
+  'q_too-short':
+    'L’enregistrement ne dure que {seconds} s (l’émission attend au moins {min} s) : vérifiez que c’est le bon fichier.',
+  'q_artwork-missing':
+    'L’émission n’a pas de pochette : Apple Podcasts refuse les flux sans image carrée. Ajoutez-en une dans les réglages de l’émission.',
+  'q_artwork-invalid': 'La pochette de l’émission ne respecte pas les règles d’Apple : {problem}',
+  'q_summary-empty':
+    'Le résumé est vide : les applications de podcast n’afficheront que le titre. Écrivez une phrase ou deux sur l’entretien.',
+  'q_apple-item': 'Apple Podcasts : {rule}',
   signOutEverywhereText:
     'Ferme vos sessions sur tous les appareils et navigateurs, celui-ci compris : utile après une connexion sur un ordinateur qui n’est pas le vôtre, ou la perte d’un téléphone.',
 };

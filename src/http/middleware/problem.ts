@@ -17,6 +17,7 @@ export function problemBody(error: AppError, instance?: string): ProblemBody {
     ...(error.detail ? { detail: error.detail } : {}),
     ...(instance ? { instance } : {}),
     ...(error.errors ? { errors: [...error.errors] } : {}),
+    ...error.extensions,
   };
 }
 

@@ -10,6 +10,13 @@ import { EPISODE_STATES } from '../../core/episode-state.js';
 import type { MediaUrls } from '../media-urls.js';
 import { count, resource, timestamp, url } from './common.js';
 import { publicUrls } from '../../core/urls.js';
+import type { QualityReport } from '../../core/quality.js';
+import {
+  qualityOverrideJson,
+  qualityOverrideSchema,
+  qualityReportJson,
+  qualityReportSchema,
+} from './quality.js';
 
 export const renditionSchema = resource(
   'Rendition',
@@ -89,6 +96,12 @@ export const episodeSchema = resource(
       .nullable(),
     transcript: z.object({ url, type: z.string() }).nullable(),
     chaptersUrl: url.nullable(),
+    quality: qualityReportSchema
+      .nullable()
+      .describe('The quality report (in the answers about one episode; null in lists)'),
+    qualityOverrides: z
+      .array(qualityOverrideSchema)
+      .describe('Publications made despite blocking findings: who, when, why'),
     links: z.object({ self: url, feed: url, versions: url }),
     createdAt: timestamp,
     updatedAt: timestamp,
@@ -128,6 +141,8 @@ export function episodeJson(
   show: Show,
   renditions: readonly Rendition[],
   urls: MediaUrls,
+  /** The quality report, when the answer is about this one episode. */
+  quality?: QualityReport,
 ): EpisodeBody {
   const { publicUrl } = urls;
   // Public URLs while published (as in the feed), short-lived signed ones otherwise.
@@ -180,6 +195,8 @@ export function episodeJson(
       sha256: r.sha256,
     })),
     ...episodeFeedJson(feed, mediaUrl),
+    quality: quality ? qualityReportJson(quality) : null,
+    qualityOverrides: (episode.qualityOverrides ?? []).map(qualityOverrideJson),
     links: {
       self: publicUrls(publicUrl).apiEpisode(episode.id),
       feed: publicUrls(publicUrl).feed(show.slug),

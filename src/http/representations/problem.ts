@@ -23,6 +23,12 @@ export const problemSchema = resource(
           }),
         )
         .optional(),
+      report: z
+        .unknown()
+        .optional()
+        .describe(
+          'The quality report (a QualityReport), when publishing is refused for its blocking findings',
+        ),
     })
     .describe('RFC 9457 problem details'),
 );

@@ -8,6 +8,7 @@ import { showArtworkUrl, type Show, type TopicFeed } from '../../core/domain.js'
 import { defaultMediaBase, directMediaUrl } from '../media-urls.js';
 import { count, resource, timestamp, url } from './common.js';
 import { publicUrls } from '../../core/urls.js';
+import { qualitySettingsJson, qualitySettingsJsonSchema } from './quality.js';
 
 export const showSchema = resource(
   'Show',
@@ -40,6 +41,9 @@ export const showSchema = resource(
     medium: z.string(),
     locked: z.boolean(),
     txt: z.string().nullable(),
+    quality: qualitySettingsJsonSchema.describe(
+      'The quality report’s thresholds in effect (PUT /api/shows/:slug/quality)',
+    ),
     createdAt: timestamp,
     updatedAt: timestamp,
   }),
@@ -75,6 +79,7 @@ export function showJson(show: Show, publicUrl: string): z.input<typeof showSche
     medium: show.medium ?? 'podcast',
     locked: show.locked ?? true,
     txt: show.txt ?? null,
+    quality: qualitySettingsJson(show.quality),
     createdAt: show.createdAt.toISOString(),
     updatedAt: show.updatedAt.toISOString(),
   };

@@ -21,6 +21,7 @@ import {
   episodePageSchema,
   episodeSchema,
 } from '../representations/episodes.js';
+import type { QualityService } from '../../services/quality.js';
 
 export const EPISODE_OPERATIONS = {
   list: defineOperation({
@@ -79,6 +80,7 @@ export function episodesRouter(deps: {
   upload: RequestHandler;
   /** Episodes from finished resumable uploads (JSON bodies). */
   uploads: UploadService;
+  quality: Pick<QualityService, 'report'>;
 }): Router {
   const router = Router();
   const ops = EPISODE_OPERATIONS;
@@ -161,7 +163,8 @@ export function episodesRouter(deps: {
     const id = pathParam(req, 'id', episodeIdSchema);
     const { episode, show, renditions } = await deps.episodes.get(id);
     res.set('Cache-Control', 'no-store');
-    reply(res, ops.get, 200, episodeJson(episode, show, renditions, deps.mediaUrls));
+    const report = await deps.quality.report(episode, show, renditions);
+    reply(res, ops.get, 200, episodeJson(episode, show, renditions, deps.mediaUrls, report));
   });
 
   route(router, ops.reprocess, deps.requireEditor, async (req, res) => {

@@ -24,6 +24,16 @@ import {
 } from '../representations/shows.js';
 import type { MediaUrls } from '../media-urls.js';
 import { defineOperation, reply, route } from '../openapi/operation.js';
+import type { QualityService } from '../../services/quality.js';
+import { principalOf, type Principal } from '../middleware/auth.js';
+import type { QualityOverride } from '../../core/quality.js';
+
+/** Who an override is recorded as: the signed-in person, or the API token's name. */
+function actorOf(principal: Principal): QualityOverride['by'] {
+  return principal.kind === 'session'
+    ? { kind: 'user', id: principal.user.id, name: principal.user.name || principal.user.email }
+    : { kind: 'token', id: principal.tokenId, name: principal.name };
+}
 
 const TRANSCRIPT_TYPES = ['text/vtt', 'application/srt', 'application/x-subrip', 'text/plain'];
 const IMAGE_TYPES = ['image/jpeg', 'image/png'];
@@ -61,7 +71,8 @@ export const PUBLISHING_OPERATIONS = {
     method: 'post',
     path: '/api/episodes/:id/publish',
     tag: 'Publishing',
-    summary: 'Publish an episode now, or schedule it with `at`',
+    summary:
+      'Publish an episode now, or schedule it with `at`; 409 with the quality report when it has blocking findings, unless `override.reason` is sent',
     access: 'editor',
     body: { schema: publishSchema },
     responses: theEpisode,
@@ -164,6 +175,7 @@ export function publishingRouter(deps: {
   /** URLs of stored files for editors (signed while unpublished). */
   mediaUrls: MediaUrls;
   requireEditor: RequestHandler;
+  quality: Pick<QualityService, 'report'>;
 }): Router {
   const router = Router();
   const { publishing, publicUrl } = deps;
@@ -172,13 +184,14 @@ export function publishingRouter(deps: {
 
   const episodeBody = async (id: string) => {
     const { episode, show, renditions } = await deps.episodes.get(id);
-    return episodeJson(episode, show, renditions, deps.mediaUrls);
+    const report = await deps.quality.report(episode, show, renditions);
+    return episodeJson(episode, show, renditions, deps.mediaUrls, report);
   };
 
   route(router, ops.publish, editor, async (req, res) => {
     const id = pathParam(req, 'id', episodeIdSchema);
-    const { at } = parseOr400(publishSchema, req.body);
-    await publishing.publish(id, at);
+    const { at, override } = parseOr400(publishSchema, req.body);
+    await publishing.publish(id, at, { by: actorOf(principalOf(req)!), override });
     reply(res, ops.publish, 200, await episodeBody(id));
   });
 

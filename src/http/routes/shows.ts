@@ -6,6 +6,7 @@ import { parseOr400, pathParam } from '../middleware/validate.js';
 import { defineOperation, reply, route } from '../openapi/operation.js';
 import { showJson, showListSchema, showSchema } from '../representations/shows.js';
 import { publicUrls } from '../../core/urls.js';
+import { qualitySettingsSchema } from '../../core/quality.js';
 
 export const SHOW_OPERATIONS = {
   list: defineOperation({
@@ -42,6 +43,17 @@ export const SHOW_OPERATIONS = {
     summary: 'Set the show’s audio settings (loudness target, renditions ladder)',
     access: 'editor',
     body: { schema: audioSettingsSchema.strict() },
+    responses: { 200: { description: 'The show', schema: showSchema } },
+    errors: [404],
+  }),
+  setQuality: defineOperation({
+    method: 'put',
+    path: '/api/shows/:slug/quality',
+    tag: 'Shows',
+    summary:
+      'Set the quality report’s thresholds and severities (what is sent replaces what was set; {} restores the defaults)',
+    access: 'editor',
+    body: { schema: qualitySettingsSchema },
     responses: { 200: { description: 'The show', schema: showSchema } },
     errors: [404],
   }),
@@ -90,6 +102,17 @@ export function showsRouter(deps: {
     const slug = pathParam(req, 'slug', slugSchema);
     const input = parseOr400(audioSettingsSchema.strict(), req.body);
     reply(res, ops.setAudio, 200, showJson(await deps.shows.setAudio(slug, input), deps.publicUrl));
+  });
+
+  route(router, ops.setQuality, deps.requireEditor, async (req, res) => {
+    const slug = pathParam(req, 'slug', slugSchema);
+    const input = parseOr400(qualitySettingsSchema, req.body);
+    reply(
+      res,
+      ops.setQuality,
+      200,
+      showJson(await deps.shows.setQuality(slug, input), deps.publicUrl),
+    );
   });
 
   return router;
