@@ -1,11 +1,13 @@
 /**
  * The worker's audio path for one file, in a process of its own so that its
- * peak RSS is the pipeline's alone: probe → measure → encode the ladder (+ meter,
- * + peaks PCM) → fold the peaks → checksums. Prints one JSON line.
+ * peak RSS is the pipeline's alone: probe → measure (with the quality report's
+ * analysis of the original, as the worker asks for it) → encode the ladder
+ * (+ meter, + peaks PCM) → fold the peaks → checksums. Prints one JSON line.
  * Usage: tsx bench/pipeline-child.ts <input.wav> <work dir>
  */
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../src/core/logger.js';
+import { analysisOptions } from '../src/core/quality.js';
 import { DEFAULT_LADDER, RENDITION_PROFILES } from '../src/core/media-types.js';
 import { sha256File } from '../src/media/checksum.js';
 import { probe } from '../src/media/ffprobe.js';
@@ -28,6 +30,7 @@ const result = await processMaster(
     target: targetFor(ladder[0]!.channels, -16, -1),
     tags: { title: 'Banc d’essai « traitement »', artist: 'Antenne', album: 'Bench' },
     parallelism: Number(process.env.ENCODE_PARALLELISM ?? 2),
+    analysis: analysisOptions(null, probed.audio?.channels ?? 1),
   },
   {
     ffmpegPath: 'ffmpeg',
@@ -50,6 +53,7 @@ process.stdout.write(
     sampleProbes: result.sampleProbes,
     encodes: result.encodes,
     loudness: result.loudness,
+    analysed: result.analysis !== null,
     peaksLength: peaks.length,
     outputs: result.outputs.map((o) => o.path),
   })}\n`,
