@@ -10,28 +10,29 @@
  * - redirect: MEDIA_REDIRECT=storage on an s3rver bucket, the 302 only (no
  *   bytes: the cheapest answer, where counting weighs most).
  *
- * wrk (Debian package) drives the load from its own process. Each round measures
- * counting off and on back to back, in alternating order, and the ratio is the
- * median of the rounds' own ratios: a change of load on a shared machine between
- * rounds cancels out. CPU per request (this process, which serves, plus Redis)
- * is printed too: it depends little on what else the machine is doing.
+ * Each Antenne runs in a process of its own (bench/audience-server.ts), as in
+ * production: in one shared process, two servers that both count nothing already
+ * differed by 12 % in CPU per request (one heap, one event loop, every server's
+ * timers and database). wrk (Debian package) drives the load from its own process.
+ * Each round measures counting off and on back to back, in alternating order,
+ * and the ratio is the median of the rounds' own ratios: a change of load on a
+ * shared machine between rounds cancels out. CPU per request (the serving
+ * process, from /proc, plus Redis) is printed too: it depends little on what
+ * else the machine is doing.
  *
  *   npm run bench:audience            ROUNDS=7 SECONDS=4 CONNECTIONS=16
  */
-import { execFile } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { createAntenne, type Antenne } from '../src/compose/index.js';
-import { loadConfig } from '../src/core/config.js';
-import { createLogger } from '../src/core/logger.js';
-import { freePort } from '../support/ports.js';
-import { publishFile } from '../support/published-file.js';
 import { startS3Server, type S3TestServer } from '../support/s3-server.js';
 import { median } from '../support/statistics.js';
+import type { ServerMessage } from './audience-server.js';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
@@ -73,15 +74,30 @@ async function redisCpuSeconds(redis: Redis): Promise<number> {
   return figure('used_cpu_user') + figure('used_cpu_sys');
 }
 
-async function wrk(url: string, scriptFile: string, redis: Redis): Promise<Measure> {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function processCpuSeconds(pid: number): number {
+  // Fields 14 and 15 (utime, stime), counted after the command name's closing parenthesis.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+/** USER_HZ: 100 on Linux. */
+const CLOCK_TICKS = 100;
+
+async function wrk(
+  url: string,
+  scriptFile: string,
+  redis: Redis,
+  server: number,
+): Promise<Measure> {
   const redisBefore = await redisCpuSeconds(redis);
-  const before = process.cpuUsage();
+  const before = processCpuSeconds(server);
   const { stdout } = await run(
     'wrk',
     ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '-s', scriptFile, url],
     { maxBuffer: 1 << 20 },
   );
-  const used = process.cpuUsage(before);
+  const usedUs = (processCpuSeconds(server) - before) * 1e6;
   const redisUs = ((await redisCpuSeconds(redis)) - redisBefore) * 1e6;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? NaN);
   const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? NaN);
@@ -89,40 +105,65 @@ async function wrk(url: string, scriptFile: string, redis: Redis): Promise<Measu
   return {
     rps,
     errors: non2xx,
-    cpuPerRequestUs: (used.user + used.system + redisUs) / requests,
+    cpuPerRequestUs: (usedUs + redisUs) / requests,
   };
 }
 
-/** An Antenne with one published episode holding `file`; its /media URL. */
-async function publishedAntenne(
+interface Server {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly prefix: string;
+}
+
+/** An Antenne in its own process with one published episode holding `file`; its /media URL. */
+async function startServer(
   dir: string,
   name: string,
   file: string,
   env: NodeJS.ProcessEnv,
-): Promise<{ antenne: Antenne; url: string; prefix: string }> {
+): Promise<Server> {
   const prefix = `antenne-bench-${randomBytes(4).toString('hex')}`;
-  const config = loadConfig({
-    ...process.env,
-    DATA_DIR: path.join(dir, name),
-    PUBLIC_URL: 'http://127.0.0.1',
-    LOG_LEVEL: 'error',
-    QUEUE_PREFIX: prefix,
-    EDITOR_TOKENS: TOKEN,
-    TRUST_PROXY: 'loopback',
-    ...env,
+  const child = fork(path.join(import.meta.dirname, 'audience-server.ts'), {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      DATA_DIR: path.join(dir, name),
+      PUBLIC_URL: 'http://127.0.0.1',
+      LOG_LEVEL: 'error',
+      QUEUE_PREFIX: prefix,
+      EDITOR_TOKENS: TOKEN,
+      TRUST_PROXY: 'loopback',
+      BENCH_FILE: file,
+      BENCH_BYTES: String(FILE_BYTES),
+      BENCH_DIR: dir,
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const antenne = await createAntenne(config, createLogger({ level: 'error', pretty: false }));
-  const port = await antenne.listen(await freePort());
-  const base = `http://127.0.0.1:${port}`;
-  const { url } = await publishFile(antenne, {
-    base,
-    token: TOKEN,
-    file,
-    bytes: FILE_BYTES,
-    durationSeconds: 1800,
-    dir,
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m: ServerMessage) =>
+      m.kind === 'ready' ? resolve(m.url) : reject(new Error(`${name}: not ready`)),
+    );
+    child.once('exit', (code) => reject(new Error(`${name}: exited with ${code} before ready`)));
   });
-  return { antenne, url, prefix };
+  return { child, url, prefix };
+}
+
+/** Stops a server; resolves to the downloads it counted. */
+async function finish(server: Server): Promise<number> {
+  if (server.child.exitCode !== null) return 0;
+  const counted = new Promise<number>((resolve) => {
+    server.child.once('message', (m: ServerMessage) =>
+      resolve(m.kind === 'finished' ? m.counted : 0),
+    );
+    server.child.once('exit', () => resolve(0));
+  });
+  server.child.send({ kind: 'finish' });
+  const n = await counted;
+  await new Promise((resolve) =>
+    server.child.exitCode !== null ? resolve(null) : server.child.once('exit', resolve),
+  );
+  return n;
 }
 
 async function dropKeys(prefix: string): Promise<void> {
@@ -141,16 +182,16 @@ async function dropKeys(prefix: string): Promise<void> {
 
 async function main() {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'antenne-bench-audience-'));
-  const apps: { antenne: Antenne; prefix: string }[] = [];
+  const servers: Server[] = [];
   let s3: S3TestServer | undefined;
   try {
     const file = path.join(dir, 'interview.mp3');
     await fs.writeFile(file, randomBytes(FILE_BYTES));
     s3 = await startS3Server();
     const start = async (name: string, env: NodeJS.ProcessEnv) => {
-      const app = await publishedAntenne(dir, name, file, env);
-      apps.push(app);
-      return app;
+      const server = await startServer(dir, name, file, env);
+      servers.push(server);
+      return server;
     };
     const streamedOff = await start('streamed-off', { AUDIENCE: 'off' });
     const streamedOn = await start('streamed-on', { AUDIENCE: 'on' });
@@ -166,8 +207,20 @@ async function main() {
     });
 
     const pairs = [
-      { kind: 'streamed', off: streamedOff.url, on: streamedOn.url },
-      { kind: '302 to bucket', off: redirectOff.url, on: redirectOn.url },
+      {
+        kind: 'streamed',
+        off: streamedOff.url,
+        on: streamedOn.url,
+        offServer: streamedOff,
+        onServer: streamedOn,
+      },
+      {
+        kind: '302 to bucket',
+        off: redirectOff.url,
+        on: redirectOn.url,
+        offServer: redirectOff,
+        onServer: redirectOn,
+      },
     ];
     const measures = new Map<string, { off: Measure[]; on: Measure[]; ratios: number[] }>();
     const redis = new Redis(REDIS_URL);
@@ -181,7 +234,8 @@ async function main() {
             const u = new URL(pair[side]);
             const scriptFile = path.join(dir, `audience-${side}-${u.port}.lua`);
             await fs.writeFile(scriptFile, script(u.pathname));
-            const r = await wrk(`${u.protocol}//${u.host}`, scriptFile, redis);
+            const server = side === 'on' ? pair.onServer : pair.offServer;
+            const r = await wrk(`${u.protocol}//${u.host}`, scriptFile, redis, server.child.pid!);
             if (r.errors) throw new Error(`${pair.kind} ${side}: ${r.errors} non-2xx/3xx answers`);
             got[side] = r;
           }
@@ -202,10 +256,7 @@ async function main() {
     }
     // What the counting recorded, to show it ran (one listener per request, mostly).
     let counted = 0;
-    for (const app of [streamedOn, redirectOn]) {
-      await app.antenne.audience!.recorder.settled();
-      counted += await app.antenne.audience!.aggregator.run();
-    }
+    for (const server of [streamedOn, redirectOn]) counted += await finish(server);
     console.log(
       `\nrandom ${RANGE_BYTES / 1024} KiB ranges of a ${(FILE_BYTES / 1e6).toFixed(1)} MB file, a new listener per request, wrk -t2 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} rounds, ${os.availableParallelism()} cores; ${counted} downloads counted`,
     );
@@ -220,9 +271,9 @@ async function main() {
       );
     }
   } finally {
-    for (const app of apps) {
-      await app.antenne.close();
-      await dropKeys(app.prefix);
+    for (const server of servers) {
+      await finish(server);
+      await dropKeys(server.prefix);
     }
     await s3?.stop();
     await fs.rm(dir, { recursive: true, force: true });
