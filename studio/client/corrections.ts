@@ -1,11 +1,52 @@
 /**
  * Corrections: passages to cut (one "start–end" a line, in seconds or mm:ss) sent
  * as JSON, or a replacement recording sent as a form; the page then shows the
- * new version in its history.
+ * new version in its history, and follows it while it is made: it reloads once
+ * the version is online (or failed), as the processing of an upload is followed.
  */
-import { $, api, csrf, onSubmit, settle, showProblem, t, value, type Problem } from './forms.js';
+import {
+  $,
+  api,
+  csrf,
+  fill,
+  onSubmit,
+  settle,
+  showProblem,
+  t,
+  value,
+  type Problem,
+} from './forms.js';
 
 const form = $<HTMLFormElement>('#correction-form');
+
+// A version in the making: say so, and show the page again once it is done.
+if (form && $('#versions .state-processing')) {
+  const id = form.dataset.episode!;
+  $('#correction-status', form)!.textContent = t.correctionInProgress!;
+  const timer = setInterval(() => {
+    void api('GET', `/api/episodes/${id}/versions`).then((res) => {
+      const versions = (res.data as { versions?: { state: string }[] } | null)?.versions;
+      if (res.ok && versions && !versions.some((v) => v.state === 'processing')) {
+        clearInterval(timer);
+        location.reload();
+      }
+    });
+  }, 1500);
+}
+
+/** "cuts.1.end" → "Line 2: …", so that the editor knows which range the server means. */
+function onLines(problem: Problem | null): Problem | null {
+  if (!problem?.errors) return problem;
+  return {
+    ...problem,
+    errors: problem.errors.map((e) => {
+      const line = /^cuts\.(\d+)(\.|$)/.exec(e.field);
+      return line
+        ? { ...e, message: fill(t.correctionLine!, { n: Number(line[1]) + 1 }) + e.message }
+        : e;
+    }),
+  };
+}
 
 /** "12:04–12:19" (en dash, hyphen or "to"/"à") → {start, end} as typed; null when not a range. */
 function rangeOf(line: string): { start: string; end: string } | null {
@@ -47,7 +88,7 @@ onSubmit(form, async (f) => {
     return showProblem(f, { errors: [{ field: 'cuts', message: t.correctionBadRange! }] });
   }
   const res = await api('POST', `/api/episodes/${id}/corrections`, { cuts, reason, note });
-  if (!res.ok) return showProblem(f, res.data as Problem);
+  if (!res.ok) return showProblem(f, onLines(res.data as Problem));
   settle(f, res, status, t.correctionQueued!);
   location.reload();
 });

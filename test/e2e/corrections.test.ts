@@ -19,22 +19,13 @@ import {
   waitForEpisode,
 } from '../helpers/app.js';
 import { decodedDuration, tempDir } from '../helpers/audio.js';
+import {
+  listVersions,
+  waitForVersion as versionDone,
+  type VersionBody,
+} from '../helpers/corrections.js';
 import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { interview, seededBytes } from '../fixtures/audio.js';
-
-interface VersionBody {
-  number: number;
-  kind: string;
-  state: string;
-  reason: string | null;
-  note: string | null;
-  cuts: { start: number; end: number }[] | null;
-  createdBy: string | null;
-  completedAt: string | null;
-  durationSeconds: number | null;
-  loudness: { integrated: number; truePeak: number } | null;
-  failureReason: string | null;
-}
 
 interface ClipBody {
   id: string;
@@ -63,12 +54,7 @@ for (const engine of ENGINES) {
     });
     const correct = (body: unknown, id = episodeId) =>
       app.authed(`/api/episodes/${id}/corrections`, json(body));
-    const versions = async () =>
-      (
-        (await (await app.authed(`/api/episodes/${episodeId}/versions`)).json()) as {
-          versions: VersionBody[];
-        }
-      ).versions;
+    const versions = () => listVersions(app, episodeId);
     const feedXml = async () => (await fetch(`${app.baseUrl}/feeds/${SHOW_INPUT.slug}.xml`)).text();
     const parseItem = async () => {
       const rss = await new Parser<object, { contentEncoded: string }>({
@@ -78,15 +64,7 @@ for (const engine of ENGINES) {
       return rss.items[0]!;
     };
 
-    async function waitForVersion(number: number): Promise<VersionBody> {
-      for (let i = 0; i < 1200; i++) {
-        const v = (await versions()).find((x) => x.number === number);
-        // Live once swapped in; complete once the feed lists it and the old files are gone.
-        if (v && (v.state === 'failed' || (v.state === 'live' && v.completedAt))) return v;
-        await new Promise((r) => setTimeout(r, 150));
-      }
-      throw new Error(`version ${number} still processing`);
-    }
+    const waitForVersion = (number: number) => versionDone(app, episodeId, number);
 
     async function waitForClip(id: string): Promise<ClipBody> {
       for (let i = 0; i < 1200; i++) {

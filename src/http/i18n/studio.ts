@@ -109,6 +109,9 @@ const en = {
     'Correction queued: the current audio stays online until the corrected one is ready.',
   correctionNothing: 'Give the passages to remove or a replacement recording.',
   correctionBadRange: 'Write each passage as start–end, e.g. 12:04–12:19.',
+  correctionInProgress:
+    'Correction in progress: the current audio stays online until the corrected one is ready; this page shows it then.',
+  correctionLine: 'Line {n}: ',
   versions: 'Version history',
   versionNumber: 'Version',
   versionKind: 'Change',
@@ -434,6 +437,9 @@ const fr: StudioStrings = {
     'Correction en file d’attente : l’audio actuel reste en ligne jusqu’à ce que l’audio corrigé soit prêt.',
   correctionNothing: 'Indiquez les passages à retirer ou un enregistrement de remplacement.',
   correctionBadRange: 'Écrivez chaque passage sous la forme début–fin, par exemple 12:04–12:19.',
+  correctionInProgress:
+    'Rectificatif en cours : l’audio actuel reste en ligne jusqu’à ce que l’audio corrigé soit prêt ; cette page l’affichera alors.',
+  correctionLine: 'Ligne {n} : ',
   versions: 'Historique des versions',
   versionNumber: 'Version',
   versionKind: 'Modification',
