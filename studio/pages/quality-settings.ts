@@ -7,6 +7,7 @@
 import {
   DEFAULT_QUALITY_SETTINGS,
   FINDING_CODES,
+  qualitySettingsSchema,
   type QualitySettings,
 } from '../../src/core/quality.js';
 import { html, type SafeHtml } from '../../src/http/html.js';
@@ -38,15 +39,22 @@ export function qualitySettingsSection(
   const number = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
     maximumFractionDigits: 2,
   });
-  const thresholds = THRESHOLDS.map((name) =>
-    field(name, say(`qs_${name}`), {
+  const thresholds = THRESHOLDS.map((name) => {
+    // The range the API accepts, said in the hint (its refusals are in English).
+    const range = qualitySettingsSchema.shape[name].unwrap();
+    const [min, max] = [range.minValue ?? 0, range.maxValue ?? 0];
+    return field(name, say(`qs_${name}`), {
       type: 'number',
       id: `qs-${name}`,
       value: String(settings[name]),
-      hint: fill(t.qualityDefault, { value: number.format(DEFAULT_QUALITY_SETTINGS[name]) }),
-      attrs: { step: 'any', 'data-default': DEFAULT_QUALITY_SETTINGS[name] },
-    }),
-  );
+      hint: fill(t.qualityDefault, {
+        value: number.format(DEFAULT_QUALITY_SETTINGS[name]),
+        min: number.format(min),
+        max: number.format(max),
+      }),
+      attrs: { step: 'any', min, max, 'data-default': DEFAULT_QUALITY_SETTINGS[name] },
+    });
+  });
   const severities = FINDING_CODES.map((code) => {
     const fallback = DEFAULT_QUALITY_SETTINGS.severities[code];
     return field(`severities.${code}`, findingName(t, code), {

@@ -172,7 +172,12 @@ describe('quality thresholds form', () => {
       assert.equal(labels.length, 17);
       assert.equal(new Set(labels).size, labels.length, labels.join(' | '));
       assert.match(form, /id="qs-deadAirSeconds"[^>]* type="number" value="20"/);
-      assert.match(form, lang === 'fr' ? /Par défaut : 10<\/p>/ : /Default: 10<\/p>/);
+      assert.match(
+        form,
+        lang === 'fr'
+          ? /Par défaut : 10 \(de 2 à 600\)<\/p>/
+          : /Default: 10 \(from 2 to 600\)<\/p>/,
+      );
       assert.match(form, /<option value="off" selected>(Désactivé|Off)<\/option>/);
       assert.match(
         form,
@@ -183,7 +188,7 @@ describe('quality thresholds form', () => {
     }
     assert.match(
       qualitySettingsSection(fr, 'fr', 's', DEFAULT_QUALITY_SETTINGS).value,
-      /Par défaut : 0,1</,
+      /Par défaut : 0,1 \(de 0 à 100\)</,
     );
   });
 });

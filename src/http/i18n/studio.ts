@@ -369,7 +369,7 @@ const en = {
   qs_phaseCancelDb: 'Phase-cancelled stereo: mono sum quieter by (dB)',
   qs_loudnessToleranceLu: 'Loudness tolerance around the target (LU)',
   qs_minDurationSeconds: 'Shortest expected recording (seconds)',
-  qualityDefault: 'Default: {value}',
+  qualityDefault: 'Default: {value} (from {min} to {max})',
   qualitySeverities: 'Severity of each finding',
   qualitySeveritiesHint:
     'Blocking: publishing needs a written reason. Warning: shown, publication allowed. Off: not reported.',
@@ -764,7 +764,7 @@ const fr: StudioStrings = {
   qs_phaseCancelDb: 'Opposition de phase : somme mono plus faible de (dB)',
   qs_loudnessToleranceLu: 'Tolérance de volume autour de la cible (LU)',
   qs_minDurationSeconds: 'Durée minimale attendue (secondes)',
-  qualityDefault: 'Par défaut : {value}',
+  qualityDefault: 'Par défaut : {value} (de {min} à {max})',
   qualitySeverities: 'Gravité de chaque problème',
   qualitySeveritiesHint:
     'Bloquant : publier demande une raison écrite. Avertissement : signalé, la publication reste possible. Désactivé : non signalé.',
