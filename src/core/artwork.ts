@@ -12,7 +12,18 @@ export type ArtworkCheck =
       width: number;
       height: number;
     }
-  | { ok: false; problem: string };
+  | {
+      ok: false;
+      /** An English sentence (the API's); `reason` and the figures let the studio word it. */
+      problem: string;
+      reason: ArtworkProblem;
+      width?: number;
+      height?: number;
+      format?: string;
+    };
+
+/** Why artwork breaks Apple's rule, for translations. */
+export type ArtworkProblem = 'unreadable' | 'format' | 'not-square' | 'size';
 
 /** Reads the image header (never trusts the declared type) and checks Apple's rule. */
 export function checkArtwork(bytes: Uint8Array): ArtworkCheck {
@@ -20,20 +31,35 @@ export function checkArtwork(bytes: Uint8Array): ArtworkCheck {
   try {
     size = imageSize(bytes);
   } catch {
-    return { ok: false, problem: 'The artwork is not an image we can read: send a JPEG or PNG.' };
+    return {
+      ok: false,
+      reason: 'unreadable',
+      problem: 'The artwork is not an image we can read: send a JPEG or PNG.',
+    };
   }
   if (size.type !== 'jpg' && size.type !== 'png') {
     return {
       ok: false,
+      reason: 'format',
+      format: size.type ?? '?',
       problem: `The artwork is ${size.type ?? 'an unknown format'}: Apple accepts JPEG or PNG only.`,
     };
   }
   const { width, height } = size;
   if (width !== height)
-    return { ok: false, problem: `The artwork is ${width}×${height} px: it must be square.` };
+    return {
+      ok: false,
+      reason: 'not-square',
+      width,
+      height,
+      problem: `The artwork is ${width}×${height} px: it must be square.`,
+    };
   if (width < ARTWORK_MIN || width > ARTWORK_MAX) {
     return {
       ok: false,
+      reason: 'size',
+      width,
+      height,
       problem: `The artwork is ${width}×${height} px: it must be between ${ARTWORK_MIN} and ${ARTWORK_MAX} px a side.`,
     };
   }

@@ -294,13 +294,24 @@ export interface EditorialFacts {
   /** The show's artwork: none, a checked file (problem when it breaks Apple's rules), or a remote URL. */
   readonly artwork:
     | { readonly kind: 'none' }
-    | { readonly kind: 'stored'; readonly problem: string | null }
+    | { readonly kind: 'stored'; readonly problem: ArtworkFault | null }
     | { readonly kind: 'url' };
   /** What the feed check says of the episode's item (errors and warnings). */
   readonly appleItem: readonly {
     readonly severity: 'error' | 'warning';
     readonly message: string;
+    /** The rule's stable name and figures (the feed check's), for translations. */
+    readonly rule?: string | undefined;
+    readonly data?: Readonly<Record<string, string | number>> | undefined;
   }[];
+}
+
+/** Why the stored artwork breaks Apple's rule: the English sentence, a reason and its figures. */
+export interface ArtworkFault {
+  readonly message: string;
+  /** unreadable, format, not-square, size (the artwork check's), or stored-unreadable. */
+  readonly reason: string;
+  readonly data?: Readonly<Record<string, string | number>> | undefined;
 }
 
 export function editorialFindings(
@@ -317,8 +328,13 @@ export function editorialFindings(
   } else if (facts.artwork.kind === 'stored' && facts.artwork.problem) {
     drafts.push({
       code: 'artwork-invalid',
-      message: `The show’s artwork breaks Apple’s rules: ${facts.artwork.problem}`,
-      data: { problem: facts.artwork.problem },
+      message: `The show’s artwork breaks Apple’s rules: ${facts.artwork.problem.message}`,
+      // The figures first: `problem` and `reason` are what the studio words it from.
+      data: {
+        ...facts.artwork.problem.data,
+        problem: facts.artwork.problem.message,
+        reason: facts.artwork.problem.reason,
+      },
     });
   }
   if (!stripTags(facts.summary).trim()) {
@@ -332,7 +348,8 @@ export function editorialFindings(
     drafts.push({
       code: 'apple-item',
       message: `Apple Podcasts: ${p.message}`,
-      data: { rule: p.message },
+      // `rule` names it (the studio words it from the name and figures); `text` is the sentence.
+      data: { ...p.data, rule: p.rule ?? 'unknown', text: p.message },
       ...(p.severity === 'warning' ? { severity: 'warning' as const } : {}),
     });
   }

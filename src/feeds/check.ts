@@ -20,7 +20,36 @@ export interface FeedProblem {
   /** "channel" or "item <guid or title>". */
   readonly where: string;
   readonly message: string;
+  /** The item rule broken, by a stable name, and the figures its sentence quotes (for translations). */
+  readonly rule?: ItemRule;
+  readonly data?: Readonly<Record<string, string | number>>;
 }
+
+/** The item rules by name: the studio words them in the editor's language. */
+export const ITEM_RULES = [
+  'title-missing',
+  'guid-missing',
+  'description-too-long',
+  'pubdate-invalid',
+  'enclosure-missing',
+  'enclosure-type-missing',
+  'enclosure-length-invalid',
+  'duration-missing',
+  'explicit-invalid',
+  'episode-type-invalid',
+  'transcript-url-missing',
+  'transcript-type-invalid',
+  'chapters-url-missing',
+  'chapters-type-invalid',
+  'alternate-type-missing',
+  'alternate-source-missing',
+  'soundbite-invalid',
+  'guid-repeated',
+  'enclosure-http',
+  'enclosure-length-mismatch',
+  'enclosure-unchecked',
+] as const;
+export type ItemRule = (typeof ITEM_RULES)[number];
 
 export interface FeedCheckResult {
   readonly ok: boolean;
@@ -107,6 +136,20 @@ export async function checkFeed(
     problems.push({ severity: 'error', where, message });
   const warn = (where: string, message: string) =>
     problems.push({ severity: 'warning', where, message });
+  /** An item rule, named, with the figures its sentence quotes. */
+  const itemProblem = (
+    severity: FeedProblem['severity'],
+    where: string,
+    rule: ItemRule,
+    message: string,
+    data?: Record<string, string | number>,
+  ) => problems.push({ severity, where, message, rule, ...(data ? { data } : {}) });
+  const itemError = (
+    where: string,
+    rule: ItemRule,
+    message: string,
+    data?: Record<string, string | number>,
+  ) => itemProblem('error', where, rule, message, data);
 
   let doc: Node;
   try {
@@ -197,63 +240,106 @@ export async function checkFeed(
   items.forEach((item, index) => {
     const itemGuid = text(item.guid);
     const where = `item ${itemGuid ?? text(item.title) ?? `#${index + 1}`}`;
-    if (!text(item.title)?.trim()) error(where, '<title> is missing.');
-    if (!itemGuid) error(where, '<guid> is missing.');
+    if (!text(item.title)?.trim()) itemError(where, 'title-missing', '<title> is missing.');
+    if (!itemGuid) itemError(where, 'guid-missing', '<guid> is missing.');
     else seen.set(itemGuid, (seen.get(itemGuid) ?? 0) + 1);
     const desc = text(item.description) ?? '';
     if (bytes(desc) > 4000)
-      error(where, `<description> is ${bytes(desc)} bytes; Apple's limit is 4000.`);
+      itemError(
+        where,
+        'description-too-long',
+        `<description> is ${bytes(desc)} bytes; Apple's limit is 4000.`,
+        { bytes: bytes(desc), limit: 4000 },
+      );
     const pubDate = text(item.pubDate);
     if (!pubDate || !Number.isFinite(Date.parse(pubDate)))
-      error(where, '<pubDate> is missing or not a date.');
+      itemError(where, 'pubdate-invalid', '<pubDate> is missing or not a date.');
     const enclosure = item.enclosure as Node | undefined;
     const url = attr(enclosure, 'url');
     const length = Number(attr(enclosure, 'length'));
-    if (!enclosure || !url) error(where, '<enclosure url> is missing.');
+    if (!enclosure || !url) itemError(where, 'enclosure-missing', '<enclosure url> is missing.');
     else {
-      if (!attr(enclosure, 'type')) error(where, '<enclosure type> is missing.');
+      if (!attr(enclosure, 'type'))
+        itemError(where, 'enclosure-type-missing', '<enclosure type> is missing.');
       if (!Number.isInteger(length) || length <= 0)
-        error(where, '<enclosure length> must be the file size in bytes.');
+        itemError(
+          where,
+          'enclosure-length-invalid',
+          '<enclosure length> must be the file size in bytes.',
+        );
       else enclosures.push({ where, url, length });
     }
-    if (!text(item['itunes:duration'])) warn(where, '<itunes:duration> is missing.');
+    if (!text(item['itunes:duration']))
+      itemProblem('warning', where, 'duration-missing', '<itunes:duration> is missing.');
     const itemExplicit = text(item['itunes:explicit']);
     if (itemExplicit !== undefined && !['true', 'false'].includes(itemExplicit)) {
-      error(where, `<itunes:explicit> is "${itemExplicit}"; use true or false.`);
+      itemError(
+        where,
+        'explicit-invalid',
+        `<itunes:explicit> is "${itemExplicit}"; use true or false.`,
+        { value: itemExplicit },
+      );
     }
     const type = text(item['itunes:episodeType']);
     if (type !== undefined && !['full', 'trailer', 'bonus'].includes(type)) {
-      error(where, `<itunes:episodeType> "${type}" is not full, trailer or bonus.`);
+      itemError(
+        where,
+        'episode-type-invalid',
+        `<itunes:episodeType> "${type}" is not full, trailer or bonus.`,
+        { value: type },
+      );
     }
     for (const t of list(item['podcast:transcript'])) {
-      if (!attr(t, 'url')) error(where, '<podcast:transcript> has no url.');
+      if (!attr(t, 'url'))
+        itemError(where, 'transcript-url-missing', '<podcast:transcript> has no url.');
       if (!TRANSCRIPT_TYPES.includes(attr(t, 'type') ?? ''))
-        error(
+        itemError(
           where,
+          'transcript-type-invalid',
           `<podcast:transcript type="${attr(t, 'type') ?? ''}"> is not a transcript type.`,
+          { value: attr(t, 'type') ?? '' },
         );
     }
     const chapters = item['podcast:chapters'];
     if (chapters !== undefined) {
-      if (!attr(chapters, 'url')) error(where, '<podcast:chapters> has no url.');
+      if (!attr(chapters, 'url'))
+        itemError(where, 'chapters-url-missing', '<podcast:chapters> has no url.');
       if (attr(chapters, 'type') !== 'application/json+chapters')
-        error(where, '<podcast:chapters type> must be application/json+chapters.');
+        itemError(
+          where,
+          'chapters-type-invalid',
+          '<podcast:chapters type> must be application/json+chapters.',
+        );
     }
     for (const alt of list(item['podcast:alternateEnclosure'])) {
-      if (!attr(alt, 'type')) error(where, '<podcast:alternateEnclosure> has no type.');
+      if (!attr(alt, 'type'))
+        itemError(where, 'alternate-type-missing', '<podcast:alternateEnclosure> has no type.');
       if (!list(alt['podcast:source']).some((s) => attr(s, 'uri')))
-        error(where, '<podcast:alternateEnclosure> has no <podcast:source uri>.');
+        itemError(
+          where,
+          'alternate-source-missing',
+          '<podcast:alternateEnclosure> has no <podcast:source uri>.',
+        );
     }
     for (const bite of list(item['podcast:soundbite'])) {
       const start = Number(attr(bite, 'startTime'));
       const duration = Number(attr(bite, 'duration'));
       if (!(start >= 0) || !(duration > 0))
-        error(where, '<podcast:soundbite> needs startTime ≥ 0 and duration > 0.');
+        itemError(
+          where,
+          'soundbite-invalid',
+          '<podcast:soundbite> needs startTime ≥ 0 and duration > 0.',
+        );
     }
   });
   for (const [g, n] of seen)
     if (n > 1)
-      error(`item ${g}`, `The guid appears ${n} times: apps would merge or hide these episodes.`);
+      itemError(
+        `item ${g}`,
+        'guid-repeated',
+        `The guid appears ${n} times: apps would merge or hide these episodes.`,
+        { count: n },
+      );
 
   const doFetch = options.fetch;
   if (doFetch) {
@@ -261,11 +347,25 @@ export async function checkFeed(
       try {
         const res = await doFetch(url, 'HEAD');
         const served = Number(res.headers['content-length']);
-        if (!res.ok) error(where, `The enclosure ${url} answers HTTP ${res.status}.`);
+        if (!res.ok)
+          itemError(where, 'enclosure-http', `The enclosure ${url} answers HTTP ${res.status}.`, {
+            url,
+            status: res.status,
+          });
         else if (served !== length)
-          error(where, `<enclosure length="${length}"> but the server sends ${served} bytes.`);
+          itemError(
+            where,
+            'enclosure-length-mismatch',
+            `<enclosure length="${length}"> but the server sends ${served} bytes.`,
+            { length, served },
+          );
       } catch (e) {
-        error(where, `The enclosure ${url} could not be checked: ${reason(e)}.`);
+        itemError(
+          where,
+          'enclosure-unchecked',
+          `The enclosure ${url} could not be checked: ${reason(e)}.`,
+          { url, reason: reason(e) },
+        );
       }
     });
   }

@@ -12,6 +12,7 @@ import {
   editorialFindings,
   effectiveQualitySettings,
   qualityReport,
+  type ArtworkFault,
   type EditorialFacts,
   type QualityReport,
 } from '../core/quality.js';
@@ -33,7 +34,7 @@ export interface QualityServiceDeps {
 const ARTWORK_CACHE_SIZE = 64;
 
 export class QualityService {
-  private readonly artworkChecks = new Map<string, string | null>();
+  private readonly artworkChecks = new Map<string, ArtworkFault | null>();
 
   constructor(private readonly deps: QualityServiceDeps) {}
 
@@ -106,17 +107,25 @@ export class QualityService {
     return show.imageUrl ? { kind: 'url' } : { kind: 'none' };
   }
 
-  private async readArtwork(key: string): Promise<string | null> {
+  private async readArtwork(key: string): Promise<ArtworkFault | null> {
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of await this.deps.storage.openRead(key)) {
         chunks.push(chunk as Buffer);
       }
       const check = checkArtwork(Buffer.concat(chunks));
-      return check.ok ? null : check.problem;
+      if (check.ok) return null;
+      const { problem, reason, ...figures } = check;
+      return {
+        message: problem,
+        reason,
+        data: Object.fromEntries(
+          Object.entries(figures).filter(([k, v]) => k !== 'ok' && v !== undefined),
+        ) as Record<string, string | number>,
+      };
     } catch (error) {
       this.deps.logger.warn({ err: error, key }, 'the show artwork could not be read');
-      return 'the stored file could not be read.';
+      return { message: 'the stored file could not be read.', reason: 'stored-unreadable' };
     }
   }
 
@@ -129,7 +138,13 @@ export class QualityService {
     if (!renditions.length) return [];
     const enclosure = mp3Enclosure(renditions);
     if (!enclosure) {
-      return [{ severity: 'error', message: '<enclosure> is missing: the episode has no MP3.' }];
+      return [
+        {
+          severity: 'error',
+          rule: 'no-mp3',
+          message: '<enclosure> is missing: the episode has no MP3.',
+        },
+      ];
     }
     const urls = publicUrls(this.deps.publicUrl);
     const xml = buildPodcastFeed({
@@ -147,6 +162,6 @@ export class QualityService {
     const result = await checkFeed(xml);
     return result.problems
       .filter((p) => p.where.startsWith('item'))
-      .map((p) => ({ severity: p.severity, message: p.message }));
+      .map((p) => ({ severity: p.severity, message: p.message, rule: p.rule, data: p.data }));
   }
 }

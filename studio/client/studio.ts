@@ -13,5 +13,6 @@ import './new-episode.js';
 import './episode.js';
 import './clips.js';
 import './corrections.js';
+import './quality-settings.js';
 import './local-times.js';
 import './choices.js';

@@ -7,6 +7,7 @@ import type { QualityFinding, QualityOverride, QualityReport } from '../../src/c
 import { html, type SafeHtml } from '../../src/http/html.js';
 import { fill, type Lang } from '../../src/http/i18n/lang.js';
 import type { StudioStrings } from '../../src/http/i18n/studio.js';
+import { fillHtml } from './fill-html.js';
 
 const numberFormats = new Map<Lang, Intl.NumberFormat>();
 const number = (lang: Lang, n: number) => {
@@ -20,18 +21,44 @@ const number = (lang: Lang, n: number) => {
   return format.format(n);
 };
 
-/** A finding in the editor's language; the API's English sentence if the code is unknown. */
-export function findingText(t: StudioStrings, lang: Lang, f: QualityFinding): string {
-  const template = (t as Record<string, string | undefined>)[`q_${f.code}`];
-  if (!template) return f.message;
+const text = (t: StudioStrings, key: string) => (t as Record<string, string | undefined>)[key];
+
+/** A finding's figures as the editor reads them: numbers in their language, left/right named. */
+function wordedData(t: StudioStrings, lang: Lang, f: QualityFinding): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(f.data ?? {})) {
     if (typeof value === 'number') values[key] = number(lang, value);
     else if (value === 'left' || value === 'right') values[key] = t[`q_${value}`];
     else values[key] = value;
   }
+  return values;
+}
+
+/**
+ * A finding in the editor's language; the API's English sentence if the code (or,
+ * for the artwork and Apple's item rules, the reason or rule) has no wording here.
+ */
+export function findingText(t: StudioStrings, lang: Lang, f: QualityFinding): string {
+  const template = text(t, `q_${f.code}`);
+  if (!template) return f.message;
+  const values = wordedData(t, lang, f);
+  // The part that came from another check (artwork, feed check) is worded from its name.
+  const inner =
+    f.code === 'artwork-invalid'
+      ? { slot: 'problem', template: text(t, `qa_${values.reason}`) }
+      : f.code === 'apple-item'
+        ? { slot: 'rule', template: text(t, `qr_${values.rule}`) }
+        : null;
+  if (inner) {
+    if (!inner.template) return f.message;
+    values[inner.slot] = fill(inner.template, values);
+  }
   return fill(template, values);
 }
+
+/** A finding code as the editor calls it ("Blanc à l’antenne" for dead-air). */
+export const findingName = (t: StudioStrings, code: string): string =>
+  text(t, `qn_${code}`) ?? code;
 
 const clock = (seconds: number) => {
   const s = Math.max(0, Math.floor(seconds));
@@ -61,11 +88,12 @@ export function qualitySection(
     ? html`<h3 id="quality-overrides-heading">${t.qualityOverrides}</h3>
 <ul id="quality-overrides" aria-labelledby="quality-overrides-heading">${overrides.map(
         (o) =>
-          html`<li>${fill(t.qualityOverrideLine, {
-            at: o.at,
+          html`<li>${fillHtml(t.qualityOverrideLine, {
+            // Shown in the editor's time zone by the studio's script.
+            at: html`<time datetime="${o.at}" data-local>${o.at}</time>`,
             name: o.by.name,
             reason: o.reason,
-            codes: o.findings.join(', '),
+            codes: o.findings.map((code) => findingName(t, code)).join(', '),
           })}</li>`,
       )}</ul>`
     : '';

@@ -4,6 +4,8 @@ import { fill } from '../../src/http/i18n/lang.js';
 import { stateLabel } from '../../src/http/i18n/studio.js';
 import { appleCategorySelect, languageSelect } from './choices.js';
 import { field, layout, listTable, type PageContext } from './layout.js';
+import { qualitySettingsSection } from './quality-settings.js';
+import type { QualitySettings } from '../../src/core/quality.js';
 
 /**
  * Slugs: lowercase letters, digits, hyphens. Written for the `v` flag browsers
@@ -106,6 +108,8 @@ export interface ShowSettingsView {
   readonly type: string;
   readonly artworkUrl: string | null;
   readonly feedUrl: string;
+  /** The quality report's thresholds in effect. */
+  readonly quality?: QualitySettings;
 }
 
 /** Topic feeds: one feed per article category, for listeners who follow one subject. */
@@ -207,6 +211,7 @@ ${field('explicit', t.explicit, { type: 'checkbox', checked: show.explicit })}
 <p class="error form-error" role="alert" data-error-for="(form)"></p>
 <button type="submit">${t.save}</button>
 <p class="status" id="show-settings-status" role="status" aria-live="polite"></p></form></section>
+${show.quality ? qualitySettingsSection(t, ctx.lang, show.slug, show.quality) : html``}
 ${topicsSection(ctx, show.slug, topics)}
 ${move ? feedMoveSection(ctx, move) : html``}`,
   );

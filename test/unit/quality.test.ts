@@ -123,7 +123,14 @@ describe('quality report (pure)', () => {
     const stored = editorialFindings(
       {
         summary: 'Un résumé',
-        artwork: { kind: 'stored', problem: 'it must be square.' },
+        artwork: {
+          kind: 'stored',
+          problem: {
+            message: 'it must be square.',
+            reason: 'not-square',
+            data: { width: 1400, height: 1000 },
+          },
+        },
         appleItem: [],
       },
       DEFAULT_QUALITY_SETTINGS,

@@ -30,6 +30,14 @@ export const feedCheckSchema = resource(
         severity: z.enum(['error', 'warning']),
         where: z.string().describe('"channel" or "item <guid or title>"'),
         message: z.string(),
+        rule: z
+          .string()
+          .optional()
+          .describe('The item rule broken, by a stable name (e.g. description-too-long)'),
+        data: z
+          .record(z.string(), z.union([z.string(), z.number()]))
+          .optional()
+          .describe('The figures the message quotes'),
       }),
     ),
   }),
