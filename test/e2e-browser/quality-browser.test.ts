@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { assertUniqueNames } from '../helpers/accessible-names.js';
+import { assertUniqueNames } from '../helpers/accessibility.js';
 import { launchChromium } from '../helpers/browser.js';
 import { uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
 import { ADMIN, ADMIN_ENV } from '../helpers/sessions.js';

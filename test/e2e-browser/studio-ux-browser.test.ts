@@ -375,7 +375,7 @@ describe('studio UX in Chromium: local times, state-following publication, choic
       for (const path of pages) {
         const response = await page.goto(`${app.baseUrl}${path}`);
         assert.equal(response?.status(), 200, path);
-        assert.ok((await assertUniqueNames(page)) > 5, path);
+        assert.ok((await assertUniqueNames(page)).length > 5, path);
         // Browsers compile a pattern when there is a value to check: the check runs.
         for (const input of await page.locator('input[pattern]').all()) {
           await input.fill('Pas Valide');

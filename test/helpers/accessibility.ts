@@ -79,8 +79,11 @@ export async function axControls(page: Page): Promise<AxControl[]> {
   }
 }
 
-/** No control without a name; no two of one role sharing a name unless they go to the same place. */
-export async function assertUniqueNames(page: Page): Promise<number> {
+/**
+ * No control without a name; no two of one role sharing a name unless they go to
+ * the same place. Resolves to the page's controls.
+ */
+export async function assertUniqueNames(page: Page): Promise<AxControl[]> {
   // What disclosures hide is on the page too.
   await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
   const controls = await axControls(page);
@@ -99,5 +102,5 @@ export async function assertUniqueNames(page: Page): Promise<number> {
     seen.set(key, c);
   }
   assert.deepEqual(clashes, [], `controls sharing a name on ${where}`);
-  return controls.length;
+  return controls;
 }
