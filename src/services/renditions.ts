@@ -102,27 +102,10 @@ export class RenditionService {
   ): Promise<{ durationSeconds: number }> {
     const { storage, renditions } = this.deps;
     let enclosureDuration = processed.durationSeconds;
-    for (const [index, { profile, path: output }] of processed.outputs.entries()) {
-      const outputProbe = await probe(output, { ffprobePath: this.deps.ffprobePath });
-      const sha256 = await sha256File(output);
-      const key = storageKeys.rendition(episodeId, profile.name, sha256, profile.extension);
-      const stored = await storage.putFile(key, output);
-      const duration = outputProbe.durationSeconds ?? processed.durationSeconds;
-      if (index === 0) enclosureDuration = duration;
-      const { replacedKey } = await renditions.upsert({
-        id: newRenditionId(),
-        episodeId,
-        profile: profile.name,
-        mimeType: profile.mimeType,
-        codec: outputProbe.audio?.codec ?? profile.codec,
-        bitrateKbps: profile.bitrateKbps,
-        sampleRate: outputProbe.audio?.sampleRate ?? profile.sampleRate,
-        channels: outputProbe.audio?.channels ?? profile.channels,
-        bytes: stored.bytes,
-        durationSeconds: duration,
-        storageKey: key,
-        sha256,
-      });
+    for (const [index, output] of processed.outputs.entries()) {
+      const rendition = await this.storeOutput(episodeId, output, processed.durationSeconds);
+      if (index === 0) enclosureDuration = rendition.durationSeconds;
+      const { replacedKey } = await renditions.upsert(rendition);
       if (replacedKey) await storage.delete(replacedKey);
     }
     const dropped = await renditions.deleteOtherProfiles(
@@ -154,37 +137,46 @@ export class RenditionService {
   }> {
     const { storage } = this.deps;
     const renditions: NewRendition[] = [];
-    for (const { profile, path: output } of processed.outputs) {
-      const outputProbe = await probe(output, { ffprobePath: this.deps.ffprobePath });
-      const sha256 = await sha256File(output);
-      const key = storageKeys.rendition(
-        episodeId,
-        profile.name,
-        sha256,
-        profile.extension,
-        version,
+    for (const output of processed.outputs) {
+      renditions.push(
+        await this.storeOutput(episodeId, output, processed.durationSeconds, version),
       );
-      const stored = await storage.putFile(key, output);
-      renditions.push({
-        id: newRenditionId(),
-        episodeId,
-        profile: profile.name,
-        mimeType: profile.mimeType,
-        codec: outputProbe.audio?.codec ?? profile.codec,
-        bitrateKbps: profile.bitrateKbps,
-        sampleRate: outputProbe.audio?.sampleRate ?? profile.sampleRate,
-        channels: outputProbe.audio?.channels ?? profile.channels,
-        bytes: stored.bytes,
-        durationSeconds: outputProbe.durationSeconds ?? processed.durationSeconds,
-        storageKey: key,
-        sha256,
-      });
     }
     const peaks = await storePeakSets(storage, episodePeaksKeys(episodeId), processed.peaksPcmPath);
     return {
       renditions,
       peaks,
       durationSeconds: renditions[0]?.durationSeconds ?? processed.durationSeconds,
+    };
+  }
+
+  /**
+   * Stores one output under its content-addressed key (a correction's version in
+   * the name) and describes it as probed; recording it is the caller's.
+   */
+  private async storeOutput(
+    episodeId: string,
+    { profile, path: output }: PipelineResult['outputs'][number],
+    runDurationSeconds: number,
+    version?: number,
+  ): Promise<NewRendition> {
+    const outputProbe = await probe(output, { ffprobePath: this.deps.ffprobePath });
+    const sha256 = await sha256File(output);
+    const key = storageKeys.rendition(episodeId, profile.name, sha256, profile.extension, version);
+    const stored = await this.deps.storage.putFile(key, output);
+    return {
+      id: newRenditionId(),
+      episodeId,
+      profile: profile.name,
+      mimeType: profile.mimeType,
+      codec: outputProbe.audio?.codec ?? profile.codec,
+      bitrateKbps: profile.bitrateKbps,
+      sampleRate: outputProbe.audio?.sampleRate ?? profile.sampleRate,
+      channels: outputProbe.audio?.channels ?? profile.channels,
+      bytes: stored.bytes,
+      durationSeconds: outputProbe.durationSeconds ?? runDurationSeconds,
+      storageKey: key,
+      sha256,
     };
   }
 

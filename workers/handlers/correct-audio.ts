@@ -8,8 +8,6 @@ import type { CorrectAudioPayload } from '../../src/core/jobs.js';
 import type { Logger } from '../../src/core/logger.js';
 import { storageKeys } from '../../src/core/storage-keys.js';
 import type { EpisodeVersionsRepository } from '../../src/db/repositories/episode-versions.repo.js';
-import type { EpisodesRepository } from '../../src/db/repositories/episodes.repo.js';
-import type { ShowsRepository } from '../../src/db/repositories/shows.repo.js';
 import { cutInvocation } from '../../src/media/cut.js';
 import { runFfmpeg } from '../../src/media/ffmpeg.js';
 import type { ProbeResult } from '../../src/core/media-types.js';
@@ -18,30 +16,14 @@ import { analysisOptions } from '../../src/core/quality.js';
 import { processMaster, type PipelineResult } from '../../src/media/pipeline.js';
 import { assertProbedAudio, probeFailure } from '../../src/media/validate-input.js';
 import type { CorrectionService } from '../../src/services/corrections.js';
-import {
-  settingsFor,
-  tagsFor,
-  UnknownProfileError,
-  type RenditionService,
-} from '../../src/services/renditions.js';
-import type { BlobStorage } from '../../src/storage/blob-storage.js';
+import { settingsFor, tagsFor } from '../../src/services/renditions.js';
 import * as mediaJob from '../media-job.js';
+import { ladderSettings, type ProcessAudioDeps } from './process-audio.js';
 
-export interface CorrectAudioDeps {
-  readonly shows: ShowsRepository;
-  readonly episodes: EpisodesRepository;
+/** What processing an upload needs, and the versions to swap in. */
+export interface CorrectAudioDeps extends ProcessAudioDeps {
   readonly versions: EpisodeVersionsRepository;
   readonly corrections: CorrectionService;
-  readonly renditionService: RenditionService;
-  readonly storage: BlobStorage;
-  readonly logger: Logger;
-  readonly ffmpegPath: string;
-  readonly ffprobePath: string;
-  readonly ffmpegTimeoutMs: number;
-  readonly maxAudioDurationSeconds: number;
-  readonly jobsTmpDir: string;
-  readonly encodeParallelism?: number | undefined;
-  readonly defaultLadder?: readonly string[] | undefined;
 }
 
 /**
@@ -186,14 +168,4 @@ async function probeInput(deps: CorrectAudioDeps, file: string, log: Logger): Pr
     log.warn({ stderr: error.stderr }, 'ffprobe could not read the correction’s audio');
     throw refusal;
   });
-}
-
-/** An unknown profile will not be known at the next attempt either. */
-function ladderSettings<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof UnknownProfileError) throw new UnrecoverableError(error.message);
-    throw error;
-  }
 }

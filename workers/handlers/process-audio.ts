@@ -152,8 +152,8 @@ export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor<Pro
   };
 }
 
-/** An unknown profile will not be known at the next attempt either. */
-function ladderSettings<T>(read: () => T): T {
+/** An unknown profile will not be known at the next attempt either (corrections too). */
+export function ladderSettings<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
