@@ -1,8 +1,8 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Episode, Rendition, Show, TopicFeed } from '../../core/domain.js';
 import { FEED_STATES } from '../../core/episode-state.js';
 import type { Db } from '../connect.js';
-import type { TopicFeedsTable } from '../schema.js';
+import type { EpisodesTable, RenditionsTable, TopicFeedsTable } from '../schema.js';
 import { toEpisode } from './episodes.repo.js';
 import { toRendition } from './renditions.repo.js';
 import { toShow } from './shows.repo.js';
@@ -140,18 +140,18 @@ export class FeedsRepository {
         const renditions = new Map<string, Rendition[]>();
         for (let i = 0; i < wanted.length; i += 1000) {
           const ids = wanted.slice(i, i + 1000);
-          const episodeRows = await trx
-            .selectFrom('episodes')
-            .selectAll()
-            .where('id', '=', anyOf(ids))
-            .execute();
+          // Whole rows packed as one JSON text too (a cold render reads every item's row).
+          // JSON gives timestamps as ISO text and int8 as numbers: the row mappers take both.
+          const episodeRows = await packedRows<Selectable<EpisodesTable>>(
+            trx,
+            sql<Packed>`select json_agg(e)::text as packed from episodes e where e.id = ${anyOf(ids)}`,
+          );
           episodes.push(...episodeRows.map(toEpisode));
-          const renditionRows = await trx
-            .selectFrom('renditions')
-            .selectAll()
-            .where('episode_id', '=', anyOf(ids))
-            .orderBy('profile')
-            .execute();
+          const renditionRows = await packedRows<Selectable<RenditionsTable>>(
+            trx,
+            sql<Packed>`select json_agg(r order by r.profile)::text as packed
+              from renditions r where r.episode_id = ${anyOf(ids)}`,
+          );
           for (const row of renditionRows) {
             const list = renditions.get(row.episode_id) ?? [];
             list.push(toRendition(row));
@@ -306,4 +306,13 @@ function toRender(row: {
     itemCount: row.item_count,
     storageKey: row.storage_key,
   };
+}
+
+type Packed = { packed: string | null };
+
+/** The rows a `select json_agg(…)::text as packed` query packed into one value. */
+async function packedRows<Row>(db: Db, query: RawBuilder<Packed>): Promise<Row[]> {
+  const { rows } = await query.execute(db);
+  const packed = rows[0]?.packed;
+  return packed ? (JSON.parse(packed) as Row[]) : [];
 }
