@@ -8,6 +8,7 @@
  * scheduled sweep after its expiry.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
@@ -343,9 +344,9 @@ describe('resumable uploads: temp copies a killed process left are swept at boot
   this.timeout(60_000);
 
   it('removes a dead process’s copy under tmp/resumable, and keeps a live one’s', async () => {
-    const first = await startTestApp({ engine: 'pglite', worker: false });
-    const state = await first.stop();
-    const tmp = path.join(state.dataDir, 'tmp', 'resumable');
+    // The data dir of a process that was killed: the app boots on it.
+    const dataDir = await tempDir();
+    const tmp = path.join(dataDir, 'tmp', 'resumable');
     // Named as withTempDir names them: <prefix>-<pid>-<random>. No process has pid 2^22 + 1.
     const dead = path.join(tmp, `upload-${2 ** 22 + 1}-abc123`);
     const live = path.join(tmp, `upload-${process.pid}-def456`);
@@ -353,12 +354,18 @@ describe('resumable uploads: temp copies a killed process left are swept at boot
       await fs.mkdir(dir, { recursive: true });
       await fs.writeFile(path.join(dir, 'copy'), 'octets « copiés »');
     }
-    const second = await startTestApp({ engine: 'pglite', worker: false, restart: state });
+    const state = {
+      dataDir,
+      queuePrefix: `antenne-test-${randomBytes(5).toString('hex')}`,
+      databaseUrl: null,
+      dropDatabase: null,
+    };
+    const app = await startTestApp({ engine: 'pglite', worker: false, restart: state });
     try {
       await assert.rejects(fs.stat(dead), { code: 'ENOENT' });
       assert.equal(await fs.readFile(path.join(live, 'copy'), 'utf8'), 'octets « copiés »');
     } finally {
-      await second.close();
+      await app.close();
     }
   });
 });
