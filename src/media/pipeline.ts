@@ -376,14 +376,14 @@ export async function processMaster(
             [...guard, layoutChain],
             meters,
             split ? [] : sampleFiles,
-            inspectBranches,
+            split ? undefined : inspectBranches,
           ),
           meters.map((m) => m.name),
           signal,
           (p) => progress((MEASURE_SHARE * 0.5 * p) / 100),
           (line) => {
             decoding.onLine(line);
-            if (inspectBranches) inspecting.onLine(line);
+            if (inspectBranches && !split) inspecting.onLine(line);
           },
         );
         input = withTruePeak(need(figures[0], 'input'), split ? [figures[1] ?? null] : []);
@@ -396,10 +396,22 @@ export async function processMaster(
           { name: 'tp1', truePeak: true, select: spans[1] },
           ...sampleMeters,
         ];
+        // The quality analysis goes with this process, which meters half the program
+        // while the first meters all of it: the two end closer together.
         const figures = await analyse(
-          analysisInvocation(spec.input, [...guard, layoutChain], meters, sampleFiles),
+          analysisInvocation(
+            spec.input,
+            [...guard, layoutChain],
+            meters,
+            sampleFiles,
+            inspectBranches,
+          ),
           meters.map((m) => m.name),
           signal,
+          undefined,
+          (line) => {
+            if (inspectBranches) inspecting.onLine(line);
+          },
         );
         secondSpan = figures[0] ?? null;
         if (wantSample) sampleReference = figures[1] ?? null;
