@@ -12,13 +12,11 @@ import { cutInvocation } from '../../src/media/cut.js';
 import { runFfmpeg } from '../../src/media/ffmpeg.js';
 import type { ProbeResult } from '../../src/core/media-types.js';
 import { probe, ProbeError } from '../../src/media/ffprobe.js';
-import { analysisOptions } from '../../src/core/quality.js';
-import { processMaster, type PipelineResult } from '../../src/media/pipeline.js';
 import { assertProbedAudio, probeFailure } from '../../src/media/validate-input.js';
 import type { CorrectionService } from '../../src/services/corrections.js';
-import { settingsFor, tagsFor } from '../../src/services/renditions.js';
+import { settingsFor } from '../../src/services/renditions.js';
 import * as mediaJob from '../media-job.js';
-import { ladderSettings, type ProcessAudioDeps } from './process-audio.js';
+import { encodeEpisode, ladderSettings, type ProcessAudioDeps } from './process-audio.js';
 
 /** What processing an upload needs, and the versions to swap in. */
 export interface CorrectAudioDeps extends ProcessAudioDeps {
@@ -96,29 +94,13 @@ async function correct(
   const masterProbe = version.cuts ? await probeInput(deps, master, log) : sourceProbe;
   assertProbedAudio(masterProbe);
 
-  const { ladder, target } = ladderSettings(() => settingsFor(episode, show, deps.defaultLadder));
-  const artworkKey = await deps.renditionService.findArtwork(show);
-  const encode = (artworkFile: string | undefined): Promise<PipelineResult> =>
-    processMaster(
-      {
-        input: master,
-        declaredDurationSeconds: masterProbe.audio?.durationSeconds ?? masterProbe.durationSeconds,
-        maxDurationSeconds: deps.maxAudioDurationSeconds,
-        dir,
-        ladder,
-        target,
-        tags: tagsFor(episode, show),
-        chapters: episode.chapters?.chapters,
-        artworkFile,
-        parallelism: deps.encodeParallelism ?? 2,
-        // The new audio's own report (a cut may remove a silence; a dead channel is folded too).
-        analysis: analysisOptions(show.quality, masterProbe.audio?.channels ?? 1),
-      },
-      run,
-    );
-  const processed = artworkKey
-    ? await deps.storage.withLocalCopy(artworkKey, encode)
-    : await encode(undefined);
+  // The new audio's own quality report too: a cut may remove a silence.
+  const settings = ladderSettings(() => settingsFor(episode, show, deps.defaultLadder));
+  const processed = await encodeEpisode(
+    deps,
+    { input: master, probe: masterProbe, dir, episode, show, settings },
+    run,
+  );
 
   // Stored under new keys: nothing live is overwritten.
   const staged = await deps.renditionService.stage(episode.id, version.number, processed);

@@ -4,7 +4,13 @@ import type { Logger } from '../../src/core/logger.js';
 import type { EpisodesRepository } from '../../src/db/repositories/episodes.repo.js';
 import type { ShowsRepository } from '../../src/db/repositories/shows.repo.js';
 import { probe, ProbeError } from '../../src/media/ffprobe.js';
-import { processMaster } from '../../src/media/pipeline.js';
+import type { Episode, Show } from '../../src/core/domain.js';
+import type { ProbeResult } from '../../src/core/media-types.js';
+import {
+  processMaster,
+  type PipelineResult,
+  type PipelineRuntime,
+} from '../../src/media/pipeline.js';
 import { assertProbedAudio, probeFailure } from '../../src/media/validate-input.js';
 import {
   settingsFor,
@@ -83,10 +89,7 @@ export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor<Pro
           `Processing failed after ${job.attemptsMade + 1} attempt(s): ${summary}`,
       },
       async () => {
-        const { ladder, target } = ladderSettings(() =>
-          settingsFor(episode, show, deps.defaultLadder),
-        );
-        const artworkKey = await deps.renditionService.findArtwork(show);
+        const settings = ladderSettings(() => settingsFor(episode, show, deps.defaultLadder));
         const result = await mediaJob.withStoredFileInTempDir(
           deps,
           'job',
@@ -101,37 +104,23 @@ export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor<Pro
                 throw refusal;
               },
             );
-            log.info({ probe: inputProbe, ladder: ladder.map((p) => p.name) }, 'input probed');
+            log.info(
+              { probe: inputProbe, ladder: settings.ladder.map((p) => p.name) },
+              'input probed',
+            );
             assertProbedAudio(inputProbe);
 
-            const run = (artworkFile: string | undefined) =>
-              processMaster(
-                {
-                  input,
-                  // The stream's own length first: a container's can include video or padding.
-                  declaredDurationSeconds:
-                    inputProbe.audio?.durationSeconds ?? inputProbe.durationSeconds,
-                  maxDurationSeconds: deps.maxAudioDurationSeconds,
-                  dir,
-                  ladder,
-                  target,
-                  tags: tagsFor(episode, show),
-                  chapters: episode.chapters?.chapters,
-                  artworkFile,
-                  parallelism: deps.encodeParallelism ?? 2,
-                  analysis: analysisOptions(show.quality, inputProbe.audio?.channels ?? 1),
-                },
-                {
-                  ffmpegPath: deps.ffmpegPath,
-                  timeoutMs: deps.ffmpegTimeoutMs,
-                  signal,
-                  logger: log,
-                  onProgress: (p) => reportProgress(p * 0.97),
-                },
-              );
-            const processed = artworkKey
-              ? await deps.storage.withLocalCopy(artworkKey, run)
-              : await run(undefined);
+            const processed = await encodeEpisode(
+              deps,
+              { input, probe: inputProbe, dir, episode, show, settings },
+              {
+                ffmpegPath: deps.ffmpegPath,
+                timeoutMs: deps.ffmpegTimeoutMs,
+                signal,
+                logger: log,
+                onProgress: (p) => reportProgress(p * 0.97),
+              },
+            );
             if (await superseded()) return null;
             return deps.renditionService.record(episodeId, processed, dir, log);
           },
@@ -150,6 +139,51 @@ export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor<Pro
       },
     );
   };
+}
+
+/**
+ * The ladder of an episode's show made from `input` (an upload, or a correction's
+ * master), with the show's artwork in the files' tags and the quality analysis of
+ * `input`: the encode step of processing and of corrections alike.
+ */
+export async function encodeEpisode(
+  deps: Pick<
+    ProcessAudioDeps,
+    'renditionService' | 'storage' | 'maxAudioDurationSeconds' | 'encodeParallelism'
+  >,
+  job: {
+    readonly input: string;
+    readonly probe: ProbeResult;
+    readonly dir: string;
+    readonly episode: Episode;
+    readonly show: Show;
+    /** The show's ladder and loudness target (ladderSettings). */
+    readonly settings: ReturnType<typeof settingsFor>;
+  },
+  runtime: PipelineRuntime,
+): Promise<PipelineResult> {
+  const { input, probe: probed, dir, episode, show } = job;
+  const { ladder, target } = job.settings;
+  const artworkKey = await deps.renditionService.findArtwork(show);
+  const encode = (artworkFile: string | undefined) =>
+    processMaster(
+      {
+        input,
+        // The stream's own length first: a container's can include video or padding.
+        declaredDurationSeconds: probed.audio?.durationSeconds ?? probed.durationSeconds,
+        maxDurationSeconds: deps.maxAudioDurationSeconds,
+        dir,
+        ladder,
+        target,
+        tags: tagsFor(episode, show),
+        chapters: episode.chapters?.chapters,
+        artworkFile,
+        parallelism: deps.encodeParallelism ?? 2,
+        analysis: analysisOptions(show.quality, probed.audio?.channels ?? 1),
+      },
+      runtime,
+    );
+  return artworkKey ? deps.storage.withLocalCopy(artworkKey, encode) : encode(undefined);
 }
 
 /** An unknown profile will not be known at the next attempt either (corrections too). */

@@ -13,7 +13,7 @@ import type { LoudnessReport } from '../../core/media-types.js';
 import type { AudioAnalysis } from '../../core/quality.js';
 import type { Db } from '../connect.js';
 import type { EpisodeVersionsTable } from '../schema.js';
-import type { NewRendition } from './renditions.repo.js';
+import { renditionRow, type NewRendition } from './renditions.repo.js';
 import { selectEpisodeForUpdate, updatedAtNow } from './row-locks.js';
 import { rowById } from './rows.js';
 
@@ -218,24 +218,8 @@ export class EpisodeVersionsRepository {
         .where('episode_id', '=', episode.id)
         .returning('storage_key')
         .execute();
-      for (const r of live.renditions) {
-        await trx
-          .insertInto('renditions')
-          .values({
-            id: r.id,
-            episode_id: r.episodeId,
-            profile: r.profile,
-            mime_type: r.mimeType,
-            codec: r.codec,
-            bitrate_kbps: r.bitrateKbps,
-            sample_rate: r.sampleRate,
-            channels: r.channels,
-            bytes: r.bytes,
-            duration_seconds: r.durationSeconds,
-            storage_key: r.storageKey,
-            sha256: r.sha256,
-          })
-          .execute();
+      if (live.renditions.length) {
+        await trx.insertInto('renditions').values(live.renditions.map(renditionRow)).execute();
       }
       const { rows } = await sql<{ now: Date }>`select now() as now`.execute(trx);
       const at = new Date(rows[0]!.now);

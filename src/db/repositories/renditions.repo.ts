@@ -4,6 +4,26 @@ import type { RenditionRow } from '../schema.js';
 
 export type NewRendition = Omit<Rendition, 'createdAt'>;
 
+/** A new rendition's columns (all but `created_at`, which the database sets). */
+export function renditionRow(r: NewRendition) {
+  return { id: r.id, episode_id: r.episodeId, profile: r.profile, ...renditionFile(r) };
+}
+
+/** What a new run of the same profile replaces: the file and what was probed of it. */
+function renditionFile(r: NewRendition) {
+  return {
+    mime_type: r.mimeType,
+    codec: r.codec,
+    bitrate_kbps: r.bitrateKbps,
+    sample_rate: r.sampleRate,
+    channels: r.channels,
+    bytes: r.bytes,
+    duration_seconds: r.durationSeconds,
+    storage_key: r.storageKey,
+    sha256: r.sha256,
+  };
+}
+
 export class RenditionsRepository {
   constructor(private readonly db: Db) {}
 
@@ -20,21 +40,10 @@ export class RenditionsRepository {
         .where('profile', '=', r.profile)
         .forUpdate()
         .executeTakeFirst();
-      const values = {
-        mime_type: r.mimeType,
-        codec: r.codec,
-        bitrate_kbps: r.bitrateKbps,
-        sample_rate: r.sampleRate,
-        channels: r.channels,
-        bytes: r.bytes,
-        duration_seconds: r.durationSeconds,
-        storage_key: r.storageKey,
-        sha256: r.sha256,
-      };
       const row = await trx
         .insertInto('renditions')
-        .values({ id: r.id, episode_id: r.episodeId, profile: r.profile, ...values })
-        .onConflict((oc) => oc.columns(['episode_id', 'profile']).doUpdateSet(values))
+        .values(renditionRow(r))
+        .onConflict((oc) => oc.columns(['episode_id', 'profile']).doUpdateSet(renditionFile(r)))
         .returningAll()
         .executeTakeFirstOrThrow();
       const replacedKey =
