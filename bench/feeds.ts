@@ -156,10 +156,14 @@ http {
     const serving = process.env.BENCH_SERVING !== '0';
     for (const [label, headers] of !serving
       ? []
-      : ([
-          ['identity', {}],
-          ['gzip', { 'Accept-Encoding': 'gzip' }],
-        ] as const)) {
+      : (
+          [
+            ['identity', {}],
+            ['gzip', { 'Accept-Encoding': 'gzip' }],
+          ] as const
+        ).filter(([label]) =>
+          (process.env.BENCH_ENCODINGS ?? 'identity,gzip').split(',').includes(label),
+        )) {
       const appRps: number[] = [];
       const nginxRps: number[] = [];
       const ratios: number[] = [];
