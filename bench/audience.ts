@@ -65,6 +65,9 @@ interface Measure {
   readonly errors: number;
   /** CPU time of this process and of Redis per request, in microseconds. */
   readonly cpuPerRequestUs: number;
+  /** Of which Redis's. */
+  readonly redisPerRequestUs: number;
+  readonly requests: number;
 }
 
 /** Redis's own CPU seconds so far (user + system). */
@@ -106,10 +109,13 @@ async function wrk(
     rps,
     errors: non2xx,
     cpuPerRequestUs: (usedUs + redisUs) / requests,
+    redisPerRequestUs: redisUs / requests,
+    requests,
   };
 }
 
 interface Server {
+  readonly name: string;
   readonly child: ChildProcess;
   readonly url: string;
   readonly prefix: string;
@@ -124,7 +130,19 @@ async function startServer(
 ): Promise<Server> {
   const prefix = `antenne-bench-${randomBytes(4).toString('hex')}`;
   const child = fork(path.join(import.meta.dirname, 'audience-server.ts'), {
-    execArgv: ['--import', 'tsx'],
+    // CPU_PROFILE_DIR=dir: each server writes a V8 CPU profile there when it exits.
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      ...(process.env.CPU_PROFILE_DIR
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${process.env.CPU_PROFILE_DIR}`,
+            `--cpu-prof-name=${name}.cpuprofile`,
+          ]
+        : []),
+    ],
     env: {
       ...process.env,
       DATA_DIR: path.join(dir, name),
@@ -146,7 +164,7 @@ async function startServer(
     );
     child.once('exit', (code) => reject(new Error(`${name}: exited with ${code} before ready`)));
   });
-  return { child, url, prefix };
+  return { name, child, url, prefix };
 }
 
 /** Stops a server; resolves to the downloads it counted. */
@@ -224,10 +242,16 @@ async function main() {
     ];
     const measures = new Map<string, { off: Measure[]; on: Measure[]; ratios: number[] }>();
     const redis = new Redis(REDIS_URL);
+    /** Requests each server answered (warm-up included), to read a CPU profile per request. */
+    const served = new Map<number, number>();
     try {
       // Round 0 warms every target up (JIT, caches, connections) and is not counted.
       for (let round = 0; round <= ROUNDS; round += 1) {
-        for (const pair of pairs) {
+        // KINDS=302 (or streamed): only the pairs whose name starts so.
+        for (const pair of pairs.filter(
+          (p) =>
+            !process.env.KINDS || process.env.KINDS.split(',').some((k) => p.kind.startsWith(k)),
+        )) {
           const order = round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const);
           const got: Partial<Record<'on' | 'off', Measure>> = {};
           for (const side of order) {
@@ -238,6 +262,7 @@ async function main() {
             const r = await wrk(`${u.protocol}//${u.host}`, scriptFile, redis, server.child.pid!);
             if (r.errors) throw new Error(`${pair.kind} ${side}: ${r.errors} non-2xx/3xx answers`);
             got[side] = r;
+            served.set(server.child.pid!, (served.get(server.child.pid!) ?? 0) + r.requests);
           }
           if (round === 0) continue;
           const { off, on } = got as Record<'on' | 'off', Measure>;
@@ -254,6 +279,10 @@ async function main() {
     } finally {
       redis.disconnect();
     }
+    if (process.env.CPU_PROFILE_DIR) {
+      for (const server of servers)
+        console.log(`requests answered by ${server.name}: ${served.get(server.child.pid!) ?? 0}`);
+    }
     // What the counting recorded, to show it ran (one listener per request, mostly).
     let counted = 0;
     for (const server of [streamedOn, redirectOn]) counted += await finish(server);
@@ -263,8 +292,9 @@ async function main() {
     for (const [kind, m] of measures) {
       const rps = (xs: Measure[]) => median(xs.map((x) => x.rps)).toFixed(0);
       const cpu = (xs: Measure[]) => median(xs.map((x) => x.cpuPerRequestUs));
+      const redisCpu = (xs: Measure[]) => median(xs.map((x) => x.redisPerRequestUs)).toFixed(0);
       console.log(
-        `${kind.padEnd(14)} median off ${rps(m.off)} req/s, on ${rps(m.on)} req/s; CPU per request (Node + Redis) off ${cpu(m.off).toFixed(0)} µs, on ${cpu(m.on).toFixed(0)} µs (${(cpu(m.off) / cpu(m.on)).toFixed(2)}×)`,
+        `${kind.padEnd(14)} median off ${rps(m.off)} req/s, on ${rps(m.on)} req/s; CPU per request (Node + Redis) off ${cpu(m.off).toFixed(0)} µs, on ${cpu(m.on).toFixed(0)} µs (${(cpu(m.off) / cpu(m.on)).toFixed(2)}×), of which Redis off ${redisCpu(m.off)} µs, on ${redisCpu(m.on)} µs`,
       );
       console.log(
         `${`${kind}: counting on / off, median of paired rounds`.padEnd(52)} ${median(m.ratios).toFixed(2)}×`,

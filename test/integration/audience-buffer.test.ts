@@ -56,7 +56,7 @@ describe('audience buffer (real Redis)', function () {
     }
   });
 
-  it('decides one turn’s downloads in one script run, in order', async () => {
+  it('decides one window’s downloads in one script run, in order', async () => {
     const outcomes = await Promise.all([
       ask('anne', 0, 499), // half the threshold
       ask('anne', 400, 999), // the union reaches it: counted now
@@ -73,7 +73,7 @@ describe('audience buffer (real Redis)', function () {
       'not-yet',
       'counted',
     ]);
-    assert.equal(calls, 1, 'one script run for the whole turn');
+    assert.equal(calls, 1, 'one script run for the whole window');
     const events = await buffer.readAfter('0-0', 10);
     assert.deepEqual(
       events.map((e) => (e.event?.t === 'd' ? e.event.episodeId : null)),
