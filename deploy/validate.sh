@@ -19,8 +19,12 @@ echo "docker-compose.yml: valid"
 command -v nginx >/dev/null 2>&1 || { echo "No nginx: apt-get install -y nginx" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# The upstreams' names exist on the compose network only: point them at this machine.
-sed -E 's/server (api-[0-9]+):8080/server 127.0.0.1:8080/' deploy/nginx.conf >"$work/antenne.conf"
+# The upstreams' names exist on the compose network only: point them at this machine. `nginx -t`
+# creates the cache folder (the image has /var/cache/nginx, this machine may not): one in $work.
+sed -E -e 's/server (api-[0-9]+):8080/server 127.0.0.1:8080/' \
+  -e "s#proxy_cache_path /var/cache/nginx/#proxy_cache_path $work/#" \
+  deploy/nginx.conf >"$work/antenne.conf"
+grep -q "proxy_cache_path $work/" "$work/antenne.conf" || { echo "no proxy_cache_path to relocate" >&2; exit 1; }
 cat >"$work/nginx.conf" <<CONF
 pid $work/nginx.pid;
 error_log $work/error.log;

@@ -64,21 +64,31 @@ ${options.servers}
   return child;
 }
 
-/** deploy/nginx.conf's upstream and server blocks, on this machine's ports and media folder. */
+/**
+ * deploy/nginx.conf's upstream and server blocks, on this machine's ports and media folder,
+ * with its feed cache in `cacheDir` (default: beside `mediaRoot`, i.e. in the app's DATA_DIR).
+ */
 export async function shippedServers(options: {
   appPort: number;
   port: number;
   mediaRoot: string;
+  cacheDir?: string;
 }): Promise<string> {
   const shipped = await fs.readFile(path.join(import.meta.dirname, '../deploy/nginx.conf'), 'utf8');
+  const cacheDir = options.cacheDir ?? path.join(options.mediaRoot, '..', 'nginx-feed-cache');
   const adapted = shipped
     .replace(
       /(upstream antenne_api \{)[\s\S]*?(keepalive)/,
       `$1\n    server 127.0.0.1:${options.appPort};\n    $2`,
     )
     .replace('listen 8080;', `listen 127.0.0.1:${options.port};`)
-    .replace('alias /srv/antenne/media/;', `alias ${options.mediaRoot}/;`);
-  for (const part of [`alias ${options.mediaRoot}/;`, `server 127.0.0.1:${options.appPort};`]) {
+    .replace('alias /srv/antenne/media/;', `alias ${options.mediaRoot}/;`)
+    .replace('proxy_cache_path /var/cache/nginx/antenne-feeds ', `proxy_cache_path ${cacheDir} `);
+  for (const part of [
+    `alias ${options.mediaRoot}/;`,
+    `server 127.0.0.1:${options.appPort};`,
+    `proxy_cache_path ${cacheDir} `,
+  ]) {
     if (!adapted.includes(part)) throw new Error(`deploy/nginx.conf no longer has "${part}"`);
   }
   return adapted;

@@ -1,8 +1,8 @@
 /**
  * docker-compose.yml and deploy/nginx.conf say what docs/scaling.md promises: nginx in
- * front of two API processes, scalable workers whose stop grace period covers their
- * shutdown, Redis fit for BullMQ, storage in MinIO and no shared media volume. The
- * schema itself is checked by deploy/validate.sh (`docker compose config`, `nginx -t`).
+ * front of two API processes (caching the feeds only), scalable workers whose stop grace
+ * period covers their shutdown, Redis fit for BullMQ, storage in MinIO and no shared media
+ * volume. The schema itself is checked by deploy/validate.sh (`docker compose config`, `nginx -t`).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -85,6 +85,14 @@ describe('docker-compose.yml and nginx', () => {
       published.map(([name]) => name),
       ['nginx'],
     );
+  });
+
+  it('caches the feeds in nginx and nothing else (docs/scaling.md)', () => {
+    assert.match(nginx, /^proxy_cache_path \/var\/cache\/nginx\/\S+ .*keys_zone=antenne_feeds:/m);
+    const feeds = /location ~ \^\/feeds\/[^{]*\{([^}]*)\}/.exec(nginx);
+    assert.ok(feeds, 'a location for the feeds');
+    assert.match(feeds[1]!, /^\s*proxy_cache antenne_feeds;/m);
+    assert.equal([...nginx.matchAll(/^\s*proxy_cache \w+;/gm)].length, 1, 'one cached location');
   });
 
   it('keeps media in the bucket: no volume on the API or worker containers', () => {
