@@ -1,6 +1,7 @@
 /**
  * bench/feeds: (1) a 1,000-episode feed served by the app vs nginx serving the
- * same bytes from a file, same load tool (wrk), same run, identity and gzip;
+ * same bytes from a file, same load tool (wrk), same run, identity and gzip; and
+ * by the app behind the shipped deploy/nginx.conf (its feed cache), as deployed;
  * (2) time to rebuild (read + render + compress + store: the feeds are out; the
  * rendered items are kept after, printed apart) a 10,000-episode feed:
  * after one edit, cold (no item rendered before), in a new process (items from
@@ -22,6 +23,7 @@ import { loadConfig } from '../src/core/config.js';
 import { newEpisodeId } from '../src/core/ids.js';
 import { createLogger } from '../src/core/logger.js';
 import { addEpisodes } from '../support/bulk-episodes.js';
+import { shippedServers, startNginx } from '../support/nginx.js';
 import { freePort } from '../support/ports.js';
 import { median } from '../support/statistics.js';
 import type { RenderStats } from '../src/services/feed-publishing.js';
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     config.databaseUrl ? {} : { pgliteDir: 'memory://' },
   );
   let nginx: ReturnType<typeof spawn> | null = null;
+  let shipped: ReturnType<typeof spawn> | null = null;
   try {
     await antenne.listen(port);
     const slug = `bench-${randomBytes(3).toString('hex')}`;
@@ -134,13 +137,33 @@ http {
       if (ok) break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    // The shipped deployment: deploy/nginx.conf in front of the app (one worker, as the
+    // nginx it is compared with), its feed cache filled by the first request.
+    const shippedPort = await freePort();
+    shipped = await startNginx({
+      dir,
+      name: 'shipped',
+      port: shippedPort,
+      workers: '1',
+      servers: await shippedServers({
+        appPort: port,
+        port: shippedPort,
+        mediaRoot: path.join(dir, 'media'),
+        cacheDir: path.join(dir, 'nginx-feed-cache'),
+      }),
+    });
     const appUrl = `http://127.0.0.1:${port}/feeds/${slug}.xml`;
+    const shippedUrl = `http://127.0.0.1:${shippedPort}/feeds/${slug}.xml`;
     const nginxUrl = `http://127.0.0.1:${nginxPort}/feed.xml`;
     // Same bytes from both (checked before measuring).
-    const [a, b] = await Promise.all([
+    const [a, b, c] = await Promise.all([
       fetch(appUrl).then((r) => r.arrayBuffer()),
       fetch(nginxUrl).then((r) => r.arrayBuffer()),
+      fetch(shippedUrl).then((r) => r.arrayBuffer()),
     ]);
+    if (Buffer.compare(Buffer.from(a), Buffer.from(c)) !== 0) {
+      throw new Error(`the shipped nginx serves other bytes than the app: ${c.byteLength}`);
+    }
     if (Buffer.compare(Buffer.from(a), Buffer.from(b)) !== 0) {
       throw new Error(
         `app and nginx serve different bytes: ${a.byteLength} vs ${b.byteLength}: ${Buffer.from(b).subarray(0, 200).toString()}`,
@@ -166,19 +189,30 @@ http {
         )) {
       const appRps: number[] = [];
       const nginxRps: number[] = [];
+      const shippedRps: number[] = [];
       const ratios: number[] = [];
+      const shippedRatios: number[] = [];
       await wrk(appUrl, headers); // warm-up (JIT, caches)
+      await wrk(shippedUrl, headers);
       for (let r = 0; r < ROUNDS; r++) {
         const x = await wrk(appUrl, headers);
         const y = await wrk(nginxUrl, headers);
+        const z = await wrk(shippedUrl, headers);
         appRps.push(x);
         nginxRps.push(y);
+        shippedRps.push(z);
         ratios.push(x / y);
+        shippedRatios.push(z / y);
       }
+      const list = (xs: number[], digits = 0) => `[${xs.map((v) => v.toFixed(digits)).join(', ')}]`;
       console.log(
-        `${label.padEnd(8)} app ${Math.round(median(appRps))} req/s [${appRps.map(Math.round).join(', ')}]  ` +
-          `nginx ${Math.round(median(nginxRps))} req/s [${nginxRps.map(Math.round).join(', ')}]  ` +
-          `ratio app/nginx ${median(ratios).toFixed(2)} [${ratios.map((v) => v.toFixed(2)).join(', ')}] (target >= 0.8)`,
+        `${label.padEnd(8)} app ${Math.round(median(appRps))} req/s ${list(appRps)}  ` +
+          `nginx ${Math.round(median(nginxRps))} req/s ${list(nginxRps)}  ` +
+          `ratio app/nginx ${median(ratios).toFixed(2)} ${list(ratios, 2)}`,
+      );
+      console.log(
+        `${''.padEnd(8)} app behind deploy/nginx.conf ${Math.round(median(shippedRps))} req/s ${list(shippedRps)}  ` +
+          `ratio to nginx ${median(shippedRatios).toFixed(2)} ${list(shippedRatios, 2)} (target >= 0.8)`,
       );
     }
 
@@ -261,6 +295,7 @@ http {
     );
   } finally {
     nginx?.kill('SIGTERM');
+    shipped?.kill('SIGTERM');
     await antenne.close();
     await fs.rm(dir, { recursive: true, force: true });
   }

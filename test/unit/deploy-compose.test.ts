@@ -93,6 +93,8 @@ describe('docker-compose.yml and nginx', () => {
     assert.ok(feeds, 'a location for the feeds');
     assert.match(feeds[1]!, /^\s*proxy_cache antenne_feeds;/m);
     assert.equal([...nginx.matchAll(/^\s*proxy_cache \w+;/gm)].length, 1, 'one cached location');
+    // With TCP_CORK a cache hit's last segment waited for a delayed ACK (40 ms each answer).
+    assert.match(feeds[1]!, /^\s*tcp_nopush off;/m);
   });
 
   it('keeps media in the bucket: no volume on the API or worker containers', () => {
