@@ -169,6 +169,11 @@ export class AudienceBuffer {
    * The day's secret, made by the first process that needs it and shared by all;
    * it expires after `ttlSeconds`, and with it any way to link that day's hashes to a listener.
    */
+  /** The day's secret if this process holds it already (no round trip, no promise). */
+  knownDaySecret(day: string): Buffer | undefined {
+    return this.secrets.get(day);
+  }
+
   async daySecret(day: string, ttlSeconds: number): Promise<Buffer> {
     const known = this.secrets.get(day);
     if (known) return known;

@@ -39,6 +39,12 @@ class Cache<T> {
     private readonly now: () => number,
     private readonly maxEntries = 10_000,
   ) {}
+  /** The value if it is held and fresh (no promise: the hot path's common case). */
+  peek(key: string): T | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.until > this.now() ? hit.value : undefined;
+  }
+
   /** `keep`: whether to remember the value (a "no" may be asked again at once). */
   async get(key: string, load: () => Promise<T>, keep = (_: T) => true): Promise<T> {
     const hit = this.entries.get(key);
@@ -60,7 +66,8 @@ export interface Requester {
 export class AudienceRecorder {
   private readonly targets: Cache<ListeningTarget | null>;
   private readonly published: Cache<string | null>;
-  private readonly pending = new Set<Promise<unknown>>();
+  private running = 0;
+  private idle: (() => void)[] = [];
   /** Listeners this process saw counted today, per episode: their next requests skip Redis. */
   private readonly counted = new Map<string, true>();
   private countedDay = '';
@@ -86,13 +93,22 @@ export class AudienceRecorder {
    * go to `onError`. `settled()` waits for every one still running.
    */
   inBackground(work: Promise<unknown>, onError: (error: unknown) => void): void {
-    const tracked = work.catch(onError).finally(() => this.pending.delete(tracked));
-    this.pending.add(tracked);
+    // A count, not a set of promises: one settle handler per request on the hot path.
+    this.running += 1;
+    const done = () => {
+      this.running -= 1;
+      if (this.running === 0) for (const wake of this.idle.splice(0)) wake();
+    };
+    work.then(done, (error: unknown) => {
+      done();
+      onError(error);
+    });
   }
 
   /** Resolves once the recordings started so far are done (tests, shutdown). */
   async settled(): Promise<void> {
-    while (this.pending.size) await Promise.all([...this.pending]);
+    if (this.running === 0) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
   private at(): Date {
@@ -100,11 +116,10 @@ export class AudienceRecorder {
   }
 
   private async listenerOf(who: Requester, day: string, ttl: number): Promise<string> {
-    const secret = await this.deps.buffer.daySecret(day, ttl);
-    return createHmac('sha256', secret)
-      .update(`${who.ip}\n${who.userAgent ?? ''}`)
-      .digest('base64url')
-      .slice(0, 22);
+    return hashListener(
+      this.deps.buffer.knownDaySecret(day) ?? (await this.deps.buffer.daySecret(day, ttl)),
+      who,
+    );
   }
 
   /**
@@ -121,9 +136,12 @@ export class AudienceRecorder {
   }): Promise<boolean> {
     const agent = classifyAgent(input.who.userAgent, this.deps.isBot);
     if (agent.kind === 'bot') return false;
-    const target = await this.targets.get(input.storageKey, () =>
-      this.deps.repo.listeningTarget(input.storageKey),
-    );
+    // Held values are read without awaiting: the common case costs no extra turn.
+    const target =
+      this.targets.peek(input.storageKey) ??
+      (await this.targets.get(input.storageKey, () =>
+        this.deps.repo.listeningTarget(input.storageKey),
+      ));
     if (!target) return false;
     const spans: ByteSpan[] = requestedSpans(target.bytes, input.range);
     if (!spans.length) return false;
@@ -132,7 +150,12 @@ export class AudienceRecorder {
     const ttl = secondsLeftInDay(at);
     const app: AudienceApp = input.fromPlayer ? 'antenne-player' : agent.app;
     const listener = await this.listenerOf(input.who, day, ttl);
-    const memo = `${day}\n${target.episodeId}\n${listener}`;
+    // The day is in countedDay: the map is emptied when it changes.
+    const memo = `${target.episodeId}\n${listener}`;
+    if (this.countedDay !== day) {
+      this.counted.clear();
+      this.countedDay = day;
+    }
     if (this.counted.has(memo)) return false;
     const now = await this.deps.buffer.download({
       listener,
@@ -151,9 +174,9 @@ export class AudienceRecorder {
     });
     // Counted (now or before) stays counted all day; bounded, it only saves round trips,
     // and forgotten with the day (no hash outlives its day in memory either).
-    if (this.countedDay !== day || this.counted.size >= 100_000) this.counted.clear();
-    this.countedDay = day;
-    if (now !== 'not-yet') this.counted.set(memo, true);
+    if (this.counted.size >= 100_000) this.counted.clear();
+    // Set only for the day it was asked on (a request may have waited across midnight).
+    if (now !== 'not-yet' && this.countedDay === day) this.counted.set(memo, true);
     return now === 'counted';
   }
 
@@ -190,6 +213,14 @@ export class AudienceRecorder {
       },
     });
   }
+}
+
+/** A listener's pseudonym for a day: a keyed hash of address and agent (docs/privacy.md). */
+function hashListener(secret: Buffer, who: Requester): string {
+  return createHmac('sha256', secret)
+    .update(`${who.ip}\n${who.userAgent ?? ''}`)
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 const isMilestone = (m: string): m is Milestone => (MILESTONES as readonly string[]).includes(m);
