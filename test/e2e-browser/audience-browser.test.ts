@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, signInToStudio } from '../helpers/browser.js';
 import { createTestShow, startTestApp, type TestApp } from '../helpers/app.js';
 import { seedAudienceInApp } from '../helpers/audience-app.js';
 import { EP, WEEK } from '../helpers/audience-rows.js';
@@ -44,11 +44,7 @@ describe('studio in Chromium: the audience chart shows what the API reports', fu
     browser = await launchChromium();
     const context = await browser.newContext({ locale: 'fr-FR' });
     page = await context.newPage();
-    await page.goto(`${app.baseUrl}/studio/login`);
-    await page.fill('#f-email', ADMIN.email);
-    await page.fill('#f-password', ADMIN.password);
-    await page.click('#login-form button[type="submit"]');
-    await page.waitForURL(/\/studio\/shows$/);
+    await signInToStudio(page, app.baseUrl, ADMIN);
   });
   after(async () => {
     await browser?.close();

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createTestShow, startTestApp, type TestApp } from '../helpers/app.js';
 import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { ADMIN, ADMIN_ENV } from '../helpers/sessions.js';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, signInToStudio } from '../helpers/browser.js';
 
 describe('studio in Chromium: moving a show’s feed', () => {
   let app: TestApp;
@@ -22,10 +22,7 @@ describe('studio in Chromium: moving a show’s feed', () => {
     page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
     await page.goto(`${app.baseUrl}/studio`);
     await page.waitForURL(/\/studio\/login/);
-    await page.fill('#f-email', ADMIN.email);
-    await page.fill('#f-password', ADMIN.password);
-    await page.click('#login-form button[type="submit"]');
-    await page.waitForURL(/\/studio\/shows$/);
+    await signInToStudio(page, app.baseUrl, ADMIN);
   });
   after(async () => {
     await browser?.close();

@@ -12,7 +12,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { assertUniqueNames } from '../helpers/accessibility.js';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, signInToStudio } from '../helpers/browser.js';
 import { uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
 import { ADMIN, ADMIN_ENV } from '../helpers/sessions.js';
 import { SHOW_INPUT } from '../fixtures/editorial.js';
@@ -36,11 +36,7 @@ describe('quality report in the studio (Chromium)', function () {
         logged.push(`${message.type()} on ${page.url()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => logged.push(`page error: ${error.message}`));
-    await page.goto(`${app.baseUrl}/studio/login`);
-    await page.fill('#f-email', ADMIN.email);
-    await page.fill('#f-password', ADMIN.password);
-    await page.click('#login-form button[type="submit"]');
-    await page.waitForURL(/\/studio\/shows$/);
+    await signInToStudio(page, app.baseUrl, ADMIN);
     return page;
   }
 

@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, signInToStudio } from '../helpers/browser.js';
 import { createTestShow, startTestApp, waitForEpisode, type TestApp } from '../helpers/app.js';
 import { ADMIN, ADMIN_ENV } from '../helpers/sessions.js';
 import { countReceivedBytes } from '../helpers/uploads.js';
@@ -53,10 +53,7 @@ describe('studio in Chromium: a resumable upload survives a cut connection', fun
     page = await context.newPage();
     await page.goto(`${app.baseUrl}/studio`);
     await page.waitForURL(/\/studio\/login/);
-    await page.fill('#f-email', ADMIN.email);
-    await page.fill('#f-password', ADMIN.password);
-    await page.click('#login-form button[type="submit"]');
-    await page.waitForURL(/\/studio\/shows$/);
+    await signInToStudio(page, app.baseUrl, ADMIN);
   });
   after(async () => {
     await browser?.close();

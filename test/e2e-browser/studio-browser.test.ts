@@ -11,7 +11,7 @@ import path from 'node:path';
 import Parser from 'rss-parser';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { QUEUES } from '../../src/core/jobs.js';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, signInToStudio } from '../helpers/browser.js';
 import { EDITOR_HEADERS, startTestApp, type TestApp } from '../helpers/app.js';
 import { ADMIN, ADMIN_ENV } from '../helpers/sessions.js';
 import { serveArticle } from '../helpers/article-page.js';
@@ -27,10 +27,7 @@ async function shot(page: Page, name: string): Promise<void> {
 async function signIn(page: Page, baseUrl: string, who: { email: string; password: string }) {
   await page.goto(`${baseUrl}/studio`);
   await page.waitForURL(/\/studio\/login/);
-  await page.fill('#f-email', who.email);
-  await page.fill('#f-password', who.password);
-  await page.click('#login-form button[type="submit"]');
-  await page.waitForURL(/\/studio\/shows$/);
+  await signInToStudio(page, baseUrl, who);
 }
 
 describe('studio in Chromium: sign in, show, prefill, upload, progress, ready, feed, embed', function () {

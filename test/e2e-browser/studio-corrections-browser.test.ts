@@ -18,7 +18,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import { assertUniqueNames } from '../helpers/accessibility.js';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, signInToStudio } from '../helpers/browser.js';
 import { listVersions } from '../helpers/corrections.js';
 import { ADMIN, ADMIN_ENV } from '../helpers/sessions.js';
 import { interview } from '../fixtures/audio.js';
@@ -76,11 +76,7 @@ describe('studio corrections in Chromium: cut a passage, follow the version, the
         logged.push(`${message.type()} on ${new URL(page.url()).pathname}: ${message.text()}`);
     });
     page.on('pageerror', (error) => logged.push(`page error: ${error.message}`));
-    await page.goto(`${app.baseUrl}/studio/login`);
-    await page.fill('#f-email', ADMIN.email);
-    await page.fill('#f-password', ADMIN.password);
-    await page.click('#login-form button[type="submit"]');
-    await page.waitForURL(/\/studio\/shows$/);
+    await signInToStudio(page, app.baseUrl, ADMIN);
   });
 
   after(async () => {

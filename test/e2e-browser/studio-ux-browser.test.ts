@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-c
 import { createTestShow, EDITOR_HEADERS, startTestApp, type TestApp } from '../helpers/app.js';
 import { serveArticle } from '../helpers/article-page.js';
 import { assertUniqueNames } from '../helpers/accessibility.js';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, signInToStudio } from '../helpers/browser.js';
 import { addMediaEpisode } from '../helpers/media-episodes.js';
 import { ADMIN, ADMIN_ENV } from '../helpers/sessions.js';
 import { SHOW_INPUT } from '../fixtures/editorial.js';
@@ -59,11 +59,7 @@ describe('studio UX in Chromium: local times, state-following publication, choic
   async function signedIn(timezoneId: string, locale = 'fr-FR'): Promise<Page> {
     const context: BrowserContext = await browser.newContext({ locale, timezoneId });
     const page = await context.newPage();
-    await page.goto(`${app.baseUrl}/studio/login`);
-    await page.fill('#f-email', ADMIN.email);
-    await page.fill('#f-password', ADMIN.password);
-    await page.click('#login-form button[type="submit"]');
-    await page.waitForURL(/\/studio\/shows$/);
+    await signInToStudio(page, app.baseUrl, ADMIN);
     return page;
   }
 
