@@ -5,7 +5,7 @@
  * - per listener and day, what a listener asked of a rendition so far (byte
  *   ranges) and whether the download or the milestone was already counted;
  * - a stream of counted events (no listener in them) that the job reads in order.
- * The downloads asked in one turn of the event loop are one script run: decided
+ * The downloads asked in one short window are one script run: decided
  * atomically, so that two API processes never count the same listener twice.
  */
 import { randomBytes } from 'node:crypto';
@@ -35,7 +35,7 @@ export interface BufferedEvent {
   readonly event: AudienceEvent | null;
 }
 
-/** Counted events kept at most (a job that never runs must not fill Redis). */
+/** Stream entries kept at most (a job that never runs must not fill Redis); an entry holds a batch's downloads. */
 const STREAM_MAX = 1_000_000;
 /** The stream goes away after a week without any event. */
 const STREAM_TTL_SECONDS = 7 * 86_400;
@@ -51,59 +51,83 @@ const MAX_SPANS = 256;
 const BATCH_WINDOW_MS = 20;
 /** A full batch goes at once (bounded memory and script size). */
 const BATCH_MAX = 256;
+/** Stream entries read per XRANGE by the aggregation. */
+const READ_CHUNK = 1000;
 
 /**
- * Downloads asked in one turn of the event loop, decided by one script run (one
- * round trip, one script call: a new listener per request costs Redis about a
- * third of what a call each did). Items run in order, so two requests of one
- * listener in a batch see each other's ranges.
- * KEYS: stream, then per item its counted flag and its ranges so far.
- * ARGV: stream max, stream ttl, max spans, then per item: threshold, ttl, event,
- * span count, then start, end pairs.
+ * The downloads of one window, decided by one script run (one round trip, one
+ * script call: a new listener per request costs Redis about a third of what a
+ * call each did). Items run in order, so two requests of one listener in a batch
+ * see each other's ranges. The batch travels as one JSON argument (a few
+ * arguments per download cost the client more than the JSON), and the downloads
+ * it counts are one stream entry (an XADD per download cost Redis more than the
+ * rest of the decision). Keys are built by the client and passed in the JSON: a
+ * batch's keys span hash slots anyway, so this script is for a single Redis
+ * (or a primary), as the queue is.
+ * KEYS: stream. ARGV: stream max, stream ttl, max spans, then the batch:
+ * [[counted key, ranges key, threshold, ttl, event, start, end, start, end…], …].
  * Per item, 0: counted before; 1: counted now; 2: not yet.
  */
 const DOWNLOADS_SCRIPT = `
+local items = cjson.decode(ARGV[4])
 local outcomes = {}
-local a = 4
-for k = 2, #KEYS, 2 do
-  local threshold, ttl, event, n = tonumber(ARGV[a]), ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
-  local first = a + 4
-  a = first + 2 * n
-  if redis.call('EXISTS', KEYS[k]) == 1 then
-    outcomes[#outcomes + 1] = 0
-  else
-    local spans = {}
-    local raw = redis.call('GET', KEYS[k + 1])
-    if raw then
-      for s, e in string.gmatch(raw, '(%d+)-(%d+)') do spans[#spans + 1] = { tonumber(s), tonumber(e) } end
+local events = {}
+for i, item in ipairs(items) do
+  local counted, ranges, threshold, ttl = item[1], item[2], item[3], item[4]
+  if #item == 7 and item[7] - item[6] + 1 >= threshold then
+    -- The common case, one request enough on its own: one command decides it (ranges
+    -- asked before stay until their day ends, never read again once counted).
+    if redis.call('SET', counted, '1', 'NX', 'EX', ttl) then
+      events[#events + 1] = 'e'
+      events[#events + 1] = item[5]
+      outcomes[i] = 1
+    else
+      outcomes[i] = 0
     end
-    for i = first, a - 1, 2 do spans[#spans + 1] = { tonumber(ARGV[i]), tonumber(ARGV[i + 1]) } end
-    table.sort(spans, function(x, y) return x[1] < y[1] end)
-    local merged = {}
-    for _, s in ipairs(spans) do
-      local last = merged[#merged]
-      if last and s[1] <= last[2] + 1 then
-        if s[2] > last[2] then last[2] = s[2] end
-      else
-        merged[#merged + 1] = { s[1], s[2] }
+  elseif redis.call('EXISTS', counted) == 1 then
+    outcomes[i] = 0
+  else
+    local raw = redis.call('GET', ranges)
+    local merged
+    if not raw and #item == 7 then
+      merged = { { item[6], item[7] } }
+    else
+      local spans = {}
+      if raw then
+        for s, e in string.gmatch(raw, '(%d+)-(%d+)') do spans[#spans + 1] = { tonumber(s), tonumber(e) } end
+      end
+      for j = 6, #item - 1, 2 do spans[#spans + 1] = { item[j], item[j + 1] } end
+      table.sort(spans, function(x, y) return x[1] < y[1] end)
+      merged = {}
+      for _, s in ipairs(spans) do
+        local last = merged[#merged]
+        if last and s[1] <= last[2] + 1 then
+          if s[2] > last[2] then last[2] = s[2] end
+        else
+          merged[#merged + 1] = { s[1], s[2] }
+        end
       end
     end
     local covered = 0
     for _, s in ipairs(merged) do covered = covered + s[2] - s[1] + 1 end
     if covered >= threshold then
-      redis.call('SET', KEYS[k], '1', 'EX', ttl)
-      if raw then redis.call('DEL', KEYS[k + 1]) end
-      redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', event)
-      outcomes[#outcomes + 1] = 1
+      redis.call('SET', counted, '1', 'EX', ttl)
+      if raw then redis.call('DEL', ranges) end
+      events[#events + 1] = 'e'
+      events[#events + 1] = item[5]
+      outcomes[i] = 1
     else
       local parts = {}
-      for i, s in ipairs(merged) do
-        if i <= tonumber(ARGV[3]) then parts[#parts + 1] = string.format('%.0f-%.0f', s[1], s[2]) end
+      for j, s in ipairs(merged) do
+        if j <= tonumber(ARGV[3]) then parts[#parts + 1] = string.format('%.0f-%.0f', s[1], s[2]) end
       end
-      redis.call('SET', KEYS[k + 1], table.concat(parts, ','), 'EX', ttl)
-      outcomes[#outcomes + 1] = 2
+      redis.call('SET', ranges, table.concat(parts, ','), 'EX', ttl)
+      outcomes[i] = 2
     end
   end
+end
+if #events > 0 then
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(events))
 end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return outcomes
@@ -150,8 +174,7 @@ export class AudienceBuffer {
     private readonly prefix: string,
   ) {
     if (!('audienceDownloads' in redis)) {
-      // No fixed key count: a batch passes its own.
-      redis.defineCommand('audienceDownloads', { lua: DOWNLOADS_SCRIPT });
+      redis.defineCommand('audienceDownloads', { numberOfKeys: 1, lua: DOWNLOADS_SCRIPT });
       redis.defineCommand('audienceOnce', { numberOfKeys: 2, lua: ONCE_SCRIPT });
     }
     this.redis = redis as Scripted;
@@ -212,19 +235,26 @@ export class AudienceBuffer {
     this.timer = undefined;
     const batch = this.batch.splice(0, this.batch.length);
     if (!batch.length) return;
-    const keys: string[] = [this.stream];
-    const args: (string | number)[] = [STREAM_MAX, STREAM_TTL_SECONDS, MAX_SPANS];
-    for (const { input } of batch) {
+    const items = batch.map(({ input }) => {
       const { day, episodeId } = input.event;
-      keys.push(
+      const item: (string | number)[] = [
         this.key('counted', day, episodeId, input.listener),
         this.key('ranges', day, input.renditionId, input.listener),
-      );
-      args.push(input.threshold, input.ttlSeconds, JSON.stringify(input.event), input.spans.length);
-      for (const span of input.spans) args.push(span.start, span.end);
-    }
+        input.threshold,
+        input.ttlSeconds,
+        JSON.stringify(input.event),
+      ];
+      for (const span of input.spans) item.push(span.start, span.end);
+      return item;
+    });
     try {
-      const outcomes = await this.redis.audienceDownloads(keys.length, ...keys, ...args);
+      const outcomes = await this.redis.audienceDownloads(
+        this.stream,
+        STREAM_MAX,
+        STREAM_TTL_SECONDS,
+        MAX_SPANS,
+        JSON.stringify(items),
+      );
       batch.forEach(({ resolve }, i) => resolve(OUTCOMES[outcomes[i] ?? 2] ?? 'not-yet'));
     } catch (error) {
       for (const { reject } of batch) reject(error);
@@ -249,10 +279,27 @@ export class AudienceBuffer {
     return outcome === 1;
   }
 
-  /** Up to `count` events after the stream id `after` ('0-0': from the start), oldest first. */
+  /**
+   * The events after the stream id `after` ('0-0': from the start), oldest first:
+   * whole entries (a batch's downloads are one) until at least `count` events, or
+   * all there are. Each event carries its entry's id.
+   */
   async readAfter(after: string, count: number): Promise<BufferedEvent[]> {
-    const entries = await this.redis.xrange(this.stream, `(${after}`, '+', 'COUNT', count);
-    return entries.map(([id, fields]) => ({ id, event: parseEvent(fields) }));
+    const events: BufferedEvent[] = [];
+    let from = after;
+    while (events.length < count) {
+      const asked = Math.min(READ_CHUNK, count - events.length);
+      const entries = await this.redis.xrange(this.stream, `(${from}`, '+', 'COUNT', asked);
+      for (const [id, fields] of entries) {
+        const parsed = parseEvents(fields);
+        // An entry with nothing readable still moves the cursor past it.
+        if (!parsed.length) events.push({ id, event: null });
+        for (const event of parsed) events.push({ id, event });
+      }
+      if (entries.length < asked) break;
+      from = entries.at(-1)![0];
+    }
+    return events;
   }
 
   /** Forgets the events up to `upTo` (kept: `upTo` itself, as the next read starts after it). */
@@ -261,12 +308,16 @@ export class AudienceBuffer {
   }
 }
 
-function parseEvent(fields: string[]): AudienceEvent | null {
-  const index = fields.indexOf('e');
-  if (index < 0 || index + 1 >= fields.length) return null;
-  try {
-    return JSON.parse(fields[index + 1]!) as AudienceEvent;
-  } catch {
-    return null;
+/** The events of one entry (fields `e`, each a JSON event); unreadable ones are null. */
+function parseEvents(fields: string[]): (AudienceEvent | null)[] {
+  const events: (AudienceEvent | null)[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] !== 'e') continue;
+    try {
+      events.push(JSON.parse(fields[i + 1]!) as AudienceEvent);
+    } catch {
+      events.push(null);
+    }
   }
+  return events;
 }

@@ -116,10 +116,7 @@ export class AudienceRecorder {
   }
 
   private async listenerOf(who: Requester, day: string, ttl: number): Promise<string> {
-    return hashListener(
-      this.deps.buffer.knownDaySecret(day) ?? (await this.deps.buffer.daySecret(day, ttl)),
-      who,
-    );
+    return hashListener(await this.deps.buffer.daySecret(day, ttl), who);
   }
 
   /**
@@ -149,7 +146,11 @@ export class AudienceRecorder {
     const day = utcDay(at);
     const ttl = secondsLeftInDay(at);
     const app: AudienceApp = input.fromPlayer ? 'antenne-player' : agent.app;
-    const listener = await this.listenerOf(input.who, day, ttl);
+    // The day's secret is almost always held: no extra turn of the event loop then.
+    const secret = this.deps.buffer.knownDaySecret(day);
+    const listener = secret
+      ? hashListener(secret, input.who)
+      : await this.listenerOf(input.who, day, ttl);
     // The day is in countedDay: the map is emptied when it changes.
     const memo = `${target.episodeId}\n${listener}`;
     if (this.countedDay !== day) {

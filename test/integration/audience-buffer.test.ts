@@ -15,10 +15,12 @@ describe('audience buffer (real Redis)', function () {
   let calls: number;
 
   const ask = (listener: string, start: number, end: number, episodeId = 'ep1') =>
+    askSpans(listener, [{ start, end }], episodeId);
+  const askSpans = (listener: string, spans: { start: number; end: number }[], episodeId = 'ep1') =>
     buffer.download({
       listener,
       renditionId: `r-${episodeId}`,
-      spans: [{ start, end }],
+      spans,
       threshold: 1000,
       ttlSeconds: 600,
       event: {
@@ -79,6 +81,43 @@ describe('audience buffer (real Redis)', function () {
       events.map((e) => (e.event?.t === 'd' ? e.event.episodeId : null)),
       ['ep1', 'ep1', 'ep2'],
     );
+    assert.equal(new Set(events.map((e) => e.id)).size, 1, 'the window’s counts are one entry');
+  });
+
+  it('merges several ranges of one request with the ranges asked before', async () => {
+    assert.equal(
+      await askSpans('gina', [
+        { start: 0, end: 199 },
+        { start: 600, end: 799 },
+      ]),
+      'not-yet',
+    );
+    assert.equal(
+      await askSpans('gina', [
+        { start: 150, end: 399 }, // overlaps the first: 400 bytes so far
+        { start: 800, end: 1099 }, // touches the second: 500 more
+      ]),
+      'not-yet',
+      '900 of 1000 bytes',
+    );
+    assert.equal(await ask('gina', 400, 499), 'counted', 'the gap filled: 1,000 bytes');
+  });
+
+  it('reads whole entries until the asked count, past unreadable ones', async () => {
+    const stream = `${prefix}:audience:events`;
+    const broken = await redis.xadd(stream, '*', 'e', 'not json');
+    const empty = await redis.xadd(stream, '*', 'x', 'no event here');
+    await Promise.all([ask('hugo', 0, 999), ask('ines', 0, 999), ask('jules', 0, 999)]);
+    const first = await buffer.readAfter('0-0', 2);
+    assert.deepEqual(first, [
+      { id: broken, event: null },
+      { id: empty, event: null },
+    ]);
+    // One more asked, the whole batch's entry comes: a cursor never splits an entry.
+    const rest = await buffer.readAfter(empty!, 1);
+    assert.equal(rest.length, 3);
+    assert.ok(rest.every((e) => e.event?.t === 'd' && e.id === rest[0]!.id));
+    assert.deepEqual(await buffer.readAfter(rest[0]!.id, 10), []);
   });
 
   it('keeps a listener’s ranges from one turn to the next', async () => {
