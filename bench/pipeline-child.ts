@@ -6,7 +6,8 @@
  * Usage: tsx bench/pipeline-child.ts <input.wav> <work dir>
  */
 import { performance } from 'node:perf_hooks';
-import { createLogger } from '../src/core/logger.js';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { analysisOptions } from '../src/core/quality.js';
 import { DEFAULT_LADDER, RENDITION_PROFILES } from '../src/core/media-types.js';
 import { sha256File } from '../src/media/checksum.js';
@@ -18,7 +19,23 @@ import { processMaster } from '../src/media/pipeline.js';
 const [input, dir] = process.argv.slice(2);
 if (!input || !dir) throw new Error('usage: pipeline-child.ts <input> <dir>');
 
+/** When the pipeline logged the end of its input pass and of its planning (ms since start). */
+const marks: Record<string, number> = {};
 const started = performance.now();
+// The pipeline's own log lines mark its phases; BENCH_LOG=debug also shows them (on stderr).
+const shown = process.env.BENCH_LOG;
+const logger = pino(
+  { level: shown ?? 'info', base: null },
+  new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const line = chunk.toString();
+      const msg = /"msg":"([^"]*)"/.exec(line)?.[1];
+      if (msg && !(msg in marks)) marks[msg] = performance.now() - started;
+      if (shown) process.stderr.write(line);
+      done();
+    },
+  }),
+);
 const probed = await probe(input, { ffprobePath: 'ffprobe' });
 const ladder = DEFAULT_LADDER.map((name) => RENDITION_PROFILES[name]!);
 const result = await processMaster(
@@ -35,15 +52,22 @@ const result = await processMaster(
   {
     ffmpegPath: 'ffmpeg',
     timeoutMs: 3 * 3600_000,
-    // BENCH_LOG=debug shows each ffmpeg command line with its start time (on stderr).
-    logger: createLogger({ level: process.env.BENCH_LOG ?? 'silent', pretty: false }),
+    logger,
   },
 );
+const encoded = performance.now() - started;
 const peaks = await peaksFromPcmFile(result.peaksPcmPath);
 for (const o of result.outputs) await sha256File(o.path);
+const seconds = (ms: number | undefined) => (ms === undefined ? null : ms / 1000);
 process.stdout.write(
   `${JSON.stringify({
     wallSeconds: (performance.now() - started) / 1000,
+    // Seconds from the start: input pass done, loudness planned, encodes done.
+    phases: {
+      inputPass: seconds(marks['input decoded']),
+      planned: seconds(marks['loudness planned']),
+      encoded: seconds(encoded),
+    },
     maxRssKb: process.resourceUsage().maxRSS,
     // This Node process's own CPU (its ffmpeg children excluded), microseconds → seconds.
     nodeCpuSeconds:
