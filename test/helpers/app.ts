@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import { createAntenne, type Antenne } from '../../src/compose/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { createLogger, type Logger } from '../../src/core/logger.js';
-import { createScratchDatabase, type Engine } from './databases.js';
+import { createScratchDatabase, migratedPglite, type Engine } from './databases.js';
 import { tempDir } from './audio.js';
 import { TEST_REDIS_URL } from './env.js';
 import { withFreePort } from '../../support/ports.js';
@@ -38,7 +38,10 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   worker?: boolean;
   /** Passed on to createAntenne (e.g. a chapters/transcript source for the player). */
-  antenneOptions?: Omit<NonNullable<Parameters<typeof createAntenne>[2]>, 'pgliteDir'>;
+  antenneOptions?: Omit<
+    NonNullable<Parameters<typeof createAntenne>[2]>,
+    'pgliteDir' | 'pgliteLoadDataDir'
+  >;
   /** PGlite on disk under the data dir (not in memory), so a restart finds the data. */
   durable?: boolean;
   restart?: RestartState;
@@ -62,6 +65,8 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
       ? await createScratchDatabase()
       : null;
   const durable = options.durable || Boolean(options.restart);
+  // A new PGlite database starts from the run's migrated one (a restart finds its own).
+  const pgliteLoadDataDir = scratch || options.restart ? undefined : await migratedPglite();
   // The public URL carries the port, so it is chosen before the app is built; another
   // process may take it in between (parallel test files, outgoing connections): then
   // the app is built again on another port.
@@ -83,6 +88,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     const app = await createAntenne(config, logger, {
       ...options.antenneOptions,
       ...(scratch || durable ? {} : { pgliteDir: 'memory://' }),
+      ...(pgliteLoadDataDir ? { pgliteLoadDataDir } : {}),
     });
     try {
       await app.listen(port);
