@@ -147,12 +147,25 @@ export async function removeQueueData(prefix: string): Promise<void> {
   }
 }
 
-/** Creates SHOW_INPUT's show through the API, as every end-to-end test starts. */
-export async function createTestShow(app: TestApp): Promise<void> {
+/**
+ * One rendition, the MP3 enclosure: for suites whose assertions read no other
+ * rendition, so that the worker encodes and measures one output instead of three
+ * (about a third of the work; the ladder itself is test/e2e/audio-ladder.test.ts's).
+ */
+export const MP3_ONLY_LADDER: readonly string[] = ['mp3-128k'];
+
+/**
+ * Creates SHOW_INPUT's show through the API, as every end-to-end test starts;
+ * with `ladder`, the show's renditions are those instead of the default ladder.
+ */
+export async function createTestShow(
+  app: TestApp,
+  { ladder }: { ladder?: readonly string[] } = {},
+): Promise<void> {
   const res = await app.authed('/api/shows', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(SHOW_INPUT),
+    body: JSON.stringify(ladder ? { ...SHOW_INPUT, renditionProfiles: ladder } : SHOW_INPUT),
   });
   if (res.status !== 201) throw new Error(`POST /api/shows: ${res.status} ${await res.text()}`);
 }
@@ -160,17 +173,17 @@ export async function createTestShow(app: TestApp): Promise<void> {
 /**
  * Registers the mocha hooks of a suite that runs against one app: started in
  * `before` (after the hooks registered earlier, so `options` may be a function
- * of what they made), with SHOW_INPUT's show unless `show: false`, and closed in
+ * of what they made), with SHOW_INPUT's show (on `ladder` if given) unless `show: false`, and closed in
  * `after`. The returned object stands for that app once it runs.
  */
 export function useTestApp(
   options: TestAppOptions | (() => TestAppOptions),
-  { show = true }: { show?: boolean } = {},
+  { show = true, ladder }: { show?: boolean; ladder?: readonly string[] } = {},
 ): TestApp {
   let current: TestApp | undefined;
   before(async () => {
     current = await startTestApp(typeof options === 'function' ? options() : options);
-    if (show) await createTestShow(current);
+    if (show) await createTestShow(current, { ladder });
   });
   after(async () => {
     await current?.close();
