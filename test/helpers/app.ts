@@ -173,8 +173,9 @@ export async function createTestShow(
 /**
  * Registers the mocha hooks of a suite that runs against one app: started in
  * `before` (after the hooks registered earlier, so `options` may be a function
- * of what they made), with SHOW_INPUT's show (on `ladder` if given) unless `show: false`, and closed in
- * `after`. The returned object stands for that app once it runs.
+ * of what they made), with SHOW_INPUT's show (on `ladder` if given) unless
+ * `show: false`, and closed in `after`. The returned object stands for that app
+ * once it runs.
  */
 export function useTestApp(
   options: TestAppOptions | (() => TestAppOptions),
