@@ -62,6 +62,8 @@ import { WebSubPublisher } from '../services/websub.js';
 
 export interface GraphOptions {
   pgliteDir?: string;
+  /** A new PGlite database starts from this dumped data directory (tests: a migrated one). */
+  pgliteLoadDataDir?: Blob;
   /** Chapters and transcripts for the player instead of the stored ones. */
   embedExtras?: EpisodeExtrasSource;
   soundbites?: SoundbiteProvider;
@@ -136,6 +138,7 @@ export async function buildGraph(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     pgliteDir: options.pgliteDir,
+    pgliteLoadDataDir: options.pgliteLoadDataDir,
     onIdleConnectionError: (error) =>
       logger.warn({ err: error }, 'an idle database connection failed; it was dropped'),
   });

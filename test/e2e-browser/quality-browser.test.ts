@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { assertUniqueNames } from '../helpers/accessibility.js';
 import { launchChromium, signInToStudio } from '../helpers/browser.js';
-import { uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
+import { MP3_ONLY_LADDER, uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
 import { ADMIN, ADMIN_ENV } from '../helpers/sessions.js';
 import { SHOW_INPUT } from '../fixtures/editorial.js';
 import { image } from '../fixtures/images.js';
@@ -21,7 +21,8 @@ import { withGap } from '../fixtures/quality-audio.js';
 
 describe('quality report in the studio (Chromium)', function () {
   this.timeout(120_000);
-  const app = useTestApp({ engine: 'pglite', env: ADMIN_ENV });
+  // The report comes from the input pass, and no rendition is read: the show encodes the MP3 alone.
+  const app = useTestApp({ engine: 'pglite', env: ADMIN_ENV }, { ladder: MP3_ONLY_LADDER });
   let browser: Browser;
   let id: string;
   /** Console errors and warnings, page errors, of the pages opened by these tests. */

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { type Browser, type Frame, type Page } from 'playwright-core';
 import {
   EDITOR_HEADERS,
+  MP3_ONLY_LADDER,
   startTestApp,
   uploadEpisode,
   waitForEpisode,
@@ -89,7 +90,12 @@ describe('reader side in Chromium: embed, clip, oEmbed, public page', function (
     const show = await app.authed('/api/shows', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...SHOW_INPUT, imageUrl: `${host.origin}/art.png` }),
+      // The player plays the MP3 (the enclosure), the only rendition read: the show encodes it alone.
+      body: JSON.stringify({
+        ...SHOW_INPUT,
+        imageUrl: `${host.origin}/art.png`,
+        renditionProfiles: MP3_ONLY_LADDER,
+      }),
     });
     assert.equal(show.status, 201, await show.clone().text());
     const upload = await uploadEpisode(app, await interview(), { title: XSS_TITLE });

@@ -21,7 +21,7 @@ import { largeTone } from '../fixtures/audio.js';
 import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 
 /** Upload speed while throttled: the cut then falls well inside the upload. */
-const THROUGHPUT = 6_000_000;
+const THROUGHPUT = 15_000_000;
 
 describe('studio in Chromium: a resumable upload survives a cut connection', function () {
   // Longer than the layer’s timeout: 75 MB through a throttled browser, then the ladder.

@@ -206,26 +206,21 @@ describe('npm run user:create', function () {
         DATA_DIR: dataDir,
         ANTENNE_PASSWORD: 'un mot de passe très long',
       };
-      const { stdout } = await run(
-        'npx',
-        [
-          'tsx',
-          'scripts/user-create.ts',
-          '--email',
-          'Chef@Example.org',
-          '--name',
-          'Chef d’édition',
-          '--role',
-          'admin',
-        ],
-        { env },
+      // The script under tsx, as `npm run user:create` runs it: one process (npx tsx makes three).
+      const userCreate = (...args: string[]) =>
+        run(process.execPath, ['--import', 'tsx', 'scripts/user-create.ts', ...args], { env });
+      const { stdout } = await userCreate(
+        '--email',
+        'Chef@Example.org',
+        '--name',
+        'Chef d’édition',
+        '--role',
+        'admin',
       );
       assert.match(stdout, /^Created admin chef@example\.org/);
-      const again = await run(
-        'npx',
-        ['tsx', 'scripts/user-create.ts', '--email', 'chef@example.org', '--name', 'X'],
-        { env },
-      ).catch((e: { code: number; stderr: string }) => e);
+      const again = await userCreate('--email', 'chef@example.org', '--name', 'X').catch(
+        (e: { code: number; stderr: string }) => e,
+      );
       assert.equal((again as { code: number }).code, 65);
       assert.match((again as { stderr: string }).stderr, /already has an account/);
 

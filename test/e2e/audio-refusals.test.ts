@@ -8,7 +8,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ENGINES } from '../helpers/databases.js';
-import { TEST_TOKEN, uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
+import {
+  MP3_ONLY_LADDER,
+  TEST_TOKEN,
+  uploadEpisode,
+  useTestApp,
+  waitForEpisode,
+} from '../helpers/app.js';
 import { decodedDuration, ffprobeChapters, ffprobeJson, tempDir } from '../helpers/audio.js';
 import {
   mp3WithLyingHeader,
@@ -77,7 +83,11 @@ for (const engine of ENGINES) {
   describe(`audio judged by what decodes (${engine})`, function () {
     // Longer than the layer’s timeout: decodes a 300-second MP3 whole to check its real length.
     this.timeout(120_000);
-    const app = useTestApp({ engine, env: { MAX_AUDIO_DURATION_SECONDS: String(MAX_SECONDS) } });
+    // Of the renditions, only the MP3 is read (its chapters): the show encodes it alone.
+    const app = useTestApp(
+      { engine, env: { MAX_AUDIO_DURATION_SECONDS: String(MAX_SECONDS) } },
+      { ladder: MP3_ONLY_LADDER },
+    );
     let files: Fixtures;
 
     before(async () => {

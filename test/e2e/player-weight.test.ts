@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
+import { MP3_ONLY_LADDER, uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
 import { rawRequest } from '../helpers/http.js';
 import { interview } from '../fixtures/audio.js';
 import { parseWaveformJson, PLAYER_PEAKS_MAX_BARS, playerPeaks } from '../../src/media/peaks.js';
@@ -33,7 +33,8 @@ const decode = (body: Buffer, coding: string | undefined) =>
 describe('player weight: light peaks for the embed, compressed text media', function () {
   // Processes a speech file with ffmpeg, then cuts a clip.
   this.timeout(120_000);
-  const app = useTestApp({ engine: 'pglite' });
+  // The player plays the MP3 (the enclosure), the only rendition read: the show encodes it alone.
+  const app = useTestApp({ engine: 'pglite' }, { ladder: MP3_ONLY_LADDER });
   let episodeId: string;
   let clipId: string;
 

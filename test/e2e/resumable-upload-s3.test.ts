@@ -16,7 +16,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { largeTone } from '../fixtures/audio.js';
 import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
-import { EDITOR_HEADERS, TEST_TOKEN, useTestApp, waitForEpisode } from '../helpers/app.js';
+import {
+  EDITOR_HEADERS,
+  MP3_ONLY_LADDER,
+  TEST_TOKEN,
+  useTestApp,
+  waitForEpisode,
+} from '../helpers/app.js';
 import { motoAvailable, startMotoS3, type MotoS3 } from '../helpers/moto-s3.js';
 import { countReceivedBytes, uploadWithCut } from '../helpers/uploads.js';
 import fs from 'node:fs/promises';
@@ -55,11 +61,15 @@ describe('resumable uploads into S3 (moto)', function () {
 
   describe('a cut upload', () => {
     const received = countReceivedBytes();
-    const app = useTestApp(() => ({
-      engine: 'pglite',
-      env: s3!.env('cut'),
-      antenneOptions: { wrapUploadStore: (store) => received.wrap(store) },
-    }));
+    // No rendition is read: the show encodes the MP3 alone.
+    const app = useTestApp(
+      () => ({
+        engine: 'pglite',
+        env: s3!.env('cut'),
+        antenneOptions: { wrapUploadStore: (store) => received.wrap(store) },
+      }),
+      { ladder: MP3_ONLY_LADDER },
+    );
     const serverBytes = () => [...received.byUpload.values()].reduce((a, b) => a + b, 0);
 
     it('resumes where the bucket stopped, becomes an episode, and leaves nothing behind', async () => {

@@ -15,6 +15,7 @@ import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
 import { largeTone, seededBytes, tone } from '../fixtures/audio.js';
 import {
   EDITOR_HEADERS,
+  MP3_ONLY_LADDER,
   TEST_TOKEN,
   startTestApp,
   uploadEpisode,
@@ -47,11 +48,15 @@ for (const engine of ENGINES) {
     // Longer than the layer’s timeout: a 30 MB upload, its processing, and a multipart twin.
     this.timeout(180_000);
     const received = countReceivedBytes();
-    const app = useTestApp({
-      engine,
-      env: { ...ADMIN_ENV, MAX_UPLOAD_SIZE: '64MiB' },
-      antenneOptions: { wrapUploadStore: (store) => received.wrap(store) },
-    });
+    // No rendition is read: the show encodes the MP3 alone.
+    const app = useTestApp(
+      {
+        engine,
+        env: { ...ADMIN_ENV, MAX_UPLOAD_SIZE: '64MiB' },
+        antenneOptions: { wrapUploadStore: (store) => received.wrap(store) },
+      },
+      { ladder: MP3_ONLY_LADDER },
+    );
     const endpoint = () => `${app.baseUrl}/api/uploads`;
     const serverBytes = () => [...received.byUpload.values()].reduce((a, b) => a + b, 0);
     let admin: Session;

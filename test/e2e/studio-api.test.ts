@@ -34,14 +34,15 @@ async function readEvents(res: Response): Promise<SseEvent[]> {
 
 for (const engine of ENGINES) {
   describe(`studio API: progress events and lists (${engine})`, function () {
-    // Longer than the layer’s timeout: follows the progress events of a 4-minute upload through the ladder.
+    // Longer than the layer’s timeout: follows the progress events of a 2-minute upload through the ladder.
     this.timeout(120_000);
     let app: TestApp;
     let audio: string;
     before(async () => {
       app = await startTestApp({ engine, worker: false });
-      // Long enough for the worker to report progress along the way (it reports every 500 ms).
-      audio = await tone(240);
+      // Long enough for the worker to report progress along the way (it reports every 500 ms):
+      // a few seconds through the ladder, with the probes on a sample (from 2 minutes on).
+      audio = await tone(120);
       const res = await app.authed('/api/shows', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import { createAntenne, type Antenne } from '../../src/compose/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { createLogger, type Logger } from '../../src/core/logger.js';
-import { createScratchDatabase, type Engine } from './databases.js';
+import { createScratchDatabase, migratedPglite, type Engine } from './databases.js';
 import { tempDir } from './audio.js';
 import { TEST_REDIS_URL } from './env.js';
 import { withFreePort } from '../../support/ports.js';
@@ -38,7 +38,10 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   worker?: boolean;
   /** Passed on to createAntenne (e.g. a chapters/transcript source for the player). */
-  antenneOptions?: Omit<NonNullable<Parameters<typeof createAntenne>[2]>, 'pgliteDir'>;
+  antenneOptions?: Omit<
+    NonNullable<Parameters<typeof createAntenne>[2]>,
+    'pgliteDir' | 'pgliteLoadDataDir'
+  >;
   /** PGlite on disk under the data dir (not in memory), so a restart finds the data. */
   durable?: boolean;
   restart?: RestartState;
@@ -62,6 +65,8 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
       ? await createScratchDatabase()
       : null;
   const durable = options.durable || Boolean(options.restart);
+  // A new PGlite database starts from the run's migrated one (a restart finds its own).
+  const pgliteLoadDataDir = scratch || options.restart ? undefined : await migratedPglite();
   // The public URL carries the port, so it is chosen before the app is built; another
   // process may take it in between (parallel test files, outgoing connections): then
   // the app is built again on another port.
@@ -83,6 +88,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     const app = await createAntenne(config, logger, {
       ...options.antenneOptions,
       ...(scratch || durable ? {} : { pgliteDir: 'memory://' }),
+      ...(pgliteLoadDataDir ? { pgliteLoadDataDir } : {}),
     });
     try {
       await app.listen(port);
@@ -141,12 +147,25 @@ export async function removeQueueData(prefix: string): Promise<void> {
   }
 }
 
-/** Creates SHOW_INPUT's show through the API, as every end-to-end test starts. */
-export async function createTestShow(app: TestApp): Promise<void> {
+/**
+ * One rendition, the MP3 enclosure: for suites whose assertions read no other
+ * rendition, so that the worker encodes and measures one output instead of three
+ * (about a third of the work; the ladder itself is test/e2e/audio-ladder.test.ts's).
+ */
+export const MP3_ONLY_LADDER: readonly string[] = ['mp3-128k'];
+
+/**
+ * Creates SHOW_INPUT's show through the API, as every end-to-end test starts;
+ * with `ladder`, the show's renditions are those instead of the default ladder.
+ */
+export async function createTestShow(
+  app: TestApp,
+  { ladder }: { ladder?: readonly string[] } = {},
+): Promise<void> {
   const res = await app.authed('/api/shows', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(SHOW_INPUT),
+    body: JSON.stringify(ladder ? { ...SHOW_INPUT, renditionProfiles: ladder } : SHOW_INPUT),
   });
   if (res.status !== 201) throw new Error(`POST /api/shows: ${res.status} ${await res.text()}`);
 }
@@ -154,17 +173,18 @@ export async function createTestShow(app: TestApp): Promise<void> {
 /**
  * Registers the mocha hooks of a suite that runs against one app: started in
  * `before` (after the hooks registered earlier, so `options` may be a function
- * of what they made), with SHOW_INPUT's show unless `show: false`, and closed in
- * `after`. The returned object stands for that app once it runs.
+ * of what they made), with SHOW_INPUT's show (on `ladder` if given) unless
+ * `show: false`, and closed in `after`. The returned object stands for that app
+ * once it runs.
  */
 export function useTestApp(
   options: TestAppOptions | (() => TestAppOptions),
-  { show = true }: { show?: boolean } = {},
+  { show = true, ladder }: { show?: boolean; ladder?: readonly string[] } = {},
 ): TestApp {
   let current: TestApp | undefined;
   before(async () => {
     current = await startTestApp(typeof options === 'function' ? options() : options);
-    if (show) await createTestShow(current);
+    if (show) await createTestShow(current, { ladder });
   });
   after(async () => {
     await current?.close();

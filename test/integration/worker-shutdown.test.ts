@@ -14,7 +14,7 @@ import { storedNames } from '../helpers/storage.js';
 import { tone } from '../fixtures/audio.js';
 
 describe('worker shutdown during a job (postgres, real Redis and ffmpeg)', function () {
-  // Longer than the layer’s timeout: a 5-minute tone goes through the ladder while the worker shuts down.
+  // Longer than the layer’s timeout: a 2-minute tone goes through the ladder while the worker shuts down.
   this.timeout(120_000);
   let work: string;
   let first: TestApp | undefined;
@@ -30,7 +30,7 @@ describe('worker shutdown during a job (postgres, real Redis and ffmpeg)', funct
   });
 
   it('hands the running job back and finishes it once after a restart', async () => {
-    const long = await tone(300); // 5 min: several seconds through the ladder
+    const long = await tone(120); // 2 min: seconds through the ladder (ffmpeg runs all along)
     first = await startTestApp({ engine: 'postgres', env: { SHUTDOWN_GRACE_SECONDS: '0.2' } });
     await first.authed('/api/shows', {
       method: 'POST',
