@@ -13,8 +13,7 @@
  * Each Antenne runs in a process of its own (bench/audience-server.ts), as in
  * production: in one shared process, two servers that both count nothing already
  * differed by 12 % in CPU per request (one heap, one event loop, every server's
- * timers and database). wrk (Debian package) drives the load from its own process;
- * the servers run on CPU 0 and wrk on the other cores (PIN=0: unpinned, see PIN).
+ * timers and database). wrk (Debian package) drives the load from its own process.
  * Each round measures counting off and on back to back, in alternating order,
  * and the ratio is the median of the rounds' own ratios: a change of load on a
  * shared machine between rounds cancels out. CPU per request (the serving
@@ -44,15 +43,6 @@ const FILE_BYTES = 28_800_000;
 const RANGE_BYTES = 1024 * 1024;
 const TOKEN = 'bench-token-0123456789abcdef';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-/**
- * The servers run on CPU 0 and wrk on the others (PIN=0: anywhere), as an API
- * process owns its core in production, and Redis usually another machine: each
- * server's rate is then what its own work allows, not what the scheduler left it
- * between wrk, Redis and the other server (unpinned, rounds swing by ±15 %).
- */
-const PIN = process.env.PIN !== '0' && os.cpus().length >= 2;
-const SERVER_CPU = '0';
-const LOAD_CPUS = `1-${os.cpus().length - 1}`;
 
 /** wrk's Lua script: a random range, from a random listener (address and app version). */
 function script(urlPath: string): string {
@@ -105,10 +95,9 @@ async function wrk(
 ): Promise<Measure> {
   const redisBefore = await redisCpuSeconds(redis);
   const before = processCpuSeconds(server);
-  const wrkArgs = ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '-s', scriptFile, url];
   const { stdout } = await run(
-    PIN ? 'taskset' : 'wrk',
-    PIN ? ['-c', LOAD_CPUS, 'wrk', ...wrkArgs] : wrkArgs,
+    'wrk',
+    ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '-s', scriptFile, url],
     { maxBuffer: 1 << 20 },
   );
   const usedUs = (processCpuSeconds(server) - before) * 1e6;
@@ -175,7 +164,6 @@ async function startServer(
     );
     child.once('exit', (code) => reject(new Error(`${name}: exited with ${code} before ready`)));
   });
-  if (PIN) await run('taskset', ['-a', '-p', '-c', SERVER_CPU, String(child.pid)]);
   return { name, child, url, prefix };
 }
 
@@ -299,7 +287,7 @@ async function main() {
     let counted = 0;
     for (const server of [streamedOn, redirectOn]) counted += await finish(server);
     console.log(
-      `\nrandom ${RANGE_BYTES / 1024} KiB ranges of a ${(FILE_BYTES / 1e6).toFixed(1)} MB file, a new listener per request, wrk -t2 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} rounds, ${os.availableParallelism()} cores${PIN ? `, servers on CPU ${SERVER_CPU} and wrk on ${LOAD_CPUS}` : ', unpinned'}; ${counted} downloads counted`,
+      `\nrandom ${RANGE_BYTES / 1024} KiB ranges of a ${(FILE_BYTES / 1e6).toFixed(1)} MB file, a new listener per request, wrk -t2 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} rounds, ${os.availableParallelism()} cores; ${counted} downloads counted`,
     );
     for (const [kind, m] of measures) {
       const rps = (xs: Measure[]) => median(xs.map((x) => x.rps)).toFixed(0);
