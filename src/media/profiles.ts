@@ -89,11 +89,14 @@ export function renditionOutputOptions(
 }
 
 /**
- * Relative encoding cost per second of audio on this machine (CPU seconds for 10
- * minutes of stereo speech, issue 14: LAME 128k 3.6, AAC 128k 13.5, Opus 48k 17.5).
+ * Relative encoding cost per second of audio (CPU seconds for 10 minutes of stereo
+ * speech on the project's machine, 2026-12-03: LAME 128k 6.0, AAC 128k 19.8, Opus
+ * 48k 24.8). Opus alone is lighter than MP3 + AAC, so the meters and the peaks PCM
+ * go with it: timed one at a time, the MP3 + AAC process with them took 41–42 s
+ * against 33–35 s for the Opus one, and so set the encodes' wall.
  */
 export function encodeCost(profile: RenditionProfile): number {
-  const perCodec = { libmp3lame: 1, aac: 3.8, libopus: 4.9 }[profile.codec];
+  const perCodec = { libmp3lame: 1, aac: 3.3, libopus: 4.1 }[profile.codec];
   return perCodec * (profile.channels === 1 ? 0.65 : 1);
 }
 
