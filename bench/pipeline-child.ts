@@ -4,6 +4,7 @@
  * analysis of the original, as the worker asks for it) → encode the ladder
  * (+ meter, + peaks PCM) → fold the peaks → checksums. Prints one JSON line.
  * Usage: tsx bench/pipeline-child.ts <input.wav> <work dir>
+ * BENCH_BALANCE_FILE: the encode balance a worker keeps (learned from its earlier jobs).
  */
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
@@ -15,6 +16,7 @@ import { probe } from '../src/media/ffprobe.js';
 import { targetFor } from '../src/media/loudness.js';
 import { peaksFromPcmFile } from '../src/media/peaks.js';
 import { processMaster } from '../src/media/pipeline.js';
+import { EncodeBalance } from '../src/media/encode-balance.js';
 
 const [input, dir] = process.argv.slice(2);
 if (!input || !dir) throw new Error('usage: pipeline-child.ts <input> <dir>');
@@ -48,6 +50,9 @@ const result = await processMaster(
     tags: { title: 'Banc d’essai « traitement »', artist: 'Antenne', album: 'Bench' },
     parallelism: Number(process.env.ENCODE_PARALLELISM ?? 2),
     analysis: analysisOptions(null, probed.audio?.channels ?? 1),
+    balance: process.env.BENCH_BALANCE_FILE
+      ? new EncodeBalance({ file: process.env.BENCH_BALANCE_FILE, logger })
+      : undefined,
   },
   {
     ffmpegPath: 'ffmpeg',
@@ -78,6 +83,7 @@ process.stdout.write(
     encodes: result.encodes,
     loudness: result.loudness,
     analysed: result.analysis !== null,
+    encodePlan: result.encodePlan,
     peaksLength: peaks.length,
     outputs: result.outputs.map((o) => o.path),
   })}\n`,

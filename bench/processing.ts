@@ -13,6 +13,10 @@
  * the worker's code in a child Node process, whose peak RSS (VmHWM of the Node
  * process, ffmpeg children excluded) is reported.
  *
+ * The pipeline side keeps its encode balance (src/media/encode-balance.ts) in a file
+ * for the whole bench, as a worker does across its jobs: the first run starts from
+ * even shares, the next ones use what the runs before them learned (printed).
+ *
  * Wall time depends on the neighbours' load on a shared machine: CPU seconds
  * (user + sys of every reaped descendant: the ffmpeg children, and the pipeline's
  * Node child with its own ffmpeg children) are printed beside it, with both ratios.
@@ -40,6 +44,9 @@ const RUNS = Number(args.runs);
 if (MINUTES.some((m) => !(m > 0)) || !(RUNS >= 1))
   throw new Error('usage: --minutes 10,60 --runs n');
 const TARGET_RATIO = 1.1;
+/** The worker's learned encode balance, kept across the runs and lengths of this bench. */
+const BALANCE_DIR = await fs.mkdtemp(path.join(os.tmpdir(), 'antenne-bench-balance-'));
+const BALANCE_FILE = path.join(BALANCE_DIR, 'encode-balance.json');
 
 interface ChildResult {
   /** The job's own time: from the probe to the checksums, the process's start excluded. */
@@ -52,6 +59,7 @@ interface ChildResult {
   measurePasses: number;
   sampleProbes: number;
   encodes: number;
+  encodePlan: { truePeakShares: number[]; meterGroup: number };
   loudness: { input: { integrated: number }; output: { integrated: number }; mode: string };
 }
 
@@ -63,6 +71,7 @@ async function runPipeline(input: string, dir: string): Promise<ChildResult & { 
     ['--import', 'tsx', 'bench/pipeline-child.ts', input, dir],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BENCH_BALANCE_FILE: BALANCE_FILE },
     },
   );
   let stdout = '';
@@ -195,7 +204,9 @@ async function benchLength(minutes: number, rows: Row[]): Promise<void> {
         `run ${r}: loudness ${pipeline.loudness.input.integrated} → ${pipeline.loudness.output.integrated} LUFS (${pipeline.loudness.mode}), ` +
           `${pipeline.measurePasses} measuring pass(es) over the whole program, ${pipeline.sampleProbes} probe(s) on the sample, ${pipeline.encodes} encode(s)`,
       );
-      console.log(`chain: ${pipeline.filters.join(',')}`);
+      console.log(
+        `chain: ${pipeline.filters.join(',')}; output meters: true peak ${pipeline.encodePlan.truePeakShares.map((s) => s.toFixed(2)).join(' / ')} of the program per encode process, loudness + peaks PCM with process ${pipeline.encodePlan.meterGroup}`,
+      );
       // The job's wall (what a running worker spends on the file) is what the target is
       // about; the child process's start (Node, and tsx compiling the TypeScript) is not
       // a job's: a worker starts once. Both are printed.
@@ -232,7 +243,11 @@ async function benchLength(minutes: number, rows: Row[]): Promise<void> {
 }
 
 const rows: Row[] = [];
-for (const minutes of MINUTES) await benchLength(minutes, rows);
+try {
+  for (const minutes of MINUTES) await benchLength(minutes, rows);
+} finally {
+  await fs.rm(BALANCE_DIR, { recursive: true, force: true });
+}
 console.log(
   '\n| minutes | run | pipeline (job) wall s | baseline wall s | wall ratio | pipeline CPU s | baseline CPU s | CPU ratio |',
 );

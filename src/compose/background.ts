@@ -7,6 +7,7 @@ import type { Config } from '../core/config.js';
 import { AUDIENCE_SCHEDULER_ID, QUEUES } from '../core/jobs.js';
 import type { Logger } from '../core/logger.js';
 import type { PublishingService } from '../services/publishing.js';
+import { EncodeBalance } from '../media/encode-balance.js';
 import { dirs } from './dirs.js';
 import type { Graph } from './graph.js';
 
@@ -53,6 +54,7 @@ export async function startBackground(
       renditionService: graph.renditions,
       corrections: graph.corrections,
       encodeParallelism: config.encodeParallelism,
+      encodeBalance: new EncodeBalance({ file: dirs(config.dataDir).encodeBalance, logger }),
       defaultLadder: config.audioLadder,
       uploads: graph.uploads,
       audienceAggregator: graph.audience?.aggregator,

@@ -15,8 +15,9 @@
  *      gain by what the limiter took away);
  *   4. encode the ladder as ≤ `parallelism` ffmpeg processes, each decoding the
  *      master once and splitting the processed signal to its encoders and to its
- *      share of the output meter (the "after" figures); the lightest one also
- *      writes the PCM for the waveform peaks;
+ *      share of the output meter (the "after" figures); one of them also writes
+ *      the PCM for the waveform peaks. Which process meters what is learned from
+ *      the processes' own times (encode-balance.ts): the codecs' costs depend on the CPU;
  *   5. safety net: the after figures are the whole program's; if a limited chain
  *      missed the loudness (the sample misled) or the true-peak ceiling, measure
  *      the whole program at a corrected gain and encode again.
@@ -57,6 +58,7 @@ import {
   meterSpans,
   oggChapterSpans,
   planEncodeGroups,
+  sharedSpans,
   type FileBranch,
   type MeterBranch,
   type RenditionTags,
@@ -64,6 +66,7 @@ import {
 import { assertDecodedAudio, decodeFailure, silentRecording } from './validate-input.js';
 import type { AudioAnalysis } from '../core/quality.js';
 import { analysisChains, analysisCollector, foldFilter, type AnalysisOptions } from './analysis.js';
+import { encodeSignature, type EncodeBalance, type EncodePlan } from './encode-balance.js';
 
 /** Podcasting 2.0 chapters, as the episode stores them (what the files carry of them). */
 export type ChapterInput = Pick<Chapter, 'startTime' | 'endTime' | 'title'>;
@@ -90,6 +93,12 @@ export interface PipelineInput {
    * the renditions are made from the live one. Omitted: no analysis.
    */
   readonly analysis?: (AnalysisOptions & { readonly inputChannels: number }) | undefined;
+  /**
+   * Where the output's meters go among the encode processes, learned from their
+   * times (encode-balance.ts). Omitted: the cost table's choice, the true peak
+   * shared out equally.
+   */
+  readonly balance?: EncodeBalance | undefined;
 }
 
 /** How each ffmpeg run goes; `onProgress` is 0–100 over the whole pipeline. */
@@ -114,6 +123,8 @@ export interface PipelineResult {
   readonly encodes: number;
   /** The quality analysis of the original (null when not asked for, or not printed). */
   readonly analysis: AudioAnalysis | null;
+  /** Where the output's meters went: the true peak's share per encode process, the loudness meter's process. */
+  readonly encodePlan: EncodePlan;
 }
 
 /** Share of the progress bar for the measuring passes; the encodes get the rest up to 100. */
@@ -553,27 +564,43 @@ export async function processMaster(
   const chapters = spec.chapters
     ? await writeChapterFiles(spec.dir, spec.chapters, durationSeconds)
     : undefined;
-  const { groups, meterGroup } = planEncodeGroups(spec.ladder, spec.parallelism);
+  const planned = planEncodeGroups(spec.ladder, spec.parallelism);
+  const groups = planned.groups;
   const peaksPcmPath = path.join(spec.dir, 'peaks.pcm');
   const outputs = spec.ladder.map((profile) => ({
     profile,
     path: path.join(spec.dir, `${profile.name}.${profile.extension}`),
   }));
-  const outputSpans = meterSpans(durationSeconds, groups.length);
+  // The meters placed as the last encodes of this grouping asked for (encode-balance.ts).
+  const signature = encodeSignature(
+    groups.map((indices) => indices.map((i) => spec.ladder[i]!.name)),
+  );
+  const encodePlan: EncodePlan =
+    groups.length > 1 && spec.balance
+      ? await spec.balance.planFor(signature, groups.length, planned.meterGroup)
+      : {
+          truePeakShares: groups.map(() => 1 / groups.length),
+          meterGroup: planned.meterGroup,
+        };
+  const { meterGroup } = encodePlan;
+  const outputSpans = sharedSpans(durationSeconds, encodePlan.truePeakShares);
   const encode = async (encodeChain: LoudnessChain): Promise<LoudnessFigures> => {
     const collectors = groups.map(() => namedSummariesCollector());
     const groupProgress = groups.map(() => 0);
+    const groupSeconds = groups.map(() => 0);
     await runTogether(
-      groups.map((indices, g) => (signal: AbortSignal) => {
-        // The loudness meter with the lightest process, the true peak shared out by time.
+      groups.map((indices, g) => async (signal: AbortSignal) => {
+        // The loudness meter (and the peaks PCM) with one process, the true peak shared out by time.
+        const span = outputSpans[g];
         const meters: MeterBranch[] =
           groups.length === 1
             ? [{ name: 'output', truePeak: true }]
             : [
                 ...(g === meterGroup ? [{ name: 'output', truePeak: false }] : []),
-                { name: `tp${g}`, truePeak: true, select: outputSpans[g] },
+                ...(span ? [{ name: `tp${g}`, truePeak: true, select: span }] : []),
               ];
-        return runDecoding(
+        const groupStarted = performance.now();
+        await runDecoding(
           encodeGroupInvocation({
             input: spec.input,
             filters: [layout, ...encodeChain.filters],
@@ -596,9 +623,13 @@ export async function processMaster(
             },
           },
         );
+        groupSeconds[g] = (performance.now() - groupStarted) / 1000;
       }),
       runtime.signal,
     );
+    if (groups.length > 1) {
+      await spec.balance?.observe(signature, encodePlan, groupSeconds, durationSeconds);
+    }
     const loud = collectors[meterGroup]!.result('output');
     if (!loud) throw new Error('ffmpeg did not print the loudness summary of the output');
     return groups.length === 1
@@ -651,6 +682,7 @@ export async function processMaster(
     sampleProbes,
     encodes,
     analysis,
+    encodePlan,
     loudness: {
       target: spec.target,
       input,

@@ -93,7 +93,9 @@ export function renditionOutputOptions(
  * speech on the project's machine, 2026-12-03: LAME 128k 6.0, AAC 128k 19.8, Opus
  * 48k 24.8). Opus alone is lighter than MP3 + AAC, so the meters and the peaks PCM
  * go with it: timed one at a time, the MP3 + AAC process with them took 41–42 s
- * against 33–35 s for the Opus one, and so set the encodes' wall.
+ * against 33–35 s for the Opus one, and so set the encodes' wall. On another
+ * machine of the same kind the Opus process was the heavier by 11 %: the table is
+ * only where the encode balance starts (encode-balance.ts).
  */
 export function encodeCost(profile: RenditionProfile): number {
   const perCodec = { libmp3lame: 1, aac: 3.3, libopus: 4.1 }[profile.codec];
@@ -124,7 +126,9 @@ export function encoderTrimDb(profile: RenditionProfile): number {
  * Splits the ladder into at most `parallelism` processes (one ffmpeg audio
  * process uses one core), longest job first onto the least loaded process.
  * The loudness meter and the peaks go with the lightest group (the true-peak
- * meter is shared out over all of them, see meterSpans). Returns profile indices.
+ * meter is shared out over all of them, see sharedSpans): a starting point, which
+ * the worker's encode balance corrects from the processes' measured times
+ * (encode-balance.ts). Returns profile indices.
  */
 export function planEncodeGroups(
   profiles: readonly RenditionProfile[],
@@ -183,6 +187,31 @@ export function meterSpans(durationSeconds: number, count: number): string[][] {
       ...(i < count - 1 ? [`end=${(end + overlap).toFixed(3)}`] : []),
     ];
     return [`atrim=${parts.join(':')}`];
+  });
+}
+
+/**
+ * The true-peak meter's spans for processes that take `shares` of the program (in
+ * order, summing to 1; see encode-balance.ts): null for a process that meters none.
+ * Spans overlap a little, as in meterSpans.
+ */
+export function sharedSpans(
+  durationSeconds: number,
+  shares: readonly number[],
+): (string[] | null)[] {
+  const overlap = 0.05;
+  const total = shares.reduce((a, b) => a + b, 0);
+  const lastMetering = shares.findLastIndex((s) => s > 0);
+  let from = 0;
+  return shares.map((share, i) => {
+    if (!(share > 0) || !(total > 0)) return null;
+    const start = from;
+    from += share / total;
+    const parts = [
+      ...(start > 0 ? [`start=${Math.max(0, durationSeconds * start - overlap).toFixed(3)}`] : []),
+      ...(i < lastMetering ? [`end=${(durationSeconds * from + overlap).toFixed(3)}`] : []),
+    ];
+    return parts.length ? [`atrim=${parts.join(':')}`] : [];
   });
 }
 

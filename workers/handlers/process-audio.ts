@@ -21,6 +21,7 @@ import {
 import type { BlobStorage } from '../../src/storage/blob-storage.js';
 import * as mediaJob from '../media-job.js';
 import { analysisOptions } from '../../src/core/quality.js';
+import type { EncodeBalance } from '../../src/media/encode-balance.js';
 
 export interface ProcessAudioDeps {
   readonly shows: ShowsRepository;
@@ -36,6 +37,8 @@ export interface ProcessAudioDeps {
   readonly jobsTmpDir: string;
   /** ffmpeg processes per job (default 2: one per core). */
   readonly encodeParallelism?: number | undefined;
+  /** What this worker learned of its encode processes' times (src/media/encode-balance.ts). */
+  readonly encodeBalance?: EncodeBalance | undefined;
   /** Ladder for shows without their own (profile names, MP3 first). */
   readonly defaultLadder?: readonly string[] | undefined;
 }
@@ -149,7 +152,11 @@ export function makeProcessAudio(deps: ProcessAudioDeps): mediaJob.Processor<Pro
 export async function encodeEpisode(
   deps: Pick<
     ProcessAudioDeps,
-    'renditionService' | 'storage' | 'maxAudioDurationSeconds' | 'encodeParallelism'
+    | 'renditionService'
+    | 'storage'
+    | 'maxAudioDurationSeconds'
+    | 'encodeParallelism'
+    | 'encodeBalance'
   >,
   job: {
     readonly input: string;
@@ -180,6 +187,7 @@ export async function encodeEpisode(
         artworkFile,
         parallelism: deps.encodeParallelism ?? 2,
         analysis: analysisOptions(show.quality, probed.audio?.channels ?? 1),
+        balance: deps.encodeBalance,
       },
       runtime,
     );

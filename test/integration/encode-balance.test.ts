@@ -1,0 +1,112 @@
+/**
+ * The learned encode balance on real ffmpeg (src/media/encode-balance.ts): whatever
+ * share of the program each encode process meters for true peak (all of it, none,
+ * or half; the loudness meter on either), the output figures are the whole program's
+ * and the same, the published
+ * files stay ≤ −1 dBTP, and what the encode took is kept for the next job.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { RENDITION_PROFILES } from '../../src/core/media-types.js';
+import {
+  EncodeBalance,
+  encodeSignature,
+  LEARN_FROM_SECONDS,
+  type EncodePlan,
+} from '../../src/media/encode-balance.js';
+import { targetFor } from '../../src/media/loudness.js';
+import { processMaster, type PipelineResult } from '../../src/media/pipeline.js';
+import { planEncodeGroups } from '../../src/media/profiles.js';
+import { ffmpegRun, measureLoudness, tempDir } from '../helpers/audio.js';
+import { interview } from '../fixtures/audio.js';
+
+const ladder = [RENDITION_PROFILES['mp3-128k']!, RENDITION_PROFILES['opus-48k']!];
+const { groups, meterGroup } = planEncodeGroups(ladder, 2);
+const signature = encodeSignature(groups.map((g) => g.map((i) => ladder[i]!.name)));
+const other = 1 - meterGroup;
+
+describe('encode balance on real ffmpeg', function () {
+  // Longer than the layer’s timeout: four encodes of a 75-second program.
+  this.timeout(120_000);
+  let work: string;
+  let input: string;
+  const seconds = LEARN_FROM_SECONDS + 15;
+  before(async () => {
+    work = await tempDir('encode-balance-');
+    input = path.join(work, 'looped.wav');
+    await ffmpegRun(['-stream_loop', '-1', '-i', await interview(), '-t', String(seconds), input]);
+  });
+  after(() => fs.rm(work, { recursive: true, force: true }));
+
+  /** One job with the balance file holding `plan` for this grouping beforehand. */
+  async function encodeWith(
+    name: string,
+    plan: EncodePlan,
+  ): Promise<{ result: PipelineResult; kept: EncodePlan | undefined }> {
+    const dir = path.join(work, name);
+    await fs.mkdir(dir);
+    const file = path.join(dir, 'encode-balance.json');
+    await fs.writeFile(file, JSON.stringify({ version: 1, plans: { [signature]: plan } }));
+    const result = await processMaster(
+      {
+        input,
+        declaredDurationSeconds: seconds,
+        dir,
+        ladder,
+        target: targetFor(2, -16, -1),
+        tags: { title: 'Entretien « équilibré »', artist: 'Antenne', album: 'Tests' },
+        parallelism: 2,
+        balance: new EncodeBalance({ file }),
+      },
+      { ffmpegPath: 'ffmpeg', timeoutMs: 100_000 },
+    );
+    const state = JSON.parse(await fs.readFile(file, 'utf8')) as {
+      plans: Record<string, EncodePlan>;
+    };
+    return { result, kept: state.plans[signature] };
+  }
+
+  it('meters the whole program whichever process takes the true peak, and learns', async () => {
+    assert.equal(groups.length, 2, 'two encode processes');
+    const plans = {
+      // All the true peak on the first process, the loudness meter on the other.
+      first: { truePeakShares: [1, 0], meterGroup: 1 },
+      second: { truePeakShares: [0, 1], meterGroup: 0 },
+      // Everything on the loudness meter's process; the other meters nothing.
+      together: {
+        truePeakShares: meterGroup === 0 ? [1, 0] : [0, 1],
+        meterGroup,
+      },
+      even: { truePeakShares: [0.5, 0.5], meterGroup: other },
+    };
+    const runs: Record<string, Awaited<ReturnType<typeof encodeWith>>> = {};
+    for (const [name, plan] of Object.entries(plans)) {
+      runs[name] = await encodeWith(name, plan);
+      assert.deepEqual(runs[name].result.encodePlan, plan, `${name}: the plan was followed`);
+    }
+    const reference = runs.even!.result.loudness.output;
+    for (const [name, { result }] of Object.entries(runs)) {
+      const output = result.loudness.output;
+      assert.ok(Number.isFinite(output.truePeak), `${name}: a true peak was measured`);
+      // The same processed signal, metered whole: the same figures to ffmpeg's 0.1 dB.
+      assert.ok(
+        Math.abs(output.truePeak - reference.truePeak) <= 0.1,
+        `${name}: ${output.truePeak} vs ${reference.truePeak}`,
+      );
+      assert.ok(Math.abs(output.integrated - reference.integrated) <= 0.1, name);
+      for (const { path: file } of result.outputs) {
+        const measured = await measureLoudness(file);
+        assert.ok(
+          measured.truePeak <= -1,
+          `${name} ${path.basename(file)}: ${measured.truePeak} dBTP`,
+        );
+      }
+    }
+    // What the even encode took moved the shares (the two processes never end at the same
+    // tenth of a millisecond), and they still add up to the whole program.
+    const kept = runs.even!.kept!.truePeakShares;
+    assert.notDeepEqual(kept, [0.5, 0.5]);
+    assert.ok(Math.abs(kept[0]! + kept[1]! - 1) < 1e-3, JSON.stringify(kept));
+  });
+});
