@@ -45,8 +45,10 @@ if (MINUTES.some((m) => !(m > 0)) || !(RUNS >= 1))
   throw new Error('usage: --minutes 10,60 --runs n');
 const TARGET_RATIO = 1.1;
 /** The worker's learned encode balance, kept across the runs and lengths of this bench. */
+// BENCH_BALANCE_FILE=path keeps it across invocations too (a worker that has run for a while).
 const BALANCE_DIR = await fs.mkdtemp(path.join(os.tmpdir(), 'antenne-bench-balance-'));
-const BALANCE_FILE = path.join(BALANCE_DIR, 'encode-balance.json');
+const BALANCE_FILE =
+  process.env.BENCH_BALANCE_FILE ?? path.join(BALANCE_DIR, 'encode-balance.json');
 
 interface ChildResult {
   /** The job's own time: from the probe to the checksums, the process's start excluded. */

@@ -63,7 +63,8 @@ const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
  * The next plan: each process's true-peak share moves by its relative lateness (its
  * time against the mean), clamped to [0, 1] and summing to 1 again. If the process
  * with the loudness meter is left with no share and still ends late, that meter and
- * the peaks PCM move to the process that ended first.
+ * the peaks PCM move to the process that ended first, and the true peak goes halfway
+ * back to even (the process that took them was carrying it all).
  */
 export function rebalance(plan: EncodePlan, seconds: readonly number[]): EncodePlan {
   const shares = plan.truePeakShares;
@@ -73,11 +74,11 @@ export function rebalance(plan: EncodePlan, seconds: readonly number[]): EncodeP
   const total = moved.reduce((a, b) => a + b, 0);
   const truePeakShares = total > 0 ? moved.map((s) => round4(s / total)) : even(shares.length);
   const meterLate = seconds[plan.meterGroup]! > mean * (1 + MOVE_METERS_PAST);
-  const meterGroup =
-    truePeakShares[plan.meterGroup] === 0 && meterLate
-      ? seconds.indexOf(Math.min(...seconds))
-      : plan.meterGroup;
-  return { truePeakShares, meterGroup };
+  if (truePeakShares[plan.meterGroup] === 0 && meterLate) {
+    const half = even(shares.length).map((e, i) => round4((e + truePeakShares[i]!) / 2));
+    return { truePeakShares: half, meterGroup: seconds.indexOf(Math.min(...seconds)) };
+  }
+  return { truePeakShares, meterGroup: plan.meterGroup };
 }
 
 export class EncodeBalance {

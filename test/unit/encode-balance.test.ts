@@ -47,7 +47,7 @@ describe('encode balance', () => {
   });
 
   it('clamps at all-or-nothing and keeps the sum at 1, for three processes too', () => {
-    assert.deepEqual(rebalance(plan([0.5, 0.5], 1), [80, 130]).truePeakShares, [1, 0]);
+    assert.deepEqual(rebalance(plan([0.5, 0.5], 0), [80, 130]).truePeakShares, [1, 0]);
     assert.deepEqual(rebalance(plan([0.2, 0.8], 1), [150, 100]).truePeakShares, [0, 1]);
     const three = rebalance(plan([1 / 3, 1 / 3, 1 / 3]), [100, 120, 90]).truePeakShares;
     assert.ok(three.every((s) => s >= 0 && s <= 1));
@@ -60,15 +60,16 @@ describe('encode balance', () => {
   it('moves the loudness meter only when the true peak left its process and it still ends late', () => {
     // The meter's process (0) late with some true peak left: only the share moves.
     assert.equal(rebalance(plan([0.5, 0.5], 0), [104, 100]).meterGroup, 0);
-    // Late with no share left: the loudness meter and the peaks go to the first to end.
+    // Late with no share left: the loudness meter and the peaks go to the first to end,
+    // which was carrying all the true peak: half of it goes back.
     const moved = rebalance(plan([0, 1], 0), [129, 120]);
-    assert.deepEqual(moved, plan([0, 1], 1));
+    assert.deepEqual(moved, plan([0.25, 0.75], 1));
     // Within 1 % of the mean: they stay.
     assert.equal(rebalance(plan([0, 1], 0), [121, 120]).meterGroup, 0);
-    // And then the true peak comes back towards the process that lost the meter.
+    // And then the true peak keeps moving towards the process that lost the meter.
     const after = rebalance(moved, [118, 125]);
     assert.equal(after.meterGroup, 1);
-    assert.ok(after.truePeakShares[0]! > 0, JSON.stringify(after));
+    assert.ok(after.truePeakShares[0]! > 0.25, JSON.stringify(after));
   });
 
   it('starts from the cost table, learns, keeps it in its file for the next worker', async () => {
