@@ -54,7 +54,9 @@ export async function startBackground(
       renditionService: graph.renditions,
       corrections: graph.corrections,
       encodeParallelism: config.encodeParallelism,
-      encodeBalance: new EncodeBalance({ file: dirs(config.dataDir).encodeBalance, logger }),
+      // In memory: a worker keeps nothing on its disk but temp files (docs/scaling.md);
+      // a restarted one learns the balance again in a few jobs.
+      encodeBalance: new EncodeBalance({ logger }),
       defaultLadder: config.audioLadder,
       uploads: graph.uploads,
       audienceAggregator: graph.audience?.aggregator,

@@ -6,6 +6,4 @@ export const dirs = (dataDir: string) => ({
   uploadsTmp: path.join(dataDir, 'tmp', 'uploads'),
   jobsTmp: path.join(dataDir, 'tmp', 'jobs'),
   feedsTmp: path.join(dataDir, 'tmp', 'feeds'),
-  /** What a worker learned of this machine (a hint: losing it costs nothing but time). */
-  encodeBalance: path.join(dataDir, 'worker', 'encode-balance.json'),
 });

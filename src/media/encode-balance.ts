@@ -8,8 +8,9 @@
  * lighter one everywhere. Each encode reports how long each process took; the next
  * encode of the same grouping moves the true-peak meter's time span away from the
  * process that ended last, and when that is not enough, the loudness meter and the
- * peaks PCM too. Kept in a small JSON file so that a restarted worker
- * does not start over. A hint only: a missing or unreadable file means equal shares.
+ * peaks PCM too. A worker keeps it in memory (it keeps nothing on disk but temp
+ * files); a file can keep it across processes (the bench's child processes). A
+ * hint only: a missing or unreadable file means equal shares.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
