@@ -29,9 +29,9 @@ import {
 } from '../helpers/app.js';
 import { childProcessesNamed, exited } from '../helpers/processes.js';
 import { ARTICLE, SHOW_INPUT } from '../fixtures/editorial.js';
-import { interview } from '../fixtures/audio.js';
+import { interview, loopedInterview } from '../fixtures/audio.js';
 import { freePort } from '../../support/ports.js';
-import { ffmpegRun, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
 import { createScratchDatabase } from '../helpers/databases.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { trySignIn } from '../helpers/sessions.js';
@@ -390,8 +390,7 @@ describe('scale-out: two API and two worker processes on PostgreSQL, Redis and S
 
   it('finishes a job once on the other worker when one is killed with SIGKILL mid-job', async () => {
     // Long enough (90 s of audio) to be caught in the middle of its encodes.
-    const long = path.join(work, 'long.wav');
-    await ffmpegRun(['-stream_loop', '10', '-i', speech, '-t', '90', long]);
+    const long = await loopedInterview(90);
     const events = new QueueEvents('audio', {
       connection: { url: TEST_REDIS_URL },
       prefix: queuePrefix,

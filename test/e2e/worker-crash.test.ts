@@ -9,10 +9,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createScratchDatabase } from '../helpers/databases.js';
 import { EDITOR_HEADERS, uploadEpisode, useTestApp, waitForEpisode } from '../helpers/app.js';
-import { ffmpegRun, tempDir } from '../helpers/audio.js';
+import { tempDir } from '../helpers/audio.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import { storedNames } from '../helpers/storage.js';
-import { interview } from '../fixtures/audio.js';
+import { loopedInterview } from '../fixtures/audio.js';
 import { exited } from '../helpers/processes.js';
 
 /** Direct children of a process, from /proc (the ffmpeg runs of a worker). */
@@ -77,11 +77,8 @@ describe('worker killed with SIGKILL during a job', function () {
   };
 
   before(async () => {
-    const speech = await interview();
     // Long enough (90 s of audio) to be killed in the middle of its encodes.
-    const long = path.join(work, 'long.wav');
-    await ffmpegRun(['-stream_loop', '10', '-i', speech, '-t', '90', long]);
-    await fs.copyFile(long, path.join(work, 'upload.wav'));
+    await fs.copyFile(await loopedInterview(90), path.join(work, 'upload.wav'));
   });
 
   after(async () => {

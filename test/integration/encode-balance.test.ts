@@ -18,8 +18,8 @@ import {
 import { targetFor } from '../../src/media/loudness.js';
 import { processMaster, type PipelineResult } from '../../src/media/pipeline.js';
 import { planEncodeGroups } from '../../src/media/profiles.js';
-import { ffmpegRun, measureLoudness, tempDir } from '../helpers/audio.js';
-import { interview } from '../fixtures/audio.js';
+import { measureLoudness, tempDir } from '../helpers/audio.js';
+import { loopedInterview } from '../fixtures/audio.js';
 
 const ladder = [RENDITION_PROFILES['mp3-128k']!, RENDITION_PROFILES['opus-48k']!];
 const { groups, meterGroup } = planEncodeGroups(ladder, 2);
@@ -34,8 +34,7 @@ describe('encode balance on real ffmpeg', function () {
   const seconds = LEARN_FROM_SECONDS + 15;
   before(async () => {
     work = await tempDir('encode-balance-');
-    input = path.join(work, 'looped.wav');
-    await ffmpegRun(['-stream_loop', '-1', '-i', await interview(), '-t', String(seconds), input]);
+    input = await loopedInterview(seconds);
   });
   after(() => fs.rm(work, { recursive: true, force: true }));
 

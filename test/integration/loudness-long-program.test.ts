@@ -17,7 +17,7 @@ import {
   type PipelineResult,
 } from '../../src/media/pipeline.js';
 import { ffmpegRun, makeAtLoudness, measureLoudness, tempDir } from '../helpers/audio.js';
-import { interview as interviewFixture } from '../fixtures/audio.js';
+import { loopedInterview } from '../fixtures/audio.js';
 
 const target = targetFor(2, -16, -1);
 
@@ -44,16 +44,7 @@ describe('loudness of a long program: one input pass, limiter probes on a sample
   const seconds = SAMPLED_PROBES_FROM_SECONDS + 60;
   before(async () => {
     work = await tempDir('long-program-');
-    looped = path.join(work, 'looped.wav');
-    await ffmpegRun([
-      '-stream_loop',
-      '-1',
-      '-i',
-      await interviewFixture(),
-      '-t',
-      String(seconds),
-      looped,
-    ]);
+    looped = await loopedInterview(seconds);
   });
   after(() => fs.rm(work, { recursive: true, force: true }));
 
