@@ -627,9 +627,7 @@ export async function processMaster(
       }),
       runtime.signal,
     );
-    if (groups.length > 1) {
-      await spec.balance?.observe(signature, encodePlan, groupSeconds, durationSeconds);
-    }
+    await spec.balance?.observe(signature, encodePlan, groupSeconds, durationSeconds);
     const loud = collectors[meterGroup]!.result('output');
     if (!loud) throw new Error('ffmpeg did not print the loudness summary of the output');
     return groups.length === 1

@@ -178,22 +178,14 @@ export const FLOAT_WAV_OPTIONS: readonly string[] = ['-c:a', 'pcm_f32le', '-f', 
  */
 export function meterSpans(durationSeconds: number, count: number): string[][] {
   if (count <= 1 || !(durationSeconds > 0)) return [[]];
-  const overlap = 0.05;
-  return Array.from({ length: count }, (_, i) => {
-    const start = (durationSeconds * i) / count;
-    const end = (durationSeconds * (i + 1)) / count;
-    const parts = [
-      ...(i > 0 ? [`start=${Math.max(0, start - overlap).toFixed(3)}`] : []),
-      ...(i < count - 1 ? [`end=${(end + overlap).toFixed(3)}`] : []),
-    ];
-    return [`atrim=${parts.join(':')}`];
-  });
+  // Equal shares: every process meters a span.
+  return sharedSpans(durationSeconds, new Array<number>(count).fill(1 / count)) as string[][];
 }
 
 /**
  * The true-peak meter's spans for processes that take `shares` of the program (in
  * order, summing to 1; see encode-balance.ts): null for a process that meters none.
- * Spans overlap a little, as in meterSpans.
+ * Spans overlap a little, so no inter-sample peak falls between two.
  */
 export function sharedSpans(
   durationSeconds: number,
