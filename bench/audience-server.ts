@@ -2,9 +2,10 @@
  * One Antenne for bench:audience, in a process of its own (as in production), so
  * that each server's CPU is its own: no other server's heap, timers or database
  * in it. Publishes one episode holding the file it is given, then tells its
- * parent the episode's /media URL over IPC; on `finish`, waits for the counting
- * still running, aggregates it, replies with the number of downloads counted,
- * closes and exits.
+ * parent the episode's /media URL over IPC; on `counting`, switches audience
+ * counting on or off (the recorder's pause) and says so; on `finish`, waits for
+ * the counting still running, aggregates it, replies with the number of
+ * downloads counted, closes and exits.
  *
  * Usage (by bench/audience.ts): node --import tsx bench/audience-server.ts, with
  * BENCH_FILE, BENCH_BYTES, BENCH_DIR and the app's environment.
@@ -17,7 +18,12 @@ import { publishFile } from '../support/published-file.js';
 
 export type ServerMessage =
   | { readonly kind: 'ready'; readonly url: string }
+  | { readonly kind: 'counting'; readonly on: boolean }
   | { readonly kind: 'finished'; readonly counted: number };
+
+/** What the bench asks: counting on or off for the next measurement, or the end. */
+export type BenchMessage =
+  { readonly kind: 'counting'; readonly on: boolean } | { readonly kind: 'finish' };
 
 const send = (message: ServerMessage) => process.send!(message);
 
@@ -34,7 +40,13 @@ const { url } = await publishFile(antenne, {
 });
 send({ kind: 'ready', url });
 
-process.on('message', (message: { kind?: string }) => {
+process.on('message', (message: BenchMessage) => {
+  if (message.kind === 'counting') {
+    // Counting switched in this very process: the same heap, JIT and sockets on both sides.
+    antenne.audience!.recorder.paused = !message.on;
+    send({ kind: 'counting', on: message.on });
+    return;
+  }
   if (message.kind !== 'finish') return;
   void (async () => {
     let counted = 0;

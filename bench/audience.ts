@@ -10,17 +10,20 @@
  * - redirect: MEDIA_REDIRECT=storage on an s3rver bucket, the 302 only (no
  *   bytes: the cheapest answer, where counting weighs most).
  *
- * Each Antenne runs in a process of its own (bench/audience-server.ts), as in
- * production: in one shared process, two servers that both count nothing already
- * differed by 12 % in CPU per request (one heap, one event loop, every server's
- * timers and database). wrk (Debian package) drives the load from its own process.
- * Each round measures counting off and on back to back, in alternating order,
- * and the ratio is the median of the rounds' own ratios: a change of load on a
+ * Each kind is one Antenne in a process of its own (bench/audience-server.ts),
+ * as in production, and counting is switched on and off in that same process
+ * between measurements: two processes running the same code differ by more
+ * than what is measured here (two servers both counting nothing, in processes
+ * of their own: 1.18× in req/s, 12 % in CPU per request; in one shared process,
+ * 12 % too). wrk (Debian package) drives the load from its own process. Each
+ * round measures counting off and on back to back, in alternating order, and
+ * the ratio is the median of the rounds' own ratios: a change of load on a
  * shared machine between rounds cancels out. CPU per request (the serving
- * process, from /proc, plus Redis) is printed too: it depends little on what
- * else the machine is doing.
+ * process, from /proc, plus Redis) is printed too.
  *
- *   npm run bench:audience            ROUNDS=7 SECONDS=4 CONNECTIONS=16
+ * AA=1 measures the noise floor instead: counting off on both sides.
+ *
+ *   npm run bench:audience            ROUNDS=15 SECONDS=5 CONNECTIONS=16 AA= (about 7 minutes)
  */
 import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,22 +35,32 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { startS3Server, type S3TestServer } from '../support/s3-server.js';
 import { median } from '../support/statistics.js';
-import type { ServerMessage } from './audience-server.js';
+import type { BenchMessage, ServerMessage } from './audience-server.js';
 
 const run = promisify(execFile);
-const ROUNDS = Number(process.env.ROUNDS ?? 7);
-const SECONDS = Number(process.env.SECONDS ?? 4);
+const ROUNDS = Number(process.env.ROUNDS ?? 15);
+const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16);
 const FILE_BYTES = 28_800_000;
 /** At least a minute of this file's audio (960 kB): every request from a new listener counts. */
 const RANGE_BYTES = 1024 * 1024;
 const TOKEN = 'bench-token-0123456789abcdef';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const AA = Boolean(process.env.AA);
 
 /** wrk's Lua script: a random range, from a random listener (address and app version). */
 function script(urlPath: string): string {
+  // Each wrk thread seeds its own sequence: with one seed, both threads would ask
+  // as the same listeners and half the requests would be counted before.
   return `
-math.randomseed(os.time())
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
+function init(args)
+  math.randomseed(os.time() * 100 + thread_id)
+end
 request = function()
   local start = math.random(0, ${FILE_BYTES - RANGE_BYTES})
   local ip = "10." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
@@ -184,6 +197,21 @@ async function finish(server: Server): Promise<number> {
   return n;
 }
 
+/** Switches a server's counting on or off; resolves once it is. */
+async function switchCounting(server: Server, on: boolean): Promise<void> {
+  const done = new Promise<void>((resolve, reject) => {
+    const onExit = () => reject(new Error(`${server.name} exited`));
+    const onMessage = (m: ServerMessage) => {
+      if (m.kind !== 'counting' || m.on !== on) return;
+      server.child.off('message', onMessage).off('exit', onExit);
+      resolve();
+    };
+    server.child.on('message', onMessage).once('exit', onExit);
+  });
+  server.child.send({ kind: 'counting', on } satisfies BenchMessage);
+  await done;
+}
+
 async function dropKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
@@ -211,35 +239,17 @@ async function main() {
       servers.push(server);
       return server;
     };
-    const streamedOff = await start('streamed-off', { AUDIENCE: 'off' });
-    const streamedOn = await start('streamed-on', { AUDIENCE: 'on' });
-    const redirectOff = await start('redirect-off', {
-      ...s3.env('off'),
-      MEDIA_REDIRECT: 'storage',
-      AUDIENCE: 'off',
-    });
-    const redirectOn = await start('redirect-on', {
-      ...s3.env('on'),
+    const streamed = await start('streamed', { AUDIENCE: 'on' });
+    const redirect = await start('redirect', {
+      ...s3.env('redirect'),
       MEDIA_REDIRECT: 'storage',
       AUDIENCE: 'on',
     });
-
     const pairs = [
-      {
-        kind: 'streamed',
-        off: streamedOff.url,
-        on: streamedOn.url,
-        offServer: streamedOff,
-        onServer: streamedOn,
-      },
-      {
-        kind: '302 to bucket',
-        off: redirectOff.url,
-        on: redirectOn.url,
-        offServer: redirectOff,
-        onServer: redirectOn,
-      },
+      { kind: '302 to bucket', server: redirect },
+      { kind: 'streamed', server: streamed },
     ];
+    if (AA) console.log('AA=1: counting off on both sides (the noise floor)');
     const measures = new Map<string, { off: Measure[]; on: Measure[]; ratios: number[] }>();
     const redis = new Redis(REDIS_URL);
     /** Requests each server answered (warm-up included), to read a CPU profile per request. */
@@ -255,10 +265,11 @@ async function main() {
           const order = round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const);
           const got: Partial<Record<'on' | 'off', Measure>> = {};
           for (const side of order) {
-            const u = new URL(pair[side]);
-            const scriptFile = path.join(dir, `audience-${side}-${u.port}.lua`);
+            const { server } = pair;
+            const u = new URL(server.url);
+            const scriptFile = path.join(dir, `audience-${u.port}.lua`);
             await fs.writeFile(scriptFile, script(u.pathname));
-            const server = side === 'on' ? pair.onServer : pair.offServer;
+            await switchCounting(server, side === 'on' && !AA);
             const r = await wrk(`${u.protocol}//${u.host}`, scriptFile, redis, server.child.pid!);
             if (r.errors) throw new Error(`${pair.kind} ${side}: ${r.errors} non-2xx/3xx answers`);
             got[side] = r;
@@ -285,7 +296,7 @@ async function main() {
     }
     // What the counting recorded, to show it ran (one listener per request, mostly).
     let counted = 0;
-    for (const server of [streamedOn, redirectOn]) counted += await finish(server);
+    for (const server of [streamed, redirect]) counted += await finish(server);
     console.log(
       `\nrandom ${RANGE_BYTES / 1024} KiB ranges of a ${(FILE_BYTES / 1e6).toFixed(1)} MB file, a new listener per request, wrk -t2 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} rounds, ${os.availableParallelism()} cores; ${counted} downloads counted`,
     );

@@ -55,7 +55,7 @@ import { createUploadStore, type UploadStore } from '../storage/upload-store.js'
 import { isbot } from 'isbot';
 import { AudienceRepository } from '../db/repositories/audience.repo.js';
 import { AudienceBuffer } from '../queue/audience-buffer.js';
-import { AudienceAggregator, AudienceRecorder } from '../services/audience.js';
+import { AudienceAggregator, AudienceRecorder, logCountingError } from '../services/audience.js';
 import { FeedMovesRepository } from '../db/repositories/feed-moves.repo.js';
 import { FeedMovesService } from '../services/feed-moves.js';
 import { WebSubPublisher } from '../services/websub.js';
@@ -173,7 +173,7 @@ export async function buildGraph(
     audienceRedis.on('error', (error) => logger.warn({ err: error }, 'redis (audience) error'));
     await audienceRedis.connect();
   }
-  const audience = audienceRedis ? buildAudience(db, audienceRedis, config, options) : null;
+  const audience = audienceRedis ? buildAudience(db, audienceRedis, config, options, logger) : null;
   const metrics = createMetrics({
     settings: config.metrics,
     queues: Object.values(QUEUES).map((name) => producer.queue(name)),
@@ -306,11 +306,18 @@ function buildAudience(
   redis: Redis,
   config: Config,
   options: GraphOptions,
+  logger: Logger,
 ): Audience {
   const buffer = new AudienceBuffer(redis, config.queuePrefix);
   const repo = new AudienceRepository(db.db);
   return {
-    recorder: new AudienceRecorder({ buffer, repo, isBot: isbot, now: options.audienceClock }),
+    recorder: new AudienceRecorder({
+      buffer,
+      repo,
+      isBot: isbot,
+      now: options.audienceClock,
+      onFailure: (error, requests) => logCountingError(logger, error, requests),
+    }),
     aggregator: new AudienceAggregator({ buffer, repo }),
   };
 }

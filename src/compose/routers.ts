@@ -59,7 +59,7 @@ export function buildRouters(
   const limitStore = redisRateLimitStores(graph.limitRedis, config.queuePrefix);
   const limitKey = hashedClientKey(graph.limitKeySecret);
   const audience = graph.audience;
-  const count = audience ? downloadCounter(audience.recorder, logger) : undefined;
+  const count = audience ? downloadCounter(audience.recorder) : undefined;
   const studio = createStudio({
     config,
     logger,

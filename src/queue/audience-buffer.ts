@@ -41,16 +41,6 @@ const STREAM_MAX = 1_000_000;
 const STREAM_TTL_SECONDS = 7 * 86_400;
 /** Byte ranges remembered per listener and rendition (beyond, the first ones are kept). */
 const MAX_SPANS = 256;
-/**
- * Downloads wait up to this long for others, then go to Redis as one script run.
- * A run costs Node and Redis far more than one download's own work inside it
- * (measured: ~300 µs of CPU a run, ~35 µs a download in a run of 128), so under
- * load a window of a few requests costs a fraction of a run per request; a count
- * reaches Redis 20 ms later, which no report can see.
- */
-const BATCH_WINDOW_MS = 20;
-/** A full batch goes at once (bounded memory and script size). */
-const BATCH_MAX = 256;
 /** Stream entries read per XRANGE by the aggregation. */
 const READ_CHUNK = 1000;
 
@@ -58,28 +48,36 @@ const READ_CHUNK = 1000;
  * The downloads of one window, decided by one script run (one round trip, one
  * script call: a new listener per request costs Redis about a third of what a
  * call each did). Items run in order, so two requests of one listener in a batch
- * see each other's ranges. The batch travels as one JSON argument (a few
- * arguments per download cost the client more than the JSON), and the downloads
- * it counts are one stream entry (an XADD per download cost Redis more than the
- * rest of the decision). Keys are built by the client and passed in the JSON: a
- * batch's keys span hash slots anyway, so this script is for a single Redis
- * (or a primary), as the queue is.
- * KEYS: stream. ARGV: stream max, stream ttl, max spans, then the batch:
- * [[counted key, ranges key, threshold, ttl, event, start, end, start, end…], …].
+ * see each other's ranges. The batch travels as JSON arguments, as compact as it
+ * can (bytes the client writes and Redis decodes cost both per request): each
+ * rendition and each event once per batch, each item pointing at them; the
+ * script builds the keys. The downloads it counts are one stream entry (an XADD
+ * per download cost Redis more than the rest of the decision). A batch's keys
+ * span hash slots anyway, so this script is for a single Redis (or a primary),
+ * as the queue is.
+ * KEYS: stream. ARGV: stream max, stream ttl, max spans, key prefix, day, ttl,
+ * the renditions [[episode id, rendition id, threshold], …], the events
+ * (JSON texts), the items [[listener, rendition index, event index, start, end,
+ * start, end…], …] (indexes from 1, as Lua's).
  * Per item, 0: counted before; 1: counted now; 2: not yet.
  */
 const DOWNLOADS_SCRIPT = `
-local items = cjson.decode(ARGV[4])
+local prefix, day, ttl = ARGV[4], ARGV[5], ARGV[6]
+local renditions = cjson.decode(ARGV[7])
+local texts = cjson.decode(ARGV[8])
+local items = cjson.decode(ARGV[9])
 local outcomes = {}
 local events = {}
 for i, item in ipairs(items) do
-  local counted, ranges, threshold, ttl = item[1], item[2], item[3], item[4]
-  if #item == 7 and item[7] - item[6] + 1 >= threshold then
+  local listener, rendition = item[1], renditions[item[2]]
+  local text, threshold = texts[item[3]], rendition[3]
+  local counted = prefix .. 'counted:' .. day .. ':' .. rendition[1] .. ':' .. listener
+  if #item == 5 and item[5] - item[4] + 1 >= threshold then
     -- The common case, one request enough on its own: one command decides it (ranges
     -- asked before stay until their day ends, never read again once counted).
     if redis.call('SET', counted, '1', 'NX', 'EX', ttl) then
       events[#events + 1] = 'e'
-      events[#events + 1] = item[5]
+      events[#events + 1] = text
       outcomes[i] = 1
     else
       outcomes[i] = 0
@@ -87,16 +85,17 @@ for i, item in ipairs(items) do
   elseif redis.call('EXISTS', counted) == 1 then
     outcomes[i] = 0
   else
+    local ranges = prefix .. 'ranges:' .. day .. ':' .. rendition[2] .. ':' .. listener
     local raw = redis.call('GET', ranges)
     local merged
-    if not raw and #item == 7 then
-      merged = { { item[6], item[7] } }
+    if not raw and #item == 5 then
+      merged = { { item[4], item[5] } }
     else
       local spans = {}
       if raw then
         for s, e in string.gmatch(raw, '(%d+)-(%d+)') do spans[#spans + 1] = { tonumber(s), tonumber(e) } end
       end
-      for j = 6, #item - 1, 2 do spans[#spans + 1] = { item[j], item[j + 1] } end
+      for j = 4, #item - 1, 2 do spans[#spans + 1] = { item[j], item[j + 1] } end
       table.sort(spans, function(x, y) return x[1] < y[1] end)
       merged = {}
       for _, s in ipairs(spans) do
@@ -114,7 +113,7 @@ for i, item in ipairs(items) do
       redis.call('SET', counted, '1', 'EX', ttl)
       if raw then redis.call('DEL', ranges) end
       events[#events + 1] = 'e'
-      events[#events + 1] = item[5]
+      events[#events + 1] = text
       outcomes[i] = 1
     else
       local parts = {}
@@ -146,27 +145,84 @@ type Scripted = Redis & {
   audienceOnce(...args: (string | number)[]): Promise<number>;
 };
 
-type DownloadOutcome = 'counted' | 'counted-before' | 'not-yet';
+export type DownloadOutcome = 'counted' | 'counted-before' | 'not-yet';
 const OUTCOMES: readonly DownloadOutcome[] = ['counted-before', 'counted', 'not-yet'];
 
-interface DownloadAsk {
+/** A download as counting asks it of the buffer: who, which rendition, which bytes. */
+export interface DownloadAsk {
+  /** The listener's pseudonym for the day. */
   readonly listener: string;
+  readonly episodeId: string;
+  readonly showId: string;
   readonly renditionId: string;
-  readonly spans: readonly { readonly start: number; readonly end: number }[];
+  /** Bytes that make a download of this rendition. */
   readonly threshold: number;
-  readonly ttlSeconds: number;
-  readonly event: AudienceEvent & { t: 'd' };
+  readonly app: string;
+  readonly platform: string;
+  readonly spans: readonly { readonly start: number; readonly end: number }[];
+}
+
+/**
+ * One day's downloads of a window, in the order asked, as the script takes them:
+ * each rendition and each event once, the items pointing at them.
+ */
+export class DownloadBatch {
+  private readonly renditionIndex = new Map<string, number>();
+  private readonly renditions: (string | number)[][] = [];
+  private readonly eventIndex = new Map<string, number>();
+  private readonly events: string[] = [];
+  private readonly items: (string | number)[][] = [];
+
+  constructor(
+    readonly day: string,
+    /** How long the listener's state lives: to the end of the day, and a grace. */
+    readonly ttlSeconds: number,
+  ) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  add(ask: DownloadAsk): void {
+    let rendition = this.renditionIndex.get(ask.renditionId);
+    if (rendition === undefined) {
+      rendition = this.renditions.push([ask.episodeId, ask.renditionId, ask.threshold]);
+      this.renditionIndex.set(ask.renditionId, rendition);
+    }
+    const eventKey = `${ask.episodeId}\n${ask.app}\n${ask.platform}`;
+    let event = this.eventIndex.get(eventKey);
+    if (event === undefined) {
+      const text: AudienceEvent = {
+        t: 'd',
+        day: this.day,
+        episodeId: ask.episodeId,
+        showId: ask.showId,
+        app: ask.app,
+        platform: ask.platform,
+      };
+      event = this.events.push(JSON.stringify(text));
+      this.eventIndex.set(eventKey, event);
+    }
+    const item: (string | number)[] = [ask.listener, rendition, event];
+    for (const span of ask.spans) item.push(span.start, span.end);
+    this.items.push(item);
+  }
+
+  /** The script's arguments after the key prefix: day, ttl, renditions, events, items. */
+  arguments(): (string | number)[] {
+    return [
+      this.day,
+      this.ttlSeconds,
+      JSON.stringify(this.renditions),
+      JSON.stringify(this.events),
+      JSON.stringify(this.items),
+    ];
+  }
 }
 
 export class AudienceBuffer {
   private readonly redis: Scripted;
-  private readonly batch: {
-    readonly input: DownloadAsk;
-    readonly resolve: (outcome: DownloadOutcome) => void;
-    readonly reject: (error: unknown) => void;
-  }[] = [];
   private readonly secrets = new Map<string, Buffer>();
-  private timer: NodeJS.Timeout | undefined;
 
   /** @param prefix keys live under `<prefix>:audience:` (QUEUE_PREFIX). */
   constructor(
@@ -215,50 +271,22 @@ export class AudienceBuffer {
   }
 
   /**
-   * Adds what a listener asked of a rendition; counts the episode's download once
-   * the listener's ranges reach `threshold` bytes: `counted` by this request,
-   * `counted-before`, or `not-yet`. The requests of a short window go to Redis
-   * together (BATCH_WINDOW_MS).
+   * Adds what each listener asked of a rendition, in order; counts the episode's
+   * download once the listener's ranges reach the rendition's threshold: per
+   * item, `counted` by this batch, `counted-before`, or `not-yet`. One round
+   * trip for the whole batch (the recorder gathers a window's requests).
    */
-  download(input: DownloadAsk): Promise<DownloadOutcome> {
-    return new Promise((resolve, reject) => {
-      this.batch.push({ input, resolve, reject });
-      if (this.batch.length >= BATCH_MAX) void this.flush();
-      // Not unref'd: a process that closes still sends what it holds.
-      else if (this.batch.length === 1)
-        this.timer = setTimeout(() => void this.flush(), BATCH_WINDOW_MS);
-    });
-  }
-
-  private async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.batch.splice(0, this.batch.length);
-    if (!batch.length) return;
-    const items = batch.map(({ input }) => {
-      const { day, episodeId } = input.event;
-      const item: (string | number)[] = [
-        this.key('counted', day, episodeId, input.listener),
-        this.key('ranges', day, input.renditionId, input.listener),
-        input.threshold,
-        input.ttlSeconds,
-        JSON.stringify(input.event),
-      ];
-      for (const span of input.spans) item.push(span.start, span.end);
-      return item;
-    });
-    try {
-      const outcomes = await this.redis.audienceDownloads(
-        this.stream,
-        STREAM_MAX,
-        STREAM_TTL_SECONDS,
-        MAX_SPANS,
-        JSON.stringify(items),
-      );
-      batch.forEach(({ resolve }, i) => resolve(OUTCOMES[outcomes[i] ?? 2] ?? 'not-yet'));
-    } catch (error) {
-      for (const { reject } of batch) reject(error);
-    }
+  async decide(batch: DownloadBatch): Promise<DownloadOutcome[]> {
+    if (!batch.size) return [];
+    const outcomes = await this.redis.audienceDownloads(
+      this.stream,
+      STREAM_MAX,
+      STREAM_TTL_SECONDS,
+      MAX_SPANS,
+      this.key(''),
+      ...batch.arguments(),
+    );
+    return Array.from({ length: batch.size }, (_, i) => OUTCOMES[outcomes[i] ?? 2] ?? 'not-yet');
   }
 
   /** Counts a player milestone once per listener and day. True when this beacon made it count. */

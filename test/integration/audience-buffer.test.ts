@@ -1,11 +1,11 @@
 /**
- * The audience buffer on a real Redis: downloads asked in one turn of the event
- * loop go to Redis as one script run, and still decide exactly as one at a time.
+ * The audience buffer on a real Redis: a window's downloads go to Redis as one
+ * script run, and still decide exactly as one at a time.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { AudienceBuffer } from '../../src/queue/audience-buffer.js';
+import { AudienceBuffer, DownloadBatch } from '../../src/queue/audience-buffer.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 
 describe('audience buffer (real Redis)', function () {
@@ -14,24 +14,33 @@ describe('audience buffer (real Redis)', function () {
   let buffer: AudienceBuffer;
   let calls: number;
 
-  const ask = (listener: string, start: number, end: number, episodeId = 'ep1') =>
-    askSpans(listener, [{ start, end }], episodeId);
-  const askSpans = (listener: string, spans: { start: number; end: number }[], episodeId = 'ep1') =>
-    buffer.download({
-      listener,
-      renditionId: `r-${episodeId}`,
-      spans,
-      threshold: 1000,
-      ttlSeconds: 600,
-      event: {
-        t: 'd',
-        day: '2026-12-03',
+  interface Ask {
+    readonly listener: string;
+    readonly spans: readonly { start: number; end: number }[];
+    readonly episodeId?: string;
+  }
+  /** One window: the asks in order, one script run. */
+  const window = (asks: readonly Ask[]) => {
+    const batch = new DownloadBatch('2026-12-03', 600);
+    for (const { listener, spans, episodeId = 'ep1' } of asks)
+      batch.add({
+        listener,
         episodeId,
         showId: 'show',
+        renditionId: `r-${episodeId}`,
+        threshold: 1000,
         app: 'gpodder',
         platform: 'linux',
-      },
-    });
+        spans,
+      });
+    return buffer.decide(batch);
+  };
+  const one = (listener: string, start: number, end: number, episodeId = 'ep1') =>
+    ({ listener, spans: [{ start, end }], episodeId }) satisfies Ask;
+  const ask = async (listener: string, start: number, end: number, episodeId = 'ep1') =>
+    (await window([one(listener, start, end, episodeId)]))[0];
+  const askSpans = async (listener: string, spans: { start: number; end: number }[]) =>
+    (await window([{ listener, spans }]))[0];
 
   beforeEach(async () => {
     redis = new Redis(TEST_REDIS_URL, { lazyConnect: true });
@@ -59,13 +68,13 @@ describe('audience buffer (real Redis)', function () {
   });
 
   it('decides one window’s downloads in one script run, in order', async () => {
-    const outcomes = await Promise.all([
-      ask('anne', 0, 499), // half the threshold
-      ask('anne', 400, 999), // the union reaches it: counted now
-      ask('anne', 0, 999), // the same episode again: counted before
-      ask('bruno', 0, 2000), // another listener, a minute at once
-      ask('claire', 0, 99), // under it
-      ask('anne', 0, 999, 'ep2'), // another episode
+    const outcomes = await window([
+      one('anne', 0, 499), // half the threshold
+      one('anne', 400, 999), // the union reaches it: counted now
+      one('anne', 0, 999), // the same episode again: counted before
+      one('bruno', 0, 2000), // another listener, a minute at once
+      one('claire', 0, 99), // under it
+      one('anne', 0, 999, 'ep2'), // another episode
     ]);
     assert.deepEqual(outcomes, [
       'not-yet',
@@ -82,6 +91,25 @@ describe('audience buffer (real Redis)', function () {
       ['ep1', 'ep1', 'ep2'],
     );
     assert.equal(new Set(events.map((e) => e.id)).size, 1, 'the window’s counts are one entry');
+  });
+
+  it('keeps a listener’s state under the day’s keys, and streams the event the aggregation reads', async () => {
+    const key = (kind: string, id: string) => `${prefix}:audience:${kind}:2026-12-03:${id}:karl`;
+    assert.equal(await ask('karl', 0, 99), 'not-yet');
+    assert.equal(await redis.get(key('ranges', 'r-ep1')), '0-99');
+    assert.ok((await redis.ttl(key('ranges', 'r-ep1'))) > 590);
+    assert.equal(await ask('karl', 100, 999), 'counted');
+    assert.equal(await redis.exists(key('ranges', 'r-ep1')), 0, 'ranges dropped once counted');
+    assert.ok((await redis.ttl(key('counted', 'ep1'))) > 590);
+    const [entry] = await buffer.readAfter('0-0', 10);
+    assert.deepEqual(entry?.event, {
+      t: 'd',
+      day: '2026-12-03',
+      episodeId: 'ep1',
+      showId: 'show',
+      app: 'gpodder',
+      platform: 'linux',
+    });
   });
 
   it('merges several ranges of one request with the ranges asked before', async () => {
@@ -107,7 +135,7 @@ describe('audience buffer (real Redis)', function () {
     const stream = `${prefix}:audience:events`;
     const broken = await redis.xadd(stream, '*', 'e', 'not json');
     const empty = await redis.xadd(stream, '*', 'x', 'no event here');
-    await Promise.all([ask('hugo', 0, 999), ask('ines', 0, 999), ask('jules', 0, 999)]);
+    await window([one('hugo', 0, 999), one('ines', 0, 999), one('jules', 0, 999)]);
     const first = await buffer.readAfter('0-0', 2);
     assert.deepEqual(first, [
       { id: broken, event: null },
@@ -128,12 +156,8 @@ describe('audience buffer (real Redis)', function () {
     assert.equal(calls, 4);
   });
 
-  it('fails every download of a turn when Redis refuses the run', async () => {
+  it('fails the window when Redis refuses the run', async () => {
     redis.disconnect();
-    const outcomes = await Promise.allSettled([ask('emma', 0, 999), ask('fred', 0, 999)]);
-    assert.deepEqual(
-      outcomes.map((o) => o.status),
-      ['rejected', 'rejected'],
-    );
+    await assert.rejects(window([one('emma', 0, 999), one('fred', 0, 999)]));
   });
 });
