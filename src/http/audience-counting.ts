@@ -8,9 +8,12 @@ import type { Request } from 'express';
 import { PLAYER_MARK } from '../core/urls.js';
 import type { AudienceRecorder, Requester } from '../services/audience.js';
 
-/** The caller as counting sees it: the address Express trusts (TRUST_PROXY) and the agent. */
+/** The address Express trusts (TRUST_PROXY), or the socket's. */
+const addressOf = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? '';
+
+/** The caller as counting sees it: the trusted address and the agent. */
 export const requesterOf = (req: Request): Requester => ({
-  ip: req.ip ?? req.socket.remoteAddress ?? '',
+  ip: addressOf(req),
   userAgent: req.get('user-agent'),
 });
 
@@ -26,7 +29,7 @@ export function downloadCounter(recorder: AudienceRecorder): DownloadCounter {
     recorder.download({
       storageKey,
       range: req.headers.range,
-      ip: req.ip ?? req.socket.remoteAddress ?? '',
+      ip: addressOf(req),
       userAgent: req.headers['user-agent'],
       fromPlayer: marked,
       at: recorder.clock(),

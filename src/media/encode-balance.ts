@@ -58,6 +58,12 @@ export function encodeSignature(groups: readonly (readonly string[])[]): string 
 /** Equal shares. */
 const even = (count: number) => new Array<number>(count).fill(1 / count);
 
+/** Nothing learned yet: the true peak shared out equally, the loudness meter on `meterGroup`. */
+export const evenPlan = (count: number, meterGroup: number): EncodePlan => ({
+  truePeakShares: even(count),
+  meterGroup,
+});
+
 const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 
 /**
@@ -122,7 +128,7 @@ export class EncodeBalance {
     const held = (await this.load()).get(signature);
     return held && held.truePeakShares.length === count && held.meterGroup < count
       ? held
-      : { truePeakShares: even(count), meterGroup };
+      : evenPlan(count, meterGroup);
   }
 
   /**

@@ -66,7 +66,12 @@ import {
 import { assertDecodedAudio, decodeFailure, silentRecording } from './validate-input.js';
 import type { AudioAnalysis } from '../core/quality.js';
 import { analysisChains, analysisCollector, foldFilter, type AnalysisOptions } from './analysis.js';
-import { encodeSignature, type EncodeBalance, type EncodePlan } from './encode-balance.js';
+import {
+  encodeSignature,
+  evenPlan,
+  type EncodeBalance,
+  type EncodePlan,
+} from './encode-balance.js';
 
 /** Podcasting 2.0 chapters, as the episode stores them (what the files carry of them). */
 export type ChapterInput = Pick<Chapter, 'startTime' | 'endTime' | 'title'>;
@@ -578,10 +583,7 @@ export async function processMaster(
   const encodePlan: EncodePlan =
     groups.length > 1 && spec.balance
       ? await spec.balance.planFor(signature, groups.length, planned.meterGroup)
-      : {
-          truePeakShares: groups.map(() => 1 / groups.length),
-          meterGroup: planned.meterGroup,
-        };
+      : evenPlan(groups.length, planned.meterGroup);
   const { meterGroup } = encodePlan;
   const outputSpans = sharedSpans(durationSeconds, encodePlan.truePeakShares);
   const encode = async (encodeChain: LoudnessChain): Promise<LoudnessFigures> => {

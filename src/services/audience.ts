@@ -247,7 +247,7 @@ export class AudienceRecorder {
       if (this.counted.has(memo)) continue;
       let entry = batches.get(day.name);
       if (!entry) {
-        const ttl = Math.ceil((day.end - request.at) / 1000) + GRACE_SECONDS;
+        const ttl = secondsLeftInDay(new Date(request.at));
         entry = { batch: new DownloadBatch(day.name, ttl), memos: [] };
         batches.set(day.name, entry);
       }
