@@ -17,9 +17,12 @@ import { targetFor } from '../src/media/loudness.js';
 import { peaksFromPcmFile } from '../src/media/peaks.js';
 import { processMaster } from '../src/media/pipeline.js';
 import { EncodeBalance } from '../src/media/encode-balance.js';
+import { warmUpFfmpeg } from '../src/media/ffmpeg.js';
 
 const [input, dir] = process.argv.slice(2);
 if (!input || !dir) throw new Error('usage: pipeline-child.ts <input> <dir>');
+// What a worker does once at its start (startup-checks.ts), not in its jobs.
+await warmUpFfmpeg('ffmpeg');
 
 /** When the pipeline logged the end of its input pass and of its planning (ms since start). */
 const marks: Record<string, number> = {};

@@ -61,7 +61,7 @@ interface ChildResult {
   measurePasses: number;
   sampleProbes: number;
   encodes: number;
-  encodePlan: { truePeakShares: number[]; meterGroup: number };
+  encodePlan: { meterGroup: number };
   loudness: { input: { integrated: number }; output: { integrated: number }; mode: string };
 }
 
@@ -207,7 +207,7 @@ async function benchLength(minutes: number, rows: Row[]): Promise<void> {
           `${pipeline.measurePasses} measuring pass(es) over the whole program, ${pipeline.sampleProbes} probe(s) on the sample, ${pipeline.encodes} encode(s)`,
       );
       console.log(
-        `chain: ${pipeline.filters.join(',')}; output meters: true peak ${pipeline.encodePlan.truePeakShares.map((s) => s.toFixed(2)).join(' / ')} of the program per encode process, loudness + peaks PCM with process ${pipeline.encodePlan.meterGroup}`,
+        `chain: ${pipeline.filters.join(',')}; output meter (loudness + true peak) with encode process ${pipeline.encodePlan.meterGroup}`,
       );
       // The job's wall (what a running worker spends on the file) is what the target is
       // about; the child process's start (Node, and tsx compiling the TypeScript) is not

@@ -83,6 +83,18 @@ export function clampPercent(value: number): number {
 
 const STDERR_TAIL_LINES = 30;
 
+/**
+ * fluent-ffmpeg lists the formats and encoders (two ffmpeg runs, ~0.25 s) before a
+ * process's first command, then keeps the lists: a worker has that done at its start,
+ * so that its first job does not wait for it. A failure is left to the first command.
+ */
+export function warmUpFfmpeg(ffmpegPath: string): Promise<void> {
+  const command = ffmpeg().setFfmpegPath(ffmpegPath);
+  return new Promise((resolve) => {
+    command.availableFormats(() => command.availableEncoders(() => resolve()));
+  });
+}
+
 export function runFfmpeg(invocation: FfmpegInvocation, options: RunOptions): Promise<void> {
   if (options.signal?.aborted) {
     return Promise.reject(new FfmpegError('ffmpeg was not started: aborted', '', 'aborted'));

@@ -58,7 +58,6 @@ import {
   meterSpans,
   oggChapterSpans,
   planEncodeGroups,
-  sharedSpans,
   type FileBranch,
   type MeterBranch,
   type RenditionTags,
@@ -66,12 +65,7 @@ import {
 import { assertDecodedAudio, decodeFailure, silentRecording } from './validate-input.js';
 import type { AudioAnalysis } from '../core/quality.js';
 import { analysisChains, analysisCollector, foldFilter, type AnalysisOptions } from './analysis.js';
-import {
-  encodeSignature,
-  evenPlan,
-  type EncodeBalance,
-  type EncodePlan,
-} from './encode-balance.js';
+import { encodeSignature, type EncodeBalance, type EncodePlan } from './encode-balance.js';
 
 /** Podcasting 2.0 chapters, as the episode stores them (what the files carry of them). */
 export type ChapterInput = Pick<Chapter, 'startTime' | 'endTime' | 'title'>;
@@ -582,25 +576,18 @@ export async function processMaster(
   );
   const encodePlan: EncodePlan =
     groups.length > 1 && spec.balance
-      ? await spec.balance.planFor(signature, groups.length, planned.meterGroup)
-      : evenPlan(groups.length, planned.meterGroup);
+      ? await spec.balance.planFor(signature, groups.length, planned.lightest)
+      : { meterGroup: planned.lightest };
   const { meterGroup } = encodePlan;
-  const outputSpans = sharedSpans(durationSeconds, encodePlan.truePeakShares);
   const encode = async (encodeChain: LoudnessChain): Promise<LoudnessFigures> => {
     const collectors = groups.map(() => namedSummariesCollector());
     const groupProgress = groups.map(() => 0);
     const groupSeconds = groups.map(() => 0);
     await runTogether(
       groups.map((indices, g) => async (signal: AbortSignal) => {
-        // The loudness meter (and the peaks PCM) with one process, the true peak shared out by time.
-        const span = outputSpans[g];
-        const meters: MeterBranch[] =
-          groups.length === 1
-            ? [{ name: 'output', truePeak: true }]
-            : [
-                ...(g === meterGroup ? [{ name: 'output', truePeak: false }] : []),
-                ...(span ? [{ name: `tp${g}`, truePeak: true, select: span }] : []),
-              ];
+        // One meter, loudness and true peak of the whole program, in one process: one
+        // ebur128 instance costs less than a loudness meter and true-peak spans apart.
+        const meters: MeterBranch[] = g === meterGroup ? [{ name: 'output', truePeak: true }] : [];
         const groupStarted = performance.now();
         await runDecoding(
           encodeGroupInvocation({
@@ -612,7 +599,7 @@ export async function processMaster(
             oggChaptersFile: chapters?.oggChaptersFile,
             artworkFile: spec.artworkFile,
             meters,
-            peaksPcmPath: g === meterGroup ? peaksPcmPath : undefined,
+            peaksPcmPath: g === planned.lightest ? peaksPcmPath : undefined,
           }),
           {
             ...base,
@@ -632,12 +619,7 @@ export async function processMaster(
     await spec.balance?.observe(signature, encodePlan, groupSeconds, durationSeconds);
     const loud = collectors[meterGroup]!.result('output');
     if (!loud) throw new Error('ffmpeg did not print the loudness summary of the output');
-    return groups.length === 1
-      ? loud
-      : withTruePeak(
-          loud,
-          collectors.map((c, g) => c.result(`tp${g}`)),
-        );
+    return loud;
   };
   let output = await encode(chain);
   let encodes = 1;

@@ -125,15 +125,14 @@ export function encoderTrimDb(profile: RenditionProfile): number {
 /**
  * Splits the ladder into at most `parallelism` processes (one ffmpeg audio
  * process uses one core), longest job first onto the least loaded process.
- * The loudness meter and the peaks go with the lightest group (the true-peak
- * meter is shared out over all of them, see sharedSpans): a starting point, which
- * the worker's encode balance corrects from the processes' measured times
- * (encode-balance.ts). Returns profile indices.
+ * `lightest`: the least loaded group by the cost table, which writes the peaks PCM
+ * and carries the output meter until the worker's encode balance has learned
+ * where the meter costs least (encode-balance.ts). Returns profile indices.
  */
 export function planEncodeGroups(
   profiles: readonly RenditionProfile[],
   parallelism: number,
-): { groups: number[][]; meterGroup: number } {
+): { groups: number[][]; lightest: number } {
   const n = Math.max(1, Math.min(parallelism, profiles.length));
   const groups: number[][] = Array.from({ length: n }, () => []);
   const load = new Array<number>(n).fill(0);
@@ -146,7 +145,7 @@ export function planEncodeGroups(
     load[target]! += cost;
   }
   for (const g of groups) g.sort((a, b) => a - b);
-  return { groups, meterGroup: load.indexOf(Math.min(...load)) };
+  return { groups, lightest: load.indexOf(Math.min(...load)) };
 }
 
 /**
@@ -172,38 +171,23 @@ export const FLOAT_WAV_OPTIONS: readonly string[] = ['-c:a', 'pcm_f32le', '-f', 
 
 /**
  * The true-peak meter is the costliest part of metering (4x oversampling: ~3x the
- * loudness meter): split it by time over `count` processes, each metering its span
- * (decoded-sample time, overlapping a little so no inter-sample peak falls between).
- * The peak of the whole is the highest of the spans'.
+ * loudness meter): split it by time over `count` processes, each metering an equal
+ * span (decoded-sample time, overlapping a little so no inter-sample peak falls
+ * between two). The peak of the whole is the highest of the spans'.
  */
 export function meterSpans(durationSeconds: number, count: number): string[][] {
   if (count <= 1 || !(durationSeconds > 0)) return [[]];
-  // Equal shares: every process meters a span.
-  return sharedSpans(durationSeconds, new Array<number>(count).fill(1 / count)) as string[][];
-}
-
-/**
- * The true-peak meter's spans for processes that take `shares` of the program (in
- * order, summing to 1; see encode-balance.ts): null for a process that meters none.
- * Spans overlap a little, so no inter-sample peak falls between two.
- */
-export function sharedSpans(
-  durationSeconds: number,
-  shares: readonly number[],
-): (string[] | null)[] {
   const overlap = 0.05;
-  const total = shares.reduce((a, b) => a + b, 0);
-  const lastMetering = shares.findLastIndex((s) => s > 0);
-  let from = 0;
-  return shares.map((share, i) => {
-    if (!(share > 0) || !(total > 0)) return null;
-    const start = from;
-    from += share / total;
+  return Array.from({ length: count }, (_, i) => {
     const parts = [
-      ...(start > 0 ? [`start=${Math.max(0, durationSeconds * start - overlap).toFixed(3)}`] : []),
-      ...(i < lastMetering ? [`end=${(durationSeconds * from + overlap).toFixed(3)}`] : []),
+      ...(i > 0
+        ? [`start=${Math.max(0, (durationSeconds * i) / count - overlap).toFixed(3)}`]
+        : []),
+      ...(i < count - 1
+        ? [`end=${((durationSeconds * (i + 1)) / count + overlap).toFixed(3)}`]
+        : []),
     ];
-    return parts.length ? [`atrim=${parts.join(':')}`] : [];
+    return [`atrim=${parts.join(':')}`];
   });
 }
 

@@ -1,9 +1,8 @@
 /**
- * The learned encode balance on real ffmpeg (src/media/encode-balance.ts): whatever
- * share of the program each encode process meters for true peak (all of it, none,
- * or half; the loudness meter on either), the output figures are the whole program's
- * and the same, the published
- * files stay ≤ −1 dBTP, and what the encode took is kept for the next job.
+ * The learned encode balance on real ffmpeg (src/media/encode-balance.ts): whichever
+ * encode process carries the output meter, the output figures are the whole program's
+ * and the same, the published files stay ≤ −1 dBTP, and what the encode took is kept
+ * for the next job.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -14,6 +13,7 @@ import {
   encodeSignature,
   LEARN_FROM_SECONDS,
   type EncodePlan,
+  type Placement,
 } from '../../src/media/encode-balance.js';
 import { targetFor } from '../../src/media/loudness.js';
 import { processMaster, type PipelineResult } from '../../src/media/pipeline.js';
@@ -22,12 +22,12 @@ import { measureLoudness, tempDir } from '../helpers/audio.js';
 import { loopedInterview } from '../fixtures/audio.js';
 
 const ladder = [RENDITION_PROFILES['mp3-128k']!, RENDITION_PROFILES['opus-48k']!];
-const { groups, meterGroup } = planEncodeGroups(ladder, 2);
+const { groups, lightest } = planEncodeGroups(ladder, 2);
 const signature = encodeSignature(groups.map((g) => g.map((i) => ladder[i]!.name)));
-const other = 1 - meterGroup;
+const other = 1 - lightest;
 
 describe('encode balance on real ffmpeg', function () {
-  // Longer than the layer’s timeout: four encodes of a 75-second program.
+  // Longer than the layer’s timeout: two encodes of a 75-second program.
   this.timeout(120_000);
   let work: string;
   let input: string;
@@ -42,11 +42,13 @@ describe('encode balance on real ffmpeg', function () {
   async function encodeWith(
     name: string,
     plan: EncodePlan,
-  ): Promise<{ result: PipelineResult; kept: EncodePlan | undefined }> {
+  ): Promise<{ result: PipelineResult; kept: Placement | undefined }> {
     const dir = path.join(work, name);
     await fs.mkdir(dir);
     const file = path.join(dir, 'encode-balance.json');
-    await fs.writeFile(file, JSON.stringify({ version: 1, plans: { [signature]: plan } }));
+    // Nothing known of the processes' own costs yet: this job's plan is `plan`.
+    const held: Placement = { meterGroup: plan.meterGroup, bare: [null, null] };
+    await fs.writeFile(file, JSON.stringify({ version: 2, placements: { [signature]: held } }));
     const result = await processMaster(
       {
         input,
@@ -61,30 +63,24 @@ describe('encode balance on real ffmpeg', function () {
       { ffmpegPath: 'ffmpeg', timeoutMs: 100_000 },
     );
     const state = JSON.parse(await fs.readFile(file, 'utf8')) as {
-      plans: Record<string, EncodePlan>;
+      placements: Record<string, Placement>;
     };
-    return { result, kept: state.plans[signature] };
+    return { result, kept: state.placements[signature] };
   }
 
-  it('meters the whole program whichever process takes the true peak, and learns', async () => {
+  it('meters the whole program whichever process carries the meter, and learns', async () => {
     assert.equal(groups.length, 2, 'two encode processes');
     const plans = {
-      // All the true peak on the first process, the loudness meter on the other.
-      first: { truePeakShares: [1, 0], meterGroup: 1 },
-      second: { truePeakShares: [0, 1], meterGroup: 0 },
-      // Everything on the loudness meter's process; the other meters nothing.
-      together: {
-        truePeakShares: meterGroup === 0 ? [1, 0] : [0, 1],
-        meterGroup,
-      },
-      even: { truePeakShares: [0.5, 0.5], meterGroup: other },
+      // With the peaks PCM (the cost table's lightest group), and on the other.
+      lightest: { meterGroup: lightest },
+      other: { meterGroup: other },
     };
     const runs: Record<string, Awaited<ReturnType<typeof encodeWith>>> = {};
     for (const [name, plan] of Object.entries(plans)) {
       runs[name] = await encodeWith(name, plan);
       assert.deepEqual(runs[name].result.encodePlan, plan, `${name}: the plan was followed`);
     }
-    const reference = runs.even!.result.loudness.output;
+    const reference = runs.lightest!.result.loudness.output;
     for (const [name, { result }] of Object.entries(runs)) {
       const output = result.loudness.output;
       assert.ok(Number.isFinite(output.truePeak), `${name}: a true peak was measured`);
@@ -102,10 +98,13 @@ describe('encode balance on real ffmpeg', function () {
         );
       }
     }
-    // What the even encode took moved the shares (the two processes never end at the same
-    // tenth of a millisecond), and they still add up to the whole program.
-    const kept = runs.even!.kept!.truePeakShares;
-    assert.notDeepEqual(kept, [0.5, 0.5]);
-    assert.ok(Math.abs(kept[0]! + kept[1]! - 1) < 1e-3, JSON.stringify(kept));
+    // Each job learned the process without the meter, and moved the meter to learn the other.
+    for (const [name, plan] of Object.entries(plans)) {
+      const kept = runs[name]!.kept!;
+      const unmetered = 1 - plan.meterGroup;
+      assert.ok(kept.bare[unmetered]! > 0, `${name}: ${JSON.stringify(kept)}`);
+      assert.equal(kept.bare[plan.meterGroup], null, name);
+      assert.equal(kept.meterGroup, unmetered, name);
+    }
   });
 });

@@ -1,8 +1,8 @@
 /**
- * The encode balance (src/media/encode-balance.ts): the output true-peak meter's
- * share moves away from the encode process that ended last, stays in [0, 1] and
- * sums to 1; the loudness meter moves when that is not enough; what was learned is
- * kept in a file across restarts, and a bad file only costs the hint.
+ * The encode balance (src/media/encode-balance.ts): the output meter goes on the
+ * encode process that is the fastest without it, learned from the processes that did
+ * not carry it; it does not move for a gap within the noise; what was learned is kept
+ * in a file across restarts, and a bad or older file only costs the hint.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -12,17 +12,12 @@ import {
   EncodeBalance,
   encodeSignature,
   LEARN_FROM_SECONDS,
-  rebalance,
-  type EncodePlan,
+  learnFrom,
+  placeMeter,
+  type Placement,
 } from '../../src/media/encode-balance.js';
-import { meterSpans, sharedSpans } from '../../src/media/profiles.js';
 
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 const SIGNATURE = encodeSignature([['opus-48k'], ['mp3-128k', 'aac-128k']]);
-const plan = (truePeakShares: number[], meterGroup = 0): EncodePlan => ({
-  truePeakShares,
-  meterGroup,
-});
 
 describe('encode balance', () => {
   let dir: string;
@@ -36,109 +31,92 @@ describe('encode balance', () => {
     assert.notEqual(SIGNATURE, encodeSignature([['opus-48k', 'mp3-128k'], ['aac-128k']]));
   });
 
-  it('moves the true-peak share away from the process that ended last, in proportion', () => {
-    // Process 1 took 10 % longer than the mean: its share falls, process 0's rises.
-    const next = rebalance(plan([0.5, 0.5]), [100, 122]).truePeakShares;
-    assert.ok(next[0]! > 0.5 && next[1]! < 0.5, JSON.stringify(next));
-    assert.ok(Math.abs(sum(next) - 1) < 1e-3);
-    const smaller = rebalance(plan([0.5, 0.5]), [110, 112]).truePeakShares;
-    assert.ok(smaller[0]! - 0.5 < next[0]! - 0.5, 'a smaller gap moves less');
-    assert.deepEqual(rebalance(plan([0.5, 0.5]), [100, 100]), plan([0.5, 0.5]));
+  it('puts the meter on the process that is fastest without it, past the noise only', () => {
+    assert.equal(placeMeter([0.035, 0.03], 0), 1);
+    assert.equal(placeMeter([0.03, 0.035], 0), 0);
+    // Within 2 %: it stays where it is.
+    assert.equal(placeMeter([0.0305, 0.03], 0), 0);
+    assert.equal(placeMeter([0.031, 0.03], 0), 1);
+    assert.equal(placeMeter([0.03, 0.04, 0.02], 1), 2);
+    // Nothing known: it stays.
+    assert.equal(placeMeter([null, null], 1), 1);
   });
 
-  it('clamps at all-or-nothing and keeps the sum at 1, for three processes too', () => {
-    assert.deepEqual(rebalance(plan([0.5, 0.5], 0), [80, 130]).truePeakShares, [1, 0]);
-    assert.deepEqual(rebalance(plan([0.2, 0.8], 1), [150, 100]).truePeakShares, [0, 1]);
-    const three = rebalance(plan([1 / 3, 1 / 3, 1 / 3]), [100, 120, 90]).truePeakShares;
-    assert.ok(three.every((s) => s >= 0 && s <= 1));
-    assert.ok(Math.abs(sum(three) - 1) < 1e-3);
-    assert.ok(three[1]! < three[0]! && three[0]! < three[2]!, JSON.stringify(three));
-    // Nothing to learn from a broken observation.
-    assert.deepEqual(rebalance(plan([0.5, 0.5]), [0, 0]), plan([0.5, 0.5]));
+  it('moves the meter once off a process never seen without it, to learn that one too', () => {
+    assert.equal(placeMeter([null, 0.04], 0), 1);
+    assert.equal(placeMeter([null, 0.04, 0.03], 0), 2);
   });
 
-  it('moves the loudness meter only when the true peak left its process and it still ends late', () => {
-    // The meter's process (0) late with some true peak left: only the share moves.
-    assert.equal(rebalance(plan([0.5, 0.5], 0), [104, 100]).meterGroup, 0);
-    // Late with no share left: the loudness meter and the peaks go to the first to end,
-    // which was carrying all the true peak: half of it goes back.
-    const moved = rebalance(plan([0, 1], 0), [129, 120]);
-    assert.deepEqual(moved, plan([0.25, 0.75], 1));
-    // Within 1 % of the mean: they stay.
-    assert.equal(rebalance(plan([0, 1], 0), [121, 120]).meterGroup, 0);
-    // And then the true peak keeps moving towards the process that lost the meter.
-    const after = rebalance(moved, [118, 125]);
-    assert.equal(after.meterGroup, 1);
-    assert.ok(after.truePeakShares[0]! > 0.25, JSON.stringify(after));
+  it('learns from the processes without the meter, as a moving average', () => {
+    // Process 0 carried the meter: only process 1 is learned (200 s for 10 minutes).
+    const first = learnFrom([null, null], { meterGroup: 0 }, [230, 200], 600);
+    assert.deepEqual(first.bare, [null, 200 / 600]);
+    assert.equal(first.meterGroup, 1, 'moved to learn process 0');
+    const second = learnFrom(first.bare, { meterGroup: 1 }, [180, 215], 600);
+    assert.deepEqual(second.bare, [180 / 600, 200 / 600]);
+    assert.equal(second.meterGroup, 0, 'process 0 is the lighter without the meter');
+    // One slow job moves an average by 30 % of its gap, not to it.
+    const third = learnFrom(second.bare, { meterGroup: 0 }, [260, 240], 600);
+    assert.ok(Math.abs(third.bare[1]! - (200 + 0.3 * 40) / 600) < 1e-9, String(third.bare[1]));
+    assert.equal(third.meterGroup, 0);
+  });
+
+  it('learns nothing from a broken observation', () => {
+    const bare = [0.3, 0.35];
+    assert.deepEqual(learnFrom(bare, { meterGroup: 0 }, [0, 0], 600).bare, bare);
+    assert.deepEqual(learnFrom(bare, { meterGroup: 0 }, [100, 200, 300], 600).bare, bare);
+    assert.deepEqual(learnFrom(bare, { meterGroup: 0 }, [100, 200], 0).bare, bare);
   });
 
   it('starts from the cost table, learns, keeps it in its file for the next worker', async () => {
     const file = path.join(dir, 'worker', 'encode-balance.json');
     const first = new EncodeBalance({ file });
-    assert.deepEqual(await first.planFor(SIGNATURE, 2, 1), plan([0.5, 0.5], 1));
-    await first.observe(SIGNATURE, plan([0.5, 0.5], 1), [113, 129], 3600);
-    const learned = await first.planFor(SIGNATURE, 2, 1);
-    assert.ok(learned.truePeakShares[0]! > 0.5, JSON.stringify(learned));
+    assert.deepEqual(await first.planFor(SIGNATURE, 2, 1), { meterGroup: 1 });
+    await first.observe(SIGNATURE, { meterGroup: 1 }, [1300, 1200], 3600);
+    assert.deepEqual(await first.planFor(SIGNATURE, 2, 1), { meterGroup: 0 });
     // Another grouping is untouched.
-    assert.deepEqual(await first.planFor('mp3-128k|opus-48k', 2, 0), plan([0.5, 0.5], 0));
+    assert.deepEqual(await first.planFor('mp3-128k|opus-48k', 2, 1), { meterGroup: 1 });
     const restarted = new EncodeBalance({ file });
-    assert.deepEqual(await restarted.planFor(SIGNATURE, 2, 1), learned);
+    assert.deepEqual(await restarted.planFor(SIGNATURE, 2, 1), { meterGroup: 0 });
   });
 
   it('learns nothing from a short program', async () => {
     const balance = new EncodeBalance();
-    await balance.observe(SIGNATURE, plan([0.5, 0.5]), [10, 20], LEARN_FROM_SECONDS - 1);
-    assert.deepEqual(await balance.planFor(SIGNATURE, 2, 0), plan([0.5, 0.5]));
-    await balance.observe(SIGNATURE, plan([0.5, 0.5]), [10, 20], LEARN_FROM_SECONDS);
-    assert.notDeepEqual(await balance.planFor(SIGNATURE, 2, 0), plan([0.5, 0.5]));
+    await balance.observe(SIGNATURE, { meterGroup: 0 }, [10, 20], LEARN_FROM_SECONDS - 1);
+    assert.deepEqual(await balance.planFor(SIGNATURE, 2, 0), { meterGroup: 0 });
+    await balance.observe(SIGNATURE, { meterGroup: 0 }, [10, 20], LEARN_FROM_SECONDS);
+    assert.deepEqual(await balance.planFor(SIGNATURE, 2, 0), { meterGroup: 1 });
   });
 
-  it('treats a damaged or foreign file as no hint, and replaces it', async () => {
+  it('treats a damaged, foreign or older file as no hint, and replaces it', async () => {
     const file = path.join(dir, 'encode-balance.json');
+    const placement = (p: unknown) => ({ version: 2, placements: { [SIGNATURE]: p } });
     for (const content of [
       '{ not json',
-      JSON.stringify({ version: 2, plans: {} }),
-      JSON.stringify({ version: 1, plans: { [SIGNATURE]: plan([1.5, -0.5]) } }),
-      JSON.stringify({ version: 1, plans: { [SIGNATURE]: plan([0.5, 0.5], 0.5) } }),
+      // What the split true-peak meter kept (version 1).
+      JSON.stringify({
+        version: 1,
+        plans: { [SIGNATURE]: { truePeakShares: [0, 1], meterGroup: 1 } },
+      }),
+      JSON.stringify(placement({ meterGroup: 1, bare: [-1, 0.3] })),
+      JSON.stringify(placement({ meterGroup: 2, bare: [0.3, 0.3] })),
+      JSON.stringify(placement({ meterGroup: 0.5, bare: [0.3, 0.3] })),
     ]) {
       await fs.writeFile(file, content);
       const balance = new EncodeBalance({ file });
-      assert.deepEqual(await balance.planFor(SIGNATURE, 2, 0), plan([0.5, 0.5]), content);
+      assert.deepEqual(await balance.planFor(SIGNATURE, 2, 0), { meterGroup: 0 }, content);
     }
     const balance = new EncodeBalance({ file });
-    await balance.observe(SIGNATURE, plan([0.5, 0.5]), [100, 120], 600);
+    await balance.observe(SIGNATURE, { meterGroup: 0 }, [100, 120], 600);
     const kept = JSON.parse(await fs.readFile(file, 'utf8')) as {
-      plans: Record<string, EncodePlan>;
+      placements: Record<string, Placement>;
     };
-    assert.deepEqual(kept.plans[SIGNATURE], await balance.planFor(SIGNATURE, 2, 0));
+    assert.deepEqual(kept.placements[SIGNATURE], { meterGroup: 1, bare: [null, 0.2] });
   });
 
   it('ignores a hint for another number of processes', async () => {
     const balance = new EncodeBalance();
-    await balance.observe(SIGNATURE, plan([0.5, 0.5], 1), [100, 120], 600);
-    assert.deepEqual(await balance.planFor(SIGNATURE, 3, 2), plan([1 / 3, 1 / 3, 1 / 3], 2));
-  });
-});
-
-describe('true-peak spans from shares', () => {
-  it('equal shares are the equal spans', () => {
-    assert.deepEqual(sharedSpans(600, [0.5, 0.5]), meterSpans(600, 2));
-  });
-
-  it('a process with no share meters nothing, one with all meters the whole program', () => {
-    assert.deepEqual(sharedSpans(600, [1, 0]), [[], null]);
-    assert.deepEqual(sharedSpans(600, [0, 1]), [null, []]);
-  });
-
-  it('unequal shares cut the program where they say, overlapping a little', () => {
-    assert.deepEqual(sharedSpans(600, [0.25, 0.75]), [
-      ['atrim=end=150.050'],
-      ['atrim=start=149.950'],
-    ]);
-    assert.deepEqual(sharedSpans(100, [0.2, 0, 0.8]), [
-      ['atrim=end=20.050'],
-      null,
-      ['atrim=start=19.950'],
-    ]);
+    await balance.observe(SIGNATURE, { meterGroup: 0 }, [100, 120], 600);
+    assert.deepEqual(await balance.planFor(SIGNATURE, 3, 2), { meterGroup: 2 });
   });
 });
