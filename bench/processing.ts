@@ -14,8 +14,10 @@
  * process, ffmpeg children excluded) is reported.
  *
  * The pipeline side keeps its encode balance (src/media/encode-balance.ts) in a file
- * for the whole bench, as a worker does across its jobs: the first run starts from
- * even shares, the next ones use what the runs before them learned (printed).
+ * for the whole bench, as a worker does across its jobs: the first run puts the output
+ * meter where the cost table says, the next ones where the runs before them learned
+ * (printed). The child's process start, and fluent-ffmpeg's lists of formats and
+ * encoders (fetched once at a worker's start), are printed apart from the job's wall.
  *
  * Wall time depends on the neighbours' load on a shared machine: CPU seconds
  * (user + sys of every reaped descendant: the ffmpeg children, and the pipeline's
