@@ -14,10 +14,11 @@
  *      gains on the sample, against the sample without the chain, and correct the
  *      gain by what the limiter took away);
  *   4. encode the ladder as ≤ `parallelism` ffmpeg processes, each decoding the
- *      master once and splitting the processed signal to its encoders and to its
- *      share of the output meter (the "after" figures); one of them also writes
- *      the PCM for the waveform peaks. Which process meters what is learned from
- *      the processes' own times (encode-balance.ts): the codecs' costs depend on the CPU;
+ *      master once and splitting the processed signal to its encoders; one of them
+ *      also meters it whole (loudness and true peak: the "after" figures), one
+ *      writes the PCM for the waveform peaks. Which process carries the meter is
+ *      learned from the processes' own times (encode-balance.ts): the codecs'
+ *      costs depend on the CPU;
  *   5. safety net: the after figures are the whole program's; if a limited chain
  *      missed the loudness (the sample misled) or the true-peak ceiling, measure
  *      the whole program at a corrected gain and encode again.
@@ -93,9 +94,8 @@ export interface PipelineInput {
    */
   readonly analysis?: (AnalysisOptions & { readonly inputChannels: number }) | undefined;
   /**
-   * Where the output's meters go among the encode processes, learned from their
-   * times (encode-balance.ts). Omitted: the cost table's choice, the true peak
-   * shared out equally.
+   * Which encode process carries the output meter, learned from their times
+   * (encode-balance.ts). Omitted: the cost table's lightest process.
    */
   readonly balance?: EncodeBalance | undefined;
 }
@@ -122,7 +122,7 @@ export interface PipelineResult {
   readonly encodes: number;
   /** The quality analysis of the original (null when not asked for, or not printed). */
   readonly analysis: AudioAnalysis | null;
-  /** Where the output's meters went: the true peak's share per encode process, the loudness meter's process. */
+  /** Which encode process carried the output meter. */
   readonly encodePlan: EncodePlan;
 }
 
