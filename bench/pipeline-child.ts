@@ -21,7 +21,7 @@ import { warmUpFfmpeg } from '../src/media/ffmpeg.js';
 
 const [input, dir] = process.argv.slice(2);
 if (!input || !dir) throw new Error('usage: pipeline-child.ts <input> <dir>');
-// What a worker does once at its start (startup-checks.ts), not in its jobs.
+// What a worker does once at its start (workers/runtime.ts), not in its jobs.
 await warmUpFfmpeg('ffmpeg');
 
 /** When the pipeline logged the end of its input pass and of its planning (ms since start). */

@@ -6,6 +6,7 @@ import type { EpisodesRepository } from '../src/db/repositories/episodes.repo.js
 import type { JobProducer } from '../src/queue/producer.js';
 import { workerConnection } from '../src/queue/connection.js';
 import { sweepOrphans } from '../src/storage/temp.js';
+import { warmUpFfmpeg } from '../src/media/ffmpeg.js';
 import { observeWorker } from '../src/metrics/workers.js';
 import { SHUTDOWN_REASON } from './media-job.js';
 import { reconcile } from './reconcile.js';
@@ -50,7 +51,11 @@ function queueSettings(options: WorkerRuntimeOptions): Record<QueueName, Partial
 
 export async function startWorkers(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const { logger } = options;
-  const removed = await sweepOrphans(options.handlerDeps.jobsTmpDir);
+  const [removed] = await Promise.all([
+    sweepOrphans(options.handlerDeps.jobsTmpDir),
+    // fluent-ffmpeg's lists of formats and encoders, once here rather than in the first job.
+    warmUpFfmpeg(options.handlerDeps.ffmpegPath),
+  ]);
   if (removed) logger.info({ removed }, 'removed temp files left by a stopped worker');
 
   const handlers = buildHandlers(options.handlerDeps);

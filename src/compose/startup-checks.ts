@@ -1,6 +1,5 @@
 import type { Config } from '../core/config.js';
 import { checkFfmpeg } from '../media/capabilities.js';
-import { warmUpFfmpeg } from '../media/ffmpeg.js';
 import { checkRedis } from '../queue/connection.js';
 import { storageProblems } from '../storage/check.js';
 
@@ -17,6 +16,5 @@ export async function startupProblems(
     storageProblems(config.storage),
     options.withMedia ? checkFfmpeg(config) : Promise.resolve([]),
   ]);
-  if (options.withMedia && media.length === 0) await warmUpFfmpeg(config.ffmpegPath);
   return [...redis, ...storage, ...media];
 }
